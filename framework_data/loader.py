@@ -1,0 +1,256 @@
+"""Load a framework file: parse and validate it, check its cross-references, resolve "As grade N" cells."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from framework_data.schema import BandSet, Cell, Framework, Role, Row
+
+# A plain cell that still reads like a reference was transcribed without saying what it refers to.
+_LOOKS_LIKE_REFERENCE = re.compile(r"^\s*As (?:grade \d|previous grade)", re.IGNORECASE)
+BUNDLED = ("lancaster", "imperial")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a framework file, located as precisely as the file allows."""
+
+    file: str
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.where}: {self.message}" if self.where else f"{self.file}: {self.message}"
+
+
+class FrameworkError(Exception):
+    """A framework file that cannot be used, with every problem found in it."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class Descriptor:
+    """What the framework says for one role and one row, with any reference already followed."""
+
+    role: Role
+    row: Row
+    source_text: str
+    text: str | None
+    shared_with: Role | None = None
+    gap: str = ""
+
+    @property
+    def is_no(self) -> bool:
+        """The source's "No": this competency is not expected in this role."""
+        return (self.text or "").strip().rstrip(".").lower() == "no"
+
+
+@dataclass(frozen=True)
+class LoadedFramework:
+    """A validated framework with every descriptor resolved, indexed for answering."""
+
+    framework: Framework
+    file: str
+    roles: dict[str, Role]
+    rows: dict[str, Row]
+    descriptors: dict[tuple[str, str], Descriptor]
+
+    @property
+    def id(self) -> str:
+        return self.framework.id
+
+    def descriptor(self, role_id: str, row_id: str) -> Descriptor:
+        return self.descriptors[(role_id, row_id)]
+
+
+def _read_yaml(path: Path, file: str) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise FrameworkError([Problem(file, "", f"cannot read the file ({exc.strerror})")]) from exc
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise FrameworkError([Problem(file, where, f"not valid YAML: {reason}")]) from exc
+
+
+def _describe_location(raw: Any, loc: tuple[int | str, ...]) -> str:
+    """Turn a pydantic error location into words, naming roles by id rather than list index."""
+    parts: list[str] = []
+    node = raw
+    for key in loc:
+        label = str(key)
+        child = None
+        if isinstance(node, list) and isinstance(key, int) and key < len(node):
+            child = node[key]
+            ident = child.get("id") if isinstance(child, dict) else None
+            label = f"{parts.pop() if parts else ''}[{key}]" + (f" ({ident})" if ident else "")
+        elif isinstance(node, dict):
+            child = node.get(key)
+        parts.append(label)
+        node = child
+    named = {"roles": "role", "rows": "row", "cells": "row"}
+    words = [p for p in parts if p not in named]
+    return " → ".join(words)
+
+
+def _schema_problems(raw: Any, exc: ValidationError, file: str) -> list[Problem]:
+    problems = []
+    for error in exc.errors():
+        loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        problems.append(Problem(file, _describe_location(raw, loc), error["msg"]))
+    return problems
+
+
+def _check_references(fw: Framework, file: str, band_numbers: set[str] | None) -> list[Problem]:
+    problems: list[Problem] = []
+    roles = {r.id: r for r in fw.roles}
+    rows = {r.id for r in fw.rows}
+    paths = {p.id for p in fw.paths}
+    valid_roles = ", ".join(roles)
+    for role in fw.roles:
+        here = f"role {role.id}"
+        if role.path not in paths:
+            problems.append(Problem(file, here, f"unknown path {role.path!r}; paths are {', '.join(paths)}"))
+        if band_numbers is not None:
+            for band in role.bands:
+                if band not in band_numbers:
+                    problems.append(Problem(file, here, f"unknown HETT band {band!r}"))
+        for row_id in rows - role.cells.keys():
+            problems.append(
+                Problem(file, f"{here}, row {row_id}", "no cell: give the source text, or a 'gap'")
+            )
+        for row_id, cell in role.cells.items():
+            where = f"{here}, row {row_id}"
+            if row_id not in rows:
+                problems.append(Problem(file, where, f"unknown row; rows are {', '.join(rows)}"))
+                continue
+            if cell.refers_to is None:
+                if not cell.gap and _LOOKS_LIKE_REFERENCE.match(cell.text):
+                    problems.append(
+                        Problem(file, where, "reads like a reference; say which role with 'refers_to'")
+                    )
+            elif cell.refers_to == role.id:
+                problems.append(
+                    Problem(file, where, "refers to itself; describe the source defect with 'gap'")
+                )
+            elif cell.refers_to not in roles:
+                problems.append(
+                    Problem(
+                        file, where, f"refers to unknown role {cell.refers_to!r}; roles are {valid_roles}"
+                    )
+                )
+    for grid_row in fw.grid:
+        for row_id in grid_row.rows:
+            if row_id not in rows:
+                problems.append(Problem(file, f"grid row {grid_row.id}", f"unknown row {row_id!r}"))
+    for progression in fw.progressions:
+        for role_id in (progression.from_role, progression.to_role):
+            if role_id not in roles:
+                problems.append(
+                    Problem(file, "progressions", f"unknown role {role_id!r}; roles are {valid_roles}")
+                )
+    return problems
+
+
+def _resolve(fw: Framework, file: str) -> tuple[dict[tuple[str, str], Descriptor], list[Problem]]:
+    roles = {r.id: r for r in fw.roles}
+    rows = {r.id: r for r in fw.rows}
+    resolved: dict[tuple[str, str], Descriptor] = {}
+    problems: list[Problem] = []
+    reported: set[frozenset[str]] = set()
+
+    def follow(role_id: str, row_id: str, chain: tuple[str, ...]) -> Descriptor | None:
+        key = (role_id, row_id)
+        if key in resolved:
+            return resolved[key]
+        role, row = roles[role_id], rows[row_id]
+        cell: Cell = role.cells[row_id]
+        if cell.gap:
+            result = Descriptor(role, row, cell.text, None, gap=cell.gap)
+        elif cell.refers_to is None:
+            result = Descriptor(role, row, cell.text, cell.text.strip())
+        elif cell.refers_to in chain:
+            loop = (*chain[chain.index(cell.refers_to) :], role_id, cell.refers_to)
+            if frozenset(loop) not in reported:  # report each loop once, not once per cell on it
+                reported.add(frozenset(loop))
+                where = f"role {role_id}, row {row_id}"
+                problems.append(Problem(file, where, f"circular reference: {' → '.join(loop)}"))
+            return None
+        else:
+            target = follow(cell.refers_to, row_id, (*chain, role_id))
+            if target is None:
+                return None
+            if target.text is None:
+                gap = f"The source refers to {target.role.label}, which gives no descriptor here."
+                result = Descriptor(role, row, cell.text, None, gap=gap)
+            else:
+                text = f"{target.text} {cell.adds}".strip() if cell.adds else target.text
+                origin = target.shared_with or target.role
+                result = Descriptor(role, row, cell.text, text, shared_with=origin)
+        resolved[key] = result
+        return result
+
+    for role in fw.roles:
+        for row_id in role.cells:
+            follow(role.id, row_id, ())
+    return resolved, problems
+
+
+def bundled_path(name: str) -> Path:
+    """The path of a framework file shipped with techpath."""
+    return Path(str(resources.files("framework_data").joinpath(f"{name}.yaml")))
+
+
+def resolve_location(name_or_path: str) -> Path:
+    """A setting names a bundled framework ("lancaster") or a YAML file of the university's own."""
+    return bundled_path(name_or_path) if name_or_path in (*BUNDLED, "hett") else Path(name_or_path)
+
+
+def load_bands(path: Path | None = None) -> BandSet:
+    """Load the HETT bands file (the crosswalk between frameworks)."""
+    path = path or bundled_path("hett")
+    raw = _read_yaml(path, path.name)
+    try:
+        return BandSet.model_validate(raw)
+    except ValidationError as exc:
+        raise FrameworkError(_schema_problems(raw, exc, path.name)) from exc
+
+
+def load_framework(path: Path, bands: BandSet | None = None) -> LoadedFramework:
+    """Load and fully check one framework file; raise FrameworkError listing every problem."""
+    file = path.name
+    raw = _read_yaml(path, file)
+    if not isinstance(raw, dict):
+        raise FrameworkError([Problem(file, "", "expected a mapping of framework fields at the top level")])
+    try:
+        fw = Framework.model_validate(raw)
+    except ValidationError as exc:
+        raise FrameworkError(_schema_problems(raw, exc, file)) from exc
+    band_numbers = {b.number for b in bands.bands} if bands else None
+    problems = _check_references(fw, file, band_numbers)
+    if problems:
+        raise FrameworkError(problems)
+    descriptors, problems = _resolve(fw, file)
+    if problems:
+        raise FrameworkError(problems)
+    return LoadedFramework(
+        framework=fw,
+        file=file,
+        roles={r.id: r for r in fw.roles},
+        rows={r.id: r for r in fw.rows},
+        descriptors=descriptors,
+    )

@@ -1,0 +1,198 @@
+"""The pydantic schema of a framework file: what a university writes to adopt techpath."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
+NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+
+
+class Strict(BaseModel):
+    """Base for every framework model: unknown keys are typos, so they are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(Strict):
+    """Where a framework's content comes from, cited under every answer."""
+
+    title: NonEmpty
+    publisher: NonEmpty
+    document: NonEmpty
+    version: str = ""
+
+
+class Row(Strict):
+    """One row of the role matrix: a requirement (knowledge, registration) or a competency."""
+
+    id: Slug
+    name: NonEmpty
+    kind: Literal["requirement", "competency"]
+    short_name: str = ""
+    synonyms: list[str] = []
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name
+
+
+class CareerPath(Strict):
+    """A career path (Technical, Specialist, Manager) that roles belong to."""
+
+    id: Slug
+    name: NonEmpty
+    synonyms: list[str] = []
+
+
+class Cell(Strict):
+    """One cell of the role matrix, verbatim, with any reference to another role's cell made explicit.
+
+    A plain string in YAML is shorthand for ``{text: ...}``.
+    """
+
+    text: str = ""
+    # The role whose cell in the same row this one repeats ("As grade 7 Specialist", "As previous grade").
+    refers_to: str | None = None
+    # The words the source adds after the reference ("Complexity of information ... increases.").
+    adds: str = ""
+    # Why the source gives no usable descriptor here (an empty cell, a cell that refers to itself).
+    gap: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_plain_string(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            # YAML 1.1 reads an unquoted No/Yes as a boolean.
+            raise ValueError('YAML read this cell as true/false: put the text in quotes, e.g. "No"')
+        return {"text": value} if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _check_consistency(self) -> Cell:
+        if self.gap and self.refers_to:
+            raise ValueError("a cell cannot both refer to another role and be a gap")
+        if self.adds and not self.refers_to:
+            raise ValueError("'adds' only makes sense with 'refers_to'")
+        if self.adds and self.adds not in self.text:
+            raise ValueError("'adds' must be the verbatim words of 'text' after the reference")
+        if not self.gap and not self.text.strip():
+            raise ValueError("empty cell: give the source text, or say why it is empty with 'gap'")
+        return self
+
+
+class Role(Strict):
+    """One role column of the matrix: a grade on a path with a title and its cells."""
+
+    id: Slug
+    grade: NonEmpty
+    bands: list[str] = []
+    path: Slug
+    title: NonEmpty
+    aliases: list[str] = []
+    table: NonEmpty
+    cells: dict[str, Cell] = Field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return f"Grade {self.grade} {self.title}"
+
+
+class GridRow(Strict):
+    """A row of the self-assessment grid, joined to the matrix rows it covers."""
+
+    id: Slug
+    name: NonEmpty
+    rows: list[str] = Field(min_length=1)
+    opportunities: list[NonEmpty] = []
+
+
+class Progression(Strict):
+    """Published criteria and assessment process for moving between two career-grade roles."""
+
+    from_role: str
+    to_role: str
+    source: NonEmpty
+    criteria: list[NonEmpty] = Field(min_length=1)
+    assessment: list[NonEmpty] = []
+
+
+class PdpColumn(Strict):
+    """A column of the personal development plan template."""
+
+    id: Slug
+    heading: NonEmpty
+    prompt: str = ""
+
+
+class Level(Strict):
+    """A job-evaluation level (for example a Hay job-family level) with its published summary."""
+
+    id: Slug
+    scheme: NonEmpty
+    number: int
+    summary: NonEmpty
+    bands: list[str] = []
+
+
+class ExampleJob(Strict):
+    """A real advertised job with its grade, showing what a grade looks like in practice."""
+
+    title: NonEmpty
+    department: str = ""
+    grade: NonEmpty
+
+
+class Framework(Strict):
+    """A whole framework file."""
+
+    id: Slug
+    name: NonEmpty
+    institution: NonEmpty
+    source: Source
+    grade_label: str = "grade"
+    notes: list[str] = []
+    rows: list[Row] = Field(min_length=1)
+    paths: list[CareerPath] = Field(min_length=1)
+    roles: list[Role] = Field(min_length=1)
+    grid: list[GridRow] = []
+    grid_source: str = ""
+    opportunities_source: str = ""
+    progressions: list[Progression] = []
+    # The framework's general advice for moving to a role with no published criteria.
+    career_steps: list[NonEmpty] = []
+    career_steps_source: str = ""
+    pdp_columns: list[PdpColumn] = []
+    pdp_source: str = ""
+    levels: list[Level] = []
+    levels_note: str = ""
+    example_jobs: list[ExampleJob] = []
+
+    @field_validator("rows", "paths", "roles", "grid", "levels")
+    @classmethod
+    def _unique_ids(cls, items: list[Any]) -> list[Any]:
+        seen: set[str] = set()
+        for item in items:
+            if item.id in seen:
+                raise ValueError(f"duplicate id {item.id!r}")
+            seen.add(item.id)
+        return items
+
+
+class Band(Strict):
+    """An NTDC/HETT band: the crosswalk between universities' grades."""
+
+    number: str
+    stage: str = ""
+    example_role: str = ""
+    note: str = ""
+
+
+class BandSet(Strict):
+    """The HETT bands file."""
+
+    id: Slug
+    name: NonEmpty
+    source: Source
+    bands: list[Band] = Field(min_length=1)

@@ -1,0 +1,261 @@
+"""The words and phrases the bot understands, built from the frameworks themselves, with typo correction."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from framework_data.catalogue import Catalogue, role_ref
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_SPLIT_PREFIX = re.compile(r"^(grade|grd|band|level|lvl|g|b)(\d+[ab]?)$")
+
+# Chat shorthand that edit distance cannot reach (too short, or too far from the word).
+ABBREVIATIONS = {
+    "grd": "grade",
+    "gr": "grade",
+    "gde": "grade",
+    "lvl": "level",
+    "lev": "level",
+    "mgr": "manager",
+    "mngr": "manager",
+    "manger": "manager",
+    "techie": "technician",
+    "tech": "technician",
+    "spec": "specialist",
+    "diff": "difference",
+    "vs": "versus",
+    "v": "versus",
+    "mgmt": "management",
+    "org": "organisation",
+    "organization": "organisation",
+    "organizing": "organising",
+    "prioritizing": "prioritising",
+}
+NUMBER_WORDS = {
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "ten": "10",
+}
+# Common words that must never be "corrected" into a framework word ("land" is not "band").
+NEVER_CORRECT = frozenset(
+    """
+    what whats does doing done need needs have want with that this from into about which when where
+    should would could there their they them your mine know tell show give like look more much many
+    some most make been being were will also just than then only over each every other good well work
+    working able help here hers mean means same some such take into upon very want wants land hand
+    hello thanks thank please role roles does expected expect required require requires look looks
+    between
+    """.split()
+)
+
+# Words that signal what is being asked, mapped to an intent name (multi-word phrases allowed).
+INTENT_PHRASES: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "help",
+            "what can you do",
+            "what can i ask",
+            "commands",
+            "how do i use",
+            "menu",
+            "hi",
+            "hello",
+            "hey",
+        ],
+        "help",
+    ),
+    **dict.fromkeys(
+        [
+            "progress",
+            "progression",
+            "promotion",
+            "promoted",
+            "get to",
+            "get from",
+            "move up",
+            "move to",
+            "move from",
+            "next grade",
+            "next step",
+            "next level",
+            "step up",
+            "become",
+            "criteria",
+            "career grade",
+            "regrade",
+            "regrading",
+            "go from",
+            "go up",
+        ],
+        "progression",
+    ),
+    **dict.fromkeys(
+        [
+            "difference",
+            "differences",
+            "compare",
+            "comparison",
+            "versus",
+            "differ",
+            "contrast",
+            "side by side",
+        ],
+        "compare",
+    ),
+    **dict.fromkeys(
+        [
+            "training",
+            "train",
+            "develop",
+            "development opportunities",
+            "improve",
+            "course",
+            "courses",
+            "opportunities",
+            "opportunity",
+            "learn",
+            "learning",
+            "get better",
+            "grow",
+            "upskill",
+            "resources",
+        ],
+        "development",
+    ),
+    **dict.fromkeys(
+        [
+            "equivalent",
+            "equivalence",
+            "crosswalk",
+            "map",
+            "maps",
+            "mapping",
+            "mapped",
+            "correspond",
+            "hett",
+            "ntdc",
+            "band",
+            "bands",
+            "hay",
+        ],
+        "crosswalk",
+    ),
+    **dict.fromkeys(["path", "paths", "pathway", "pathways", "route", "routes", "track", "ladder"], "path"),
+    **dict.fromkeys(
+        ["self assessment", "self assess", "assessment grid", "grid", "competencies", "competency list"],
+        "grid",
+    ),
+    **dict.fromkeys(["pdp", "development plan", "personal development plan"], "pdp"),
+    **dict.fromkeys(
+        ["list roles", "all roles", "all grades", "list grades", "which roles", "what roles"], "roles"
+    ),
+}
+
+
+def normalise(text: str) -> list[str]:
+    """Lower-case words and numbers, with "&" read as "and" and glued prefixes ("g7", "band4") split."""
+    text = text.lower().replace("&", " and ").replace("\u2019", "'")
+    text = re.sub(r"'s\b", "", text)
+    tokens: list[str] = []
+    for token in _NON_WORD.split(text):
+        if not token:
+            continue
+        glued = _SPLIT_PREFIX.match(token)
+        if glued and not (glued.group(1) == "b" and not glued.group(2).isdigit()):
+            prefix = {"g": "grade", "grd": "grade", "b": "band", "lvl": "level"}.get(
+                glued.group(1), glued.group(1)
+            )
+            tokens.extend((prefix, glued.group(2)))
+        else:
+            tokens.append(token)
+    return tokens
+
+
+@dataclass(frozen=True)
+class Entity:
+    """Something a phrase can name: a role, a row (competency), a path, a framework or an intent."""
+
+    kind: str
+    key: str
+    framework: str = ""
+
+
+@dataclass
+class Vocabulary:
+    """Phrase index (token tuples → entities) plus the word list used for typo correction."""
+
+    phrases: dict[tuple[str, ...], list[Entity]] = field(default_factory=dict)
+    words: set[str] = field(default_factory=set)
+    max_phrase: int = 1
+    _corrections: dict[str, str] = field(default_factory=dict)
+    _word_list: list[str] = field(default_factory=list)
+
+    def add(self, phrase: str, entity: Entity) -> None:
+        tokens = tuple(normalise(phrase))
+        if not tokens:
+            return
+        entities = self.phrases.setdefault(tokens, [])
+        if entity not in entities:
+            entities.append(entity)
+        self.words.update(t for t in tokens if not t.isdigit())
+        self.max_phrase = max(self.max_phrase, len(tokens))
+
+    def freeze(self) -> None:
+        self._word_list = sorted(self.words)
+
+    def correct(self, token: str) -> str:
+        """The known word a token was probably meant to be, or the token itself."""
+        if token in self.words or token.isdigit():
+            return token
+        if token in ABBREVIATIONS:
+            return ABBREVIATIONS[token]
+        if len(token) < 4 or token in NEVER_CORRECT or not token.isalpha():
+            return token
+        cached = self._corrections.get(token)
+        if cached is not None:
+            return cached
+        limit = 1 if len(token) < 6 else 2
+        candidates = [w for w in self._word_list if w[0] == token[0] and abs(len(w) - len(token)) <= limit]
+        match = process.extractOne(token, candidates, scorer=OSA.distance, score_cutoff=limit)
+        result = match[0] if match else token
+        if len(self._corrections) < 50_000:  # bounded: user text is unbounded
+            self._corrections[token] = result
+        return result
+
+
+def build_vocabulary(catalogue: Catalogue) -> Vocabulary:
+    """Index every title, alias, row name, synonym and path of every framework, plus the intent words."""
+    vocab = Vocabulary()
+    for loaded in catalogue.frameworks:
+        fw = loaded.framework
+        vocab.add(fw.id, Entity("framework", fw.id))
+        vocab.add(fw.institution, Entity("framework", fw.id))
+        for role in fw.roles:
+            for phrase in (*role.aliases, role.title.replace("(Descriptor)", "")):
+                vocab.add(phrase, Entity("role", role_ref(loaded, role), fw.id))
+        for row in fw.rows:
+            for phrase in (row.name, row.label, *row.synonyms):
+                vocab.add(phrase, Entity("row", row.id, fw.id))
+        for grid_row in fw.grid:
+            # Grid names ("Planning & Organising") cover one or two rows.
+            for row_id in grid_row.rows:
+                vocab.add(grid_row.name, Entity("row", row_id, fw.id))
+        for path in fw.paths:
+            for phrase in (path.name, *path.synonyms):
+                vocab.add(phrase, Entity("path", path.id, fw.id))
+    for phrase, intent in INTENT_PHRASES.items():
+        vocab.add(phrase, Entity("intent", intent))
+    vocab.words.update(("grade", "grades", "level", "levels", "from", "to", "and"))
+    vocab.freeze()
+    return vocab
