@@ -1,0 +1,71 @@
+"""The neutral card every handler returns; renderers turn it into Block Kit, Adaptive Cards or plain text."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Fact(Frozen):
+    """A label/value pair ("NTDC band": "4")."""
+
+    label: str
+    value: str
+
+
+class Section(Frozen):
+    """A block of content. All strings are plain text: renderers escape them for their platform."""
+
+    heading: str = ""
+    text: str = ""
+    bullets: list[str] = []
+    facts: list[Fact] = []
+    # A quieter line under the content (where the text came from, "shared with grade 4").
+    note: str = ""
+
+
+class Action(Frozen):
+    """Something the person can pick: a button, a menu option, or a numbered option in the console.
+
+    ``action_id`` names the handler that takes it; ``value`` is opaque to renderers (a short JSON string)
+    and comes back unchanged when the action is taken.
+    """
+
+    label: str
+    action_id: str
+    value: str = ""
+    style: Literal["default", "primary", "danger"] = "default"
+
+
+class Bar(Frozen):
+    """One bar of a chart (a competency and its score)."""
+
+    label: str
+    value: float
+
+
+class Chart(Frozen):
+    """A horizontal bar chart: native where the platform draws charts, aligned text bars elsewhere."""
+
+    title: str
+    bars: list[Bar] = Field(min_length=1)
+    max_value: float = 10
+
+
+class Card(Frozen):
+    """A whole answer: a title, sections, an optional chart, choices or actions, and its sources."""
+
+    title: str
+    subtitle: str = ""
+    sections: list[Section] = []
+    chart: Chart | None = None
+    # A question whose answer is one of ``choices`` ("Which grade 7 role do you mean?").
+    prompt: str = ""
+    choices: list[Action] = []
+    actions: list[Action] = []
+    sources: list[str] = []
