@@ -1,0 +1,91 @@
+"""The ``techpath`` command: chat, ask, validate-framework, serve."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from bot.app import build_context, build_router
+from bot.console import ConsoleChat
+from bot.settings import Settings
+from cards.text import render_text
+from framework_data.loader import FrameworkError, load_bands, load_framework
+from framework_data.query import Intent, parse_question
+from handlers.qa.answer import answer_query
+from handlers.types import Context
+
+
+def _context(settings: Settings) -> Context:
+    try:
+        return build_context(settings)
+    except FrameworkError as exc:
+        click.echo(f"The framework could not be loaded ({len(exc.problems)} problems):", err=True)
+        for problem in exc.problems:
+            click.echo(f"  {problem}", err=True)
+        click.echo("Fix the file, or check it with: techpath validate-framework FILE", err=True)
+        sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """techpath: the technician career framework, answered in chat."""
+    logging.basicConfig(level=Settings().log_level.upper(), stream=sys.stderr)
+
+
+@main.command()
+def chat() -> None:
+    """Chat with the bot in this terminal."""
+    ctx = _context(Settings())
+    console = ConsoleChat(build_router(ctx))
+    try:
+        asyncio.run(console.run())
+    except KeyboardInterrupt:
+        click.echo("")
+
+
+@main.command()
+@click.argument("question", nargs=-1, required=True)
+def ask(question: tuple[str, ...]) -> None:
+    """Answer one QUESTION and exit (exit status 1 when it is not in the framework)."""
+    text = " ".join(question).strip()
+    if not text:
+        raise click.UsageError(
+            'Give a question, for example: techpath ask "what does grade 7 specialist need"'
+        )
+    ctx = _context(Settings())
+    query = parse_question(text, ctx.catalogue, ctx.vocabulary)
+    click.echo(render_text(answer_query(query, ctx.catalogue)))
+    if query.intent is Intent.UNKNOWN or (query.unknown and not query.roles):
+        sys.exit(1)
+
+
+@main.command("validate-framework")
+@click.argument("file", type=click.Path(dir_okay=False))
+def validate_framework(file: str) -> None:
+    """Check a framework FILE and report every problem with file, role and row."""
+    try:
+        loaded = load_framework(Path(file), load_bands())
+    except FrameworkError as exc:
+        click.echo(f"{file}: {len(exc.problems)} problem(s)", err=True)
+        for problem in exc.problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(1)
+    fw = loaded.framework
+    shared = sum(1 for d in loaded.descriptors.values() if d.shared_with is not None)
+    gaps = sum(1 for d in loaded.descriptors.values() if d.text is None)
+    click.echo(
+        f"{file}: valid. {fw.name}: {len(fw.roles)} roles, {len(fw.rows)} rows, {len(fw.grid)} grid rows; "
+        f"{shared} cells shared with another role, {gaps} without a descriptor."
+    )
+
+
+@main.command()
+def serve() -> None:
+    """Serve Slack and Teams (not configured yet: use `techpath chat`)."""
+    _context(Settings())
+    click.echo("No chat platform is configured yet: use `techpath chat` for the console.", err=True)
+    sys.exit(2)

@@ -1,0 +1,76 @@
+"""Route neutral events to handlers, one at a time per conversation, and never let a handler crash a turn."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from collections.abc import Awaitable, Callable
+
+from handlers.notices import FAILED, STALE_ACTION
+from handlers.types import Context, Event, EventKind, Handler, Reply
+
+logger = logging.getLogger(__name__)
+
+# A message handler returns None when the message is not for it, so the next one may take it.
+MessageHandler = Callable[[Event, Context], Awaitable[list[Reply] | None]]
+
+
+class Router:
+    """Holds the registered handlers and runs each event under its conversation's lock."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self._message_handlers: list[MessageHandler] = []
+        self._action_handlers: dict[str, Handler] = {}
+        self._event_handlers: dict[EventKind, Handler] = {}
+        # Two quick clicks in one conversation must not interleave their load-handle-save; locks of idle
+        # conversations are dropped with the last reference.
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    def on_message(self, handler: MessageHandler) -> None:
+        self._message_handlers.append(handler)
+
+    def on_action(self, action_id: str, handler: Handler) -> None:
+        if action_id in self._action_handlers:
+            raise ValueError(f"action {action_id!r} is already registered")
+        self._action_handlers[action_id] = handler
+
+    def on_event(self, kind: EventKind, handler: Handler) -> None:
+        self._event_handlers[kind] = handler
+
+    def _lock(self, conversation_id: str) -> asyncio.Lock:
+        lock = self._locks.get(conversation_id)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[conversation_id] = lock
+        return lock
+
+    async def dispatch(self, event: Event) -> list[Reply]:
+        """Handle one event and return what to say; a failing handler is logged and answered politely."""
+        lock = self._lock(event.conversation_id)
+        async with lock:
+            try:
+                return await self._handle(event)
+            except Exception:
+                # Only ids in the log: the event text may hold personal data.
+                logger.exception(
+                    "handler failed", extra={"event_kind": event.kind.value, "action_id": event.action_id}
+                )
+                return [Reply(card=FAILED)]
+
+    async def _handle(self, event: Event) -> list[Reply]:
+        if event.kind is EventKind.MESSAGE:
+            for message_handler in self._message_handlers:
+                replies = await message_handler(event, self.ctx)
+                if replies is not None:
+                    return replies
+            return []
+        if event.kind is EventKind.ACTION:
+            handler = self._action_handlers.get(event.action_id)
+            if handler is None:
+                logger.info("unknown action", extra={"action_id": event.action_id[:80]})
+                return [Reply(card=STALE_ACTION)]
+            return await handler(event, self.ctx)
+        event_handler = self._event_handlers.get(event.kind)
+        return await event_handler(event, self.ctx) if event_handler else []

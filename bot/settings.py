@@ -1,0 +1,29 @@
+"""Settings, only from the environment (or a .env file): nothing secret is ever read from a committed file."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """What an operator can set; every field documents the variable that sets it."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # The active framework: a bundled name ("lancaster") or the path of a university's own YAML file.
+    framework: str = Field(default="lancaster", validation_alias="TECHPATH_FRAMEWORK")
+    # Other frameworks to crosswalk with, comma-separated; empty for none.
+    crosswalk: Annotated[list[str], NoDecode] = Field(
+        default=["imperial"], validation_alias="TECHPATH_CROSSWALK"
+    )
+    log_level: str = Field(default="WARNING", validation_alias="TECHPATH_LOG_LEVEL")
+
+    @field_validator("crosswalk", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value

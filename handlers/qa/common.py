@@ -1,0 +1,87 @@
+"""Pieces every framework answer uses: citations, descriptor sections and follow-up questions."""
+
+from __future__ import annotations
+
+import json
+
+from cards.model import Action, Section
+from framework_data.loader import Descriptor, LoadedFramework
+from framework_data.schema import Role
+
+ASK = "qa.ask"
+PICK = "qa.pick"
+NO_DESCRIPTOR = "The framework gives no descriptor for this role here."
+NOT_EXPECTED = "The framework's “No”: not expected in this role."
+DESCRIPTOR_PLACEHOLDER = (
+    "“(Descriptor)” in a title stands for the discipline, e.g. Senior (Chemistry) Technician."
+)
+
+
+def cite(loaded: LoadedFramework, where: str) -> str:
+    """A citation naming the document, its version, the place in it and the seed file."""
+    src = loaded.framework.source
+    version = f" ({src.version})" if src.version else ""
+    return f"{src.publisher}, {src.title}{version}: {where} [{src.document}]"
+
+
+def cite_role(loaded: LoadedFramework, role: Role) -> str:
+    return cite(loaded, f"{role.table}, {role.label}")
+
+
+def path_name(loaded: LoadedFramework, role: Role) -> str:
+    return next((p.name for p in loaded.framework.paths if p.id == role.path), role.path)
+
+
+def bands_text(role: Role) -> str:
+    return " or ".join(role.bands) if role.bands else "not mapped"
+
+
+def role_subtitle(loaded: LoadedFramework, role: Role) -> str:
+    parts = [loaded.framework.name, f"{path_name(loaded, role)} path"]
+    if role.bands:
+        parts.append(f"NTDC/HETT band {bands_text(role)}")
+    return " · ".join(parts)
+
+
+def descriptor_text(descriptor: Descriptor) -> tuple[str, str]:
+    """The words to show for a descriptor and a note on where they come from."""
+    if descriptor.text is None:
+        return NO_DESCRIPTOR, descriptor.gap
+    if descriptor.is_no:
+        return descriptor.text, NOT_EXPECTED
+    if descriptor.shared_with is not None:
+        return (
+            descriptor.text,
+            f"Shared with {descriptor.shared_with.label} (the source says “{descriptor.source_text}”).",
+        )
+    return descriptor.text, ""
+
+
+def descriptor_section(descriptor: Descriptor, heading: str | None = None) -> Section:
+    text, note = descriptor_text(descriptor)
+    return Section(heading=descriptor.row.label if heading is None else heading, text=text, note=note)
+
+
+def ask_action(label: str, question: str) -> Action:
+    """A follow-up button that asks the bot another question, exactly as if it had been typed."""
+    return Action(label=label, action_id=ASK, value=json.dumps({"text": question}))
+
+
+def next_roles(loaded: LoadedFramework, role: Role) -> list[Role]:
+    """Roles one grade up: on the same path when there is one, otherwise every role at that grade."""
+    grades = sorted({r.grade for r in loaded.framework.roles}, key=grade_key)
+    if role.grade not in grades or role.grade == grades[-1]:
+        return []
+    higher = grades[grades.index(role.grade) + 1]
+    candidates = [r for r in loaded.framework.roles if r.grade == higher]
+    same_path = [r for r in candidates if r.path == role.path]
+    return same_path or candidates
+
+
+def grade_key(grade: str) -> tuple[int, str]:
+    digits = "".join(ch for ch in grade if ch.isdigit())
+    return (int(digits) if digits else 0, grade)
+
+
+def grade_order(role: Role) -> tuple[int, str]:
+    return grade_key(role.grade)

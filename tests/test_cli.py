@@ -1,0 +1,89 @@
+"""The `techpath` command as a person runs it: a real process, real stdin and stdout, real exit codes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TECHPATH = str(Path(sys.executable).with_name("techpath"))
+
+
+def run(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [TECHPATH, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_ask_prints_the_answer_with_its_source() -> None:
+    result = run("ask", "what does grade 7 specialist need")
+    assert result.returncode == 0, result.stderr
+    assert "Grade 7 Specialist (Descriptor) Technician" in result.stdout
+    assert "Has advanced technical expertise in specialist area" in result.stdout
+    assert "002_d3575a1cfe028b19.txt" in result.stdout
+
+
+def test_ask_without_a_question_is_a_usage_error() -> None:
+    result = run("ask", "  ")
+    assert result.returncode == 2
+    assert "Give a question" in result.stderr
+
+
+def test_ask_outside_the_framework_exits_1_and_says_what_exists() -> None:
+    result = run("ask", "grade 12")
+    assert result.returncode == 1
+    assert "There is no grade 12" in result.stdout
+
+
+def test_chat_offers_numbered_choices_and_takes_a_number() -> None:
+    result = run("chat", stdin="grade 7\n1\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Which grade 7 role?" in out
+    assert "1. Grade 7 Specialist (Descriptor) Technician" in out
+    assert "2. Grade 7 (Descriptor) Facility Manager" in out
+    # After picking 1, the specialist's requirements are shown.
+    assert out.index("Has advanced technical expertise") > out.index("Which grade 7 role?")
+
+
+def test_chat_rejects_a_number_that_is_not_an_option() -> None:
+    result = run("chat", stdin="help\n99\nquit\n")
+    assert result.returncode == 0
+    assert "There is no option 99" in result.stdout
+
+
+def test_validate_framework_accepts_the_bundled_file() -> None:
+    bundled = Path(__file__).resolve().parents[1] / "framework_data" / "lancaster.yaml"
+    result = run("validate-framework", str(bundled))
+    assert result.returncode == 0, result.stderr
+    assert "valid" in result.stdout and "9 roles" in result.stdout
+
+
+def test_validate_framework_lists_every_problem(tmp_path: Path) -> None:
+    bundled = Path(__file__).resolve().parents[1] / "framework_data" / "lancaster.yaml"
+    text = bundled.read_text(encoding="utf-8").replace("refers_to: g7-specialist", "refers_to: g7-nobody")
+    broken = tmp_path / "ours.yaml"
+    broken.write_text(text, encoding="utf-8")
+    result = run("validate-framework", str(broken))
+    assert result.returncode == 1
+    assert "ours.yaml: role g7-manager, row budget: refers to unknown role 'g7-nobody'" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["chat"], ["ask", "grade 5"], ["serve"]])
+def test_a_broken_active_framework_stops_start_up_with_its_problems(
+    tmp_path: Path, command: list[str]
+) -> None:
+    broken = tmp_path / "ours.yaml"
+    broken.write_text("id: ours\nroles: [", encoding="utf-8")
+    result = run(*command, env={"TECHPATH_FRAMEWORK": str(broken)})
+    assert result.returncode == 1
+    assert "The framework could not be loaded" in result.stderr
+    assert "ours.yaml: line" in result.stderr
