@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Set up and run techpath with nothing but Python 3.11+: `python3 dev.py run`, `python3 dev.py test`.
+
+Each command creates (or updates, when pyproject.toml changed) the virtual environment in .venv first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+CHECKED = ["bot", "handlers", "framework_data", "cards"]
+
+
+def ensure_venv(extras: str) -> None:
+    """Create .venv and install techpath (with `extras`) unless the same install is already there."""
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs before anything checks the version
+        sys.exit(f"techpath needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    stamp = VENV / ".techpath-installed"
+    if stamp.exists() and wanted in stamp.read_text().split():
+        return
+    if not PYTHON.exists():
+        print("Creating the virtual environment in .venv ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    print("Installing techpath and its dependencies (first run only) ...", flush=True)
+    pip = [str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    subprocess.run([*pip, "--upgrade", "pip"], check=True)
+    target = f".[{extras}]" if extras else "."
+    subprocess.run([*pip, "-e", target], check=True, cwd=ROOT)
+    previous = stamp.read_text() if stamp.exists() else ""
+    stamp.write_text(f"{previous}\n{wanted}")
+
+
+def run(*command: str) -> int:
+    return subprocess.run(command, cwd=ROOT).returncode
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else "help"
+    rest = argv[1:]
+    if command in ("run", "chat"):
+        ensure_venv("")
+        return run(str(BIN / "techpath"), "chat", *rest)
+    if command == "test":
+        ensure_venv("dev")
+        steps = [
+            [str(BIN / "ruff"), "check", *CHECKED, "tests", "bench", "dev.py"],
+            [str(BIN / "ruff"), "format", "--check", *CHECKED, "tests", "bench", "dev.py"],
+            [str(BIN / "mypy")],
+            [str(BIN / "pytest"), *rest],
+        ]
+        for step in steps:
+            print(
+                f"$ {' '.join(Path(step[0]).name if i == 0 else a for i, a in enumerate(step))}", flush=True
+            )
+            code = run(*step)
+            if code:
+                return code
+        return 0
+    if command == "bench":
+        ensure_venv("")
+        return run(str(PYTHON), "bench/qa.py", *rest)
+    if command == "techpath":
+        ensure_venv("")
+        return run(str(BIN / "techpath"), *rest)
+    print(__doc__)
+    print("Commands: run (console chat), test (lint, types, tests), bench (benchmarks), techpath ARGS...")
+    return 0 if command == "help" else 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
