@@ -24,9 +24,12 @@ def ensure_venv(extras: str) -> None:
     """Create .venv and install techpath (with `extras`) unless the same install is already there."""
     if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs before anything checks the version
         sys.exit(f"techpath needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    project = (ROOT / "pyproject.toml").read_bytes()
+    wanted = hashlib.sha256(project + extras.encode()).hexdigest()
+    # An install with the dev tools also serves the commands that need only the runtime.
+    enough = {wanted, hashlib.sha256(project + b"dev").hexdigest()}
     stamp = VENV / ".techpath-installed"
-    if stamp.exists() and wanted in stamp.read_text().split():
+    if stamp.exists() and enough & set(stamp.read_text().split()):
         return
     if not PYTHON.exists():
         print("Creating the virtual environment in .venv ...", flush=True)
