@@ -8,9 +8,13 @@ from enum import StrEnum
 from pydantic import BaseModel
 
 from framework_data.catalogue import Catalogue, role_ref
-from framework_data.vocabulary import NUMBER_WORDS, Entity, Vocabulary, normalise
+from framework_data.vocabulary import NEVER_CORRECT, NUMBER_WORDS, Entity, Vocabulary, normalise
 
 _JOINERS = {"and", "or", "to", "versus", "through", "then", "till", "until", "into"}
+_RANGE_JOINERS = {"to", "through", "then", "till", "until", "into"}
+# Words before a role that make it the goal of a progression ("how do I become a lab manager").
+_GOAL_MARKERS = {"to", "become", "becoming", "into", "reach", "reaching"}
+_SEARCH_STOPWORDS = set("the and for you are can how who why what does about tell with any there".split())
 _FILLER = {"a", "an", "the", "my", "as", "at", "level", "role"}
 
 
@@ -24,6 +28,7 @@ class Intent(StrEnum):
     PATH = "path"
     GRID = "grid"
     PDP = "pdp"
+    THANKS = "thanks"
     ROLES = "roles"
     COMPETENCY = "competency"
     UNKNOWN = "unknown"
@@ -49,6 +54,10 @@ class Query(BaseModel):
     local_grades: list[str] = []
     unknown: list[str] = []
     ambiguous: list[Ambiguity] = []
+    # The one role named is where the person wants to get to ("how do I become a lab manager").
+    towards: bool = False
+    # Words that matched nothing, kept for a search of the framework's text.
+    terms: list[str] = []
 
 
 @dataclass
@@ -99,6 +108,7 @@ def _numbers_after(scan: _Scan, i: int) -> tuple[list[tuple[str, int]], int]:
                 nxt += 1
             if _number(tokens[nxt]) is None:
                 break
+            scan.ranged = scan.ranged or tokens[i] in _RANGE_JOINERS
             i = nxt
         else:
             break
@@ -117,13 +127,14 @@ def _scan_numbers(scan: _Scan) -> None:
                     scan.grades.append(_GradeMention(value, at, at + 1))
                 else:
                     scan.local_grades.append(value)  # Imperial's "grade 3a"
-            scan.ranged = scan.ranged or (len(found) > 1 and i > 0 and tokens[i - 1] == "from")
             if found:
                 scan.used.update(range(i, end))
                 i = end
                 continue
         elif token in ("band", "bands"):
+            ranged = scan.ranged
             found, end = _numbers_after(scan, i + 1)
+            scan.ranged = ranged  # "bands 3 to 4" is a span of bands, not a progression
             scan.bands.extend(v for v, _ in found)
             if found:
                 scan.used.update(range(i, end))
@@ -142,7 +153,6 @@ def _scan_numbers(scan: _Scan) -> None:
             # "from 5 to 6": bare numbers are grades when a range is spelled out.
             found, end = _numbers_after(scan, i + 1)
             if len(found) > 1:
-                scan.ranged = scan.ranged or token == "from"
                 scan.grades.extend(_GradeMention(v, at, at + 1) for v, at in found)
                 scan.used.update(range(i + 1, end))
                 i = end
@@ -244,6 +254,8 @@ def _decide_intent(query: Query, intents: set[str], words: set[str]) -> Intent:
     has_roles = bool(query.roles or query.ambiguous)
     if "help" in intents and not (has_roles or query.rows):
         return Intent.HELP
+    if "thanks" in intents and not (has_roles or query.rows):
+        return Intent.THANKS
     if "pdp" in intents:
         return Intent.PDP
     if "progression" in intents and (has_roles or "criteria" in words):
@@ -254,7 +266,7 @@ def _decide_intent(query: Query, intents: set[str], words: set[str]) -> Intent:
         return Intent.DEVELOPMENT
     if query.bands or query.levels or query.local_grades or ("crosswalk" in intents and not query.rows):
         return Intent.CROSSWALK
-    if query.paths and ("path" in intents or not has_roles):
+    if (query.paths and not has_roles) or ("path" in intents and len(query.roles) <= 1 and not query.rows):
         return Intent.PATH
     if has_roles:
         return Intent.ROLE
@@ -294,5 +306,34 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary) -> Query:
     query.bands = scan.bands
     query.levels = scan.levels
     query.local_grades = scan.local_grades
+    query.towards = _names_a_destination(scan, hits, query)
+    query.terms = _leftover_terms(scan, hits)
     query.intent = _decide_intent(query, intents, set(tokens))
     return query
+
+
+def _names_a_destination(scan: _Scan, hits: list[_Hit], query: Query) -> bool:
+    """Whether the only role mentioned is a destination ("to grade 9", "become a lab manager")."""
+    if len(query.roles) + len(query.ambiguous) != 1:
+        return False
+    starts = [
+        m.start - (scan.tokens[m.start - 1] in ("grade", "grades")) for m in scan.grades if m.candidates
+    ]
+    starts += [h.start for h in hits if any(e.kind == "role" for e in h.entities)]
+    for start in starts[:1]:
+        before = [t for t in scan.tokens[:start] if t not in _FILLER]
+        return bool(before) and before[-1] in _GOAL_MARKERS
+    return False
+
+
+def _leftover_terms(scan: _Scan, hits: list[_Hit]) -> list[str]:
+    covered = set(scan.used) | {i for h in hits for i in range(h.start, h.end)}
+    return [
+        token
+        for i, token in enumerate(scan.tokens)
+        if i not in covered
+        and token.isalpha()
+        and len(token) >= 3
+        and token not in NEVER_CORRECT
+        and token not in _SEARCH_STOPWORDS
+    ]

@@ -59,107 +59,26 @@ NEVER_CORRECT = frozenset(
     """.split()
 )
 
-# Words that signal what is being asked, mapped to an intent name (multi-word phrases allowed).
-INTENT_PHRASES: dict[str, str] = {
-    **dict.fromkeys(
-        [
-            "help",
-            "what can you do",
-            "what can i ask",
-            "commands",
-            "how do i use",
-            "menu",
-            "hi",
-            "hello",
-            "hey",
-        ],
-        "help",
-    ),
-    **dict.fromkeys(
-        [
-            "progress",
-            "progression",
-            "promotion",
-            "promoted",
-            "get to",
-            "get from",
-            "move up",
-            "move to",
-            "move from",
-            "next grade",
-            "next step",
-            "next level",
-            "step up",
-            "become",
-            "criteria",
-            "career grade",
-            "regrade",
-            "regrading",
-            "go from",
-            "go up",
-        ],
-        "progression",
-    ),
-    **dict.fromkeys(
-        [
-            "difference",
-            "differences",
-            "compare",
-            "comparison",
-            "versus",
-            "differ",
-            "contrast",
-            "side by side",
-        ],
-        "compare",
-    ),
-    **dict.fromkeys(
-        [
-            "training",
-            "train",
-            "develop",
-            "development opportunities",
-            "improve",
-            "course",
-            "courses",
-            "opportunities",
-            "opportunity",
-            "learn",
-            "learning",
-            "get better",
-            "grow",
-            "upskill",
-            "resources",
-        ],
-        "development",
-    ),
-    **dict.fromkeys(
-        [
-            "equivalent",
-            "equivalence",
-            "crosswalk",
-            "map",
-            "maps",
-            "mapping",
-            "mapped",
-            "correspond",
-            "hett",
-            "ntdc",
-            "band",
-            "bands",
-            "hay",
-        ],
-        "crosswalk",
-    ),
-    **dict.fromkeys(["path", "paths", "pathway", "pathways", "route", "routes", "track", "ladder"], "path"),
-    **dict.fromkeys(
-        ["self assessment", "self assess", "assessment grid", "grid", "competencies", "competency list"],
-        "grid",
-    ),
-    **dict.fromkeys(["pdp", "development plan", "personal development plan"], "pdp"),
-    **dict.fromkeys(
-        ["list roles", "all roles", "all grades", "list grades", "which roles", "what roles"], "roles"
-    ),
+# Words that signal what is being asked, by intent (comma-separated phrases).
+_INTENT_WORDS = {
+    "help": "help, what can you do, what can i ask, commands, how do i use, menu, hi, hello, hey, "
+    "who are you",
+    "progression": "progress, progression, promotion, promoted, get to, get from, move up, move to, "
+    "move from, next, next grade, next step, next level, step up, become, criteria, career grade, "
+    "regrade, regrading, go from, go up",
+    "compare": "difference, differences, compare, comparison, versus, differ, contrast, side by side",
+    "development": "training, train, develop, development opportunities, improve, course, courses, "
+    "opportunities, opportunity, learn, learning, get better, grow, upskill, resources",
+    "crosswalk": "equivalent, equivalence, crosswalk, map, maps, mapping, mapped, correspond, hett, ntdc, "
+    "band, bands, hay",
+    "path": "path, paths, pathway, pathways, route, routes, track, ladder",
+    "grid": "self assessment, self assess, assessment grid, grid, competencies, competency list",
+    "pdp": "pdp, development plan, personal development plan",
+    "roles": "list roles, all roles, all grades, list grades, which roles, what roles",
+    "thanks": "thanks, thank you, cheers, ta",
+}
+INTENT_PHRASES = {
+    phrase.strip(): intent for intent, phrases in _INTENT_WORDS.items() for phrase in phrases.split(",")
 }
 
 

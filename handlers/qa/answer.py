@@ -10,8 +10,9 @@ from handlers.qa.common import grade_order, next_roles
 from handlers.qa.compare import compare_card, progression_card
 from handlers.qa.crosswalk import crosswalk_card
 from handlers.qa.development import development_card, grid_rows_for, opportunity_sections
-from handlers.qa.guide import clarify_card, grid_card, help_card, pdp_card, unknown_card
+from handlers.qa.guide import clarify_card, grid_card, help_card, pdp_card, thanks_card, unknown_card
 from handlers.qa.roles import competency_card, path_card, role_card, role_rows_card, roles_card
+from handlers.qa.search import search_card
 from handlers.types import Context
 
 # Intents whose answer is the same whichever role an ambiguous grade means.
@@ -66,7 +67,10 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
         case Intent.CROSSWALK:
             return crosswalk_card(catalogue, query)
         case Intent.PATH:
-            return path_card(loaded, query.paths or [p.id for p in loaded.framework.paths])
+            paths = query.paths or [r.path for r in roles] or [p.id for p in loaded.framework.paths]
+            return path_card(loaded, paths)
+        case Intent.THANKS:
+            return thanks_card()
         case Intent.ROLES:
             return roles_card(catalogue)
         case Intent.COMPETENCY:
@@ -75,6 +79,10 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
             return grid_card(loaded)
         case Intent.PDP:
             return pdp_card(loaded)
+    if query.terms and not query.unknown:
+        found = search_card(loaded, query.terms)
+        if found is not None:
+            return found
     return unknown_card(catalogue, query)
 
 
@@ -89,16 +97,17 @@ def _progression(query: Query, catalogue: Catalogue, roles: list[Role]) -> Card:
             return unknown_card(catalogue, query)
         roles = [loaded.roles[published[0].from_role], loaded.roles[published[0].to_role]]
     if len(roles) == 1:
-        ups = next_roles(loaded, roles[0])
-        if not ups:
+        # "How do I become a lab manager" names the goal: the start is the grade below.
+        neighbours = next_roles(loaded, roles[0], -1 if query.towards else 1)
+        if not neighbours:
             return role_card(loaded, roles[0])
-        if len(ups) > 1:
-            options = [f"{loaded.id}:{r.id}" for r in ups]
+        if len(neighbours) > 1:
+            options = [f"{loaded.id}:{r.id}" for r in neighbours]
             pending = query.model_copy(
-                update={"ambiguous": [Ambiguity(mention=f"grade {ups[0].grade}", options=options)]}
+                update={"ambiguous": [Ambiguity(mention=f"grade {neighbours[0].grade}", options=options)]}
             )
             return clarify_card(catalogue, pending)
-        roles = [roles[0], ups[0]]
+        roles = [roles[0], neighbours[0]]
     start, goal = roles[0], roles[1]
     if start.id == goal.id:
         return role_card(loaded, start)

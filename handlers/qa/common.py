@@ -67,13 +67,13 @@ def ask_action(label: str, question: str) -> Action:
     return Action(label=label, action_id=ASK, value=json.dumps({"text": question}))
 
 
-def next_roles(loaded: LoadedFramework, role: Role) -> list[Role]:
-    """Roles one grade up: on the same path when there is one, otherwise every role at that grade."""
+def next_roles(loaded: LoadedFramework, role: Role, step: int = 1) -> list[Role]:
+    """Roles one grade up (or down, with step=-1): on the same path if any, otherwise all at that grade."""
     grades = sorted({r.grade for r in loaded.framework.roles}, key=grade_key)
-    if role.grade not in grades or role.grade == grades[-1]:
+    position = grades.index(role.grade) + step if role.grade in grades else -1
+    if not 0 <= position < len(grades):
         return []
-    higher = grades[grades.index(role.grade) + 1]
-    candidates = [r for r in loaded.framework.roles if r.grade == higher]
+    candidates = [r for r in loaded.framework.roles if r.grade == grades[position]]
     same_path = [r for r in candidates if r.path == role.path]
     return same_path or candidates
 

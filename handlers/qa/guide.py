@@ -50,6 +50,13 @@ def help_card(catalogue: Catalogue) -> Card:
     )
 
 
+def thanks_card() -> Card:
+    return Card(
+        title="You're welcome",
+        sections=[Section(text="Ask me anything else about the framework, or type “help” for ideas.")],
+    )
+
+
 def grid_card(loaded: LoadedFramework) -> Card:
     fw = loaded.framework
     if not fw.grid:
