@@ -42,7 +42,7 @@ def chat() -> None:
     ctx = _context(Settings())
     console = ConsoleChat(build_router(ctx))
     try:
-        asyncio.run(console.run())
+        asyncio.run(console.run(echo=not sys.stdin.isatty()))
     except KeyboardInterrupt:
         click.echo("")
 

@@ -56,8 +56,8 @@ class ConsoleChat:
             if options:
                 self._options = options
 
-    async def run(self, read: Callable[[str], str] = input) -> None:
-        """Read lines until end of input or a quit word."""
+    async def run(self, read: Callable[[str], str] = input, echo: bool = False) -> None:
+        """Read lines until end of input or a quit word; ``echo`` repeats piped input for a readable log."""
         self._write(GREETING)
         while True:
             try:
@@ -65,6 +65,8 @@ class ConsoleChat:
             except EOFError:
                 self._write("")
                 return
+            if echo:
+                self._write(line)
             if line.strip().lower() in QUIT_WORDS:
                 return
             if line.strip():
