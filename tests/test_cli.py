@@ -87,3 +87,16 @@ def test_a_broken_active_framework_stops_start_up_with_its_problems(
     assert result.returncode == 1
     assert "The framework could not be loaded" in result.stderr
     assert "ours.yaml: line" in result.stderr
+
+
+def test_a_universitys_own_framework_file_becomes_the_active_one(tmp_path: Path) -> None:
+    bundled = Path(__file__).resolve().parents[1] / "framework_data" / "lancaster.yaml"
+    ours = bundled.read_text(encoding="utf-8").replace(
+        'name: "Lancaster University Technicians Career Framework"', 'name: "Northtown Technical Careers"'
+    )
+    path = tmp_path / "northtown.yaml"
+    path.write_text(ours.replace("id: lancaster", "id: northtown", 1), encoding="utf-8")
+    result = run("ask", "grade 6 budget", env={"TECHPATH_FRAMEWORK": str(path), "TECHPATH_CROSSWALK": ""})
+    assert result.returncode == 0, result.stderr
+    assert "Northtown Technical Careers" in result.stdout
+    assert "Will purchase standard consumables and equipment." in result.stdout

@@ -108,6 +108,18 @@ def unknown_card(catalogue: Catalogue, query: Query) -> Card:
         )
     else:
         sections.append(Section(text="I couldn't match that to the framework."))
+    competencies = ", ".join(r.label for r in fw.rows if r.kind == "competency")
+    sections.append(
+        Section(
+            heading="What the framework has",
+            facts=[
+                Fact(label=f"{fw.grade_label.capitalize()}s", value=grades),
+                Fact(label="Career paths", value=", ".join(p.name for p in fw.paths)),
+                Fact(label="Competencies", value=competencies),
+                Fact(label="NTDC/HETT bands", value=", ".join(b.number for b in catalogue.bands.bands)),
+            ],
+        )
+    )
     sections.append(
         Section(
             text="I answer from the framework: roles and grades, competencies, progression, development "
