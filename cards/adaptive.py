@@ -146,8 +146,13 @@ def render_adaptive(card: Card) -> list[dict[str, Any]]:
         units.append([_text(sources, isSubtle=True, size="Small", spacing="Medium")])
     room = MAX_CARD_BYTES - _size(_card(head, top)) - 200
     # A section stays on one card when it fits; a larger one is spread element by element.
-    pieces = [u for unit in units for u in ([unit] if sum(map(_size, unit)) <= room else [[e] for e in unit])]
-    pages = batches(pieces, lambda unit: sum(map(_size, unit)), room) or [[]]
+    sized = [(sum(map(_size, unit)), unit) for unit in units]
+    pieces = [
+        p
+        for size, unit in sized
+        for p in ([(size, unit)] if size <= room else [(_size(e), [e]) for e in unit])
+    ]
+    pages = [[unit for _, unit in page] for page in batches(pieces, lambda piece: piece[0], room)] or [[]]
     cards = []
     for number, page in enumerate(pages):
         prefix = head if number == 0 else [_text(f"{escape(card.title)} (continued)", isSubtle=True)]
