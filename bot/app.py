@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import handlers.privacy
 import handlers.qa
 from bot.router import Router
 from bot.settings import Settings
+from bot.storage.database import Database, default_url
+from bot.storage.migrate import upgrade
+from bot.storage.stores import Stores, open_stores
 from framework_data.catalogue import load_catalogue
 from framework_data.vocabulary import build_vocabulary
 from handlers.types import Context
@@ -16,8 +20,21 @@ def build_context(settings: Settings) -> Context:
     return Context(catalogue=catalogue, vocabulary=build_vocabulary(catalogue))
 
 
-def build_router(ctx: Context) -> Router:
+def open_database(settings: Settings) -> Database:
+    """PostgreSQL when DATABASE_URL is set, otherwise the SQLite file in the data directory."""
+    return Database(settings.database_url or default_url(settings.data_dir))
+
+
+async def ready_stores(settings: Settings) -> Stores:
+    """Open the database and bring its schema up to date (idempotent, safe across replicas)."""
+    database = open_database(settings)
+    await upgrade(database)
+    return open_stores(database)
+
+
+def build_router(ctx: Context, stores: Stores | None = None) -> Router:
     """A router with every feature registered explicitly, in priority order."""
-    router = Router(ctx)
+    router = Router(ctx, stores)
+    handlers.privacy.register(router)
     handlers.qa.register(router)
     return router

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import click
 
-from bot.app import build_context, build_router
+from bot.app import build_context, build_router, ready_stores
+from bot.cli_db import db
+from bot.cli_people import people
 from bot.console import ConsoleChat
 from bot.settings import Settings
 from cards.text import render_text
@@ -37,12 +39,33 @@ def main() -> None:
 
 
 @main.command()
-def chat() -> None:
+@click.option("--as", "as_email", metavar="EMAIL", help="Speak as this person from the directory.")
+def chat(as_email: str | None) -> None:
     """Chat with the bot in this terminal."""
-    ctx = _context(Settings())
-    console = ConsoleChat(build_router(ctx))
+    settings = Settings()
+    ctx = _context(settings)
+
+    async def run() -> None:
+        stores = await ready_stores(settings)
+        try:
+            user = "console-user"
+            if as_email:
+                person = await stores.people.by_email(as_email)
+                if person is None:
+                    raise click.ClickException(
+                        f"{as_email} is not in the directory. Add people first, for example: "
+                        "techpath people import examples/people.csv"
+                    )
+                user = person.email
+            console = ConsoleChat(
+                build_router(ctx, stores), user_id=user, exports=settings.data_dir / "exports"
+            )
+            await console.run(echo=not sys.stdin.isatty())
+        finally:
+            await stores.database.close()
+
     try:
-        asyncio.run(console.run(echo=not sys.stdin.isatty()))
+        asyncio.run(run())
     except KeyboardInterrupt:
         click.echo("")
 
@@ -89,3 +112,7 @@ def serve() -> None:
     _context(Settings())
     click.echo("No chat platform is configured yet: use `techpath chat` for the console.", err=True)
     sys.exit(2)
+
+
+main.add_command(people)
+main.add_command(db)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from pathlib import Path
 
 from bot.router import Router
 from cards.model import Action
 from cards.text import render_text
-from handlers.types import Event, EventKind
+from handlers.types import Attachment, Event, EventKind
 
 QUIT_WORDS = {"quit", "exit", "bye", ":q"}
 GREETING = 'techpath: ask about the career framework ("help" for ideas, "quit" to leave).'
@@ -22,19 +23,28 @@ class ConsoleChat:
     """One person's conversation in the terminal."""
 
     def __init__(
-        self, router: Router, user_id: str = "console-user", write: Callable[[str], None] = print
+        self,
+        router: Router,
+        user_id: str = "console-user",
+        exports: Path = Path("data/exports"),
+        write: Callable[[str], None] = print,
     ) -> None:
         self._router = router
         self._user_id = user_id
+        self._exports = exports
         self._write = write
         # The numbered options of the last card shown, as the console's stand-in for buttons.
         self._options: list[Action] = []
 
     def _event_for(self, line: str) -> Event | None:
+        # The console's "account" is the email it speaks as, linked to the directory on first use.
+        email = self._user_id if "@" in self._user_id else ""
         base = {
             "platform": "console",
+            "tenant": "local",
             "conversation_id": f"console:{self._user_id}",
             "user_id": self._user_id,
+            "email": email,
         }
         if line.isdigit():
             index = int(line) - 1
@@ -52,9 +62,18 @@ class ConsoleChat:
             return
         for reply in await self._router.dispatch(event):
             self._write(render_text(reply.card))
+            for attachment in reply.attachments:
+                self._write(f"Saved {self._save(attachment)}")
             options = [*reply.card.choices, *reply.card.actions]
             if options:
                 self._options = options
+
+    def _save(self, attachment: Attachment) -> Path:
+        self._exports.mkdir(parents=True, exist_ok=True)
+        path = self._exports / Path(attachment.filename).name  # never a path the handler chose
+        path.write_text(attachment.content, encoding="utf-8")
+        path.chmod(0o600)  # personal data: readable by this user only
+        return path.resolve()
 
     async def run(self, read: Callable[[str], str] = input, echo: bool = False) -> None:
         """Read lines until end of input or a quit word; ``echo`` repeats piped input for a readable log."""

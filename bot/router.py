@@ -6,7 +6,10 @@ import asyncio
 import logging
 import weakref
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
+from bot.storage.people import PersonRecord
+from bot.storage.stores import Stores
 from handlers.notices import FAILED, STALE_ACTION
 from handlers.types import Context, Event, EventKind, Handler, Reply
 
@@ -17,15 +20,16 @@ MessageHandler = Callable[[Event, Context], Awaitable[list[Reply] | None]]
 
 
 class Router:
-    """Holds the registered handlers and runs each event under its conversation's lock."""
+    """Holds the registered handlers and runs each event as one turn of its conversation."""
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, stores: Stores | None = None) -> None:
         self.ctx = ctx
+        self.stores = stores
         self._message_handlers: list[MessageHandler] = []
         self._action_handlers: dict[str, Handler] = {}
         self._event_handlers: dict[EventKind, Handler] = {}
-        # Two quick clicks in one conversation must not interleave their load-handle-save; locks of idle
-        # conversations are dropped with the last reference.
+        # Without a database, turns are serialised in this process only; locks of idle conversations
+        # are dropped with the last reference.
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     def on_message(self, handler: MessageHandler) -> None:
@@ -46,23 +50,42 @@ class Router:
             self._locks[conversation_id] = lock
         return lock
 
-    async def dispatch(self, event: Event) -> list[Reply]:
-        """Handle one event and return what to say; a failing handler is logged and answered politely."""
-        lock = self._lock(event.conversation_id)
-        async with lock:
-            try:
-                return await self._handle(event)
-            except Exception:
-                # Only ids in the log: the event text may hold personal data.
-                logger.exception(
-                    "handler failed", extra={"event_kind": event.kind.value, "action_id": event.action_id}
-                )
-                return [Reply(card=FAILED)]
+    async def _person_for(self, event: Event) -> PersonRecord | None:
+        """Who is asking: a linked platform account, or a directory entry found by email and linked now."""
+        if self.stores is None:
+            return None
+        people = self.stores.people
+        person = await people.by_identity(event.platform, event.tenant, event.user_id)
+        if person is None and event.email:
+            person = await people.by_email(event.email)
+            if person is not None:
+                await people.link_identity(person.id, event.platform, event.tenant, event.user_id)
+        return person
 
-    async def _handle(self, event: Event) -> list[Reply]:
+    async def dispatch(self, event: Event) -> list[Reply]:
+        """Handle one event as a turn: load the conversation's state, handle, save; a failing handler is
+        logged and answered politely, and its turn saves nothing."""
+        try:
+            if self.stores is None:
+                async with self._lock(event.conversation_id):
+                    return await self._handle(event, self.ctx)
+            person = await self._person_for(event)
+            async with self.stores.conversations.turn(
+                event.conversation_id, person.id if person else None
+            ) as box:
+                ctx = replace(self.ctx, person=person, state=box.data, stores=self.stores)
+                return await self._handle(event, ctx)
+        except Exception:
+            # Only ids in the log: the event text may hold personal data.
+            logger.exception(
+                "handler failed", extra={"event_kind": event.kind.value, "action_id": event.action_id}
+            )
+            return [Reply(card=FAILED)]
+
+    async def _handle(self, event: Event, ctx: Context) -> list[Reply]:
         if event.kind is EventKind.MESSAGE:
             for message_handler in self._message_handlers:
-                replies = await message_handler(event, self.ctx)
+                replies = await message_handler(event, ctx)
                 if replies is not None:
                     return replies
             return []
@@ -71,6 +94,6 @@ class Router:
             if handler is None:
                 logger.info("unknown action", extra={"action_id": event.action_id[:80]})
                 return [Reply(card=STALE_ACTION)]
-            return await handler(event, self.ctx)
+            return await handler(event, ctx)
         event_handler = self._event_handlers.get(event.kind)
-        return await event_handler(event, self.ctx) if event_handler else []
+        return await event_handler(event, ctx) if event_handler else []

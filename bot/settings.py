@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, field_validator
@@ -20,6 +21,12 @@ class Settings(BaseSettings):
         default=["imperial"], validation_alias="TECHPATH_CROSSWALK"
     )
     log_level: str = Field(default="WARNING", validation_alias="TECHPATH_LOG_LEVEL")
+    # PostgreSQL in production (postgresql://user:password@host/db); empty for the embedded SQLite file.
+    database_url: str = Field(default="", validation_alias="DATABASE_URL")
+    # Where the SQLite file and console exports live.
+    data_dir: Path = Field(default=Path("data"), validation_alias="TECHPATH_DATA_DIR")
+    # Assessment data older than this is deleted by the retention job (UK GDPR storage limitation).
+    retention_days: int = Field(default=3 * 365, ge=1, validation_alias="TECHPATH_RETENTION_DAYS")
 
     @field_validator("crosswalk", mode="before")
     @classmethod

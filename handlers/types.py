@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from cards.model import Card
 from framework_data.catalogue import Catalogue
 from framework_data.vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    from bot.storage.people import PersonRecord
+    from bot.storage.stores import Stores
 
 
 class EventKind(StrEnum):
@@ -27,9 +32,21 @@ class Event(BaseModel):
     platform: str
     conversation_id: str
     user_id: str
+    # The workspace (Slack) or tenant (Teams) the user belongs to.
+    tenant: str = ""
+    # The user's email as the platform reports it, used to find them in the directory on first contact.
+    email: str = ""
     text: str = ""
     action_id: str = ""
     value: str = ""
+
+
+class Attachment(BaseModel):
+    """A file for the person: uploaded in Slack, a download link in Teams, saved to disk in the console."""
+
+    filename: str
+    media_type: str
+    content: str
 
 
 class Reply(BaseModel):
@@ -38,14 +55,19 @@ class Reply(BaseModel):
     card: Card
     # Replace the card the action was taken on, where the platform allows, instead of posting anew.
     replace_original: bool = False
+    attachments: list[Attachment] = []
 
 
 @dataclass(frozen=True)
 class Context:
-    """What a handler may use: the frameworks and their vocabulary (people and stores come later)."""
+    """What a handler may use: the frameworks, the person asking, the conversation's state and the stores."""
 
     catalogue: Catalogue
     vocabulary: Vocabulary
+    person: PersonRecord | None = None
+    # This conversation's state: changes are saved when the turn ends without an error.
+    state: dict[str, Any] = field(default_factory=dict)
+    stores: Stores | None = None
 
 
 Handler = Callable[[Event, Context], Awaitable[list[Reply]]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,13 +14,10 @@ TECHPATH = str(Path(sys.executable).with_name("techpath"))
 
 
 def run(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run techpath; its data directory is a fresh temporary one unless the caller names one."""
+    variables = {**os.environ, "TECHPATH_DATA_DIR": tempfile.mkdtemp(prefix="techpath-test-"), **(env or {})}
     return subprocess.run(
-        [TECHPATH, *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, **(env or {})},
+        [TECHPATH, *args], input=stdin, capture_output=True, text=True, timeout=60, env=variables
     )
 
 

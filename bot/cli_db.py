@@ -1,0 +1,48 @@
+"""`techpath db`: apply migrations, and delete assessment data past its retention period."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import click
+
+from bot.app import open_database, ready_stores
+from bot.settings import Settings
+from bot.storage.migrate import upgrade
+
+
+@click.group()
+def db() -> None:
+    """The database (SQLite file by default; PostgreSQL with DATABASE_URL)."""
+
+
+@db.command("upgrade")
+def upgrade_command() -> None:
+    """Bring the schema to the newest version (safe to run on every start, from several replicas)."""
+    database = open_database(Settings())
+
+    async def run() -> str:
+        try:
+            return await upgrade(database)
+        finally:
+            await database.close()
+
+    revision = asyncio.run(run())
+    click.echo(f"{database.safe_url}: schema at revision {revision}")
+
+
+@db.command("purge")
+def purge_command() -> None:
+    """Delete assessment data older than TECHPATH_RETENTION_DAYS; schedule it daily (cron, a CronJob)."""
+    settings = Settings()
+
+    async def run() -> int:
+        stores = await ready_stores(settings)
+        try:
+            return await stores.privacy.purge_expired(timedelta(days=settings.retention_days))
+        finally:
+            await stores.database.close()
+
+    purged = asyncio.run(run())
+    click.echo(f"{purged} assessment(s) older than {settings.retention_days} days deleted.")

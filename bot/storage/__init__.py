@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy async over SQLite (default) or PostgreSQL, with Alembic migrations."""

@@ -1,0 +1,110 @@
+"""Conversation state, loaded, handled and saved under a lock that holds across replicas."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import delete, text, update
+from sqlalchemy.exc import IntegrityError
+
+from bot.storage.database import Database
+from bot.storage.tables import ConversationState, utcnow
+
+
+class StateBox:
+    """A conversation's state as a plain dict; saved only when a handler changed it."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self._original = json.dumps(data, sort_keys=True)
+
+    @property
+    def changed(self) -> bool:
+        return json.dumps(self.data, sort_keys=True) != self._original
+
+
+class StateConflict(Exception):
+    """Another process saved this conversation's state during the turn (only on a shared SQLite file)."""
+
+
+class ConversationStore:
+    """One turn at a time per conversation: an in-process lock, plus a PostgreSQL advisory lock so that two
+    replicas handling two clicks of one conversation take turns too. The state is read and written in short
+    transactions, so a handler's own writes never wait on the turn; a version check catches the impossible."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+        self._local: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    def _local_lock(self, conversation_id: str) -> asyncio.Lock:
+        lock = self._local.get(conversation_id)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._local[conversation_id] = lock
+        return lock
+
+    @asynccontextmanager
+    async def _replica_lock(self, conversation_id: str) -> AsyncIterator[None]:
+        if self._db.dialect != "postgresql":
+            yield
+            return
+        key = {"key": conversation_id}
+        async with self._db.engine.connect() as connection:
+            await connection.execute(text("SELECT pg_advisory_lock(hashtextextended(:key, 0))"), key)
+            await connection.commit()
+            try:
+                yield
+            finally:
+                await connection.execute(text("SELECT pg_advisory_unlock(hashtextextended(:key, 0))"), key)
+                await connection.commit()
+
+    @asynccontextmanager
+    async def turn(self, conversation_id: str, person_id: int | None) -> AsyncIterator[StateBox]:
+        """Hold the conversation for one turn; the state is saved when the block exits without an error."""
+        async with self._local_lock(conversation_id), self._replica_lock(conversation_id):
+            async with self._db.sessions() as session:
+                row = await session.get(ConversationState, conversation_id)
+                version = row.version if row else None
+                box = StateBox(dict(row.data) if row else {})
+            yield box
+            if box.changed:
+                await self._save(conversation_id, person_id, box.data, version)
+
+    async def _save(
+        self, conversation_id: str, person_id: int | None, data: dict[str, Any], version: int | None
+    ) -> None:
+        async with self._db.sessions.begin() as session:
+            if not data:
+                # An empty state is no state: nothing personal is left behind.
+                await session.execute(
+                    delete(ConversationState).where(ConversationState.conversation_id == conversation_id)
+                )
+                return
+            if version is None:
+                session.add(
+                    ConversationState(conversation_id=conversation_id, person_id=person_id, data=data)
+                )
+                try:
+                    await session.flush()
+                except IntegrityError as exc:
+                    raise StateConflict(conversation_id) from exc
+                return
+            result = await session.execute(
+                update(ConversationState)
+                .where(
+                    ConversationState.conversation_id == conversation_id, ConversationState.version == version
+                )
+                .values(data=data, version=version + 1, updated_at=utcnow())
+            )
+            if result.rowcount != 1:  # type: ignore[attr-defined]
+                raise StateConflict(conversation_id)
+
+    async def load(self, conversation_id: str) -> dict[str, Any]:
+        async with self._db.sessions() as session:
+            row = await session.get(ConversationState, conversation_id)
+            return dict(row.data) if row else {}

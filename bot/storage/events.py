@@ -1,0 +1,33 @@
+"""Platform events already handled, so a retried Slack event or a duplicated Teams activity runs once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+
+from bot.storage.database import Database
+from bot.storage.tables import ProcessedEvent
+
+
+class ProcessedEvents:
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def first_time(self, platform: str, event_id: str) -> bool:
+        """Record the event; False when it was already recorded (by this or any other replica)."""
+        try:
+            async with self._db.sessions.begin() as session:
+                session.add(ProcessedEvent(platform=platform, event_id=event_id))
+        except IntegrityError:
+            return False
+        return True
+
+    async def forget_older_than(self, age: timedelta) -> int:
+        """Drop records past any platform's retry window; returns how many."""
+        async with self._db.sessions.begin() as session:
+            result = await session.execute(
+                delete(ProcessedEvent).where(ProcessedEvent.seen_at < datetime.now(UTC) - age)
+            )
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -1,0 +1,156 @@
+"""The people directory: who someone is, their grade and role, their manager and their platform accounts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from bot.storage.database import Database
+from bot.storage.tables import Identity, Person
+
+BOT_ROLES = ("technician", "coordinator", "admin")
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    """A person as handlers see them: plain values, no database session attached."""
+
+    id: int
+    email: str
+    display_name: str
+    department: str
+    grade: str
+    role_id: str
+    manager_email: str
+    bot_roles: frozenset[str]
+
+    @property
+    def is_coordinator(self) -> bool:
+        return "coordinator" in self.bot_roles or self.is_admin
+
+    @property
+    def is_admin(self) -> bool:
+        return "admin" in self.bot_roles
+
+
+@dataclass(frozen=True)
+class PersonFields:
+    """The directory fields an HR export sets (everything but the id)."""
+
+    email: str
+    display_name: str
+    department: str
+    grade: str
+    role_id: str
+    manager_email: str
+    bot_roles: frozenset[str]
+
+    def as_columns(self) -> dict[str, str]:
+        return {
+            "email": self.email,
+            "display_name": self.display_name,
+            "department": self.department,
+            "grade": self.grade,
+            "role_id": self.role_id,
+            "manager_email": self.manager_email,
+            "bot_roles": ",".join(sorted(self.bot_roles)),
+        }
+
+
+def _record(row: Person) -> PersonRecord:
+    return PersonRecord(
+        id=row.id,
+        email=row.email,
+        display_name=row.display_name,
+        department=row.department,
+        grade=row.grade,
+        role_id=row.role_id,
+        manager_email=row.manager_email,
+        bot_roles=frozenset(r for r in row.bot_roles.split(",") if r),
+    )
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+class PeopleStore:
+    """Reads and writes the directory."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def by_email(self, email: str) -> PersonRecord | None:
+        async with self._db.sessions() as session:
+            row = await session.scalar(select(Person).where(Person.email == normalise_email(email)))
+            return _record(row) if row else None
+
+    async def by_id(self, person_id: int) -> PersonRecord | None:
+        async with self._db.sessions() as session:
+            row = await session.get(Person, person_id)
+            return _record(row) if row else None
+
+    async def all(self) -> list[PersonRecord]:
+        async with self._db.sessions() as session:
+            return [_record(r) for r in await session.scalars(select(Person).order_by(Person.email))]
+
+    async def reports_of(self, manager: PersonRecord) -> list[PersonRecord]:
+        async with self._db.sessions() as session:
+            rows = await session.scalars(
+                select(Person).where(Person.manager_email == manager.email).order_by(Person.display_name)
+            )
+            return [_record(r) for r in rows]
+
+    async def is_manager(self, person: PersonRecord) -> bool:
+        async with self._db.sessions() as session:
+            count = await session.scalar(
+                select(func.count()).select_from(Person).where(Person.manager_email == person.email)
+            )
+            return bool(count)
+
+    async def by_identity(self, platform: str, tenant: str, user_id: str) -> PersonRecord | None:
+        async with self._db.sessions() as session:
+            row = await session.scalar(
+                select(Person)
+                .join(Identity, Identity.person_id == Person.id)
+                .where(Identity.platform == platform, Identity.tenant == tenant, Identity.user_id == user_id)
+            )
+            return _record(row) if row else None
+
+    async def identities_of(self, person_id: int) -> list[tuple[str, str, str]]:
+        async with self._db.sessions() as session:
+            rows = await session.scalars(select(Identity).where(Identity.person_id == person_id))
+            return [(r.platform, r.tenant, r.user_id) for r in rows]
+
+    async def link_identity(self, person_id: int, platform: str, tenant: str, user_id: str) -> None:
+        """Link a platform account to a person; linking the same account again changes nothing."""
+        try:
+            async with self._db.sessions.begin() as session:
+                session.add(Identity(person_id=person_id, platform=platform, tenant=tenant, user_id=user_id))
+        except IntegrityError:
+            pass  # already linked, perhaps by another replica at the same moment
+
+    async def upsert(self, people: Sequence[PersonFields]) -> tuple[int, int, int]:
+        """Insert new and update changed people in one transaction; returns added, updated, unchanged."""
+        added = updated = unchanged = 0
+        async with self._db.sessions.begin() as session:
+            emails = [p.email for p in people]
+            existing = {
+                r.email: r for r in await session.scalars(select(Person).where(Person.email.in_(emails)))
+            }
+            for person in people:
+                columns = person.as_columns()
+                row = existing.get(person.email)
+                if row is None:
+                    session.add(Person(**columns))
+                    added += 1
+                elif any(getattr(row, name) != value for name, value in columns.items()):
+                    for name, value in columns.items():
+                        setattr(row, name, value)
+                    updated += 1
+                else:
+                    unchanged += 1
+        return added, updated, unchanged

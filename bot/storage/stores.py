@@ -1,0 +1,33 @@
+"""Every store over one database, as handlers and the router receive them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.storage.audit import AuditLog
+from bot.storage.conversations import ConversationStore
+from bot.storage.database import Database
+from bot.storage.events import ProcessedEvents
+from bot.storage.people import PeopleStore
+from bot.storage.privacy import PrivacyStore
+
+
+@dataclass(frozen=True)
+class Stores:
+    database: Database
+    people: PeopleStore
+    conversations: ConversationStore
+    events: ProcessedEvents
+    audit: AuditLog
+    privacy: PrivacyStore
+
+
+def open_stores(database: Database) -> Stores:
+    return Stores(
+        database=database,
+        people=PeopleStore(database),
+        conversations=ConversationStore(database),
+        events=ProcessedEvents(database),
+        audit=AuditLog(database),
+        privacy=PrivacyStore(database),
+    )

@@ -1,0 +1,104 @@
+"""The database tables. Personal data lives only in people, identities, assessments and conversation state."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    # Timezone-aware datetimes only; JSON columns for structured personal data (erased as a whole).
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, datetime: DateTime(timezone=True)}
+
+
+class Person(Base):
+    """Someone in the directory, as the HR export describes them."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    department: Mapped[str] = mapped_column(String(200), default="")
+    grade: Mapped[str] = mapped_column(String(20))
+    # The framework role ("g7-specialist") the person holds; validated against the active framework.
+    role_id: Mapped[str] = mapped_column(String(60))
+    manager_email: Mapped[str] = mapped_column(String(320), default="", index=True)
+    # Comma-separated bot roles beyond technician: "coordinator", "admin".
+    bot_roles: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Identity(Base):
+    """A platform account (Slack user in a workspace, Teams user in a tenant) linked to a person."""
+
+    __tablename__ = "identities"
+    __table_args__ = (UniqueConstraint("platform", "tenant", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    tenant: Mapped[str] = mapped_column(String(100))
+    user_id: Mapped[str] = mapped_column(String(200))
+    linked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ConversationState(Base):
+    """What a conversation is in the middle of, so it survives a restart and moves between replicas."""
+
+    __tablename__ = "conversation_state"
+
+    conversation_id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ProcessedEvent(Base):
+    """A platform event already handled: a Slack retry or a duplicated Teams activity is dropped."""
+
+    __tablename__ = "processed_events"
+
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class Assessment(Base):
+    """A self-assessment: scores and evidence are personal data, private until the person shares them."""
+
+    __tablename__ = "assessments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    framework_id: Mapped[str] = mapped_column(String(60))
+    role_id: Mapped[str] = mapped_column(String(60))
+    scores: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    evidence: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    plan: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    shared_with_manager_at: Mapped[datetime | None] = mapped_column(default=None)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
+
+
+class AuditEntry(Base):
+    """Who did what, when, for coordinator and admin actions and erasures; never the content."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_at", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(320))
+    action: Mapped[str] = mapped_column(String(100))
+    subject: Mapped[str] = mapped_column(String(320), default="")
+    detail: Mapped[str] = mapped_column(Text, default="")
