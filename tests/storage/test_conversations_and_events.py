@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
@@ -89,3 +90,11 @@ async def test_an_event_is_handled_once_even_across_replicas(database: Database)
         assert await second.first_time("teams", "Ev1")
     finally:
         await other.close()
+
+
+async def test_old_event_ids_are_forgotten(database: Database) -> None:
+    events = ProcessedEvents(database)
+    await events.first_time("slack", "Ev1")
+    await asyncio.sleep(0.01)
+    assert await events.forget_older_than(timedelta(0)) == 1
+    assert await events.first_time("slack", "Ev1")
