@@ -13,6 +13,8 @@ from bot.app import build_context, build_router, ready_stores
 from bot.cli_db import db
 from bot.cli_people import people
 from bot.console import ConsoleChat
+from bot.platforms import ConfigError, check_platforms
+from bot.serve import run_server
 from bot.settings import Settings
 from cards.text import render_text
 from framework_data.loader import FrameworkError, load_bands, load_framework
@@ -108,10 +110,16 @@ def validate_framework(file: str) -> None:
 
 @main.command()
 def serve() -> None:
-    """Serve Slack and Teams (not configured yet: use `techpath chat`)."""
-    _context(Settings())
-    click.echo("No chat platform is configured yet: use `techpath chat` for the console.", err=True)
-    sys.exit(2)
+    """Serve Slack (and the health, readiness and metrics endpoints) until stopped."""
+    settings = Settings()
+    try:
+        platforms = check_platforms(settings)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            click.echo(f"configuration: {problem}", err=True)
+        sys.exit(2)
+    ctx = _context(settings)
+    asyncio.run(run_server(settings, ctx, platforms))
 
 
 main.add_command(people)

@@ -27,6 +27,13 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path("data"), validation_alias="TECHPATH_DATA_DIR")
     # Assessment data older than this is deleted by the retention job (UK GDPR storage limitation).
     retention_days: int = Field(default=3 * 365, ge=1, validation_alias="TECHPATH_RETENTION_DAYS")
+    host: str = Field(default="0.0.0.0", validation_alias="TECHPATH_HOST")
+    port: int = Field(default=3978, ge=1, le=65535, validation_alias="TECHPATH_PORT")
+    # Slack: a bot token and a signing secret (HTTP), or a bot token and an app-level token (Socket Mode).
+    slack_bot_token: str = Field(default="", validation_alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: str = Field(default="", validation_alias="SLACK_SIGNING_SECRET")
+    slack_app_token: str = Field(default="", validation_alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field(default="https://slack.com/api/", validation_alias="SLACK_API_URL")
 
     @field_validator("crosswalk", mode="before")
     @classmethod

@@ -1,0 +1,221 @@
+"""Slack adapter: slack-bolt verifies and parses, this file converts to neutral events and renders replies.
+
+No feature logic lives here: every message, command and click becomes an Event for the router, and every
+Reply becomes Block Kit through cards.blockkit.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.platforms import SlackConfig
+from bot.router import Router
+from bot.storage.stores import Stores
+from cards.blockkit import render_blockkit
+from handlers.types import Event, EventKind, Reply
+
+logger = logging.getLogger(__name__)
+
+PLATFORM = "slack"
+_MENTION = re.compile(r"<@[A-Z0-9]+>")
+
+
+class _NoBodyInLogs(logging.Filter):
+    """slack-bolt logs the raw body of a request that fails verification; it may hold assessment answers."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "body:" in message:
+            record.msg = message.split(", body:", 1)[0] + ", body: <withheld>)"
+            record.args = ()
+        return True
+
+
+@dataclass(frozen=True)
+class _Where:
+    """Where a reply goes: a channel (and thread), or the response_url of a slash command or ephemeral."""
+
+    channel: str
+    thread_ts: str | None = None
+    message_ts: str | None = None
+    respond: AsyncRespond | None = None
+
+
+class SlackAdapter:
+    """Mounts POST /slack/events on the server and turns Slack payloads into router events."""
+
+    def __init__(self, config: SlackConfig, router: Router, stores: Stores) -> None:
+        self._router = router
+        self._stores = stores
+        self.client = AsyncWebClient(
+            token=config.bot_token,
+            base_url=config.api_url,
+            # slack_sdk retries only connection errors by default; 429s must honour Retry-After too.
+            retry_handlers=[
+                AsyncConnectionErrorRetryHandler(max_retry_count=2),
+                AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+            ],
+        )
+        for name in ("slack_bolt.AsyncRequestVerification", "slack_bolt.RequestVerification"):
+            logging.getLogger(name).addFilter(_NoBodyInLogs())
+        self.app = AsyncApp(client=self.client, signing_secret=config.signing_secret or "socket-mode")
+        self.app.middleware(self._drop_retries)
+        self.app.event("message")(self._on_message)
+        self.app.event("app_mention")(self._on_mention)
+        self.app.command("/techpath")(self._on_command)
+        self.app.action(re.compile(".+"))(self._on_action)
+
+    def install(self, web_app: web.Application) -> None:
+        web_app.router.add_post("/slack/events", self.handle, name="slack_events")
+
+    async def handle(self, request: web.Request) -> web.Response:
+        """Convert the HTTP request for bolt; refuse what bolt would turn into a 500."""
+        timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
+        if not timestamp.isdigit() or not request.headers.get("X-Slack-Signature"):
+            # slack_sdk raises on a non-numeric timestamp; a missing header is simply unverified.
+            return web.json_response({"error": "invalid request"}, status=401)
+        body = await request.text()
+        try:
+            bolt_request = AsyncBoltRequest(
+                body=body, query=request.query_string, headers=dict(request.headers)
+            )
+        except (ValueError, AttributeError, TypeError):
+            # bolt parses the body, and reads ids from it, before verifying the signature.
+            return web.json_response({"error": "malformed payload"}, status=400)
+        return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
+
+    async def _drop_retries(self, body: dict[str, Any], next: Any) -> BoltResponse | None:
+        """Handle each Events API event once: Slack retries after timeouts, possibly to another replica."""
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id and not await self._stores.events.first_time(PLATFORM, str(event_id)):
+            return BoltResponse(status=200, body="")
+        result: BoltResponse | None = await next()
+        return result
+
+    async def _email_of(self, team: str, user: str) -> str:
+        """Only for someone not yet linked: their email from users.info (needs users:read.email)."""
+        if await self._stores.people.by_identity(PLATFORM, team, user) is not None:
+            return ""
+        try:
+            response = await self.client.users_info(user=user)
+            profile: dict[str, Any] = (response.get("user") or {}).get("profile") or {}
+        except Exception:
+            logger.warning("users.info failed; the person stays anonymous for this turn", exc_info=True)
+            return ""
+        return str(profile.get("email", ""))
+
+    async def _turn(self, event: Event, where: _Where) -> None:
+        event = event.model_copy(update={"email": await self._email_of(event.tenant, event.user_id)})
+        for reply in await self._router.dispatch(event):
+            await self._send(reply, where)
+
+    async def _send(self, reply: Reply, where: _Where) -> None:
+        messages = render_blockkit(reply.card)
+        for index, message in enumerate(messages):
+            replace = reply.replace_original and index == 0
+            if where.respond is not None:
+                await where.respond(
+                    text=message["text"],
+                    blocks=message["blocks"],
+                    replace_original=replace,
+                    response_type="ephemeral",
+                )
+            elif replace and where.message_ts:
+                await self.client.chat_update(
+                    channel=where.channel, ts=where.message_ts, text=message["text"], blocks=message["blocks"]
+                )
+            else:
+                await self.client.chat_postMessage(
+                    channel=where.channel,
+                    thread_ts=where.thread_ts,
+                    text=message["text"],
+                    blocks=message["blocks"],
+                )
+        for attachment in reply.attachments:
+            await self.client.files_upload_v2(
+                channel=where.channel,
+                thread_ts=where.thread_ts,
+                filename=attachment.filename,
+                content=attachment.content,
+                title=attachment.filename,
+            )
+
+    async def _on_message(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        # Direct messages only; edits, joins and bots (including this one) are not questions.
+        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+            return
+        neutral = _event(body, event["channel"], event["user"], text=event.get("text", ""))
+        await self._turn(neutral, _Where(event["channel"], thread_ts=event.get("thread_ts")))
+
+    async def _on_mention(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        thread = event.get("thread_ts") or event["ts"]
+        text = _MENTION.sub("", event.get("text", "")).strip()
+        neutral = _event(body, f"{event['channel']}:{thread}", event["user"], text=text)
+        await self._turn(neutral, _Where(event["channel"], thread_ts=thread))
+
+    async def _on_command(self, ack: Any, command: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()
+        neutral = Event(
+            kind=EventKind.MESSAGE,
+            platform=PLATFORM,
+            tenant=command["team_id"],
+            conversation_id=f"slack:{command['team_id']}:{command['channel_id']}:{command['user_id']}",
+            user_id=command["user_id"],
+            text=command.get("text", ""),
+        )
+        await self._turn(neutral, _Where(command["channel_id"], respond=respond))
+
+    async def _on_action(
+        self, ack: Any, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
+    ) -> None:
+        await ack()
+        container = body.get("container", {})
+        channel = container.get("channel_id") or body.get("channel", {}).get("id", "")
+        value = action.get("value") or action.get("selected_option", {}).get("value", "")
+        thread = container.get("thread_ts")
+        conversation = f"{channel}:{thread}" if thread else channel
+        neutral = Event(
+            kind=EventKind.ACTION,
+            platform=PLATFORM,
+            tenant=body.get("team", {}).get("id", ""),
+            conversation_id=f"slack:{body.get('team', {}).get('id', '')}:{conversation}",
+            user_id=body["user"]["id"],
+            # Renderers make ids unique per message as "handler:position"; the handler is before the colon.
+            action_id=str(action.get("action_id", "")).rsplit(":", 1)[0],
+            value=str(value),
+        )
+        ephemeral = bool(container.get("is_ephemeral"))
+        where = _Where(
+            channel,
+            thread_ts=thread,
+            message_ts=container.get("message_ts"),
+            respond=respond if ephemeral else None,
+        )
+        await self._turn(neutral, where)
+
+
+def _event(body: dict[str, Any], conversation: str, user: str, text: str) -> Event:
+    team = str(body.get("team_id", ""))
+    return Event(
+        kind=EventKind.MESSAGE,
+        platform=PLATFORM,
+        tenant=team,
+        conversation_id=f"slack:{team}:{conversation}",
+        user_id=user,
+        text=text,
+    )

@@ -1,0 +1,59 @@
+"""Run the server: migrate, mount the configured platforms, listen, and stop cleanly on a signal."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from aiohttp import web
+
+from bot.adapters.slack import SlackAdapter
+from bot.app import build_router, ready_stores
+from bot.platforms import Platforms
+from bot.server import build_app
+from bot.settings import Settings
+from handlers.types import Context
+
+logger = logging.getLogger(__name__)
+
+
+async def start_server(
+    settings: Settings, ctx: Context, platforms: Platforms
+) -> tuple[web.AppRunner, list[object]]:
+    """Start listening; returns the runner and any Socket Mode handlers to close."""
+    stores = await ready_stores(settings)
+    router = build_router(ctx, stores)
+    app = build_app(settings, ctx, stores)
+    extra: list[object] = []
+    if platforms.slack is not None:
+        slack = SlackAdapter(platforms.slack, router, stores)
+        slack.install(app)
+        if platforms.slack.socket_mode:
+            from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+
+            handler = AsyncSocketModeHandler(slack.app, platforms.slack.app_token)
+            await handler.connect_async()  # type: ignore[no-untyped-call]
+            extra.append(handler)
+
+    async def close_database(_: web.Application) -> None:
+        await stores.database.close()
+
+    app.on_cleanup.append(close_database)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, settings.host, settings.port).start()
+    logger.warning("techpath listening on %s:%s", settings.host, settings.port)
+    return runner, extra
+
+
+async def run_server(settings: Settings, ctx: Context, platforms: Platforms) -> None:
+    runner, extra = await start_server(settings, ctx, platforms)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await stop.wait()
+    for handler in extra:
+        await handler.close_async()  # type: ignore[attr-defined]
+    await runner.cleanup()

@@ -1,0 +1,112 @@
+"""The aiohttp server: platform endpoints, health, readiness, metrics, and the background tidy job."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
+
+from aiohttp import web
+from aiohttp.typedefs import Middleware
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from sqlalchemy import text
+
+from bot.jobs import run_tidy_job
+from bot.settings import Settings
+from bot.storage.stores import Stores
+from handlers.types import Context
+
+logger = logging.getLogger(__name__)
+
+# Slack and Teams payloads are a few kilobytes; refusing large bodies early protects memory and logs.
+MAX_BODY_BYTES = 256 * 1024
+PLATFORM_BY_PATH = {"/slack/events": "slack", "/api/messages": "teams"}
+
+
+class Metrics:
+    """Request counts, latency and errors by platform and handler, in a registry of this app's own."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        labels = ("platform", "handler")
+        self.requests = Counter(
+            "techpath_requests", "HTTP requests", (*labels, "status"), registry=self.registry
+        )
+        self.errors = Counter(
+            "techpath_errors", "Requests that failed with a 5xx", labels, registry=self.registry
+        )
+        self.latency = Histogram(
+            "techpath_request_seconds", "Time to respond", labels, registry=self.registry
+        )
+
+
+Endpoint = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def _metrics_middleware(metrics: Metrics) -> Middleware:
+    @web.middleware
+    async def measure(request: web.Request, handler: Endpoint) -> web.StreamResponse:
+        platform = PLATFORM_BY_PATH.get(request.path, "http")
+        # The route's name, never the raw path: unmatched paths would make unbounded label values.
+        route = request.match_info.route.name or "unmatched"
+        started = time.perf_counter()
+        status = 500
+        try:
+            response = await handler(request)
+            status = response.status
+            return response
+        except web.HTTPException as exc:
+            status = exc.status
+            raise
+        finally:
+            metrics.requests.labels(platform, route, str(status)).inc()
+            metrics.latency.labels(platform, route).observe(time.perf_counter() - started)
+            if status >= 500:
+                metrics.errors.labels(platform, route).inc()
+
+    return measure
+
+
+def build_app(settings: Settings, ctx: Context, stores: Stores) -> web.Application:
+    """The server with health endpoints; platform adapters add their own routes before it starts."""
+    metrics = Metrics()
+    app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[_metrics_middleware(metrics)])
+
+    async def healthz(_: web.Request) -> web.Response:
+        return web.json_response({"status": "ok"})
+
+    async def readyz(_: web.Request) -> web.Response:
+        checks = {"framework": bool(ctx.catalogue.primary.roles), "database": False}
+        try:
+            async with stores.database.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+            checks["database"] = True
+        except Exception:
+            logger.warning("readiness: database unreachable", exc_info=True)
+        ready = all(checks.values())
+        return web.json_response({"ready": ready, **checks}, status=200 if ready else 503)
+
+    async def metrics_page(_: web.Request) -> web.Response:
+        body = generate_latest(metrics.registry)
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+    app.router.add_get("/healthz", healthz, name="healthz")
+    app.router.add_get("/readyz", readyz, name="readyz")
+    app.router.add_get("/metrics", metrics_page, name="metrics")
+    app.cleanup_ctx.append(_tidy_job(stores, timedelta(days=settings.retention_days)))
+    return app
+
+
+def _tidy_job(stores: Stores, retention: timedelta) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def run(_: web.Application) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        job = asyncio.create_task(run_tidy_job(stores, retention, stop))
+        yield
+        stop.set()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(job, timeout=10)
+
+    return run

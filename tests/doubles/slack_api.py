@@ -1,0 +1,115 @@
+"""A loopback double of the Slack Web API: records every call, answers like Slack, can answer 429."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+
+
+@dataclass
+class SlackApiDouble:
+    """Start with ``await double.start()``; point AsyncWebClient at ``double.api_url``."""
+
+    emails: dict[str, str] = field(default_factory=dict)
+    calls: list[Call] = field(default_factory=list)
+    uploads: dict[str, bytes] = field(default_factory=dict)
+    rate_limit_next: dict[str, int] = field(default_factory=dict)
+    _server: TestServer | None = None
+    _ts: int = 0
+
+    @property
+    def base_url(self) -> str:
+        assert self._server is not None
+        return str(self._server.make_url("")).rstrip("/")
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.base_url}/api/"
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_post("/upload/{file_id}", self._upload)
+        app.router.add_post("/respond/{token}", self._respond)
+        self._server = TestServer(app, host="127.0.0.1")
+        await self._server.start_server()
+
+    async def close(self) -> None:
+        if self._server is not None:
+            await self._server.close()
+
+    def of(self, method: str) -> list[dict[str, Any]]:
+        return [c.args for c in self.calls if c.method == method]
+
+    async def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[dict[str, Any]]:
+        """The calls of a method once there are at least ``count`` of them (the bot works after its ack)."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while len(self.of(method)) < count:
+            if asyncio.get_running_loop().time() > deadline:
+                seen = [c.method for c in self.calls]
+                raise AssertionError(f"expected {count} {method} call(s); saw {seen}")
+            await asyncio.sleep(0.01)
+        return self.of(method)
+
+    async def _arguments(self, request: web.Request) -> dict[str, Any]:
+        # slack_sdk sends arguments as a JSON body, a form body or query parameters, by method.
+        args: dict[str, Any] = dict(request.query)
+        raw = await request.text() if request.method == "POST" else ""
+        if request.content_type == "application/json":
+            args.update(json.loads(raw or "{}"))
+        else:
+            args.update(parse_qsl(raw))
+        for key in ("blocks", "files"):
+            if isinstance(args.get(key), str):
+                args[key] = json.loads(args[key])
+        return args
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        if self.rate_limit_next.get(method):
+            self.rate_limit_next[method] -= 1
+            self.calls.append(Call(f"{method} (429)", {}))
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"}
+            )
+        args = await self._arguments(request)
+        self.calls.append(Call(method, args))
+        self._ts += 1
+        ts = f"1700000000.{self._ts:06d}"
+        answers: dict[str, dict[str, Any]] = {
+            "auth.test": {"user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "user": "techpath"},
+            "users.info": {
+                "user": {
+                    "id": args.get("user"),
+                    "profile": {"email": self.emails.get(str(args.get("user")), "")},
+                }
+            },
+            "chat.postMessage": {"channel": args.get("channel"), "ts": ts},
+            "chat.update": {"channel": args.get("channel"), "ts": args.get("ts")},
+            "files.getUploadURLExternal": {
+                "upload_url": f"{self.base_url}/upload/F{self._ts}",
+                "file_id": f"F{self._ts}",
+            },
+            "files.completeUploadExternal": {"files": [{"id": f["id"]} for f in args.get("files", [])]},
+        }
+        return web.json_response({"ok": True, **answers.get(method, {})})
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        self.uploads[request.match_info["file_id"]] = await request.read()
+        return web.Response(text="OK")
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        self.calls.append(Call("response_url", json.loads(await request.text())))
+        return web.Response(text="ok")

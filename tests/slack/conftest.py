@@ -1,0 +1,78 @@
+"""The running server with its Slack adapter, on loopback, talking to a loopback Slack Web API double."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestServer
+
+from bot.adapters.slack import SlackAdapter
+from bot.app import build_router
+from bot.platforms import SlackConfig
+from bot.server import build_app
+from bot.settings import Settings
+from bot.storage.stores import Stores
+from handlers.types import Context
+from tests.doubles.slack_api import SlackApiDouble
+
+SECRET = "test-signing-secret"
+
+
+def sign(body: str, timestamp: str | None = None, secret: str = SECRET) -> dict[str, str]:
+    """Headers Slack would send: v0 HMAC-SHA256 of v0:timestamp:body."""
+    timestamp = timestamp or str(int(time.time()))
+    digest = hmac.new(secret.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": f"v0={digest}"}
+
+
+@dataclass
+class SlackRig:
+    double: SlackApiDouble
+    server: TestServer
+    session: aiohttp.ClientSession
+    stores: Stores
+
+    def url(self, path: str) -> str:
+        return str(self.server.make_url(path))
+
+    async def post(
+        self, body: str, content_type: str, headers: dict[str, str] | None = None
+    ) -> aiohttp.ClientResponse:
+        sent = {"Content-Type": content_type, **sign(body), **(headers or {})}
+        return await self.session.post(self.url("/slack/events"), data=body.encode(), headers=sent)
+
+    async def event(
+        self, event: dict[str, Any], event_id: str = "Ev1", **headers: str
+    ) -> aiohttp.ClientResponse:
+        body = json.dumps({"type": "event_callback", "team_id": "T1", "event_id": event_id, "event": event})
+        return await self.post(body, "application/json", headers)
+
+    async def form(self, fields: dict[str, str]) -> aiohttp.ClientResponse:
+        return await self.post(urlencode(fields), "application/x-www-form-urlencoded")
+
+    async def action(self, payload: dict[str, Any]) -> aiohttp.ClientResponse:
+        return await self.form({"payload": json.dumps(payload)})
+
+
+@pytest.fixture
+async def slack(ctx: Context, stores: Stores) -> AsyncIterator[SlackRig]:
+    double = SlackApiDouble(emails={"U-ana": "ana.tech@uni.example"})
+    await double.start()
+    config = SlackConfig("xoxb-test", SECRET, "", double.api_url)
+    app = build_app(Settings(_env_file=None), ctx, stores)
+    SlackAdapter(config, build_router(ctx, stores), stores).install(app)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    async with aiohttp.ClientSession() as session:
+        yield SlackRig(double, server, session, stores)
+    await server.close()
+    await double.close()
