@@ -112,13 +112,13 @@ def validate_framework(file: str) -> None:
 def serve() -> None:
     """Serve Slack (and the health, readiness and metrics endpoints) until stopped."""
     settings = Settings()
+    ctx = _context(settings)
     try:
         platforms = check_platforms(settings)
     except ConfigError as exc:
         for problem in exc.problems:
             click.echo(f"configuration: {problem}", err=True)
         sys.exit(2)
-    ctx = _context(settings)
     asyncio.run(run_server(settings, ctx, platforms))
 
 
