@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import handlers.privacy
 import handlers.qa
+import handlers.welcome
 from bot.router import Router
 from bot.settings import Settings
 from bot.storage.database import Database, default_url
@@ -35,6 +36,7 @@ async def ready_stores(settings: Settings) -> Stores:
 def build_router(ctx: Context, stores: Stores | None = None) -> Router:
     """A router with every feature registered explicitly, in priority order."""
     router = Router(ctx, stores)
+    handlers.welcome.register(router)
     handlers.privacy.register(router)
     handlers.qa.register(router)
     return router

@@ -19,6 +19,10 @@ logger = logging.getLogger(__name__)
 MessageHandler = Callable[[Event, Context], Awaitable[list[Reply] | None]]
 
 
+class _AlreadyWelcomed(Exception):
+    """An install event for an account the bot already knows: nothing to say."""
+
+
 class Router:
     """Holds the registered handlers and runs each event as one turn of its conversation."""
 
@@ -28,6 +32,7 @@ class Router:
         self._message_handlers: list[MessageHandler] = []
         self._action_handlers: dict[str, Handler] = {}
         self._event_handlers: dict[EventKind, Handler] = {}
+        self._first_contact: Handler | None = None
         # Without a database, turns are serialised in this process only; locks of idle conversations
         # are dropped with the last reference.
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
@@ -42,6 +47,10 @@ class Router:
 
     def on_event(self, kind: EventKind, handler: Handler) -> None:
         self._event_handlers[kind] = handler
+
+    def on_first_contact(self, handler: Handler) -> None:
+        """Replies sent before the answer to the first message a platform account ever sends."""
+        self._first_contact = handler
 
     def _lock(self, conversation_id: str) -> asyncio.Lock:
         lock = self._locks.get(conversation_id)
@@ -74,13 +83,29 @@ class Router:
                 event.conversation_id, person.id if person else None
             ) as box:
                 ctx = replace(self.ctx, person=person, state=box.data, stores=self.stores)
-                return await self._handle(event, ctx)
+                try:
+                    greeting = await self._greet_first_contact(event, ctx)
+                except _AlreadyWelcomed:
+                    return []
+                return greeting + await self._handle(event, ctx)
         except Exception:
             # Only ids in the log: the event text may hold personal data.
             logger.exception(
                 "handler failed", extra={"event_kind": event.kind.value, "action_id": event.action_id}
             )
             return [Reply(card=FAILED)]
+
+    async def _greet_first_contact(self, event: Event, ctx: Context) -> list[Reply]:
+        """The welcome, before the answer, for an account's first message. An install (member added) counts
+        as the first contact, and its own handler does the welcoming."""
+        if self.stores is None or event.kind not in (EventKind.MESSAGE, EventKind.MEMBER_ADDED):
+            return []
+        first = await self.stores.contacts.first_contact(event.platform, event.tenant, event.user_id)
+        if event.kind is EventKind.MEMBER_ADDED and not first:
+            raise _AlreadyWelcomed
+        if not first or self._first_contact is None or event.kind is EventKind.MEMBER_ADDED:
+            return []
+        return await self._first_contact(event, ctx)
 
     async def _handle(self, event: Event, ctx: Context) -> list[Reply]:
         if event.kind is EventKind.MESSAGE:

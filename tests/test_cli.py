@@ -106,8 +106,14 @@ def test_a_universitys_own_framework_file_becomes_the_active_one(tmp_path: Path)
         ({}, "no chat platform is configured"),
         ({"SLACK_SIGNING_SECRET": "s"}, "SLACK_SIGNING_SECRET set but SLACK_BOT_TOKEN is not"),
         ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET is required for HTTP"),
-        ({"SLACK_BOT_TOKEN": "xoxp-user", "SLACK_SIGNING_SECRET": "s"}, "SLACK_BOT_TOKEN must be a bot token"),
-        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-2"}, "SLACK_APP_TOKEN must be an app-level token"),
+        (
+            {"SLACK_BOT_TOKEN": "xoxp-user", "SLACK_SIGNING_SECRET": "s"},
+            "SLACK_BOT_TOKEN must be a bot token",
+        ),
+        (
+            {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-2"},
+            "SLACK_APP_TOKEN must be an app-level token",
+        ),
     ],
 )
 def test_serve_names_the_setting_to_fix(env: dict[str, str], message: str) -> None:

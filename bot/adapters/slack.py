@@ -79,6 +79,7 @@ class SlackAdapter:
         self.app.event("app_mention")(self._on_mention)
         self.app.command("/techpath")(self._on_command)
         self.app.action(re.compile(".+"))(self._on_action)
+        self.app.event("app_home_opened")(self._on_home)
 
     def install(self, web_app: web.Application) -> None:
         web_app.router.add_post("/slack/events", self.handle, name="slack_events")
@@ -168,6 +169,21 @@ class SlackAdapter:
         neutral = _event(body, f"{event['channel']}:{thread}", event["user"], text=text)
         await self._turn(neutral, _Where(event["channel"], thread_ts=thread))
 
+    async def _on_home(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        if event.get("tab") != "home":
+            return
+        team = str(body.get("team_id", ""))
+        neutral = Event(
+            kind=EventKind.HOME_OPENED,
+            platform=PLATFORM,
+            tenant=team,
+            conversation_id=f"slack:{team}:home:{event['user']}",
+            user_id=event["user"],
+        )
+        neutral = neutral.model_copy(update={"email": await self._email_of(team, event["user"])})
+        for reply in await self._router.dispatch(neutral):
+            await self.client.views_publish(user_id=event["user"], view=_home_view(reply))
+
     async def _on_command(self, ack: Any, command: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
         neutral = Event(
@@ -207,6 +223,14 @@ class SlackAdapter:
             respond=respond if ephemeral else None,
         )
         await self._turn(neutral, where)
+
+
+MAX_HOME_BLOCKS = 100
+
+
+def _home_view(reply: Reply) -> dict[str, Any]:
+    blocks = [b for message in render_blockkit(reply.card) for b in message["blocks"]][:MAX_HOME_BLOCKS]
+    return {"type": "home", "blocks": blocks}
 
 
 def _event(body: dict[str, Any], conversation: str, user: str, text: str) -> Event:

@@ -8,7 +8,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
 from bot.storage.database import Database
-from bot.storage.tables import ProcessedEvent
+from bot.storage.tables import Contact, ProcessedEvent
 
 
 class ProcessedEvents:
@@ -31,3 +31,19 @@ class ProcessedEvents:
                 delete(ProcessedEvent).where(ProcessedEvent.seen_at < datetime.now(UTC) - age)
             )
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+class Contacts:
+    """Platform accounts the bot has talked to: the welcome goes out on the first contact only."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def first_contact(self, platform: str, tenant: str, user_id: str) -> bool:
+        """Record the contact; True only the first time, whichever replica sees it."""
+        try:
+            async with self._db.sessions.begin() as session:
+                session.add(Contact(platform=platform, tenant=tenant, user_id=user_id))
+        except IntegrityError:
+            return False
+        return True

@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, or_, select
 
 from bot.storage.audit import add_entry
 from bot.storage.database import Database
-from bot.storage.tables import Assessment, AuditEntry, ConversationState, Identity, Person
+from bot.storage.tables import Assessment, AuditEntry, Contact, ConversationState, Identity, Person
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -99,6 +99,19 @@ class PrivacyStore:
     async def erase(self, person_id: int, actor: str) -> Erasure:
         """Erase assessments, plans, platform links and conversation state; record that it happened."""
         async with self._db.sessions.begin() as session:
+            accounts = (
+                await session.execute(
+                    select(Identity.platform, Identity.tenant, Identity.user_id).where(
+                        Identity.person_id == person_id
+                    )
+                )
+            ).all()
+            for platform, tenant, user_id in accounts:
+                await session.execute(
+                    delete(Contact).where(
+                        Contact.platform == platform, Contact.tenant == tenant, Contact.user_id == user_id
+                    )
+                )
             counts = []
             for table in (Assessment, Identity, ConversationState):
                 result = await session.execute(delete(table).where(table.person_id == person_id))

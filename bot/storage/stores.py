@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from bot.storage.audit import AuditLog
 from bot.storage.conversations import ConversationStore
 from bot.storage.database import Database
-from bot.storage.events import ProcessedEvents
+from bot.storage.events import Contacts, ProcessedEvents
 from bot.storage.people import PeopleStore
 from bot.storage.privacy import PrivacyStore
 
@@ -18,6 +18,7 @@ class Stores:
     people: PeopleStore
     conversations: ConversationStore
     events: ProcessedEvents
+    contacts: Contacts
     audit: AuditLog
     privacy: PrivacyStore
 
@@ -28,6 +29,7 @@ def open_stores(database: Database) -> Stores:
         people=PeopleStore(database),
         conversations=ConversationStore(database),
         events=ProcessedEvents(database),
+        contacts=Contacts(database),
         audit=AuditLog(database),
         privacy=PrivacyStore(database),
     )

@@ -73,6 +73,17 @@ class ProcessedEvent(Base):
     seen_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
+class Contact(Base):
+    """A platform account the bot has talked to, so the welcome is sent on the first contact only."""
+
+    __tablename__ = "contacts"
+
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(100), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Assessment(Base):
     """A self-assessment: scores and evidence are personal data, private until the person shares them."""
 

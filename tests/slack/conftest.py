@@ -70,6 +70,8 @@ async def slack(ctx: Context, stores: Stores) -> AsyncIterator[SlackRig]:
     config = SlackConfig("xoxb-test", SECRET, "", double.api_url)
     app = build_app(Settings(_env_file=None), ctx, stores)
     SlackAdapter(config, build_router(ctx, stores), stores).install(app)
+    # U-ana has talked to the bot before; the welcome on first contact has tests of its own.
+    await stores.contacts.first_contact("slack", "T1", "U-ana")
     server = TestServer(app, host="127.0.0.1")
     await server.start_server()
     async with aiohttp.ClientSession() as session:

@@ -203,3 +203,28 @@ async def test_health_readiness_and_metrics(slack: SlackRig) -> None:
     await slack.double.wait_for("chat.postMessage")
     metrics = await (await slack.session.get(slack.url("/metrics"))).text()
     assert 'techpath_requests_total{handler="slack_events",platform="slack",status="200"} 1.0' in metrics
+
+
+async def test_the_first_message_ever_gets_a_welcome_then_the_answer(slack: SlackRig) -> None:
+    newcomer = {**DM, "user": "U-new", "channel": "D9"}
+    await slack.event({**newcomer, "text": "grade 5"}, event_id="Ev-a")
+    first = await slack.double.wait_for("chat.postMessage", 2)
+    assert [header_of(p["blocks"]) for p in first] == [
+        "Hello! I'm techpath",
+        "Grade 5 (Descriptor) Technician",
+    ]
+    await slack.event({**newcomer, "text": "grade 6"}, event_id="Ev-b")
+    posts = await slack.double.wait_for("chat.postMessage", 3)
+    assert header_of(posts[2]["blocks"]) == "Grade 6 Senior (Descriptor) Technician"
+
+
+async def test_the_home_tab_shows_who_you_are_and_quick_actions(slack: SlackRig) -> None:
+    fields = PersonFields("ana.tech@uni.example", "Ana Costa", "Chemistry", "5", "g5", "", frozenset())
+    await slack.stores.people.upsert([fields])
+    await slack.event({"type": "app_home_opened", "user": "U-ana", "tab": "home", "channel": "D1"})
+    [published] = await slack.double.wait_for("views.publish")
+    view = published["view"] if isinstance(published["view"], dict) else json.loads(published["view"])
+    assert published["user_id"] == "U-ana" and view["type"] == "home"
+    text = json.dumps(view)
+    assert "Grade 5 (Descriptor) Technician" in text
+    assert "How do I get to the next grade?" in text
