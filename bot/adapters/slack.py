@@ -54,6 +54,8 @@ class _Where:
     thread_ts: str | None = None
     message_ts: str | None = None
     respond: AsyncRespond | None = None
+    # "/techpath share ..." posts the answer for the whole channel instead of privately.
+    shared: bool = False
 
 
 class SlackAdapter:
@@ -134,7 +136,7 @@ class SlackAdapter:
                     text=message["text"],
                     blocks=message["blocks"],
                     replace_original=replace,
-                    response_type="ephemeral",
+                    response_type="in_channel" if where.shared else "ephemeral",
                 )
             elif replace and where.message_ts:
                 await self.client.chat_update(
@@ -186,15 +188,17 @@ class SlackAdapter:
 
     async def _on_command(self, ack: Any, command: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
+        text = str(command.get("text", "")).strip()
+        shared = text.lower().startswith("share ")
         neutral = Event(
             kind=EventKind.MESSAGE,
             platform=PLATFORM,
             tenant=command["team_id"],
             conversation_id=f"slack:{command['team_id']}:{command['channel_id']}:{command['user_id']}",
             user_id=command["user_id"],
-            text=command.get("text", ""),
+            text=text[len("share ") :] if shared else text,
         )
-        await self._turn(neutral, _Where(command["channel_id"], respond=respond))
+        await self._turn(neutral, _Where(command["channel_id"], respond=respond, shared=shared))
 
     async def _on_action(
         self, ack: Any, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond

@@ -228,3 +228,19 @@ async def test_the_home_tab_shows_who_you_are_and_quick_actions(slack: SlackRig)
     text = json.dumps(view)
     assert "Grade 5 (Descriptor) Technician" in text
     assert "How do I get to the next grade?" in text
+
+
+async def test_share_posts_the_slash_command_answer_for_the_channel(slack: SlackRig) -> None:
+    await slack.form(
+        {
+            "command": "/techpath",
+            "text": "share band 4",
+            "team_id": "T1",
+            "channel_id": "C1",
+            "user_id": "U-ana",
+            "response_url": f"{slack.double.base_url}/respond/cmd2",
+        }
+    )
+    [answer] = await slack.double.wait_for("response_url")
+    assert answer["response_type"] == "in_channel"
+    assert header_of(answer["blocks"]) == "Crosswalk: grades, bands and levels"
