@@ -1,118 +1,177 @@
-"""Render a card as Adaptive Cards 1.5 for Microsoft Teams, with text escaped for Teams' markdown.
+"""Render a card as Adaptive Cards 1.5 for Microsoft Teams, inside Teams' limits, with markdown escaped.
+
+Escaping: TextBlocks and FactSets are markdown, so ``\\ * _ [ ] ( ) ~ ` `` are backslash-escaped everywhere,
+and ``# > + - =`` or ``1.`` where they would start a heading, quote or list at the start of a line; a user's
+``[bank](https://evil)`` therefore shows literally. Button titles, menu options and submit data are not
+markdown and are left as typed.
 
 Submit contract (what the Teams adapter reads back from ``activity.value``):
-- a button sends ``{"techpath_action": action_id, "value": value}``;
-- more than five choices become one or more ``Input.ChoiceSet`` menus (ids ``choice0``, ``choice1``...), each
-  option's value the JSON ``[action_id, value]``, each menu with a "Choose" button sending
-  ``{"techpath_action": "choice", "input": "choice0"}``; Teams adds the picked option under the menu's id, so
-  the adapter reads ``activity.value[activity.value["input"]]`` and decodes the pair.
+- every button, for a choice (five or fewer) or an action, sends ``{"techpath_action": action_id,
+  "value": value}``;
+- more than five choices become an ``Input.ChoiceSet`` with id ``choice`` whose options' values are the
+  indices "0", "1"... and a "Choose" button sending ``{"techpath_action": "choice", "choices": [[action_id,
+  value], ...]}``; Teams adds the picked index as ``"choice"``, so the adapter takes
+  ``choices[int(activity.value["choice"])]`` (no ``choice`` key: nothing was picked). When the choices do not
+  fit one card, each further card has its own menu and button over its own slice, indices again from 0.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 
 from cards.model import Action, Card, Chart, Section
-from cards.split import batches, split_text, truncate
-from cards.text import chart_lines
+from cards.split import action_label, batches, continued_line, split_text, truncate
+from cards.text import chart_rows
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 MAX_CARD_BYTES = 28_000
 MAX_ACTIONS = 6
 MAX_BUTTON_CHOICES = 5
-TEXT_CHUNK = 4000
-_INLINE = re.compile(r"([\\*_\[\]()~`])")
-_LINE_START = re.compile(r"^(\s*)([#>+-]|\d+\.)", re.MULTILINE)
+TEXT_BYTES = 6_000  # one TextBlock or FactSet, so a card's budget holds several and the split stays even
+TITLE_TEXT = 500
+BUTTON_TITLE = 80  # Teams cuts a button's title well before this; the rest would only cost bytes
+_INLINE = "\\*_[]()~`"  # the backslash first, so the backslashes added for the others stay single
+# At a line start "#", ">", "+", "-", "1." open a heading, quote or list; "=" or "-" lines underline one.
+_LINE_START = re.compile(r"(^|[\r\n])([ \t]*)([#>+=-]|\d+(?=[.)]))", re.MULTILINE)
 
 Element = dict[str, Any]
 
 
 def escape(text: str) -> str:
-    """Backslash-escape what Teams' markdown would read as emphasis, links, headings or lists."""
-    return _LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", _INLINE.sub(r"\\\1", text))
+    """Backslash-escape what Teams' markdown would read as emphasis, code, links, headings or lists."""
+    for char in _INLINE:
+        if char in text:  # str.replace per character beats a regex or str.translate on short text
+            text = text.replace(char, f"\\{char}")
+    # "1." is escaped as "1\." (a backslash before a digit is no escape); ")" was escaped above already.
+    return _LINE_START.sub(lambda m: m.group(1) + m.group(2) + _mark(m.group(3)), text)
+
+
+def _mark(marker: str) -> str:
+    return f"{marker}\\" if marker[0].isdigit() else f"\\{marker}"
+
+
+def _bytes(element: Any) -> int:
+    """Bytes as sent: compact JSON with non-ASCII as \\u escapes, never less than the UTF-8 size."""
+    return len(json.dumps(element, separators=(",", ":")))
+
+
+def _text_size(raw: str) -> int:
+    return _bytes(escape(raw)) - 2
+
+
+def _chunks(raw: str) -> list[str]:
+    # Most text is short: at 12 bytes a character at most (an escaped emoji) it cannot reach the limit.
+    return [raw] if len(raw) * 12 <= TEXT_BYTES else split_text(raw, TEXT_BYTES, _text_size)
 
 
 def _text(text: str, **style: Any) -> Element:
     return {"type": "TextBlock", "text": text, "wrap": True, **style}
 
 
+def _texts(raw: str, **style: Any) -> list[Element]:
+    """TextBlocks for plain text, escaped, split at paragraph, sentence or word boundaries to fit."""
+    return [_text(escape(chunk), **style) for chunk in _chunks(raw)]
+
+
 def _section_elements(section: Section) -> list[Element]:
-    elements: list[Element] = []
-    if section.heading:
-        elements.append(_text(escape(section.heading), weight="Bolder", spacing="Medium"))
-    for chunk in split_text(section.text, TEXT_CHUNK) if section.text else []:
-        elements.append(_text(escape(chunk)))
-    # Teams renders "- item" lines separated by \r as a list; each item's own text is escaped.
-    items = [f"- {escape(chunk)}" for bullet in section.bullets for chunk in split_text(bullet, TEXT_CHUNK)]
-    for lines in batches(items, len, TEXT_CHUNK):
-        elements.append(_text("\r".join(lines)))
-    short = [f for f in section.facts if len(f.value) <= TEXT_CHUNK]
-    for group in batches(short, lambda f: len(f.label) + len(f.value), TEXT_CHUNK):
-        elements.append(
-            {
-                "type": "FactSet",
-                "facts": [{"title": escape(f.label), "value": escape(f.value)} for f in group],
-            }
-        )
-    for fact in (f for f in section.facts if len(f.value) > TEXT_CHUNK):
-        elements.append(_text(escape(fact.label), weight="Bolder"))
-        elements.extend(_text(escape(chunk)) for chunk in split_text(fact.value, TEXT_CHUNK))
-    if section.note:
-        elements.extend(
-            _text(escape(c), isSubtle=True, size="Small") for c in split_text(section.note, TEXT_CHUNK)
-        )
-    return elements
+    elements = _texts(section.heading, weight="Bolder", spacing="Medium") if section.heading else []
+    elements += _texts(section.text) if section.text else []
+    # Teams draws "- item" lines separated by \r as a list; each item's own text is escaped.
+    items = [f"- {escape(chunk)}" for bullet in section.bullets for chunk in _chunks(bullet)]
+    elements += [_text("\r".join(g)) for g in batches(items, lambda i: _bytes(i) + 2, TEXT_BYTES)]
+    run: list[dict[str, str]] = []
+    # Facts keep their order: runs of facts become FactSets, a fact too big for one becomes text.
+    for fact in section.facts:
+        entry = {"title": escape(fact.label), "value": escape(fact.value)}
+        if (len(fact.label) + len(fact.value)) * 12 + 32 <= TEXT_BYTES or _bytes(entry) <= TEXT_BYTES:
+            run.append(entry)
+            continue
+        elements += _fact_sets(run)
+        run = []
+        elements += _texts(fact.label, weight="Bolder") if fact.label else []
+        elements += _texts(fact.value)
+    elements += _fact_sets(run)
+    return elements + (_texts(section.note, isSubtle=True, size="Small") if section.note else [])
 
 
-def _chart_elements(chart: Chart) -> list[Element]:
-    fallback = {
-        "type": "Container",
-        "items": [_text(escape(line), fontType="Monospace", spacing="None") for line in chart_lines(chart)],
-    }
-    native = {
-        "type": "Chart.HorizontalBar",
-        "title": chart.title,
-        "data": [{"x": bar.label, "y": bar.value} for bar in chart.bars],
-        "fallback": fallback,
-    }
-    return [native]
+def _fact_sets(facts: list[dict[str, str]]) -> list[Element]:
+    groups = batches(facts, lambda fact: _bytes(fact) + 1, TEXT_BYTES)
+    return [{"type": "FactSet", "facts": group} for group in groups]
+
+
+def _charts(chart: Chart, room: int) -> list[Element]:
+    """A native bar chart with the same bars as text for clients that cannot draw it; split if too big."""
+    # Columns rather than padded text: markdown collapses runs of spaces, so padding would not align.
+    rows = [
+        {
+            "type": "ColumnSet",
+            "spacing": "None",
+            "columns": [
+                {"type": "Column", "width": 2, "items": [_text(escape(label))]},
+                {
+                    "type": "Column",
+                    "width": 3,
+                    "items": [_text(bar or " ", wrap=False, fontType="Monospace")],
+                },
+                {"type": "Column", "width": 1, "items": [_text(value)]},
+            ],
+        }
+        for label, bar, value in chart_rows(chart)
+    ]
+    # NaN and infinity are not JSON: such a score is drawn as nothing, as the text bars draw it.
+    points = [{"x": bar.label, "y": bar.value if math.isfinite(bar.value) else 0.0} for bar in chart.bars]
+    title = _texts(chart.title, weight="Bolder")
+
+    def element(indices: list[int]) -> Element:
+        fallback = {"type": "Container", "items": [*title, *(rows[i] for i in indices)]}
+        data = [points[i] for i in indices]
+        return {"type": "Chart.HorizontalBar", "title": chart.title, "data": data, "fallback": fallback}
+
+    shell = _bytes(element([]))
+    cost = [_bytes(row) + _bytes(point) + 2 for row, point in zip(rows, points, strict=True)]
+    return [element(group) for group in batches(range(len(rows)), cost.__getitem__, room - shell)]
 
 
 def _submit(action: Action) -> Element:
     submit: Element = {
         "type": "Action.Submit",
-        "title": truncate(action.label, 80),
+        "title": truncate(action_label(action), BUTTON_TITLE),
         "data": {"techpath_action": action.action_id, "value": action.value},
     }
-    if action.style == "primary":
-        submit["style"] = "positive"
-    elif action.style == "danger":
-        submit["style"] = "destructive"
+    if action.style != "default":
+        submit["style"] = {"primary": "positive", "danger": "destructive"}[action.style]
     return submit
 
 
-def _choice_parts(card: Card) -> tuple[list[list[Element]], list[Element]]:
-    """Body units (kept together on one card) and card-level buttons for the prompt and choices."""
-    units: list[list[Element]] = [[_text(escape(card.prompt), weight="Bolder")]] if card.prompt else []
+def _choice_units(card: Card, room: int) -> list[list[Element]]:
+    """The prompt and its choices: buttons for five or fewer, else one menu and "Choose" button per card."""
+    prompt = _texts(card.prompt, weight="Bolder") if card.prompt else []
     if len(card.choices) <= MAX_BUTTON_CHOICES:
-        return units, [_submit(c) for c in card.choices]
-    options = [{"title": c.label, "value": json.dumps([c.action_id, c.value])} for c in card.choices]
-    for number, group in enumerate(batches(options, lambda o: len(o["value"]) + len(o["title"]), TEXT_CHUNK)):
-        menu = f"choice{number}"
-        choose = {
-            "type": "Action.Submit",
-            "title": "Choose",
-            "data": {"techpath_action": "choice", "input": menu},
-        }
-        picker = {"type": "Input.ChoiceSet", "id": menu, "style": "compact", "value": group[0]["value"]}
-        units.append([{**picker, "choices": group}, {"type": "ActionSet", "actions": [choose]}])
-    return units, []
+        buttons = (
+            [{"type": "ActionSet", "actions": [_submit(c) for c in card.choices]}] if card.choices else []
+        )
+        return [prompt + buttons]
+    pairs = [(action_label(c), [c.action_id, c.value]) for c in card.choices]
+
+    def cost(pair: tuple[str, list[str]]) -> int:
+        # An option costs its menu entry and its pair in the button's data.
+        return _bytes({"title": pair[0], "value": "999"}) + _bytes(pair[1]) + 2
+
+    shell = _bytes(_menu([])) + sum(_bytes(e) + 1 for e in prompt) + 64
+    return [(prompt if n == 0 else []) + _menu(g) for n, g in enumerate(batches(pairs, cost, room - shell))]
 
 
-def _size(element: Element) -> int:
-    return len(json.dumps(element, separators=(",", ":"), ensure_ascii=False).encode())
+def _menu(pairs: list[tuple[str, list[str]]]) -> list[Element]:
+    choices = [{"title": title, "value": str(index)} for index, (title, _) in enumerate(pairs)]
+    menu: Element = {"type": "Input.ChoiceSet", "id": "choice", "style": "compact", "placeholder": "Choose…"}
+    # Required, so "Choose" with nothing picked asks again instead of sending an empty answer.
+    menu |= {"isRequired": True, "errorMessage": "Pick one first.", "choices": choices}
+    data = {"techpath_action": "choice", "choices": [pair for _, pair in pairs]}
+    choose = {"type": "Action.Submit", "title": "Choose", "data": data}
+    return [menu, {"type": "ActionSet", "actions": [choose]}]
 
 
 def _card(body: list[Element], actions: list[Element]) -> Element:
@@ -124,38 +183,53 @@ def _card(body: list[Element], actions: list[Element]) -> Element:
 
 
 def render_adaptive(card: Card) -> list[dict[str, Any]]:
-    """Adaptive Cards for a card; more than one only when it would exceed Teams' size for one card."""
-    head = [_text(escape(card.title), size="Large", weight="Bolder")]
-    subtitle = split_text(card.subtitle, TEXT_CHUNK) if card.subtitle else []
-    head += [_text(escape(chunk), isSubtle=True, spacing="None") for chunk in subtitle[:1]]
-    units = [[_text(escape(chunk), isSubtle=True, spacing="None")] for chunk in subtitle[1:]]
-    if card.chart:
-        units.append(_chart_elements(card.chart))
-    units.extend(_section_elements(s) for s in card.sections)
-    choice_units, buttons = _choice_parts(card)
-    units.extend(choice_units)
-    buttons.extend(_submit(a) for a in card.actions)
-    # Teams shows at most six card-level actions; the rest go in action sets in the body.
-    top, extra = buttons[:MAX_ACTIONS], buttons[MAX_ACTIONS:]
-    units.extend(
-        [{"type": "ActionSet", "actions": extra[i : i + MAX_ACTIONS]}]
-        for i in range(0, len(extra), MAX_ACTIONS)
-    )
+    """Adaptive Cards for a card; more than one only when one card would exceed 28,000 bytes of JSON."""
+    title = truncate(card.title.strip(), TITLE_TEXT)
+    first = [_text(escape(title), size="Large", weight="Bolder")] if title else []
+    later = [_text(escape(continued_line(title)), isSubtle=True)]
+    # Teams shows six card-level buttons; more actions go in rows of six at the end of the body.
+    top = [_submit(a) for a in card.actions] if len(card.actions) <= MAX_ACTIONS else []
+    room = MAX_CARD_BYTES - max(_bytes(_card(first, top)), _bytes(_card(later, top)))
+    units = [_texts(card.subtitle, isSubtle=True, spacing="None")] if card.subtitle else []
+    units += [_charts(card.chart, room)] if card.chart else []
+    units += [_section_elements(section) for section in card.sections]
+    choices = _choice_units(card, room) if card.prompt or card.choices else []
+    # A menu after the first starts a new card: every menu has the id "choice", unique only within a card.
+    fresh = set(range(len(units) + 1, len(units) + len(choices)))
+    units += choices
+    if not top:
+        rows = [_submit(a) for a in card.actions]
+        for start in range(0, len(rows), MAX_ACTIONS):
+            units.append([{"type": "ActionSet", "actions": rows[start : start + MAX_ACTIONS]}])
     if card.sources:
-        sources = "\r".join(escape(f"Source: {s}") for s in card.sources)
-        units.append([_text(sources, isSubtle=True, size="Small", spacing="Medium")])
-    room = MAX_CARD_BYTES - _size(_card(head, top)) - 200
-    # A section stays on one card when it fits; a larger one is spread element by element.
-    sized = [(sum(map(_size, unit)), unit) for unit in units]
-    pieces = [
-        p
-        for size, unit in sized
-        for p in ([(size, unit)] if size <= room else [(_size(e), [e]) for e in unit])
+        sources = [e for s in card.sources for e in _texts(f"Source: {s}", isSubtle=True, size="Small")]
+        units.append([{**sources[0], "spacing": "Medium"}, *({**e, "spacing": "None"} for e in sources[1:])])
+    whole = _card([*first, *(element for unit in units for element in unit)], top)
+    if not fresh and _bytes(whole) <= MAX_CARD_BYTES:
+        return [whole]  # the usual answer: one card, measured once
+    pages = _paginate(units, fresh, room)
+    return [
+        _card([*(first if n == 0 else later), *body], top if n == len(pages) - 1 else [])
+        for n, body in enumerate(pages)
     ]
-    pages = [[unit for _, unit in page] for page in batches(pieces, lambda piece: piece[0], room)] or [[]]
-    cards = []
-    for number, page in enumerate(pages):
-        prefix = head if number == 0 else [_text(f"{escape(card.title)} (continued)", isSubtle=True)]
-        body = [element for unit in page for element in unit]
-        cards.append(_card([*prefix, *body], top if number == len(pages) - 1 else []))
-    return cards
+
+
+def _paginate(units: list[list[Element]], fresh: set[int], room: int) -> list[list[Element]]:
+    """Bodies per card: a unit stays on one card when it fits, else it spreads element by element.
+
+    A unit whose index is in ``fresh`` always starts a new card.
+    """
+    pages: list[list[Element]] = [[]]
+    used = 0
+    for index, unit in enumerate(units):
+        starts_card = index in fresh
+        sizes = [_bytes(e) + 1 for e in unit]  # each element also costs the comma before it
+        whole = sum(sizes) <= room
+        pieces = [(unit, sum(sizes))] if whole else [([e], s) for e, s in zip(unit, sizes, strict=True)]
+        for number, (elements, size) in enumerate(pieces):
+            if pages[-1] and ((starts_card and number == 0) or used + size > room):
+                pages.append([])
+                used = 0
+            pages[-1].extend(elements)
+            used += size
+    return pages

@@ -1,148 +1,217 @@
 """Render a card as Slack Block Kit messages, inside Slack's limits, with all text escaped for mrkdwn.
 
-Every ``action_id`` is ``{action.action_id}:c{i}`` for the card's i-th choice and ``{action.action_id}:a{i}``
-for its i-th action, so ids are unique in a message and the adapter recovers the handler's id by cutting at
-the last colon; a button's ``value`` is the action's value unchanged.
+Escaping: every piece of card text that Slack parses as mrkdwn (section text, fields, context, the top-level
+``text``) has ``&``, ``<`` and ``>`` replaced by their entities, so user text can never ping (``<!channel>``,
+``<@U123>``) or disguise a link (``<https://evil|bank>``). The emphasis characters ``*``, ``_``, ``~`` and
+`````` ` `````` are left as typed: mrkdwn has no escape for them, and the usual trick (zero-width spaces)
+corrupts copying and searching, whereas at worst they render as bold, italic, strike or code. Text in
+``plain_text`` objects (header, buttons, menu options) is never parsed, so it is not escaped.
+
+Interaction contract (what the Slack adapter reads back):
+- a button's ``action_id`` is ``{action.action_id}:c{i}`` for the card's i-th choice and ``:a{i}`` for its
+  i-th action, so ids are unique in a message and the handler's id is the part before the last colon;
+- a button's ``value`` is the action's value unchanged; it is omitted when the value is empty (Slack refuses
+  empty strings), so the adapter reads ``action.get("value", "")``;
+- more than five choices that share one handler and have values of 1 to 150 characters become menus of at
+  most 100 options; a menu's ``action_id`` is ``{action_id}:c{i}`` for its first choice's index and the picked
+  option's ``value`` is that choice's value. Other choices stay buttons.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from cards.model import Action, Card, Section
-from cards.split import batches, split_text, truncate
+from cards.model import Action, Card, Chart, Section
+from cards.split import action_label, batches, continued_line, split_text, truncate
 from cards.text import chart_lines
 
 MAX_BLOCKS = 50
 SECTION_TEXT = 3000
 FIELD_TEXT = 2000
 MAX_FIELDS = 10
+CONTEXT_TEXT = 2000  # a context element may hold more, but short lines are what a context block is for
+CONTEXT_ELEMENTS = 10
 HEADER_TEXT = 150
 BUTTON_TEXT = 75
 VALUE_TEXT = 2000
+ACTION_ID_TEXT = 255
 OPTION_VALUE = 150
 BUTTONS_PER_BLOCK = 25
 MAX_OPTIONS = 100
-FALLBACK_TEXT = 3000
-CONTEXT_TEXT = 2000
+MAX_BUTTON_CHOICES = 5
+SUMMARY_TEXT = 300  # the top-level text (Slack allows 3,000) is a preview, not a second copy of the card
 
 Block = dict[str, Any]
 
 
 def escape(text: str) -> str:
-    """Escape the three characters Slack reads as control sequences, so user text can never ping
-    (``<!channel>``, ``<@U123>``) or disguise a link (``<https://evil|bank>``)."""
+    """Replace the three characters Slack reads as control sequences with their entities."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _mrkdwn(text: str) -> dict[str, str]:
-    return {"type": "mrkdwn", "text": text}
+def _escaped_len(text: str) -> int:
+    """How long text will be once escaped: limits apply to what Slack receives, not to the raw text."""
+    return len(text) + 4 * text.count("&") + 3 * (text.count("<") + text.count(">"))
 
 
-def _sections(text: str) -> list[Block]:
-    return [{"type": "section", "text": _mrkdwn(chunk)} for chunk in split_text(text, SECTION_TEXT)]
+def _mrkdwn(raw: str) -> dict[str, str]:
+    return {"type": "mrkdwn", "text": escape(raw)}
 
 
-def _context(text: str) -> Block:
-    return {"type": "context", "elements": [_mrkdwn(truncate(text, CONTEXT_TEXT))]}
+def _plain(text: str, limit: int) -> dict[str, Any]:
+    return {"type": "plain_text", "text": truncate(text, limit), "emoji": True}
+
+
+def _sections(raw: str) -> list[Block]:
+    """Section blocks for mrkdwn text (markup already in, escaping still to do), split to fit."""
+    return [{"type": "section", "text": _mrkdwn(c)} for c in split_text(raw, SECTION_TEXT, _escaped_len)]
+
+
+def _contexts(raw: str) -> list[Block]:
+    return [
+        {"type": "context", "elements": [_mrkdwn(chunk)]}
+        for chunk in split_text(raw, CONTEXT_TEXT, _escaped_len)
+    ]
+
+
+def _field(label: str, value: str) -> str:
+    return "\n".join(part for part in (f"*{label.strip()}*" if label.strip() else "", value) if part)
 
 
 def _section_blocks(section: Section) -> list[Block]:
-    blocks: list[Block] = []
-    heading = f"*{escape(section.heading)}*" if section.heading else ""
-    body = "\n".join(
-        part for part in (escape(section.text), *(f"• {escape(b)}" for b in section.bullets)) if part
-    )
-    if heading or body:
-        blocks.extend(_sections(f"{heading}\n{body}".strip("\n")))
-    short = [f for f in section.facts if len(f.label) + len(f.value) + 4 <= FIELD_TEXT]
-    long = [f for f in section.facts if f not in short]
-    for start in range(0, len(short), MAX_FIELDS):
-        fields = [
-            _mrkdwn(f"*{escape(f.label)}*\n{escape(f.value)}") for f in short[start : start + MAX_FIELDS]
-        ]
-        blocks.append({"type": "section", "fields": fields})
-    for fact in long:
-        blocks.extend(_sections(f"*{escape(fact.label)}*\n{escape(fact.value)}"))
-    for chunk in split_text(escape(section.note), CONTEXT_TEXT) if section.note else []:
-        blocks.append(_context(chunk))
-    return blocks
+    """One section's blocks: heading and text, fields in runs of ten, then its note."""
+    heading = f"*{section.heading.strip()}*" if section.heading.strip() else ""
+    body = [part for part in (heading, section.text, *(f"• {b}" for b in section.bullets)) if part]
+    blocks = _sections("\n".join(body)) if body else []
+    run: list[str] = []
+    # Facts keep their order: a run of short ones becomes fields, a fact too long for a field becomes text.
+    for fact in section.facts:
+        field = _field(fact.label, fact.value)
+        if field and _escaped_len(field) <= FIELD_TEXT:
+            run.append(field)
+            continue
+        blocks.extend(_field_blocks(run))
+        run = []
+        blocks.extend(_sections(field) if field else [])
+    blocks.extend(_field_blocks(run))
+    # Fields may join a lone heading or a short text above them: one block instead of two.
+    first_fields = next((i for i, b in enumerate(blocks) if "fields" in b), None)
+    if first_fields and "fields" not in blocks[first_fields - 1]:
+        fields = blocks.pop(first_fields)["fields"]
+        blocks[first_fields - 1]["fields"] = fields
+    return blocks + (_contexts(section.note) if section.note else [])
+
+
+def _field_blocks(fields: list[str]) -> list[Block]:
+    return [
+        {"type": "section", "fields": [_mrkdwn(f) for f in fields[start : start + MAX_FIELDS]]}
+        for start in range(0, len(fields), MAX_FIELDS)
+    ]
+
+
+def _chart_blocks(chart: Chart) -> list[Block]:
+    """A bold title over monospace text bars, each section's share of the lines in its own code fence."""
+    title, *lines = chart_lines(chart)
+    heading = f"*{truncate(title.strip(), HEADER_TEXT)}*\n" if title.strip() else ""
+    room = SECTION_TEXT - len("```\n\n```") - _escaped_len(heading)
+    rows = [piece for line in lines for piece in split_text(line, room - 1, _escaped_len)]
+    groups = batches(rows, lambda row: _escaped_len(row) + 1, room)
+    texts = [("" if n else heading) + "```\n" + "\n".join(group) + "\n```" for n, group in enumerate(groups)]
+    return [{"type": "section", "text": _mrkdwn(text)} for text in texts]
 
 
 def _button(action: Action, action_id: str) -> Block:
     if len(action.value) > VALUE_TEXT:
         raise ValueError(f"action value for {action.action_id!r} exceeds Slack's {VALUE_TEXT} characters")
+    if len(action_id) > ACTION_ID_TEXT:
+        raise ValueError(f"action id {action.action_id!r} exceeds Slack's {ACTION_ID_TEXT} characters")
     button: Block = {
         "type": "button",
-        "text": {"type": "plain_text", "text": truncate(action.label, BUTTON_TEXT), "emoji": True},
+        "text": _plain(action_label(action), BUTTON_TEXT),
         "action_id": action_id,
-        "value": action.value,
     }
+    if action.value:
+        button["value"] = action.value
     if action.style != "default":
         button["style"] = action.style
     return button
 
 
-def _choice_blocks(card: Card) -> list[Block]:
-    blocks: list[Block] = _sections(escape(card.prompt)) if card.prompt else []
-    choices = card.choices
-    if (
-        len(choices) > 5
-        and len(choices) <= MAX_OPTIONS
-        and all(len(c.value) <= OPTION_VALUE for c in choices)
-    ):
-        # A menu keeps many options compact; its option values are capped at 150 characters.
-        options = [
-            {"text": {"type": "plain_text", "text": truncate(c.label, BUTTON_TEXT)}, "value": c.value}
-            for c in choices
-        ]
-        select = {
-            "type": "static_select",
-            "action_id": f"{choices[0].action_id}:c",
-            "placeholder": {"type": "plain_text", "text": "Choose…"},
-            "options": options,
-        }
-        return [*blocks, {"type": "actions", "elements": [select]}]
-    buttons = [_button(c, f"{c.action_id}:c{i}") for i, c in enumerate(choices)]
-    return blocks + _button_rows(buttons)
-
-
-def _button_rows(buttons: list[Block]) -> list[Block]:
+def _actions(elements: list[Block]) -> list[Block]:
     return [
-        {"type": "actions", "elements": buttons[start : start + BUTTONS_PER_BLOCK]}
-        for start in range(0, len(buttons), BUTTONS_PER_BLOCK)
+        {"type": "actions", "elements": elements[start : start + BUTTONS_PER_BLOCK]}
+        for start in range(0, len(elements), BUTTONS_PER_BLOCK)
     ]
 
 
-def _fallback(card: Card) -> str:
-    first = next((s.text or s.heading for s in card.sections if s.text or s.heading), card.prompt)
-    return truncate(escape(f"{card.title}: {first}" if first else card.title), FALLBACK_TEXT)
+def _menus(choices: list[Action]) -> list[Block]:
+    """Static selects of at most 100 options each, for a long list of choices of one handler."""
+    menus: list[Block] = []
+    for start in range(0, len(choices), MAX_OPTIONS):
+        group = choices[start : start + MAX_OPTIONS]
+        last = start + len(group)
+        placeholder = "Choose…" if len(choices) <= MAX_OPTIONS else f"Choose ({start + 1} to {last})…"
+        menus.append(
+            {
+                "type": "static_select",
+                "action_id": f"{group[0].action_id}:c{start}",
+                "placeholder": _plain(placeholder, BUTTON_TEXT),
+                "options": [{"text": _plain(action_label(c), BUTTON_TEXT), "value": c.value} for c in group],
+            }
+        )
+    return menus
+
+
+def _choice_blocks(card: Card) -> list[Block]:
+    blocks = _sections(card.prompt) if card.prompt else []
+    choices = card.choices
+    menu = (
+        len(choices) > MAX_BUTTON_CHOICES
+        and len({c.action_id for c in choices}) == 1
+        and all(0 < len(c.value) <= OPTION_VALUE for c in choices)
+    )
+    if menu:
+        return blocks + _actions(_menus(choices))
+    return blocks + _actions([_button(c, f"{c.action_id}:c{i}") for i, c in enumerate(choices)])
+
+
+def _summary(card: Card) -> str:
+    """The top-level ``text``: title and the first lines, for notifications and screen readers."""
+    first = next((t for s in card.sections for t in (s.text, s.heading, *s.bullets) if t.strip()), "")
+    lines = [card.title, card.subtitle, first or card.prompt]
+    # 300 characters escape to at most 1,500, well inside Slack's 3,000 for ``text``.
+    return escape(truncate("\n".join(line for line in lines if line.strip()), SUMMARY_TEXT))
+
+
+def _paginate(units: list[list[Block]], room: int) -> list[list[Block]]:
+    """Blocks per message: a unit (a section's blocks) stays whole if it fits, else spreads block by block."""
+    pieces = [piece for unit in units for piece in ([unit] if len(unit) <= room else [[b] for b in unit])]
+    return [[block for piece in page for block in piece] for page in batches(pieces, len, room)] or [[]]
 
 
 def render_blockkit(card: Card) -> list[dict[str, Any]]:
-    """Slack messages (``text`` + ``blocks``) for a card; more than one only when it exceeds 50 blocks."""
-    subtitle = split_text(escape(card.subtitle), CONTEXT_TEXT) if card.subtitle else []
-    groups = [[_context(chunk)] for chunk in subtitle[1:]]
+    """Slack messages (``text`` + ``blocks``) for a card; more than one only when it needs over 50 blocks."""
+    units: list[list[Block]] = [_contexts(card.subtitle)] if card.subtitle else []
     if card.chart:
-        groups.append(_sections(f"```\n{escape(chr(10).join(chart_lines(card.chart)))}\n```"))
-    groups.extend(_section_blocks(s) for s in card.sections)
+        units.append(_chart_blocks(card.chart))
+    units.extend(_section_blocks(section) for section in card.sections)
     if card.prompt or card.choices:
-        groups.append(_choice_blocks(card))
+        units.append(_choice_blocks(card))
     if card.actions:
-        groups.append(_button_rows([_button(a, f"{a.action_id}:a{i}") for i, a in enumerate(card.actions)]))
-    sources = [_mrkdwn(truncate(f"Source: {escape(s)}", CONTEXT_TEXT)) for s in card.sources]
-    for start in range(0, len(sources), 10):
-        groups.append([{"type": "context", "elements": sources[start : start + 10]}])
-    head: list[Block] = [
-        {"type": "header", "text": {"type": "plain_text", "text": truncate(card.title, HEADER_TEXT)}}
+        units.append(_actions([_button(a, f"{a.action_id}:a{i}") for i, a in enumerate(card.actions)]))
+    sources = [
+        _mrkdwn(c) for s in card.sources for c in split_text(f"Source: {s}", CONTEXT_TEXT, _escaped_len)
     ]
-    head.extend(_context(chunk) for chunk in subtitle[:1])
-    room = MAX_BLOCKS - 2  # every page starts with at most two blocks: header + subtitle, or "(continued)"
-    # A section's blocks stay on one page when they fit; an enormous one is spread block by block.
-    units = [unit for group in groups for unit in ([group] if len(group) <= room else [[b] for b in group])]
+    units.extend(
+        [{"type": "context", "elements": sources[start : start + CONTEXT_ELEMENTS]}]
+        for start in range(0, len(sources), CONTEXT_ELEMENTS)
+    )
+    title = card.title.strip()
+    header: list[Block] = [{"type": "header", "text": _plain(title, HEADER_TEXT)}] if title else []
+    continued: list[Block] = [{"type": "context", "elements": [_mrkdwn(continued_line(title))]}]
     messages = []
-    for number, page in enumerate(batches(units, len, room) or [[]]):
-        prefix = head if number == 0 else [_context(f"{escape(card.title)} (continued)")]
-        blocks = [block for unit in page for block in unit]
-        messages.append({"text": _fallback(card), "blocks": [*prefix, *blocks]})
+    # Every message starts with one block of its own: the header, or "(continued)" after the first.
+    for number, blocks in enumerate(_paginate(units, MAX_BLOCKS - 1)):
+        prefix, text = (header, _summary(card)) if number == 0 else (continued, escape(continued_line(title)))
+        messages.append({"text": text, "blocks": [*prefix, *blocks]})
     return messages

@@ -2,60 +2,83 @@
 
 from __future__ import annotations
 
+import math
 import textwrap
 
 from cards.model import Card, Chart, Section
 
 WIDTH = 100
 BAR_CELLS = 20
+FACT_LABEL_WIDTH = 32  # wider labels are not padded further, so one long label cannot push every value right
+
+
+def chart_rows(chart: Chart) -> list[tuple[str, str, str]]:
+    """Each bar as (label, bar of "█" scaled to the chart's maximum over 20 cells, value as text)."""
+    rows = []
+    for bar in chart.bars:
+        # A non-finite or out-of-range score still draws: clamped to an empty or a full bar.
+        value = bar.value if math.isfinite(bar.value) else 0.0
+        share = value / chart.max_value if chart.max_value > 0 and math.isfinite(chart.max_value) else 0.0
+        cells = round(min(max(share, 0.0), 1.0) * BAR_CELLS)
+        rows.append((bar.label, "█" * cells, format_value(bar.value)))
+    return rows
+
+
+def format_value(value: float) -> str:
+    """A score as a person writes it: 7, 3.5, 3.33 (never 7.0 or 1e+06)."""
+    if not math.isfinite(value):
+        return str(value)
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def chart_lines(chart: Chart) -> list[str]:
-    """Aligned bars, one per line: label padded to the longest, a bar scaled to the maximum, the value."""
-    width = max(len(bar.label) for bar in chart.bars)
-    lines = [chart.title]
-    for bar in chart.bars:
-        share = 0.0 if chart.max_value <= 0 else max(0.0, min(bar.value, chart.max_value)) / chart.max_value
-        cells = round(share * BAR_CELLS)
-        lines.append(f"{bar.label.ljust(width)}  {'█' * cells}{'░' * (BAR_CELLS - cells)}  {bar.value:g}")
-    return lines
+    """The chart's title, then one aligned line per bar: label padded to the longest, bar, value."""
+    rows = chart_rows(chart)
+    width = max(len(label) for label, _, _ in rows)
+    # Bars are padded to full width with spaces so the values line up in a column.
+    return [chart.title] + [
+        f"{label.ljust(width)}  {bar.ljust(BAR_CELLS)}  {value}" for label, bar, value in rows
+    ]
 
 
-def _wrap(text: str, indent: str = "", hanging: str = "") -> list[str]:
+def _wrap(text: str, indent: str = "", hanging: str | None = None) -> list[str]:
+    """Wrap each line of the text at WIDTH columns; only the very first line gets ``indent`` (a number or
+    bullet), every later one ``hanging``; a blank line stays blank."""
+    hanging = indent if hanging is None else hanging
     lines: list[str] = []
     for paragraph in text.split("\n"):
+        first = hanging if lines else indent
         wrapped = textwrap.wrap(
-            paragraph,
-            WIDTH,
-            initial_indent=indent,
-            subsequent_indent=hanging or indent,
-            break_on_hyphens=False,
+            paragraph, WIDTH, initial_indent=first, subsequent_indent=hanging, break_on_hyphens=False
         )
-        lines.extend(wrapped or [""])
+        lines.extend(wrapped or [first.rstrip() if not lines else ""])
     return lines
 
 
 def _section_lines(section: Section) -> list[str]:
     lines: list[str] = []
     if section.heading:
-        lines.append(section.heading)
+        lines.extend(_wrap(section.heading))
+    # Under a heading the content is indented, so the heading reads as one.
+    indent = "  " if section.heading else ""
     if section.text:
-        lines.extend(_wrap(section.text, "  " if section.heading else ""))
+        lines.extend(_wrap(section.text, indent))
     for bullet in section.bullets:
         lines.extend(_wrap(bullet, "  • ", "    "))
     if section.facts:
-        width = min(32, max(len(fact.label) for fact in section.facts))
+        width = min(FACT_LABEL_WIDTH, max(len(fact.label) for fact in section.facts))
         for fact in section.facts:
             label = f"{fact.label}:".ljust(width + 1)
-            lines.extend(_wrap(f"{label} {fact.value}", "  ", "  " + " " * (width + 2)))
+            lines.extend(_wrap(f"{label} {fact.value}", indent, indent + " " * (width + 2)))
     if section.note:
-        lines.extend(_wrap(f"({section.note})", "  " if section.heading else ""))
+        lines.extend(_wrap(f"({section.note})", indent))
     return lines
 
 
 def render_text(card: Card) -> str:
     """The card as plain text; choices then actions are numbered from 1 so a person can type the number."""
-    lines = [card.title, "=" * min(len(card.title), WIDTH)]
+    lines = _wrap(card.title)
+    lines.append("=" * min(len(card.title), WIDTH))
     if card.subtitle:
         lines.extend(_wrap(card.subtitle))
     if card.chart:
@@ -70,7 +93,8 @@ def render_text(card: Card) -> str:
     if card.prompt:
         lines.extend(_wrap(card.prompt))
     for number, option in enumerate(options, start=1):
-        lines.extend(_wrap(option.label, f"  {number}. ", " " * (len(str(number)) + 4)))
+        marker = f"  {number}. "
+        lines.extend(_wrap(option.label, marker, " " * len(marker)))
     if card.sources:
         lines.append("")
         for source in card.sources:

@@ -1,10 +1,12 @@
-"""Representative cards for the renderer tests."""
+"""Representative cards for the renderer tests: what the handlers build, plus hostile user text."""
 
 from __future__ import annotations
 
 from cards.model import Action, Bar, Card, Chart, Fact, Section
 
-HOSTILE = "<!channel> *bold* [x](http://e) <@U1> & ok <https://evil.example|your bank> # heading"
+# Text a person could type that Slack would read as a ping or a disguised link, and markdown as a link.
+HOSTILE = "<!channel> *bold* [x](http://e) <@U1> & ok"
+HOSTILE_LINES = f"{HOSTILE} <https://evil.example|your bank>\n# heading\n- item\n1. first\n> quote"
 
 
 def role_answer() -> Card:
@@ -13,23 +15,50 @@ def role_answer() -> Card:
         subtitle="Lancaster University Technicians Career Framework · Technical path · NTDC/HETT band 3",
         sections=[
             Section(
-                heading="Knowledge, Qualifications or Experience", text="Knowledge equivalent to level 5."
+                heading="Knowledge, Qualifications or Experience",
+                text=(
+                    "Knowledge equivalent to level 5 (for example an HND or foundation degree) in a relevant "
+                    "discipline, or equivalent experience.\n\nAble to apply specialist knowledge to solve "
+                    "complex technical problems."
+                ),
             ),
             Section(
                 heading="Budget Management",
                 text="Will purchase standard consumables and equipment.",
                 note="Shared with Grade 5 (the source says “As grade 5”).",
             ),
-            Section(heading="Development opportunities", bullets=["Coaching", "Mentoring", "Project work"]),
+            Section(
+                heading="Development opportunities",
+                bullets=["Coaching & mentoring", "Project work", "Technician Commitment events"],
+            ),
             Section(
                 heading="Crosswalk",
-                facts=[Fact(label="NTDC band", value="3"), Fact(label="Path", value="Technical")],
+                facts=[
+                    Fact(label="NTDC band", value="3"),
+                    Fact(label="HETT band", value="3"),
+                    Fact(label="Path", value="Technical"),
+                    Fact(label="Reports to", value="Grade 7 Specialist or Manager"),
+                    Fact(label="Typical titles", value="Senior Technician, Laboratory Technician"),
+                ],
+            ),
+            Section(
+                text="Every role at this grade also meets the grade 5 descriptors.",
+                facts=[Fact(label="Grade 5", value="Technician"), Fact(label="Grade 7", value="Specialist")],
             ),
         ],
         actions=[
-            Action(label="How do I get to grade 7?", action_id="qa.ask", value='{"text": "grade 6 to 7"}')
+            Action(
+                label="How do I get to grade 7?",
+                action_id="qa.ask",
+                value='{"text": "grade 6 to 7"}',
+                style="primary",
+            ),
+            Action(label="Development opportunities", action_id="qa.ask", value='{"text": "development"}'),
         ],
-        sources=["Lancaster University, Technicians Career Framework Guide: Figure 3 [002.txt]"],
+        sources=[
+            "Lancaster University, Technicians Career Framework Guide: Figure 3 [002.txt]",
+            "NTDC crosswalk, 2024",
+        ],
     )
 
 
@@ -53,7 +82,7 @@ def eight_choices() -> Card:
         choices=[Action(label=str(n), action_id="assess.score", value=str(n)) for n in range(1, 9)],
         actions=[
             Action(label="Skip", action_id="assess.skip"),
-            Action(label="Pause", action_id="assess.pause"),
+            Action(label="Stop", action_id="assess.stop", style="danger"),
         ],
     )
 
@@ -67,6 +96,7 @@ def chart_card() -> Card:
                 Bar(label="Service Delivery", value=7),
                 Bar(label="Budget Management", value=3.5),
                 Bar(label="Communication", value=10),
+                Bar(label="Teamwork", value=0),
             ],
         ),
         sections=[Section(heading="Strengths", bullets=["Communication"])],
@@ -76,15 +106,18 @@ def chart_card() -> Card:
 def hostile_card() -> Card:
     return Card(
         title=HOSTILE,
+        subtitle=HOSTILE,
         sections=[
             Section(
                 heading=HOSTILE,
-                text=HOSTILE,
-                bullets=[HOSTILE],
+                text=HOSTILE_LINES,
+                bullets=[HOSTILE, "- starts like a list item"],
                 facts=[Fact(label=HOSTILE, value=HOSTILE)],
                 note=HOSTILE,
             )
         ],
+        prompt=HOSTILE,
+        choices=[Action(label=HOSTILE, action_id="qa.pick", value=HOSTILE)],
         actions=[Action(label=HOSTILE, action_id="qa.ask", value=HOSTILE)],
         sources=[HOSTILE],
     )

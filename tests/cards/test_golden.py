@@ -1,6 +1,7 @@
 """Golden files: each renderer's exact output for representative cards, reviewed by a person once.
 
-After an intended change: ``UPDATE_GOLDEN=1 python3 dev.py test tests/cards``, then read the diff.
+A missing or different golden file fails. After an intended change, regenerate explicitly with
+``UPDATE_GOLDEN=1 .venv/bin/pytest tests/cards/test_golden.py`` and read the diff before committing it.
 """
 
 from __future__ import annotations
@@ -27,14 +28,25 @@ RENDERERS: dict[str, tuple[str, Callable[[Card], Any]]] = {
 }
 
 
+def _serialise(output: Any, suffix: str) -> str:
+    if suffix == "json":
+        return json.dumps(output, indent=2, ensure_ascii=False) + "\n"
+    return str(output) + "\n"
+
+
 @pytest.mark.parametrize("renderer", RENDERERS)
 @pytest.mark.parametrize("sample", SAMPLES)
 def test_matches_golden_file(sample: str, renderer: str) -> None:
     suffix, render = RENDERERS[renderer]
-    output = render(SAMPLES[sample]())
-    text = json.dumps(output, indent=2, ensure_ascii=False) + "\n" if suffix == "json" else output + "\n"
+    text = _serialise(render(SAMPLES[sample]()), suffix)
     path = GOLDEN / f"{sample}.{renderer}.{suffix}"
+    # Only an explicit request writes golden files: a missing one must fail, never be quietly created.
     if os.environ.get("UPDATE_GOLDEN") == "1":
         path.write_text(text, encoding="utf-8")
     assert path.exists(), f"no golden file {path.name}: run with UPDATE_GOLDEN=1 and review it"
     assert text == path.read_text(encoding="utf-8")
+
+
+def test_every_golden_file_belongs_to_a_sample() -> None:
+    expected = {f"{s}.{r}.{suffix}" for s in SAMPLES for r, (suffix, _) in RENDERERS.items()}
+    assert {p.name for p in GOLDEN.iterdir()} == expected
