@@ -97,7 +97,7 @@ async def _preview(stores: Stores, rows: list[PersonFields]) -> tuple[int, int, 
         current = await stores.people.by_email(row.email)
         if current is None:
             added += 1
-        elif PersonFields(**{k: getattr(current, k) for k in PersonFields.__dataclass_fields__}) != row:
+        elif current.fields != row:
             updated += 1
         else:
             unchanged += 1

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
+from bot.locks import KeyedLocks
 from bot.storage.people import PersonRecord
 from bot.storage.stores import Stores
 from handlers.notices import FAILED, STALE_ACTION
@@ -33,9 +32,8 @@ class Router:
         self._action_handlers: dict[str, Handler] = {}
         self._event_handlers: dict[EventKind, Handler] = {}
         self._first_contact: Handler | None = None
-        # Without a database, turns are serialised in this process only; locks of idle conversations
-        # are dropped with the last reference.
-        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        # Without a database, turns are serialised in this process only.
+        self._lock = KeyedLocks()
 
     def on_message(self, handler: MessageHandler) -> None:
         self._message_handlers.append(handler)
@@ -51,13 +49,6 @@ class Router:
     def on_first_contact(self, handler: Handler) -> None:
         """Replies sent before the answer to the first message a platform account ever sends."""
         self._first_contact = handler
-
-    def _lock(self, conversation_id: str) -> asyncio.Lock:
-        lock = self._locks.get(conversation_id)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._locks[conversation_id] = lock
-        return lock
 
     async def _person_for(self, event: Event) -> PersonRecord | None:
         """Who is asking: a linked platform account, or a directory entry found by email and linked now."""

@@ -7,7 +7,7 @@ from handlers.authz import can_view_assessment, is_coordinator
 
 
 def person(pid: int, email: str, manager: str = "", roles: frozenset[str] = frozenset()) -> PersonRecord:
-    return PersonRecord(pid, email, email.split("@")[0], "Physics", "5", "g5", manager, roles)
+    return PersonRecord(email, email.split("@")[0], "Physics", "5", "g5", manager, roles, id=pid)
 
 
 ANA = person(1, "ana@uni.example", manager="boss@uni.example")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -12,6 +10,7 @@ from typing import Any
 from sqlalchemy import delete, text, update
 from sqlalchemy.exc import IntegrityError
 
+from bot.locks import KeyedLocks
 from bot.storage.database import Database
 from bot.storage.tables import ConversationState, utcnow
 
@@ -39,14 +38,7 @@ class ConversationStore:
 
     def __init__(self, database: Database) -> None:
         self._db = database
-        self._local: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
-
-    def _local_lock(self, conversation_id: str) -> asyncio.Lock:
-        lock = self._local.get(conversation_id)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._local[conversation_id] = lock
-        return lock
+        self._local_lock = KeyedLocks()
 
     @asynccontextmanager
     async def _replica_lock(self, conversation_id: str) -> AsyncIterator[None]:

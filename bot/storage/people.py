@@ -15,28 +15,6 @@ BOT_ROLES = ("technician", "coordinator", "admin")
 
 
 @dataclass(frozen=True)
-class PersonRecord:
-    """A person as handlers see them: plain values, no database session attached."""
-
-    id: int
-    email: str
-    display_name: str
-    department: str
-    grade: str
-    role_id: str
-    manager_email: str
-    bot_roles: frozenset[str]
-
-    @property
-    def is_coordinator(self) -> bool:
-        return "coordinator" in self.bot_roles or self.is_admin
-
-    @property
-    def is_admin(self) -> bool:
-        return "admin" in self.bot_roles
-
-
-@dataclass(frozen=True)
 class PersonFields:
     """The directory fields an HR export sets (everything but the id)."""
 
@@ -58,6 +36,25 @@ class PersonFields:
             "manager_email": self.manager_email,
             "bot_roles": ",".join(sorted(self.bot_roles)),
         }
+
+
+@dataclass(frozen=True)
+class PersonRecord(PersonFields):
+    """A person as handlers see them: the directory fields and the id, no database session attached."""
+
+    id: int
+
+    @property
+    def fields(self) -> PersonFields:
+        return PersonFields(**{name: getattr(self, name) for name in PersonFields.__dataclass_fields__})
+
+    @property
+    def is_coordinator(self) -> bool:
+        return "coordinator" in self.bot_roles or self.is_admin
+
+    @property
+    def is_admin(self) -> bool:
+        return "admin" in self.bot_roles
 
 
 def _record(row: Person) -> PersonRecord:
