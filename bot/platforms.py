@@ -28,8 +28,22 @@ class SlackConfig:
 
 
 @dataclass(frozen=True)
+class TeamsConfig:
+    app_id: str
+    app_password: str
+    tenant_id: str
+    app_type: str
+    service_hosts: frozenset[str]
+
+    @property
+    def dev_no_auth(self) -> bool:
+        return not self.app_id
+
+
+@dataclass(frozen=True)
 class Platforms:
     slack: SlackConfig | None
+    teams: TeamsConfig | None = None
 
 
 def _slack(settings: Settings, problems: list[str]) -> SlackConfig | None:
@@ -56,14 +70,55 @@ def _slack(settings: Settings, problems: list[str]) -> SlackConfig | None:
     return SlackConfig(token, secret, app_token, settings.slack_api_url.rstrip("/") + "/")
 
 
+APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def _teams(settings: Settings, problems: list[str]) -> TeamsConfig | None:
+    app_id, dev = settings.microsoft_app_id, settings.teams_dev_no_auth
+    if dev and app_id:
+        problems.append("TECHPATH_TEAMS_DEV_NO_AUTH=1 contradicts MICROSOFT_APP_ID: unset one of them")
+        return None
+    if not app_id and not dev:
+        if settings.microsoft_app_password or settings.microsoft_app_tenant_id:
+            problems.append("MICROSOFT_APP_PASSWORD/MICROSOFT_APP_TENANT_ID set but MICROSOFT_APP_ID is not")
+        return None
+    if dev and settings.host not in LOOPBACK:
+        problems.append(
+            "TECHPATH_TEAMS_DEV_NO_AUTH=1 serves without authentication: set TECHPATH_HOST=127.0.0.1"
+        )
+    if app_id and settings.microsoft_app_type not in APP_TYPES:
+        problems.append(f"MICROSOFT_APP_TYPE must be one of {', '.join(APP_TYPES)}")
+    if app_id and settings.microsoft_app_type != "UserAssignedMSI" and not settings.microsoft_app_password:
+        problems.append(
+            "MICROSOFT_APP_PASSWORD is required with MICROSOFT_APP_ID (the Azure Bot's client secret)"
+        )
+    if app_id and settings.microsoft_app_type != "MultiTenant" and not settings.microsoft_app_tenant_id:
+        problems.append(
+            f"MICROSOFT_APP_TENANT_ID is required when MICROSOFT_APP_TYPE={settings.microsoft_app_type}"
+        )
+    hosts = frozenset(h.lower() for h in settings.teams_service_hosts)
+    if any(h.startswith("*") or "/" in h for h in hosts):
+        problems.append("TECHPATH_TEAMS_SERVICE_HOSTS takes exact host names, never wildcards or URLs")
+    return TeamsConfig(
+        app_id,
+        settings.microsoft_app_password,
+        settings.microsoft_app_tenant_id,
+        settings.microsoft_app_type,
+        hosts,
+    )
+
+
 def check_platforms(settings: Settings) -> Platforms:
     """The configured platforms; raises ConfigError naming every problem, or when none is configured."""
     problems: list[str] = []
     slack = _slack(settings, problems)
-    if not problems and slack is None:
+    teams = _teams(settings, problems)
+    if not problems and slack is None and teams is None:
         problems.append(
-            "no chat platform is configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET for Slack"
+            "no chat platform is configured: set SLACK_BOT_TOKEN (+ SLACK_SIGNING_SECRET or SLACK_APP_TOKEN) "
+            "for Slack, or MICROSOFT_APP_ID (+ MICROSOFT_APP_PASSWORD) for Teams"
         )
     if problems:
         raise ConfigError(problems)
-    return Platforms(slack=slack)
+    return Platforms(slack=slack, teams=teams)

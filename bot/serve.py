@@ -9,6 +9,7 @@ import signal
 from aiohttp import web
 
 from bot.adapters.slack import SlackAdapter
+from bot.adapters.teams import TeamsAdapter
 from bot.app import build_router, ready_stores
 from bot.platforms import Platforms
 from bot.server import build_app
@@ -35,6 +36,15 @@ async def start_server(
             handler = AsyncSocketModeHandler(slack.app, platforms.slack.app_token)
             await handler.connect_async()  # type: ignore[no-untyped-call]
             extra.append(handler)
+
+    if platforms.teams is not None:
+        TeamsAdapter(platforms.teams, router, stores).install(app)
+        if platforms.teams.dev_no_auth:
+            logger.warning(
+                "TEAMS DEVELOPMENT MODE: /api/messages accepts activities WITHOUT AUTHENTICATION. "
+                "Listening on %s only. Never use this in production.",
+                settings.host,
+            )
 
     async def close_database(_: web.Application) -> None:
         await stores.database.close()

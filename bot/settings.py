@@ -34,8 +34,25 @@ class Settings(BaseSettings):
     slack_signing_secret: str = Field(default="", validation_alias="SLACK_SIGNING_SECRET")
     slack_app_token: str = Field(default="", validation_alias="SLACK_APP_TOKEN")
     slack_api_url: str = Field(default="https://slack.com/api/", validation_alias="SLACK_API_URL")
+    # Teams (Azure Bot registration).
+    microsoft_app_id: str = Field(default="", validation_alias="MICROSOFT_APP_ID")
+    microsoft_app_password: str = Field(default="", validation_alias="MICROSOFT_APP_PASSWORD")
+    microsoft_app_tenant_id: str = Field(default="", validation_alias="MICROSOFT_APP_TENANT_ID")
+    microsoft_app_type: str = Field(default="MultiTenant", validation_alias="MICROSOFT_APP_TYPE")
+    # Local development only: accept Teams activities without authentication, on loopback.
+    teams_dev_no_auth: bool = Field(default=False, validation_alias="TECHPATH_TEAMS_DEV_NO_AUTH")
+    # Bot Connector hosts a reply may go to (exact host names; replies carry a bearer token).
+    teams_service_hosts: Annotated[list[str], NoDecode] = Field(
+        default=[
+            "smba.trafficmanager.net",
+            "smba.infra.gcc.teams.microsoft.com",
+            "smba.infra.gov.teams.microsoft.us",
+            "smba.infra.dod.teams.microsoft.us",
+        ],
+        validation_alias="TECHPATH_TEAMS_SERVICE_HOSTS",
+    )
 
-    @field_validator("crosswalk", mode="before")
+    @field_validator("crosswalk", "teams_service_hosts", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):

@@ -138,7 +138,7 @@ async def test_erasure_needs_confirmation_from_the_same_person(ctx: Context, sto
     assert export["assessments"] == [] and export["conversations"] == []
     [entry] = [e for e in await stores.audit.entries(f"person:{ana.id}") if e.action == "privacy.erase"]
     assert entry.actor == "ana@uni.example"
-    assert entry.detail == "assessments=1 identities=1 conversations=0"
+    assert entry.detail == "assessments=1 identities=1 conversations=0 references=0"
     assert SECRET_EVIDENCE not in entry.detail
 
 

@@ -10,7 +10,15 @@ from sqlalchemy import delete, func, or_, select
 
 from bot.storage.audit import add_entry
 from bot.storage.database import Database
-from bot.storage.tables import Assessment, AuditEntry, Contact, ConversationState, Identity, Person
+from bot.storage.tables import (
+    Assessment,
+    AuditEntry,
+    Contact,
+    ConversationReference,
+    ConversationState,
+    Identity,
+    Person,
+)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -24,10 +32,12 @@ class Erasure:
     assessments: int
     identities: int
     conversations: int
+    references: int
 
     def summary(self) -> str:
         return (
-            f"assessments={self.assessments} identities={self.identities} conversations={self.conversations}"
+            f"assessments={self.assessments} identities={self.identities} conversations={self.conversations} "
+            f"references={self.references}"
         )
 
 
@@ -113,7 +123,7 @@ class PrivacyStore:
                     )
                 )
             counts = []
-            for table in (Assessment, Identity, ConversationState):
+            for table in (Assessment, Identity, ConversationState, ConversationReference):
                 result = await session.execute(delete(table).where(table.person_id == person_id))
                 counts.append(int(result.rowcount or 0))  # type: ignore[attr-defined]
             erasure = Erasure(*counts)

@@ -10,6 +10,7 @@ from bot.storage.database import Database
 from bot.storage.events import Contacts, ProcessedEvents
 from bot.storage.people import PeopleStore
 from bot.storage.privacy import PrivacyStore
+from bot.storage.references import ReferenceStore
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Stores:
     contacts: Contacts
     audit: AuditLog
     privacy: PrivacyStore
+    references: ReferenceStore
 
 
 def open_stores(database: Database) -> Stores:
@@ -32,4 +34,5 @@ def open_stores(database: Database) -> Stores:
         contacts=Contacts(database),
         audit=AuditLog(database),
         privacy=PrivacyStore(database),
+        references=ReferenceStore(database),
     )

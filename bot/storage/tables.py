@@ -84,6 +84,19 @@ class Contact(Base):
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class ConversationReference(Base):
+    """Where to send a proactive Teams message later: the Bot Framework reference, stored as our own JSON."""
+
+    __tablename__ = "conversation_references"
+
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    # The person it reaches in a 1:1 chat (None for channels and group chats); erased with their data.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    reference: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
 class Assessment(Base):
     """A self-assessment: scores and evidence are personal data, private until the person shares them."""
 

@@ -1,0 +1,194 @@
+"""Microsoft Teams adapter: botbuilder's CloudAdapter authenticates, this file converts activities to neutral
+events and replies to Adaptive Cards. Everything botbuilder-specific stays here, so the SDK can be swapped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from types import SimpleNamespace
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from botbuilder.core import ActivityHandler, CardFactory, MessageFactory, TurnContext
+from botbuilder.core.teams import TeamsInfo
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
+
+from bot.platforms import TeamsConfig
+from bot.router import Router
+from bot.storage.stores import Stores
+from cards.adaptive import render_adaptive
+from handlers.types import Event, EventKind, Reply
+
+logger = logging.getLogger(__name__)
+
+PLATFORM = "teams"
+# Teams times a turn out after 10-15 s; show typing when a turn is slower than this.
+TYPING_AFTER_SECONDS = 1.0
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def service_url_allowed(url: str, hosts: frozenset[str]) -> bool:
+    """Replies carry a bearer token: only exact, allowed Bot Connector hosts over HTTPS (or loopback)."""
+    parts = urlsplit(url or "")
+    host = (parts.hostname or "").lower()
+    if host not in hosts:
+        return False
+    return parts.scheme == "https" or (parts.scheme == "http" and host in LOOPBACK_HOSTS)
+
+
+def _tenant(activity: Activity) -> str:
+    conversation_tenant = getattr(activity.conversation, "tenant_id", None) if activity.conversation else None
+    channel_tenant = ((activity.channel_data or {}).get("tenant") or {}).get("id")
+    return str(conversation_tenant or channel_tenant or "")
+
+
+def _action(value: dict[str, Any]) -> tuple[str, str]:
+    """The handler and value of a submitted card (see cards.adaptive for the contract)."""
+    if value.get("techpath_action") == "choice":
+        picked = value.get(str(value.get("input", "")), "")
+        action_id, action_value = json.loads(picked) if picked else ("", "")
+        return str(action_id), str(action_value)
+    return str(value.get("techpath_action", "")), str(value.get("value", ""))
+
+
+class TeamsBot(ActivityHandler):  # type: ignore[misc]
+    """Converts activities; no feature logic."""
+
+    def __init__(self, router: Router, stores: Stores) -> None:
+        self._router = router
+        self._stores = stores
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        value = activity.value if isinstance(activity.value, dict) else None
+        if value and "techpath_action" in value:
+            try:
+                action_id, action_value = _action(value)
+            except (ValueError, TypeError):
+                action_id, action_value = "", ""
+            event = self._event(
+                activity, EventKind.ACTION, action_id=action_id or "unknown", value=action_value
+            )
+        else:
+            text = TurnContext.remove_recipient_mention(activity) if activity.text else ""
+            event = self._event(activity, EventKind.MESSAGE, text=(text or "").strip())
+        await self._turn(turn_context, event)
+
+    async def on_members_added_activity(
+        self, members_added: list[ChannelAccount], turn_context: TurnContext
+    ) -> None:
+        activity = turn_context.activity
+        for member in members_added:
+            if activity.recipient and member.id == activity.recipient.id:
+                continue  # the bot itself being added
+            event = self._event(activity, EventKind.MEMBER_ADDED, user=member)
+            await self._turn(turn_context, event)
+
+    def _event(
+        self, activity: Activity, kind: EventKind, user: ChannelAccount | None = None, **fields: str
+    ) -> Event:
+        who = user or activity.from_property
+        user_id = str(getattr(who, "aad_object_id", None) or who.id)
+        tenant = _tenant(activity)
+        return Event(
+            kind=kind,
+            platform=PLATFORM,
+            tenant=tenant,
+            conversation_id=f"teams:{tenant}:{activity.conversation.id}",
+            user_id=user_id,
+            **fields,
+        )
+
+    async def _email_of(self, turn_context: TurnContext, event: Event) -> str:
+        """Only for someone not yet linked: their email (or UPN) from the Teams roster."""
+        if await self._stores.people.by_identity(PLATFORM, event.tenant, event.user_id) is not None:
+            return ""
+        try:
+            member = await TeamsInfo.get_member(turn_context, turn_context.activity.from_property.id)
+        except Exception:
+            logger.warning(
+                "Teams roster lookup failed; the person stays anonymous for this turn", exc_info=True
+            )
+            return ""
+        return str(getattr(member, "email", None) or getattr(member, "user_principal_name", None) or "")
+
+    async def _turn(self, turn_context: TurnContext, event: Event) -> None:
+        typing = asyncio.create_task(_typing_after(turn_context, TYPING_AFTER_SECONDS))
+        try:
+            if event.kind is not EventKind.MEMBER_ADDED:
+                event = event.model_copy(update={"email": await self._email_of(turn_context, event)})
+            person = await self._stores.people.by_identity(PLATFORM, event.tenant, event.user_id)
+            replies = await self._router.dispatch(event)
+        finally:
+            typing.cancel()
+        reference = TurnContext.get_conversation_reference(turn_context.activity).serialize()
+        personal = (turn_context.activity.conversation.conversation_type or "personal") == "personal"
+        await self._stores.references.save(
+            PLATFORM, event.conversation_id, person.id if person and personal else None, reference
+        )
+        for reply in replies:
+            await self._send(turn_context, reply)
+
+    async def _send(self, turn_context: TurnContext, reply: Reply) -> None:
+        for index, card in enumerate(render_adaptive(reply.card)):
+            message = MessageFactory.attachment(CardFactory.adaptive_card(card))
+            message.summary = reply.card.title
+            original = turn_context.activity.reply_to_id
+            if reply.replace_original and index == 0 and original:
+                # A submitted card is updated in place, so a stale copy cannot be clicked again.
+                message.id = original
+                await turn_context.update_activity(message)
+            else:
+                await turn_context.send_activity(message)
+
+
+async def _typing_after(turn_context: TurnContext, delay: float) -> None:
+    with contextlib.suppress(asyncio.CancelledError):
+        await asyncio.sleep(delay)
+        await turn_context.send_activity(Activity(type=ActivityTypes.typing))
+
+
+class TeamsAdapter:
+    """Mounts POST /api/messages on the server."""
+
+    def __init__(self, config: TeamsConfig, router: Router, stores: Stores) -> None:
+        self._config = config
+        settings = SimpleNamespace(
+            APP_ID=config.app_id,
+            APP_PASSWORD=config.app_password,
+            APP_TYPE=config.app_type,
+            APP_TENANTID=config.tenant_id,
+        )
+        self.adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(settings))
+        self.bot = TeamsBot(router, stores)
+
+    def install(self, web_app: web.Application) -> None:
+        web_app.router.add_post("/api/messages", self.handle, name="teams_messages")
+
+    async def handle(self, request: web.Request) -> web.Response:
+        """Check what the SDK would trust blindly, then let CloudAdapter authenticate and run the turn."""
+        if "application/json" not in request.headers.get("Content-Type", ""):
+            return web.json_response({"error": "expected application/json"}, status=415)
+        try:
+            body = await request.json()
+        except ValueError:
+            return web.json_response({"error": "malformed JSON"}, status=400)
+        if not isinstance(body, dict) or not body.get("type"):
+            return web.json_response({"error": "not a Bot Framework activity"}, status=400)
+        if not service_url_allowed(str(body.get("serviceUrl", "")), self._config.service_hosts):
+            logger.warning("refused an activity whose serviceUrl is not an allowed Bot Connector host")
+            return web.json_response({"error": "serviceUrl not allowed"}, status=403)
+        try:
+            response = await self.adapter.process(request, self.bot)
+        except web.HTTPException as exc:
+            return web.json_response({"error": exc.reason}, status=exc.status)
+        except (PermissionError, KeyError, ValueError, TypeError) as exc:
+            # botframework-connector raises these (not only PermissionError) for garbage or foreign tokens.
+            logger.warning("Teams request refused: %s", type(exc).__name__)
+            return web.json_response({"error": "unauthorized"}, status=401)
+        return response or web.Response(status=201)

@@ -1,0 +1,37 @@
+"""Teams conversation references, kept as JSON so proactive messages survive restarts and replicas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.storage.database import Database
+from bot.storage.tables import ConversationReference
+
+
+class ReferenceStore:
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def save(
+        self, platform: str, conversation_id: str, person_id: int | None, reference: dict[str, Any]
+    ) -> None:
+        """Insert or refresh the reference (the service URL of a conversation can change)."""
+        async with self._db.sessions.begin() as session:
+            row = await session.get(ConversationReference, (platform, conversation_id))
+            if row is None:
+                session.add(
+                    ConversationReference(
+                        platform=platform,
+                        conversation_id=conversation_id,
+                        person_id=person_id,
+                        reference=reference,
+                    )
+                )
+            elif row.reference != reference or (person_id and row.person_id != person_id):
+                row.reference = reference
+                row.person_id = person_id or row.person_id
+
+    async def get(self, platform: str, conversation_id: str) -> dict[str, Any] | None:
+        async with self._db.sessions() as session:
+            row = await session.get(ConversationReference, (platform, conversation_id))
+            return dict(row.reference) if row else None

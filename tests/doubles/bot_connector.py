@@ -1,0 +1,78 @@
+"""A loopback double of the Bot Connector service: records the activities a bot sends and updates."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+
+@dataclass
+class Sent:
+    verb: str  # "send", "reply", "update"
+    conversation_id: str
+    activity: dict[str, Any]
+    authorization: str
+
+
+@dataclass
+class BotConnectorDouble:
+    members: dict[str, dict[str, Any]] = field(default_factory=dict)
+    sent: list[Sent] = field(default_factory=list)
+    _server: TestServer | None = None
+    _next: int = 0
+
+    @property
+    def service_url(self) -> str:
+        assert self._server is not None
+        return str(self._server.make_url("")).rstrip("/") + "/"
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/v3/conversations/{cid}/activities", self._send)
+        app.router.add_post("/v3/conversations/{cid}/activities/{reply_to}", self._reply)
+        app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self._update)
+        app.router.add_get("/v3/conversations/{cid}/members/{uid}", self._member)
+        self._server = TestServer(app, host="127.0.0.1")
+        await self._server.start_server()
+
+    async def close(self) -> None:
+        if self._server is not None:
+            await self._server.close()
+
+    def messages(self) -> list[Sent]:
+        return [s for s in self.sent if s.activity.get("type") == "message"]
+
+    async def wait_for(self, count: int, timeout: float = 5.0) -> list[Sent]:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while len(self.messages()) < count:
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"expected {count} message(s); got {[s.verb for s in self.sent]}")
+            await asyncio.sleep(0.01)
+        return self.messages()
+
+    async def _record(self, verb: str, request: web.Request) -> web.Response:
+        self._next += 1
+        body = await request.json()
+        self.sent.append(
+            Sent(verb, request.match_info["cid"], body, request.headers.get("Authorization", ""))
+        )
+        return web.json_response({"id": request.match_info.get("aid") or f"activity-{self._next}"})
+
+    async def _send(self, request: web.Request) -> web.Response:
+        return await self._record("send", request)
+
+    async def _reply(self, request: web.Request) -> web.Response:
+        return await self._record("reply", request)
+
+    async def _update(self, request: web.Request) -> web.Response:
+        return await self._record("update", request)
+
+    async def _member(self, request: web.Request) -> web.Response:
+        member = self.members.get(request.match_info["uid"])
+        if member is None:
+            return web.json_response({"error": {"code": "MemberNotFoundInConversation"}}, status=404)
+        return web.json_response(member)

@@ -1,0 +1,122 @@
+"""Teams over real HTTP (local development mode, no tokens): activities in, Bot Connector calls out."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from bot.storage.people import PersonFields
+from tests.teams.conftest import TENANT, TeamsRig
+
+
+def card_of(activity: dict[str, Any]) -> dict[str, Any]:
+    [attachment] = activity["attachments"]
+    assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
+    content: dict[str, Any] = attachment["content"]
+    return content
+
+
+def title_of(activity: dict[str, Any]) -> str:
+    """The card's title as a person reads it (Adaptive Card text is markdown-escaped)."""
+    return re.sub(r"\\(.)", r"\1", str(card_of(activity)["body"][0]["text"]))
+
+
+async def test_a_personal_message_is_answered_with_an_adaptive_card(teams: TeamsRig) -> None:
+    response = await teams.post(teams.activity(text="what does grd 7 specalist need"))
+    assert response.status in (200, 201)
+    [reply] = await teams.connector.wait_for(1)
+    assert reply.conversation_id == "a:personal-ana"
+    assert title_of(reply.activity) == "Grade 7 Specialist (Descriptor) Technician"
+    assert card_of(reply.activity)["version"] == "1.5"
+
+
+async def test_a_channel_mention_is_answered_without_the_mention(teams: TeamsRig) -> None:
+    activity = teams.activity(
+        text="<at>techpath</at> band 4",
+        conversation={"id": "19:channel;messageid=1", "conversationType": "channel", "tenantId": TENANT},
+        entities=[
+            {
+                "type": "mention",
+                "mentioned": {"id": "28:bot", "name": "techpath"},
+                "text": "<at>techpath</at>",
+            }
+        ],
+    )
+    await teams.post(activity)
+    [reply] = await teams.connector.wait_for(1)
+    assert title_of(reply.activity) == "Crosswalk: grades, bands and levels"
+
+
+async def test_a_submitted_choice_updates_the_card_it_came_from(teams: TeamsRig) -> None:
+    await teams.post(teams.activity(text="grade 7"))
+    [question] = await teams.connector.wait_for(1)
+    buttons = [
+        a for e in card_of(question.activity)["body"] if e["type"] == "ActionSet" for a in e["actions"]
+    ]
+    buttons += card_of(question.activity).get("actions", [])
+    manager = next(b for b in buttons if "Manager" in b["title"])
+    await teams.post(teams.activity(value=manager["data"], replyToId="activity-1", text=None))
+    messages = await teams.connector.wait_for(2)
+    assert messages[1].verb == "update"
+    assert title_of(messages[1].activity).startswith("Grade 7 (Descriptor) Facility Manager")
+
+
+async def test_installing_the_app_welcomes_once(teams: TeamsRig) -> None:
+    added = teams.activity(
+        type="conversationUpdate",
+        text=None,
+        **{"from": {"id": "29:ben", "aadObjectId": "aad-ben"}},
+        membersAdded=[{"id": "29:ben", "aadObjectId": "aad-ben"}, {"id": "28:bot"}],
+    )
+    await teams.post(added)
+    [welcome] = await teams.connector.wait_for(1)
+    assert title_of(welcome.activity) == "Hello! I'm techpath"
+    await teams.post({**added, "id": "again"})
+    await teams.post(teams.activity(text="grade 5"))
+    messages = await teams.connector.wait_for(2)
+    assert [title_of(m.activity) for m in messages] == [
+        "Hello! I'm techpath",
+        "Grade 5 (Descriptor) Technician",
+    ]
+
+
+async def test_the_conversation_reference_is_stored_as_json(teams: TeamsRig) -> None:
+    fields = PersonFields("ana.tech@uni.example", "Ana Costa", "Chemistry", "5", "g5", "", frozenset())
+    await teams.stores.people.upsert([fields])
+    await teams.post(teams.activity(text="who am i"))
+    [reply] = await teams.connector.wait_for(1)
+    assert title_of(reply.activity) == "Ana Costa"  # linked by the email from the Teams roster
+    reference = await teams.stores.references.get("teams", f"teams:{TENANT}:a:personal-ana")
+    assert reference is not None
+    assert reference["serviceUrl"] == teams.connector.service_url
+    assert reference["conversation"]["id"] == "a:personal-ana"
+    json.dumps(reference)  # our own JSON, not a pickled SDK object
+
+
+async def test_an_untrusted_service_url_is_refused_and_never_called(teams: TeamsRig) -> None:
+    for url in ("https://evil.example/", "https://smba.trafficmanager.net.evil.example/", "ftp://127.0.0.1/"):
+        response = await teams.post(teams.activity(text="grade 5", serviceUrl=url))
+        assert response.status == 403
+    assert teams.connector.sent == []
+
+
+async def test_bad_input_is_a_4xx_never_a_500(teams: TeamsRig) -> None:
+    url = str(teams.server.make_url("/api/messages"))
+    assert (
+        await teams.session.post(url, data="{not json", headers={"Content-Type": "application/json"})
+    ).status == 400
+    assert (await teams.session.post(url, data="hello", headers={"Content-Type": "text/plain"})).status == 415
+    assert (await teams.session.post(url, json=[1, 2])).status == 400
+    assert (await teams.session.post(url, json={"text": "no type"})).status == 400
+    assert (
+        await teams.session.post(url, data=b"x" * (1024 * 1024), headers={"Content-Type": "application/json"})
+    ).status == 413
+    odd = await teams.post(teams.activity(type="messageReaction", text=None))
+    assert odd.status in (200, 201)
+    forged = await teams.post(
+        teams.activity(value={"techpath_action": "choice", "input": "choice0", "choice0": "{bad"}, text=None)
+    )
+    assert forged.status in (200, 201)
+    [reply] = await teams.connector.wait_for(1)
+    assert title_of(reply.activity) == "That button has expired"
