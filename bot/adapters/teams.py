@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections.abc import AsyncIterator
 from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,6 +19,12 @@ from botbuilder.core.teams import TeamsInfo
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 
+from bot.adapters.teams_keys import (
+    FETCH_TIMEOUT_SECONDS,
+    PUBLIC_CLOUD_METADATA,
+    install_key_caches,
+    refresh_keys,
+)
 from bot.platforms import TeamsConfig
 from bot.router import Router
 from bot.storage.stores import Stores
@@ -154,21 +161,48 @@ async def _typing_after(turn_context: TurnContext, delay: float) -> None:
 
 
 class TeamsAdapter:
-    """Mounts POST /api/messages on the server."""
+    """Mounts POST /api/messages on the server.
 
-    def __init__(self, config: TeamsConfig, router: Router, stores: Stores) -> None:
+    ``cloud`` takes Bot Framework's own parameterised-cloud settings (OpenID metadata URL, token issuer,
+    login URL) for sovereign clouds and for tests; ``credentials_factory`` replaces how outbound tokens
+    are obtained (the SDK's extension point for managed identities and for tests).
+    """
+
+    def __init__(
+        self,
+        config: TeamsConfig,
+        router: Router,
+        stores: Stores,
+        cloud: dict[str, str] | None = None,
+        credentials_factory: Any = None,
+    ) -> None:
         self._config = config
         settings = SimpleNamespace(
             APP_ID=config.app_id,
             APP_PASSWORD=config.app_password,
             APP_TYPE=config.app_type,
             APP_TENANTID=config.tenant_id,
+            **(cloud or {}),
         )
-        self.adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(settings))
+        metadata_urls = (cloud or {}).get("TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL")
+        self._key_caches = install_key_caches((metadata_urls,) if metadata_urls else PUBLIC_CLOUD_METADATA)
+        authentication = ConfigurationBotFrameworkAuthentication(
+            settings, credentials_factory=credentials_factory
+        )
+        self.adapter = CloudAdapter(authentication)
         self.bot = TeamsBot(router, stores)
 
     def install(self, web_app: web.Application) -> None:
         web_app.router.add_post("/api/messages", self.handle, name="teams_messages")
+        if not self._config.dev_no_auth:
+            web_app.cleanup_ctx.append(self._keep_keys_fresh)
+
+    async def _keep_keys_fresh(self, _: web.Application) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        task = asyncio.create_task(refresh_keys(self._key_caches, stop))
+        yield
+        stop.set()
+        await asyncio.wait_for(task, timeout=FETCH_TIMEOUT_SECONDS * 2 + 1)
 
     async def handle(self, request: web.Request) -> web.Response:
         """Check what the SDK would trust blindly, then let CloudAdapter authenticate and run the turn."""
@@ -183,12 +217,18 @@ class TeamsAdapter:
         if not service_url_allowed(str(body.get("serviceUrl", "")), self._config.service_hosts):
             logger.warning("refused an activity whose serviceUrl is not an allowed Bot Connector host")
             return web.json_response({"error": "serviceUrl not allowed"}, status=403)
+        authorization = request.headers.get("Authorization", "")
+        try:
+            # Authenticate up front: on a garbage, foreign or missing token botframework-connector raises
+            # PyJWT, Key, Index and Attribute errors as well as PermissionError, which would surface as 500s.
+            # Any failure here is an authentication failure; the turn below then re-validates from its cache.
+            activity = Activity().deserialize(body)
+            await self.adapter.bot_framework_authentication.authenticate_request(activity, authorization)
+        except Exception as exc:
+            logger.warning("Teams request refused: %s", type(exc).__name__)
+            return web.json_response({"error": "unauthorized"}, status=401)
         try:
             response = await self.adapter.process(request, self.bot)
         except web.HTTPException as exc:
             return web.json_response({"error": exc.reason}, status=exc.status)
-        except (PermissionError, KeyError, ValueError, TypeError) as exc:
-            # botframework-connector raises these (not only PermissionError) for garbage or foreign tokens.
-            logger.warning("Teams request refused: %s", type(exc).__name__)
-            return web.json_response({"error": "unauthorized"}, status=401)
         return response or web.Response(status=201)
