@@ -19,6 +19,7 @@ async def tidy_once(stores: Stores, retention: timedelta) -> tuple[int, int]:
     """Delete assessment data past retention and event ids past any retry window; returns the counts."""
     purged = await stores.privacy.purge_expired(retention)
     forgotten = await stores.events.forget_older_than(EVENT_ID_RETENTION)
+    await stores.downloads.forget_expired()
     logger.info("tidy", extra={"assessments_purged": purged, "event_ids_forgotten": forgotten})
     return purged, forgotten
 

@@ -38,7 +38,7 @@ async def start_server(
             extra.append(handler)
 
     if platforms.teams is not None:
-        TeamsAdapter(platforms.teams, router, stores).install(app)
+        TeamsAdapter(platforms.teams, router, stores, public_url=settings.public_url).install(app)
         if platforms.teams.dev_no_auth:
             logger.warning(
                 "TEAMS DEVELOPMENT MODE: /api/messages accepts activities WITHOUT AUTHENTICATION. "

@@ -93,6 +93,18 @@ def build_app(settings: Settings, ctx: Context, stores: Stores) -> web.Applicati
         body = generate_latest(metrics.registry)
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
+    async def download(request: web.Request) -> web.Response:
+        found = await stores.downloads.fetch(request.match_info["token"])
+        if found is None:
+            return web.json_response({"error": "this link has expired; ask the bot again"}, status=404)
+        headers = {
+            "Content-Disposition": f'attachment; filename="{found.filename}"',
+            "Cache-Control": "no-store",  # personal data: no proxy or browser keeps a copy
+            "X-Content-Type-Options": "nosniff",
+        }
+        return web.Response(text=found.content, content_type=found.media_type, headers=headers)
+
+    app.router.add_get("/downloads/{token}", download, name="download")
     app.router.add_get("/healthz", healthz, name="healthz")
     app.router.add_get("/readyz", readyz, name="readyz")
     app.router.add_get("/metrics", metrics_page, name="metrics")

@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     retention_days: int = Field(default=3 * 365, ge=1, validation_alias="TECHPATH_RETENTION_DAYS")
     host: str = Field(default="0.0.0.0", validation_alias="TECHPATH_HOST")
     port: int = Field(default=3978, ge=1, le=65535, validation_alias="TECHPATH_PORT")
+    # The bot's public HTTPS address (as in the Teams messaging endpoint), for short-lived download links.
+    public_url: str = Field(default="", validation_alias="TECHPATH_PUBLIC_URL")
     # Slack: a bot token and a signing secret (HTTP), or a bot token and an app-level token (Socket Mode).
     slack_bot_token: str = Field(default="", validation_alias="SLACK_BOT_TOKEN")
     slack_signing_secret: str = Field(default="", validation_alias="SLACK_SIGNING_SECRET")

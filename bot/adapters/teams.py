@@ -29,7 +29,7 @@ from bot.platforms import TeamsConfig
 from bot.router import Router
 from bot.storage.stores import Stores
 from cards.adaptive import render_adaptive
-from handlers.types import Event, EventKind, Reply
+from handlers.types import Attachment, Event, EventKind, Reply
 
 logger = logging.getLogger(__name__)
 
@@ -66,9 +66,10 @@ def _action(value: dict[str, Any]) -> tuple[str, str]:
 class TeamsBot(ActivityHandler):  # type: ignore[misc]
     """Converts activities; no feature logic."""
 
-    def __init__(self, router: Router, stores: Stores) -> None:
+    def __init__(self, router: Router, stores: Stores, public_url: str = "") -> None:
         self._router = router
         self._stores = stores
+        self._public_url = public_url.rstrip("/")
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
@@ -129,10 +130,11 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         try:
             if event.kind is not EventKind.MEMBER_ADDED:
                 event = event.model_copy(update={"email": await self._email_of(turn_context, event)})
-            person = await self._stores.people.by_identity(PLATFORM, event.tenant, event.user_id)
             replies = await self._router.dispatch(event)
         finally:
             typing.cancel()
+        # After the turn: a first contact is linked to the directory during it.
+        person = await self._stores.people.by_identity(PLATFORM, event.tenant, event.user_id)
         reference = TurnContext.get_conversation_reference(turn_context.activity).serialize()
         personal = (turn_context.activity.conversation.conversation_type or "personal") == "personal"
         await self._stores.references.save(
@@ -140,6 +142,10 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         )
         for reply in replies:
             await self._send(turn_context, reply)
+            for attachment in reply.attachments:
+                await turn_context.send_activity(
+                    await self._download_card(person.id if person else None, attachment)
+                )
 
     async def _send(self, turn_context: TurnContext, reply: Reply) -> None:
         for index, card in enumerate(render_adaptive(reply.card)):
@@ -152,6 +158,37 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
                 await turn_context.update_activity(message)
             else:
                 await turn_context.send_activity(message)
+
+    async def _download_card(self, person_id: int | None, attachment: Attachment) -> Activity:
+        """Teams has no simple file upload for bots: offer a short-lived link served by this server."""
+        if not self._public_url:
+            text = "I can't offer the file here: the administrator has not set TECHPATH_PUBLIC_URL."
+            return MessageFactory.text(text)
+        token = await self._stores.downloads.offer(
+            person_id, attachment.filename, attachment.media_type, attachment.content
+        )
+        card = {
+            "type": "AdaptiveCard",
+            "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+            "version": "1.5",
+            "body": [
+                {"type": "TextBlock", "text": attachment.filename, "weight": "Bolder", "wrap": True},
+                {
+                    "type": "TextBlock",
+                    "text": "The link works for 15 minutes.",
+                    "isSubtle": True,
+                    "wrap": True,
+                },
+            ],
+            "actions": [
+                {
+                    "type": "Action.OpenUrl",
+                    "title": "Download",
+                    "url": f"{self._public_url}/downloads/{token}",
+                }
+            ],
+        }
+        return MessageFactory.attachment(CardFactory.adaptive_card(card))
 
 
 async def _typing_after(turn_context: TurnContext, delay: float) -> None:
@@ -175,6 +212,7 @@ class TeamsAdapter:
         stores: Stores,
         cloud: dict[str, str] | None = None,
         credentials_factory: Any = None,
+        public_url: str = "",
     ) -> None:
         self._config = config
         settings = SimpleNamespace(
@@ -190,7 +228,7 @@ class TeamsAdapter:
             settings, credentials_factory=credentials_factory
         )
         self.adapter = CloudAdapter(authentication)
-        self.bot = TeamsBot(router, stores)
+        self.bot = TeamsBot(router, stores, public_url)
 
     def install(self, web_app: web.Application) -> None:
         web_app.router.add_post("/api/messages", self.handle, name="teams_messages")

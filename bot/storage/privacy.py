@@ -16,6 +16,7 @@ from bot.storage.tables import (
     Contact,
     ConversationReference,
     ConversationState,
+    Download,
     Identity,
     Person,
 )
@@ -123,6 +124,7 @@ class PrivacyStore:
                     )
                 )
             counts = []
+            await session.execute(delete(Download).where(Download.person_id == person_id))
             for table in (Assessment, Identity, ConversationState, ConversationReference):
                 result = await session.execute(delete(table).where(table.person_id == person_id))
                 counts.append(int(result.rowcount or 0))  # type: ignore[attr-defined]

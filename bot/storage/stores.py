@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.storage.audit import AuditLog
 from bot.storage.conversations import ConversationStore
 from bot.storage.database import Database
+from bot.storage.downloads import Downloads
 from bot.storage.events import Contacts, ProcessedEvents
 from bot.storage.people import PeopleStore
 from bot.storage.privacy import PrivacyStore
@@ -23,6 +24,7 @@ class Stores:
     audit: AuditLog
     privacy: PrivacyStore
     references: ReferenceStore
+    downloads: Downloads
 
 
 def open_stores(database: Database) -> Stores:
@@ -35,4 +37,5 @@ def open_stores(database: Database) -> Stores:
         audit=AuditLog(database),
         privacy=PrivacyStore(database),
         references=ReferenceStore(database),
+        downloads=Downloads(database),
     )

@@ -97,6 +97,19 @@ class ConversationReference(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class Download(Base):
+    """A file offered as a short-lived link (Teams): the unguessable token is the only way to fetch it."""
+
+    __tablename__ = "downloads"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(100))
+    content: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
 class Assessment(Base):
     """A self-assessment: scores and evidence are personal data, private until the person shares them."""
 

@@ -20,6 +20,7 @@ from handlers.types import Context
 from tests.doubles.bot_connector import BotConnectorDouble
 
 TENANT = "tenant-1"
+PUBLIC_URL = "https://techpath.example.ac.uk"
 
 
 @dataclass
@@ -61,7 +62,7 @@ async def teams(ctx: Context, stores: Stores) -> AsyncIterator[TeamsRig]:
     await connector.start()
     config = TeamsConfig("", "", "", "MultiTenant", frozenset({"127.0.0.1"}))
     app = build_app(Settings(_env_file=None), ctx, stores)
-    TeamsAdapter(config, build_router(ctx, stores), stores).install(app)
+    TeamsAdapter(config, build_router(ctx, stores), stores, public_url=PUBLIC_URL).install(app)
     await stores.contacts.first_contact("teams", TENANT, "aad-ana")  # Ana has talked to the bot before
     server = TestServer(app, host="127.0.0.1")
     await server.start_server()

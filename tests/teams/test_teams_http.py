@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import text
+
 from bot.storage.people import PersonFields
-from tests.teams.conftest import TENANT, TeamsRig
+from tests.teams.conftest import PUBLIC_URL, TENANT, TeamsRig
 
 
 def card_of(activity: dict[str, Any]) -> dict[str, Any]:
@@ -120,3 +123,24 @@ async def test_bad_input_is_a_4xx_never_a_500(teams: TeamsRig) -> None:
     assert forged.status in (200, 201)
     [reply] = await teams.connector.wait_for(1)
     assert title_of(reply.activity) == "That button has expired"
+
+
+async def test_export_in_teams_offers_a_short_lived_download_link(teams: TeamsRig) -> None:
+    fields = PersonFields("ana.tech@uni.example", "Ana Costa", "Chemistry", "5", "g5", "", frozenset())
+    await teams.stores.people.upsert([fields])
+    await teams.post(teams.activity(text="export my data"))
+    summary, link = await teams.connector.wait_for(2)
+    assert title_of(summary.activity) == "Your data"
+    [open_url] = card_of(link.activity)["actions"]
+    assert open_url["type"] == "Action.OpenUrl" and open_url["url"].startswith(f"{PUBLIC_URL}/downloads/")
+    path = open_url["url"].removeprefix(PUBLIC_URL)
+    download = await teams.session.get(str(teams.server.make_url(path)))
+    assert download.status == 200
+    assert download.headers["Cache-Control"] == "no-store"
+    assert json.loads(await download.text())["directory_entry"]["email"] == "ana.tech@uni.example"
+    async with teams.stores.database.engine.begin() as connection:  # fifteen minutes later
+        await connection.execute(
+            text("UPDATE downloads SET expires_at = :past"), {"past": datetime(2000, 1, 1, tzinfo=UTC)}
+        )
+    assert (await teams.session.get(str(teams.server.make_url(path)))).status == 404
+    assert (await teams.session.get(str(teams.server.make_url("/downloads/guessed-token")))).status == 404

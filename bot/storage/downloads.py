@@ -1,0 +1,60 @@
+"""Files offered as short-lived links: stored in the database so any replica can serve them."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete
+
+from bot.storage.database import Database
+from bot.storage.tables import Download
+
+LIFETIME = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class DownloadFile:
+    filename: str
+    media_type: str
+    content: str
+
+
+class Downloads:
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def offer(self, person_id: int | None, filename: str, media_type: str, content: str) -> str:
+        """Store the file and return its token: 256 random bits, valid for a quarter of an hour."""
+        token = secrets.token_urlsafe(32)
+        async with self._db.sessions.begin() as session:
+            session.add(
+                Download(
+                    token=token,
+                    person_id=person_id,
+                    filename=filename,
+                    media_type=media_type,
+                    content=content,
+                    expires_at=datetime.now(UTC) + LIFETIME,
+                )
+            )
+        return token
+
+    async def fetch(self, token: str) -> DownloadFile | None:
+        """The file, while its link is valid."""
+        async with self._db.sessions() as session:
+            row = await session.get(Download, token)
+            if row is None or _aware(row.expires_at) < datetime.now(UTC):
+                return None
+            return DownloadFile(row.filename, row.media_type, row.content)
+
+    async def forget_expired(self) -> int:
+        async with self._db.sessions.begin() as session:
+            result = await session.execute(delete(Download).where(Download.expires_at < datetime.now(UTC)))
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes even for timezone-aware columns; they were stored in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
