@@ -16,6 +16,7 @@ from bot.console import ConsoleChat
 from bot.platforms import ConfigError, check_platforms
 from bot.serve import run_server
 from bot.settings import Settings
+from bot.teams_app import build_manifest, write_package
 from cards.text import render_text
 from framework_data.loader import FrameworkError, load_bands, load_framework
 from framework_data.query import Intent, parse_question
@@ -120,6 +121,29 @@ def serve() -> None:
             click.echo(f"configuration: {problem}", err=True)
         sys.exit(2)
     asyncio.run(run_server(settings, ctx, platforms))
+
+
+@main.command("teams-package")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=Path("techpath-teams.zip")
+)
+@click.option(
+    "--developer",
+    default="Technician Commitment team",
+    show_default=True,
+    help="Shown in Teams' app details.",
+)
+@click.option(
+    "--version", "app_version", default="1.0.0", show_default=True, help="Raise it for each re-upload."
+)
+def teams_package(output: Path, developer: str, app_version: str) -> None:
+    """Build the Teams app zip from MICROSOFT_APP_ID and TECHPATH_PUBLIC_URL."""
+    settings = Settings()
+    try:
+        manifest = build_manifest(settings.microsoft_app_id, settings.public_url, developer, app_version)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Wrote {write_package(manifest, output)}: upload it in Teams (Apps → Manage your apps).")
 
 
 main.add_command(people)

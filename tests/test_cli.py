@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -121,3 +123,25 @@ def test_serve_names_the_setting_to_fix(env: dict[str, str], message: str) -> No
     result = run("serve", env={**cleared, **env})
     assert result.returncode == 2
     assert message in result.stderr
+
+
+def test_teams_package_builds_an_uploadable_zip(tmp_path: Path) -> None:
+    app_id = "11111111-2222-3333-4444-555555555555"
+    output = tmp_path / "app.zip"
+    env = {"MICROSOFT_APP_ID": app_id, "TECHPATH_PUBLIC_URL": "https://techpath.example.ac.uk/"}
+    result = run("teams-package", "-o", str(output), env=env)
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(output) as package:
+        assert sorted(package.namelist()) == ["color.png", "manifest.json", "outline.png"]
+        manifest = json.loads(package.read("manifest.json"))
+        assert package.read("color.png").startswith(b"\x89PNG")
+    assert manifest["id"] == manifest["bots"][0]["botId"] == app_id
+    assert manifest["bots"][0]["scopes"] == ["personal", "team", "groupChat"]
+    assert len(manifest["bots"][0]["commandLists"][0]["commands"]) <= 10
+    assert manifest["validDomains"] == ["techpath.example.ac.uk"]
+
+
+def test_teams_package_names_the_missing_setting(tmp_path: Path) -> None:
+    result = run("teams-package", "-o", str(tmp_path / "x.zip"), env={"MICROSOFT_APP_ID": "not-a-guid"})
+    assert result.returncode == 1
+    assert "MICROSOFT_APP_ID must be the Azure Bot's application (client) id" in result.stderr
