@@ -72,11 +72,15 @@ def main(argv: list[str]) -> int:
     if command == "bench":
         ensure_venv("")
         return run(str(PYTHON), "bench/qa.py", *rest)
+    if command == "bench-http":
+        ensure_venv("dev")
+        return run(str(PYTHON), "bench/http.py", *rest)
     if command == "techpath":
         ensure_venv("")
         return run(str(BIN / "techpath"), *rest)
     print(__doc__)
-    print("Commands: run (console chat), test (lint, types, tests), bench (benchmarks), techpath ARGS...")
+    print("Commands: run (console chat), test (lint, types, tests), bench (question answering), bench-http")
+    print("(Slack and Teams over HTTP against bare baselines), techpath ARGS...")
     return 0 if command == "help" else 2
 
 

@@ -5,6 +5,14 @@ Run with `python3 dev.py bench` (or `.venv/bin/python bench/qa.py [--questions N
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# This directory holds a file named http.py (the name the benchmark is known by): keep it from shadowing
+# the standard library's http package, and import the project from the repository root instead.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 import argparse
 import random
 import statistics
@@ -14,20 +22,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from bot.app import build_context  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from cards.adaptive import render_adaptive  # noqa: E402
-from cards.blockkit import render_blockkit  # noqa: E402
-from cards.model import Card  # noqa: E402
-from cards.text import render_text  # noqa: E402
-from framework_data.catalogue import load_catalogue  # noqa: E402
-from framework_data.query import parse_question  # noqa: E402
-from framework_data.vocabulary import build_vocabulary  # noqa: E402
-from handlers.qa.answer import answer_query  # noqa: E402
-from handlers.types import Context  # noqa: E402
-from tests.qa.evaluate import evaluate, load_cases  # noqa: E402
+from bot.app import build_context
+from bot.settings import Settings
+from cards.adaptive import render_adaptive
+from cards.blockkit import render_blockkit
+from cards.model import Card
+from cards.text import render_text
+from framework_data.catalogue import load_catalogue
+from framework_data.query import parse_question
+from framework_data.vocabulary import build_vocabulary
+from handlers.qa.answer import answer_query
+from handlers.types import Context
+from tests.qa.evaluate import evaluate, load_cases
 
 TEMPLATES = [
     "what does {role} need",

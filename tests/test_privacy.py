@@ -32,7 +32,7 @@ async def add_people(stores: Stores) -> None:
 async def add_assessment(stores: Stores, email: str, completed: datetime) -> None:
     owner = await stores.people.by_email(email)
     assert owner is not None
-    async with stores.database.sessions.begin() as session:
+    async with stores.database.writing() as session:
         session.add(
             Assessment(
                 person_id=owner.id,

@@ -16,13 +16,13 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.request.async_request import AsyncBoltRequest
-from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.lookup_cache import TimedCache
 from bot.platforms import SlackConfig
 from bot.router import Router
 from bot.storage.stores import Stores
@@ -64,6 +64,7 @@ class SlackAdapter:
     def __init__(self, config: SlackConfig, router: Router, stores: Stores) -> None:
         self._router = router
         self._stores = stores
+        self._emails = TimedCache()
         self.client = AsyncWebClient(
             token=config.bot_token,
             base_url=config.api_url,
@@ -76,7 +77,6 @@ class SlackAdapter:
         for name in ("slack_bolt.AsyncRequestVerification", "slack_bolt.RequestVerification"):
             logging.getLogger(name).addFilter(_NoBodyInLogs())
         self.app = AsyncApp(client=self.client, signing_secret=config.signing_secret or "socket-mode")
-        self.app.middleware(self._drop_retries)
         self.app.event("message")(self._on_message)
         self.app.event("app_mention")(self._on_mention)
         self.app.command("/techpath")(self._on_command)
@@ -102,25 +102,30 @@ class SlackAdapter:
             return web.json_response({"error": "malformed payload"}, status=400)
         return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
 
-    async def _drop_retries(self, body: dict[str, Any], next: Any) -> BoltResponse | None:
-        """Handle each Events API event once: Slack retries after timeouts, possibly to another replica."""
-        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not await self._stores.events.first_time(PLATFORM, str(event_id)):
-            return BoltResponse(status=200, body="")
-        result: BoltResponse | None = await next()
-        return result
+    async def _first_delivery(self, body: dict[str, Any]) -> bool:
+        """Handle each Events API event once: Slack retries after timeouts, possibly to another replica.
+        Checked after the ack (in the listener), so the database never delays the 3-second deadline."""
+        event_id = body.get("event_id")
+        return not event_id or await self._stores.events.first_time(PLATFORM, str(event_id))
 
     async def _email_of(self, team: str, user: str) -> str:
         """Only for someone not yet linked: their email from users.info (needs users:read.email)."""
         if await self._stores.people.by_identity(PLATFORM, team, user) is not None:
             return ""
+        cached = self._emails.get((team, user))
+        if cached is not None:
+            return cached
         try:
             response = await self.client.users_info(user=user)
             profile: dict[str, Any] = (response.get("user") or {}).get("profile") or {}
         except Exception:
             logger.warning("users.info failed; the person stays anonymous for this turn", exc_info=True)
             return ""
-        return str(profile.get("email", ""))
+        email = str(profile.get("email", ""))
+        self._emails.put(
+            (team, user), email
+        )  # people not in the directory are asked again only after a while
+        return email
 
     async def _turn(self, event: Event, where: _Where) -> None:
         event = event.model_copy(update={"email": await self._email_of(event.tenant, event.user_id)})
@@ -162,17 +167,21 @@ class SlackAdapter:
         # Direct messages only; edits, joins and bots (including this one) are not questions.
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
             return
+        if not await self._first_delivery(body):
+            return
         neutral = _event(body, event["channel"], event["user"], text=event.get("text", ""))
         await self._turn(neutral, _Where(event["channel"], thread_ts=event.get("thread_ts")))
 
     async def _on_mention(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        if not await self._first_delivery(body):
+            return
         thread = event.get("thread_ts") or event["ts"]
         text = _MENTION.sub("", event.get("text", "")).strip()
         neutral = _event(body, f"{event['channel']}:{thread}", event["user"], text=text)
         await self._turn(neutral, _Where(event["channel"], thread_ts=thread))
 
     async def _on_home(self, event: dict[str, Any], body: dict[str, Any]) -> None:
-        if event.get("tab") != "home":
+        if event.get("tab") != "home" or not await self._first_delivery(body):
             return
         team = str(body.get("team_id", ""))
         neutral = Event(

@@ -19,6 +19,7 @@ from botbuilder.core.teams import TeamsInfo
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 
+from bot.adapters.lookup_cache import TimedCache
 from bot.adapters.teams_keys import (
     FETCH_TIMEOUT_SECONDS,
     PUBLIC_CLOUD_METADATA,
@@ -69,6 +70,7 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
     def __init__(self, router: Router, stores: Stores, public_url: str = "") -> None:
         self._router = router
         self._stores = stores
+        self._emails = TimedCache()
         self._public_url = public_url.rstrip("/")
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
@@ -116,14 +118,20 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         """Only for someone not yet linked: their email (or UPN) from the Teams roster."""
         if await self._stores.people.by_identity(PLATFORM, event.tenant, event.user_id) is not None:
             return ""
+        cached = self._emails.get((event.tenant, event.user_id))
+        if cached is not None:
+            return cached
         try:
             member = await TeamsInfo.get_member(turn_context, turn_context.activity.from_property.id)
         except Exception:
             logger.warning(
                 "Teams roster lookup failed; the person stays anonymous for this turn", exc_info=True
             )
+            self._emails.put((event.tenant, event.user_id), "")
             return ""
-        return str(getattr(member, "email", None) or getattr(member, "user_principal_name", None) or "")
+        email = str(getattr(member, "email", None) or getattr(member, "user_principal_name", None) or "")
+        self._emails.put((event.tenant, event.user_id), email)
+        return email
 
     async def _turn(self, turn_context: TurnContext, event: Event) -> None:
         typing = asyncio.create_task(_typing_after(turn_context, TYPING_AFTER_SECONDS))
@@ -229,11 +237,18 @@ class TeamsAdapter:
         )
         self.adapter = CloudAdapter(authentication)
         self.bot = TeamsBot(router, stores, public_url)
+        self._turns: set[asyncio.Task[Any]] = set()
 
     def install(self, web_app: web.Application) -> None:
         web_app.router.add_post("/api/messages", self.handle, name="teams_messages")
+        web_app.on_shutdown.append(self._finish_turns)
         if not self._config.dev_no_auth:
             web_app.cleanup_ctx.append(self._keep_keys_fresh)
+
+    async def _finish_turns(self, _: web.Application) -> None:
+        """On shutdown, let turns already acknowledged finish (bounded) rather than drop their replies."""
+        if self._turns:
+            await asyncio.wait(self._turns, timeout=10)
 
     async def _keep_keys_fresh(self, _: web.Application) -> AsyncIterator[None]:
         stop = asyncio.Event()
@@ -265,8 +280,21 @@ class TeamsAdapter:
         except Exception as exc:
             logger.warning("Teams request refused: %s", type(exc).__name__)
             return web.json_response({"error": "unauthorized"}, status=401)
-        try:
-            response = await self.adapter.process(request, self.bot)
-        except web.HTTPException as exc:
-            return web.json_response({"error": exc.reason}, status=exc.status)
-        return response or web.Response(status=201)
+        if activity.type == ActivityTypes.invoke:
+            # An invoke's answer travels in the HTTP response, so it is handled before responding.
+            try:
+                response = await self.adapter.process(request, self.bot)
+            except web.HTTPException as exc:
+                return web.json_response({"error": exc.reason}, status=exc.status)
+            return response or web.Response(status=200)
+        # Everything else is acknowledged at once and handled after: the reply goes through the Bot
+        # Connector either way, and Teams gives up on a request after 10-15 s.
+        turn = asyncio.create_task(self.adapter.process_activity(authorization, activity, self.bot.on_turn))
+        self._turns.add(turn)
+        turn.add_done_callback(self._turn_finished)
+        return web.Response(status=202)
+
+    def _turn_finished(self, turn: asyncio.Task[Any]) -> None:
+        self._turns.discard(turn)
+        if not turn.cancelled() and turn.exception() is not None:
+            logger.error("Teams turn failed", exc_info=turn.exception())

@@ -26,7 +26,7 @@ class AuditLog:
         self._db = database
 
     async def record(self, actor: str, action: str, subject: str = "", detail: str = "") -> None:
-        async with self._db.sessions.begin() as session:
+        async with self._db.writing() as session:
             add_entry(session, actor, action, subject, detail)
 
     async def entries(self, subject: str | None = None) -> list[AuditRecord]:

@@ -70,7 +70,7 @@ class ConversationStore:
     async def _save(
         self, conversation_id: str, person_id: int | None, data: dict[str, Any], version: int | None
     ) -> None:
-        async with self._db.sessions.begin() as session:
+        async with self._db.writing() as session:
             if not data:
                 # An empty state is no state: nothing personal is left behind.
                 await session.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
@@ -44,9 +45,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
     cursor.close()
 
 
-def _sqlite_begin(connection: Any) -> None:
-    # Take the write lock at the start of every transaction: a turn reads then writes its conversation,
-    # and with SQLite's default deferred BEGIN two processes could both read before either writes.
+def _sqlite_begin_reading(connection: Any) -> None:
+    # The driver's own transaction handling is off (isolation_level=None), so begin explicitly. Deferred:
+    # with WAL, readers never wait for a writer.
+    connection.exec_driver_sql("BEGIN")
+
+
+def _sqlite_begin_writing(connection: Any) -> None:
+    # A write transaction takes the write lock up front: two deferred transactions that read, then try
+    # to write, deadlock in SQLite ("database is locked") instead of waiting for each other.
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
@@ -60,10 +67,22 @@ class Database:
         if self.dialect == "sqlite":
             options = {"connect_args": {"timeout": 30}}
         self.engine: AsyncEngine = create_async_engine(self.url, **options)
+        # PostgreSQL needs nothing special for writes; SQLite gets a second engine that begins IMMEDIATE.
+        self._write_engine = self.engine
         if self.dialect == "sqlite":
-            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
-            event.listen(self.engine.sync_engine, "begin", _sqlite_begin)
+            self._write_engine = create_async_engine(self.url, **options)
+            for engine, begin in (
+                (self.engine, _sqlite_begin_reading),
+                (self._write_engine, _sqlite_begin_writing),
+            ):
+                event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+                event.listen(engine.sync_engine, "begin", begin)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, class_=AsyncSession)
+        self._writes = async_sessionmaker(self._write_engine, expire_on_commit=False, class_=AsyncSession)
+
+    def writing(self) -> AbstractAsyncContextManager[AsyncSession]:
+        """A session in a write transaction: ``async with database.writing() as session:``."""
+        return self._writes.begin()
 
     @property
     def safe_url(self) -> str:
@@ -72,3 +91,5 @@ class Database:
 
     async def close(self) -> None:
         await self.engine.dispose()
+        if self._write_engine is not self.engine:
+            await self._write_engine.dispose()

@@ -28,7 +28,7 @@ class Downloads:
     async def offer(self, person_id: int | None, filename: str, media_type: str, content: str) -> str:
         """Store the file and return its token: 256 random bits, valid for a quarter of an hour."""
         token = secrets.token_urlsafe(32)
-        async with self._db.sessions.begin() as session:
+        async with self._db.writing() as session:
             session.add(
                 Download(
                     token=token,
@@ -50,7 +50,7 @@ class Downloads:
             return DownloadFile(row.filename, row.media_type, row.content)
 
     async def forget_expired(self) -> int:
-        async with self._db.sessions.begin() as session:
+        async with self._db.writing() as session:
             result = await session.execute(delete(Download).where(Download.expires_at < datetime.now(UTC)))
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
 

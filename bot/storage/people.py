@@ -125,7 +125,7 @@ class PeopleStore:
     async def link_identity(self, person_id: int, platform: str, tenant: str, user_id: str) -> None:
         """Link a platform account to a person; linking the same account again changes nothing."""
         try:
-            async with self._db.sessions.begin() as session:
+            async with self._db.writing() as session:
                 session.add(Identity(person_id=person_id, platform=platform, tenant=tenant, user_id=user_id))
         except IntegrityError:
             pass  # already linked, perhaps by another replica at the same moment
@@ -133,7 +133,7 @@ class PeopleStore:
     async def upsert(self, people: Sequence[PersonFields]) -> tuple[int, int, int]:
         """Insert new and update changed people in one transaction; returns added, updated, unchanged."""
         added = updated = unchanged = 0
-        async with self._db.sessions.begin() as session:
+        async with self._db.writing() as session:
             emails = [p.email for p in people]
             existing = {
                 r.email: r for r in await session.scalars(select(Person).where(Person.email.in_(emails)))

@@ -109,7 +109,7 @@ class PrivacyStore:
 
     async def erase(self, person_id: int, actor: str) -> Erasure:
         """Erase assessments, plans, platform links and conversation state; record that it happened."""
-        async with self._db.sessions.begin() as session:
+        async with self._db.writing() as session:
             accounts = (
                 await session.execute(
                     select(Identity.platform, Identity.tenant, Identity.user_id).where(
@@ -136,7 +136,7 @@ class PrivacyStore:
         """Delete assessment data older than the retention period; returns how many assessments."""
         cutoff = (now or datetime.now(UTC)) - retention
         last_touched = func.coalesce(Assessment.completed_at, Assessment.started_at)
-        async with self._db.sessions.begin() as session:
+        async with self._db.writing() as session:
             result = await session.execute(delete(Assessment).where(last_touched < cutoff))
             purged = int(result.rowcount or 0)  # type: ignore[attr-defined]
             if purged:

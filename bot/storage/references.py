@@ -16,7 +16,7 @@ class ReferenceStore:
         self, platform: str, conversation_id: str, person_id: int | None, reference: dict[str, Any]
     ) -> None:
         """Insert or refresh the reference (the service URL of a conversation can change)."""
-        async with self._db.sessions.begin() as session:
+        async with self._db.writing() as session:
             row = await session.get(ConversationReference, (platform, conversation_id))
             if row is None:
                 session.add(
