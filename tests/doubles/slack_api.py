@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
+import aiohttp
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
@@ -26,6 +27,9 @@ class SlackApiDouble:
     calls: list[Call] = field(default_factory=list)
     uploads: dict[str, bytes] = field(default_factory=dict)
     rate_limit_next: dict[str, int] = field(default_factory=dict)
+    # Socket Mode: the envelopes' acknowledgements the bot sent back over the WebSocket.
+    socket_acks: list[dict[str, Any]] = field(default_factory=list)
+    _sockets: list[web.WebSocketResponse] = field(default_factory=list)
     _server: TestServer | None = None
     _ts: int = 0
 
@@ -43,6 +47,7 @@ class SlackApiDouble:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_post("/respond/{token}", self._respond)
+        app.router.add_get("/socket", self._socket)
         self._server = TestServer(app, host="127.0.0.1")
         await self._server.start_server()
 
@@ -103,8 +108,32 @@ class SlackApiDouble:
                 "file_id": f"F{self._ts}",
             },
             "files.completeUploadExternal": {"files": [{"id": f["id"]} for f in args.get("files", [])]},
+            "apps.connections.open": {"url": self.base_url.replace("http://", "ws://") + "/socket"},
         }
         return web.json_response({"ok": True, **answers.get(method, {})})
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        self._sockets.append(socket)
+        await socket.send_json({"type": "hello", "num_connections": 1})
+        async for message in socket:
+            if message.type == aiohttp.WSMsgType.TEXT:
+                self.socket_acks.append(json.loads(message.data))
+        return socket
+
+    async def push(self, envelope: dict[str, Any], timeout: float = 5.0) -> None:
+        """Send a Socket Mode envelope to the connected bot (waits for it to connect)."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not self._sockets:
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError("the bot never opened its Socket Mode connection")
+            await asyncio.sleep(0.01)
+        await self._sockets[-1].send_json(envelope)
+
+    async def close_sockets(self) -> None:
+        for socket in self._sockets:
+            await socket.close()
 
     async def _upload(self, request: web.Request) -> web.Response:
         self.uploads[request.match_info["file_id"]] = await request.read()
