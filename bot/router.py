@@ -15,6 +15,8 @@ from handlers.types import Context, Event, EventKind, Handler, Reply
 logger = logging.getLogger(__name__)
 
 # A message handler returns None when the message is not for it, so the next one may take it.
+# Asks the platform for the sender's email (an API call), for an account not yet linked to the directory.
+EmailLookup = Callable[[], Awaitable[str]]
 MessageHandler = Callable[[Event, Context], Awaitable[list[Reply] | None]]
 
 
@@ -50,26 +52,30 @@ class Router:
         """Replies sent before the answer to the first message a platform account ever sends."""
         self._first_contact = handler
 
-    async def _person_for(self, event: Event) -> PersonRecord | None:
-        """Who is asking: a linked platform account, or a directory entry found by email and linked now."""
+    async def _person_for(self, event: Event, email_lookup: EmailLookup | None) -> PersonRecord | None:
+        """Who is asking: a linked platform account, or a directory entry found by email and linked now.
+        The platform is asked for the email (``email_lookup``) only for an account not linked yet."""
         if self.stores is None:
             return None
         people = self.stores.people
         person = await people.by_identity(event.platform, event.tenant, event.user_id)
-        if person is None and event.email:
-            person = await people.by_email(event.email)
+        if person is not None:
+            return person
+        email = event.email or (await email_lookup() if email_lookup else "")
+        if email:
+            person = await people.by_email(email)
             if person is not None:
                 await people.link_identity(person.id, event.platform, event.tenant, event.user_id)
         return person
 
-    async def dispatch(self, event: Event) -> list[Reply]:
+    async def dispatch(self, event: Event, email_lookup: EmailLookup | None = None) -> list[Reply]:
         """Handle one event as a turn: load the conversation's state, handle, save; a failing handler is
         logged and answered politely, and its turn saves nothing."""
         try:
             if self.stores is None:
                 async with self._lock(event.conversation_id):
                     return await self._handle(event, self.ctx)
-            person = await self._person_for(event)
+            person = await self._person_for(event, email_lookup)
             async with self.stores.conversations.turn(
                 event.conversation_id, person.id if person else None
             ) as box:

@@ -109,9 +109,8 @@ class SlackAdapter:
         return not event_id or await self._stores.events.first_time(PLATFORM, str(event_id))
 
     async def _email_of(self, team: str, user: str) -> str:
-        """Only for someone not yet linked: their email from users.info (needs users:read.email)."""
-        if await self._stores.people.by_identity(PLATFORM, team, user) is not None:
-            return ""
+        """The user's email from users.info (needs users:read.email); the router asks only for someone
+        not yet linked to the directory."""
         cached = self._emails.get((team, user))
         if cached is not None:
             return cached
@@ -122,14 +121,15 @@ class SlackAdapter:
             logger.warning("users.info failed; the person stays anonymous for this turn", exc_info=True)
             return ""
         email = str(profile.get("email", ""))
-        self._emails.put(
-            (team, user), email
-        )  # people not in the directory are asked again only after a while
+        # People not in the directory are asked about again only after a while.
+        self._emails.put((team, user), email)
         return email
 
+    async def _dispatch(self, event: Event) -> list[Reply]:
+        return await self._router.dispatch(event, lambda: self._email_of(event.tenant, event.user_id))
+
     async def _turn(self, event: Event, where: _Where) -> None:
-        event = event.model_copy(update={"email": await self._email_of(event.tenant, event.user_id)})
-        for reply in await self._router.dispatch(event):
+        for reply in await self._dispatch(event):
             await self._send(reply, where)
 
     async def _send(self, reply: Reply, where: _Where) -> None:
@@ -191,8 +191,7 @@ class SlackAdapter:
             conversation_id=f"slack:{team}:home:{event['user']}",
             user_id=event["user"],
         )
-        neutral = neutral.model_copy(update={"email": await self._email_of(team, event["user"])})
-        for reply in await self._router.dispatch(neutral):
+        for reply in await self._dispatch(neutral):
             await self.client.views_publish(user_id=event["user"], view=_home_view(reply))
 
     async def _on_command(self, ack: Any, command: dict[str, Any], respond: AsyncRespond) -> None:

@@ -115,9 +115,8 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         )
 
     async def _email_of(self, turn_context: TurnContext, event: Event) -> str:
-        """Only for someone not yet linked: their email (or UPN) from the Teams roster."""
-        if await self._stores.people.by_identity(PLATFORM, event.tenant, event.user_id) is not None:
-            return ""
+        """The sender's email (or UPN) from the Teams roster; the router asks only for someone not yet
+        linked to the directory."""
         cached = self._emails.get((event.tenant, event.user_id))
         if cached is not None:
             return cached
@@ -136,9 +135,11 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
     async def _turn(self, turn_context: TurnContext, event: Event) -> None:
         typing = asyncio.create_task(_typing_after(turn_context, TYPING_AFTER_SECONDS))
         try:
-            if event.kind is not EventKind.MEMBER_ADDED:
-                event = event.model_copy(update={"email": await self._email_of(turn_context, event)})
-            replies = await self._router.dispatch(event)
+            # The roster describes the sender; a member added by someone else is not looked up.
+            lookup = (
+                None if event.kind is EventKind.MEMBER_ADDED else lambda: self._email_of(turn_context, event)
+            )
+            replies = await self._router.dispatch(event, lookup)
         finally:
             typing.cancel()
         # After the turn: a first contact is linked to the directory during it.
