@@ -92,9 +92,11 @@ def import_people(file: Path, dry_run: bool, skip_invalid: bool) -> None:
 
 
 async def _preview(stores: Stores, rows: list[PersonFields]) -> tuple[int, int, int]:
+    # One read of the directory, not one query per row: HR exports run to thousands of rows.
+    existing = {person.email: person for person in await stores.people.all()}
     added = updated = unchanged = 0
     for row in rows:
-        current = await stores.people.by_email(row.email)
+        current = existing.get(row.email)
         if current is None:
             added += 1
         elif current.fields != row:
