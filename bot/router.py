@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from bot.locks import KeyedLocks
 from bot.storage.people import PersonRecord
@@ -18,6 +18,16 @@ logger = logging.getLogger(__name__)
 # Asks the platform for the sender's email (an API call), for an account not yet linked to the directory.
 EmailLookup = Callable[[], Awaitable[str]]
 MessageHandler = Callable[[Event, Context], Awaitable[list[Reply] | None]]
+# Told who the sender is before the handlers run, so what it records can be erased by those handlers.
+SenderHook = Callable[[PersonRecord | None], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    """What a turn produced, and who it was for (None for someone not in the directory)."""
+
+    replies: list[Reply]
+    person: PersonRecord | None = None
 
 
 class _AlreadyWelcomed(Exception):
@@ -69,13 +79,22 @@ class Router:
         return person
 
     async def dispatch(self, event: Event, email_lookup: EmailLookup | None = None) -> list[Reply]:
+        """The replies to one event (see ``run``)."""
+        return (await self.run(event, email_lookup)).replies
+
+    async def run(
+        self, event: Event, email_lookup: EmailLookup | None = None, on_sender: SenderHook | None = None
+    ) -> TurnResult:
         """Handle one event as a turn: load the conversation's state, handle, save; a failing handler is
         logged and answered politely, and its turn saves nothing."""
+        person = None
         try:
             if self.stores is None:
                 async with self._lock(event.conversation_id):
-                    return await self._handle(event, self.ctx)
+                    return TurnResult(await self._handle(event, self.ctx))
             person = await self._person_for(event, email_lookup)
+            if on_sender is not None:
+                await on_sender(person)
             async with self.stores.conversations.turn(
                 event.conversation_id, person.id if person else None
             ) as box:
@@ -83,14 +102,14 @@ class Router:
                 try:
                     greeting = await self._greet_first_contact(event, ctx)
                 except _AlreadyWelcomed:
-                    return []
-                return greeting + await self._handle(event, ctx)
+                    return TurnResult([], person)
+                return TurnResult(greeting + await self._handle(event, ctx), person)
         except Exception:
             # Only ids in the log: the event text may hold personal data.
             logger.exception(
                 "handler failed", extra={"event_kind": event.kind.value, "action_id": event.action_id}
             )
-            return [Reply(card=FAILED)]
+            return TurnResult([Reply(card=FAILED)], person)
 
     async def _greet_first_contact(self, event: Event, ctx: Context) -> list[Reply]:
         """The welcome, before the answer, for an account's first message. An install (member added) counts

@@ -20,6 +20,7 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 
 from bot.adapters.lookup_cache import TimedCache
+from bot.adapters.teams_clients import ReusingAuthentication
 from bot.adapters.teams_keys import (
     FETCH_TIMEOUT_SECONDS,
     PUBLIC_CLOUD_METADATA,
@@ -28,6 +29,7 @@ from bot.adapters.teams_keys import (
 )
 from bot.platforms import TeamsConfig
 from bot.router import Router
+from bot.storage.people import PersonRecord
 from bot.storage.stores import Stores
 from cards.adaptive import render_adaptive
 from handlers.types import Attachment, Event, EventKind, Reply
@@ -139,22 +141,31 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
             lookup = (
                 None if event.kind is EventKind.MEMBER_ADDED else lambda: self._email_of(turn_context, event)
             )
-            replies = await self._router.dispatch(event, lookup)
+            result = await self._router.run(
+                event, lookup, lambda person: self._remember(turn_context, event, person)
+            )
         finally:
             typing.cancel()
-        # After the turn: a first contact is linked to the directory during it.
-        person = await self._stores.people.by_identity(PLATFORM, event.tenant, event.user_id)
-        reference = TurnContext.get_conversation_reference(turn_context.activity).serialize()
-        personal = (turn_context.activity.conversation.conversation_type or "personal") == "personal"
-        await self._stores.references.save(
-            PLATFORM, event.conversation_id, person.id if person and personal else None, reference
-        )
-        for reply in replies:
+        person = result.person
+        for reply in result.replies:
             await self._send(turn_context, reply)
             for attachment in reply.attachments:
                 await turn_context.send_activity(
                     await self._download_card(person.id if person else None, attachment)
                 )
+
+    async def _remember(self, turn_context: TurnContext, event: Event, person: PersonRecord | None) -> None:
+        """Keep the conversation reference for proactive messages: before the handlers, so that "delete
+        my data" in this very turn erases it too."""
+        activity = turn_context.activity
+        reference = TurnContext.get_conversation_reference(activity).serialize()
+        # The id of the message being answered is no use to a later proactive message, and would turn
+        # every turn into a write.
+        reference.pop("activityId", None)
+        personal = (activity.conversation.conversation_type or "personal") == "personal"
+        await self._stores.references.save(
+            PLATFORM, event.conversation_id, person.id if person and personal else None, reference
+        )
 
     async def _send(self, turn_context: TurnContext, reply: Reply) -> None:
         for index, card in enumerate(render_adaptive(reply.card)):
@@ -233,10 +244,10 @@ class TeamsAdapter:
         )
         metadata_urls = (cloud or {}).get("TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL")
         self._key_caches = install_key_caches((metadata_urls,) if metadata_urls else PUBLIC_CLOUD_METADATA)
-        authentication = ConfigurationBotFrameworkAuthentication(
-            settings, credentials_factory=credentials_factory
+        self.authentication = ReusingAuthentication(
+            ConfigurationBotFrameworkAuthentication(settings, credentials_factory=credentials_factory)
         )
-        self.adapter = CloudAdapter(authentication)
+        self.adapter = CloudAdapter(self.authentication)
         self.bot = TeamsBot(router, stores, public_url)
         self._turns: set[asyncio.Task[Any]] = set()
 
@@ -275,9 +286,9 @@ class TeamsAdapter:
         try:
             # Authenticate up front: on a garbage, foreign or missing token botframework-connector raises
             # PyJWT, Key, Index and Attribute errors as well as PermissionError, which would surface as 500s.
-            # Any failure here is an authentication failure; the turn below then re-validates from its cache.
+            # Any failure here is an authentication failure; the turn below reuses the result.
             activity = Activity().deserialize(body)
-            await self.adapter.bot_framework_authentication.authenticate_request(activity, authorization)
+            authenticated = await self.authentication.authenticate_request(activity, authorization)
         except Exception as exc:
             logger.warning("Teams request refused: %s", type(exc).__name__)
             return web.json_response({"error": "unauthorized"}, status=401)
@@ -290,7 +301,7 @@ class TeamsAdapter:
             return response or web.Response(status=200)
         # Everything else is acknowledged at once and handled after: the reply goes through the Bot
         # Connector either way, and Teams gives up on a request after 10-15 s.
-        turn = asyncio.create_task(self.adapter.process_activity(authorization, activity, self.bot.on_turn))
+        turn = asyncio.create_task(self.adapter.process_activity(authenticated, activity, self.bot.on_turn))
         self._turns.add(turn)
         turn.add_done_callback(self._turn_finished)
         return web.Response(status=202)

@@ -16,6 +16,11 @@ class ReferenceStore:
         self, platform: str, conversation_id: str, person_id: int | None, reference: dict[str, Any]
     ) -> None:
         """Insert or refresh the reference (the service URL of a conversation can change)."""
+        # Most turns find it unchanged: a plain read then spares them the write lock.
+        async with self._db.sessions() as session:
+            row = await session.get(ConversationReference, (platform, conversation_id))
+            if row is not None and not self._differs(row, person_id, reference):
+                return
         async with self._db.writing() as session:
             row = await session.get(ConversationReference, (platform, conversation_id))
             if row is None:
@@ -27,9 +32,13 @@ class ReferenceStore:
                         reference=reference,
                     )
                 )
-            elif row.reference != reference or (person_id and row.person_id != person_id):
+            elif self._differs(row, person_id, reference):
                 row.reference = reference
                 row.person_id = person_id or row.person_id
+
+    @staticmethod
+    def _differs(row: ConversationReference, person_id: int | None, reference: dict[str, Any]) -> bool:
+        return row.reference != reference or bool(person_id and row.person_id != person_id)
 
     async def get(self, platform: str, conversation_id: str) -> dict[str, Any] | None:
         async with self._db.sessions() as session:

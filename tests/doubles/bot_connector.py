@@ -16,6 +16,7 @@ class Sent:
     conversation_id: str
     activity: dict[str, Any]
     authorization: str
+    peer: tuple[str, int] | None = None  # the bot's end of the connection it sent through
 
 
 @dataclass
@@ -58,7 +59,13 @@ class BotConnectorDouble:
         self._next += 1
         body = await request.json()
         self.sent.append(
-            Sent(verb, request.match_info["cid"], body, request.headers.get("Authorization", ""))
+            Sent(
+                verb,
+                request.match_info["cid"],
+                body,
+                request.headers.get("Authorization", ""),
+                request.transport.get_extra_info("peername") if request.transport else None,
+            )
         )
         return web.json_response({"id": request.match_info.get("aid") or f"activity-{self._next}"})
 

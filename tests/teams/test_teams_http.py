@@ -144,3 +144,32 @@ async def test_export_in_teams_offers_a_short_lived_download_link(teams: TeamsRi
         )
     assert (await teams.session.get(str(teams.server.make_url(path)))).status == 404
     assert (await teams.session.get(str(teams.server.make_url("/downloads/guessed-token")))).status == 404
+
+
+def submit_data(activity: dict[str, object], action_id: str) -> dict[str, object]:
+    """The data of the card's Action.Submit for ``action_id``, as Teams would post it back."""
+    card = activity["attachments"][0]["content"]  # type: ignore[index]
+    for action in card.get("actions", []):
+        data = action.get("data") or {}
+        if data.get("techpath_action") == action_id:
+            return dict(data)
+    raise AssertionError(f"no {action_id} action in {card}")
+
+
+async def test_erasing_my_data_leaves_no_conversation_reference(teams: TeamsRig) -> None:
+    fields = PersonFields("ana.tech@uni.example", "Ana Costa", "Chemistry", "5", "g5", "", frozenset())
+    await teams.stores.people.upsert([fields])
+    conversation = f"teams:{TENANT}:a:personal-ana"
+    await teams.post(teams.activity(text="delete my data"))
+    [confirm] = await teams.connector.wait_for(1)
+    assert await teams.stores.references.get("teams", conversation) is not None
+
+    await teams.post(
+        teams.activity(
+            text=None, value=submit_data(confirm.activity, "privacy.erase"), replyToId="activity-1"
+        )
+    )
+    await teams.connector.wait_for(2)
+    assert title_of(teams.connector.sent[-1].activity) == "Your data has been deleted"
+    # The reference is written before the handlers run, so the erasure in the same turn removes it.
+    assert await teams.stores.references.get("teams", conversation) is None
