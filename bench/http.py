@@ -141,6 +141,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--rates", default="50,100,200,400")
+    parser.add_argument("--platforms", default="slack,teams")
     args = parser.parse_args()
     rates = [int(r) for r in args.rates.split(",")]
 
@@ -174,9 +175,9 @@ async def main() -> None:
         await wait_ready(targets["techpath"], "/healthz")
         await wait_ready(targets["baseline"], "/nothing")
         print(
-            f"2 platforms x {len(rates)} rates x {args.seconds:g} s, open loop, one load generator, loopback"
+            f"{args.platforms} x {len(rates)} rates x {args.seconds:g} s, open loop, one load generator, loopback"
         )
-        for platform in ("slack", "teams"):
+        for platform in args.platforms.split(","):
 
             def make(n: int, platform: str = platform) -> tuple[str, dict[str, str], bytes]:
                 return slack_request(n) if platform == "slack" else teams_request(n, connector.service_url)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 
@@ -59,6 +60,10 @@ async def start_server(
 
 async def run_server(settings: Settings, ctx: Context, platforms: Platforms) -> None:
     runner, extra = await start_server(settings, ctx, platforms)
+    # Everything loaded so far (the framework, its vocabulary, the SDKs' modules) lives as long as the
+    # process. Freezing it keeps the cyclic garbage collector from scanning it again at every full
+    # collection: measured under load, those scans paused the event loop for about 100 ms each.
+    gc.freeze()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):

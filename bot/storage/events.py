@@ -2,27 +2,73 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from bot.storage.database import Database
 from bot.storage.tables import Contact, ProcessedEvent
 
 
+EventKey = tuple[str, str]  # (platform, event id)
+# A batch bigger than this waits for the next transaction; it keeps one statement's parameters bounded.
+BATCH_LIMIT = 500
+
+
 class ProcessedEvents:
+    """Every event is recorded, but the records are written in batches: a turn that arrives while one
+    transaction is being written joins the next, so there is one write per batch rather than per event.
+    Under load that is the difference between a queue of turns waiting for SQLite's single writer and
+    none (group commit)."""
+
     def __init__(self, database: Database) -> None:
         self._db = database
+        self._waiting: dict[EventKey, asyncio.Future[bool]] = {}
+        self._writer: asyncio.Task[None] | None = None
 
     async def first_time(self, platform: str, event_id: str) -> bool:
         """Record the event; False when it was already recorded (by this or any other replica)."""
-        try:
-            async with self._db.writing() as session:
-                session.add(ProcessedEvent(platform=platform, event_id=event_id))
-        except IntegrityError:
-            return False
-        return True
+        key = (platform, event_id)
+        if key in self._waiting:
+            return False  # the same event twice in one batch: the first is handled, this one is not
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._waiting[key] = future
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_batches())
+        return await future
+
+    async def _write_batches(self) -> None:
+        while self._waiting:
+            batch = dict(list(self._waiting.items())[:BATCH_LIMIT])
+            try:
+                inserted = await self._insert(list(batch))
+            except Exception as exc:
+                for future in batch.values():
+                    if not future.done():
+                        future.set_exception(exc)
+            else:
+                for key, future in batch.items():
+                    if not future.done():
+                        future.set_result(key in inserted)
+            finally:
+                for key in batch:
+                    self._waiting.pop(key, None)
+
+    async def _insert(self, keys: list[EventKey]) -> set[EventKey]:
+        """Insert the keys not yet recorded, in one statement; returns those that were new."""
+        insert = postgresql.insert if self._db.dialect == "postgresql" else sqlite.insert
+        statement = (
+            insert(ProcessedEvent)
+            .values([{"platform": platform, "event_id": event_id} for platform, event_id in keys])
+            .on_conflict_do_nothing()
+            .returning(ProcessedEvent.platform, ProcessedEvent.event_id)
+        )
+        async with self._db.writing() as session:
+            result = await session.execute(statement)
+            return {(str(platform), str(event_id)) for platform, event_id in result.all()}
 
     async def forget_older_than(self, age: timedelta) -> int:
         """Drop records past any platform's retry window; returns how many."""

@@ -6,7 +6,9 @@ import asyncio
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import text
+from typing import Any
+
+from sqlalchemy import event, text
 
 from bot.storage.conversations import ConversationStore, StateConflict
 from bot.storage.database import Database
@@ -90,6 +92,32 @@ async def test_an_event_is_handled_once_even_across_replicas(database: Database)
         assert await second.first_time("teams", "Ev1")
     finally:
         await other.close()
+
+
+async def test_concurrent_deliveries_are_recorded_in_batches_and_each_handled_once(
+    database: Database,
+) -> None:
+    other = Database(database.url)
+    statements: list[str] = []
+    event.listen(database.sync_engine_for_writes(), "before_cursor_execute", _record(statements))
+    try:
+        here, there = ProcessedEvents(database), ProcessedEvents(other)
+        # Every event delivered twice to each of two replicas, all at once: 4 deliveries of 100 events.
+        deliveries = [(store, f"Ev{n}") for n in range(100) for store in (here, there, here, there)]
+        handled = await asyncio.gather(*(store.first_time("slack", ev) for store, ev in deliveries))
+        winners = [ev for (_, ev), first in zip(deliveries, handled, strict=True) if first]
+        assert sorted(winners) == sorted(f"Ev{n}" for n in range(100))
+        inserts = [s for s in statements if s.lstrip().upper().startswith("INSERT")]
+        assert 1 <= len(inserts) < 10  # one statement per batch, not one per event
+    finally:
+        await other.close()
+
+
+def _record(statements: list[str]) -> Any:
+    def before_cursor_execute(*args: Any) -> None:
+        statements.append(str(args[2]))
+
+    return before_cursor_execute
 
 
 async def test_old_event_ids_are_forgotten(database: Database) -> None:
