@@ -175,7 +175,8 @@ async def main() -> None:
         await wait_ready(targets["techpath"], "/healthz")
         await wait_ready(targets["baseline"], "/nothing")
         print(
-            f"{args.platforms} x {len(rates)} rates x {args.seconds:g} s, open loop, one load generator, loopback"
+            f"{args.platforms} x {len(rates)} rates x {args.seconds:g} s, open loop, "
+            "one load generator, loopback"
         )
         for platform in args.platforms.split(","):
 

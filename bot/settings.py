@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path("data"), validation_alias="TECHPATH_DATA_DIR")
     # Assessment data older than this is deleted by the retention job (UK GDPR storage limitation).
     retention_days: int = Field(default=3 * 365, ge=1, validation_alias="TECHPATH_RETENTION_DAYS")
+    # The server's event loop: uvloop (the default where it is installed) or Python's own asyncio.
+    event_loop: Literal["uvloop", "asyncio"] = Field(default="uvloop", validation_alias="TECHPATH_EVENT_LOOP")
     host: str = Field(default="0.0.0.0", validation_alias="TECHPATH_HOST")
     port: int = Field(default=3978, ge=1, le=65535, validation_alias="TECHPATH_PORT")
     # The bot's public HTTPS address (as in the Teams messaging endpoint), for short-lived download links.

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
@@ -46,6 +48,14 @@ class _NoBodyInLogs(logging.Filter):
         return True
 
 
+class _NoClientTokenWarning(logging.Filter):
+    """bolt reads SLACK_BOT_TOKEN itself and warns that it is unused when given a configured client, as
+    this adapter does (for the API URL and the retry handlers): a warning about nothing wrong."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
 @dataclass(frozen=True)
 class _Where:
     """Where a reply goes: a channel (and thread), or the response_url of a slash command or ephemeral."""
@@ -76,6 +86,7 @@ class SlackAdapter:
         )
         for name in ("slack_bolt.AsyncRequestVerification", "slack_bolt.RequestVerification"):
             logging.getLogger(name).addFilter(_NoBodyInLogs())
+        logging.getLogger("slack_bolt.AsyncApp").addFilter(_NoClientTokenWarning())
         self.app = AsyncApp(client=self.client, signing_secret=config.signing_secret or "socket-mode")
         self.app.event("message")(self._on_message)
         self.app.event("app_mention")(self._on_mention)
@@ -85,6 +96,15 @@ class SlackAdapter:
 
     def install(self, web_app: web.Application) -> None:
         web_app.router.add_post("/slack/events", self.handle, name="slack_events")
+        web_app.cleanup_ctx.append(self._keep_connections)
+
+    async def _keep_connections(self, _: web.Application) -> AsyncIterator[None]:
+        """One HTTP session for every Web API call, so connections to Slack are kept alive and reused:
+        without one, slack_sdk opens a new session, and a new TLS connection, for each call."""
+        async with aiohttp.ClientSession() as session:
+            self.client.session = session
+            yield
+            self.client.session = None
 
     async def handle(self, request: web.Request) -> web.Response:
         """Convert the HTTP request for bolt; refuse what bolt would turn into a 500."""

@@ -12,7 +12,6 @@ from sqlalchemy.exc import IntegrityError
 from bot.storage.database import Database
 from bot.storage.tables import Contact, ProcessedEvent
 
-
 EventKey = tuple[str, str]  # (platform, event id)
 # A batch bigger than this waits for the next transaction; it keeps one statement's parameters bounded.
 BATCH_LIMIT = 500

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.storage.database import Database
@@ -111,9 +111,7 @@ class PeopleStore:
     async def by_identity(self, platform: str, tenant: str, user_id: str) -> PersonRecord | None:
         async with self._db.sessions() as session:
             row = await session.scalar(
-                select(Person)
-                .join(Identity, Identity.person_id == Person.id)
-                .where(Identity.platform == platform, Identity.tenant == tenant, Identity.user_id == user_id)
+                _BY_IDENTITY, {"platform": platform, "tenant": tenant, "user_id": user_id}
             )
             return _record(row) if row else None
 
@@ -151,3 +149,15 @@ class PeopleStore:
                 else:
                     unchanged += 1
         return added, updated, unchanged
+
+
+# Run at the start of every turn: built once, not per call (building it cost more than running it).
+_BY_IDENTITY = (
+    select(Person)
+    .join(Identity, Identity.person_id == Person.id)
+    .where(
+        Identity.platform == bindparam("platform"),
+        Identity.tenant == bindparam("tenant"),
+        Identity.user_id == bindparam("user_id"),
+    )
+)

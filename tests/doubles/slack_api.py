@@ -17,6 +17,7 @@ from aiohttp.test_utils import TestServer
 class Call:
     method: str
     args: dict[str, Any]
+    peer: tuple[str, int] | None = None  # the caller's end of the connection the call came through
 
 
 @dataclass
@@ -90,7 +91,8 @@ class SlackApiDouble:
                 {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"}
             )
         args = await self._arguments(request)
-        self.calls.append(Call(method, args))
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        self.calls.append(Call(method, args, peer))
         self._ts += 1
         ts = f"1700000000.{self._ts:06d}"
         answers: dict[str, dict[str, Any]] = {

@@ -36,6 +36,15 @@ async def test_a_direct_message_is_answered_in_the_conversation(slack: SlackRig)
     assert posted["text"].startswith("Grade 7 Specialist")
 
 
+async def test_web_api_calls_reuse_one_connection(slack: SlackRig) -> None:
+    for n, question in enumerate(("grade 5", "band 4", "help")):
+        await slack.event({**DM, "text": question, "ts": f"{n}.1"}, event_id=f"Ev{n}")
+        await slack.double.wait_for("chat.postMessage", n + 1)
+    calls = [call for call in slack.double.calls if call.method == "chat.postMessage"]
+    # A session per call would open a new connection (a new TLS handshake with Slack) every time.
+    assert len({call.peer for call in calls}) == 1
+
+
 async def test_a_retried_event_is_handled_once(slack: SlackRig) -> None:
     await slack.event({**DM, "text": "grade 5"}, event_id="Ev-retried")
     retry = await slack.event({**DM, "text": "grade 5"}, event_id="Ev-retried", **{"X-Slack-Retry-Num": "1"})

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
-
-import pytest
 from typing import Any
 
+import pytest
 from sqlalchemy import event, text
 
 from bot.storage.conversations import ConversationStore, StateConflict
