@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import handlers.assessment
 import handlers.privacy
 import handlers.qa
 import handlers.welcome
@@ -38,5 +39,6 @@ def build_router(ctx: Context, stores: Stores | None = None) -> Router:
     router = Router(ctx, stores)
     handlers.welcome.register(router)
     handlers.privacy.register(router)
+    handlers.assessment.register(router)
     handlers.qa.register(router)
     return router

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.storage.assessments import AssessmentStore
 from bot.storage.audit import AuditLog
 from bot.storage.conversations import ConversationStore
 from bot.storage.database import Database
@@ -25,6 +26,7 @@ class Stores:
     privacy: PrivacyStore
     references: ReferenceStore
     downloads: Downloads
+    assessments: AssessmentStore
 
 
 def open_stores(database: Database) -> Stores:
@@ -38,4 +40,5 @@ def open_stores(database: Database) -> Stores:
         privacy=PrivacyStore(database),
         references=ReferenceStore(database),
         downloads=Downloads(database),
+        assessments=AssessmentStore(database),
     )

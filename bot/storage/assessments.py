@@ -1,0 +1,154 @@
+"""Self-assessments, kept per person (not per conversation) so one paused in Slack resumes in Teams."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+
+from bot.storage.database import Database
+from bot.storage.tables import Assessment, utcnow
+from handlers.assessment.flow import OPEN, Phase, Progress
+
+
+@dataclass(frozen=True)
+class AssessmentRecord:
+    id: int
+    person_id: int
+    framework_id: str
+    role_id: str
+    progress: Progress
+    started_at: datetime
+    completed_at: datetime | None
+    shared_with_manager_at: datetime | None
+
+
+class StaleAssessment(Exception):
+    """The assessment changed (another click, another platform) since it was read: nothing was saved."""
+
+
+class AssessmentStore:
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def open_for(self, person_id: int) -> AssessmentRecord | None:
+        """The person's assessment in progress or paused, if any (there is at most one)."""
+        async with self._db.sessions() as session:
+            row = await session.scalar(
+                select(Assessment)
+                .where(Assessment.person_id == person_id, Assessment.status.in_([p.value for p in OPEN]))
+                .order_by(Assessment.started_at.desc())
+                .limit(1)
+            )
+            return _record(row) if row else None
+
+    async def get(self, assessment_id: int) -> AssessmentRecord | None:
+        async with self._db.sessions() as session:
+            row = await session.get(Assessment, assessment_id)
+            return _record(row) if row else None
+
+    async def completed_for(self, person_id: int) -> list[AssessmentRecord]:
+        """Finished assessments, newest first."""
+        async with self._db.sessions() as session:
+            rows = await session.scalars(
+                select(Assessment)
+                .where(Assessment.person_id == person_id, Assessment.status == Phase.COMPLETE.value)
+                .order_by(Assessment.completed_at.desc(), Assessment.id.desc())
+            )
+            return [_record(r) for r in rows]
+
+    async def start(
+        self, person_id: int, framework_id: str, role_id: str, progress: Progress
+    ) -> AssessmentRecord:
+        """A new assessment; any open one of the person's is discarded (the caller has asked them)."""
+        async with self._db.writing() as session:
+            await session.execute(
+                delete(Assessment).where(
+                    Assessment.person_id == person_id, Assessment.status.in_([p.value for p in OPEN])
+                )
+            )
+            row = Assessment(
+                person_id=person_id,
+                framework_id=framework_id,
+                role_id=role_id,
+                status=progress.phase.value,
+                progress=_progress_json(progress),
+                scores=dict(progress.scores),
+                evidence=dict(progress.evidence),
+            )
+            session.add(row)
+            await session.flush()
+            return _record(row)
+
+    async def save(self, record: AssessmentRecord, progress: Progress) -> AssessmentRecord:
+        """Store ``progress`` if the assessment is still at the version ``record`` was read at; a
+        cancelled assessment is deleted with its answers. Raises StaleAssessment otherwise."""
+        expected = record.progress.version
+        async with self._db.writing() as session:
+            if progress.phase is Phase.CANCELLED:
+                result = await session.execute(delete(Assessment).where(*_at_version(record.id, expected)))
+            else:
+                now = utcnow()
+                values: dict[str, Any] = {
+                    "status": progress.phase.value,
+                    "progress": _progress_json(progress),
+                    "scores": dict(progress.scores),
+                    "evidence": dict(progress.evidence),
+                    "updated_at": now,
+                    "completed_at": now if progress.phase is Phase.COMPLETE else None,
+                }
+                result = await session.execute(
+                    update(Assessment).where(*_at_version(record.id, expected)).values(**values)
+                )
+            if result.rowcount != 1:  # type: ignore[attr-defined]
+                raise StaleAssessment(record.id)
+        completed = utcnow() if progress.phase is Phase.COMPLETE else None
+        return AssessmentRecord(
+            record.id,
+            record.person_id,
+            record.framework_id,
+            record.role_id,
+            progress,
+            record.started_at,
+            completed,
+            record.shared_with_manager_at,
+        )
+
+
+def _at_version(assessment_id: int, version: int) -> tuple[Any, ...]:
+    # The version lives in the JSON; comparing it there keeps the check and the write one statement.
+    return (Assessment.id == assessment_id, Assessment.progress["version"].as_integer() == version)
+
+
+def _progress_json(progress: Progress) -> dict[str, Any]:
+    return {
+        "rows": list(progress.rows),
+        "step": progress.step,
+        "paused_in": progress.paused_in.value,
+        "version": progress.version,
+    }
+
+
+def _record(row: Assessment) -> AssessmentRecord:
+    stored = row.progress or {}
+    progress = Progress(
+        rows=tuple(stored.get("rows", [])),
+        step=int(stored.get("step", 0)),
+        phase=Phase(row.status),
+        scores={k: float(v) for k, v in (row.scores or {}).items()},
+        evidence={k: str(v) for k, v in (row.evidence or {}).items()},
+        paused_in=Phase(stored.get("paused_in", Phase.SCORE.value)),
+        version=int(stored.get("version", 0)),
+    )
+    return AssessmentRecord(
+        row.id,
+        row.person_id,
+        row.framework_id,
+        row.role_id,
+        progress,
+        row.started_at,
+        row.completed_at,
+        row.shared_with_manager_at,
+    )

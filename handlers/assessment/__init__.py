@@ -1,0 +1,18 @@
+"""The conversational self-assessment (framework section 6.2, Figure 4): see flow.md for the states."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from handlers.assessment.cards import DO, START
+from handlers.assessment.conversation import on_message, on_start, on_step
+
+if TYPE_CHECKING:
+    from bot.router import Router
+
+
+def register(router: Router) -> None:
+    """Before question answering, so text typed while answering an assessment goes to the assessment."""
+    router.on_message(on_message)
+    router.on_action(DO, on_step)
+    router.on_action(START, on_start)

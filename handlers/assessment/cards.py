@@ -1,0 +1,235 @@
+"""The cards of the self-assessment: a question per competency, the evidence prompt and the summary."""
+
+from __future__ import annotations
+
+import json
+from typing import Literal
+
+from cards.model import Action, Bar, Card, Chart, Section
+from framework_data.loader import LoadedFramework
+from framework_data.schema import GridRow, Role
+from handlers.assessment.flow import MAX_SCORE, Phase, Progress, Verb, score_label
+from handlers.qa.common import descriptor_section
+
+DO = "assess.do"  # a step of the flow: value {"a": assessment id, "v": version, "c": verb, "s": score}
+START = "assess.start"  # value {"role": ref, "fresh": bool}: begin (or begin again) against a role
+RESUME = "assess.resume"  # value {"a": assessment id}
+
+SCALE = "1 = not at all competent or confident, 10 = extremely competent and confident."
+# Strengths are the scores at or above this; development areas the lowest scores below the top.
+STRONG = 7.0
+DEVELOP_COUNT = 3
+
+
+def grid_rows(loaded: LoadedFramework) -> dict[str, GridRow]:
+    return {row.id: row for row in loaded.framework.grid}
+
+
+def scored_rows(loaded: LoadedFramework, role: Role) -> tuple[list[str], list[str]]:
+    """The grid rows to score for ``role`` in order, and those left out because the framework gives the
+    role no descriptor for any of their competencies (a gap, or the source's "No")."""
+    keep: list[str] = []
+    left_out: list[str] = []
+    for row in loaded.framework.grid:
+        descriptors = [loaded.descriptor(role.id, matrix_row) for matrix_row in row.rows]
+        if any(d.text is not None and not d.is_no for d in descriptors):
+            keep.append(row.id)
+        else:
+            left_out.append(row.id)
+    return keep, left_out
+
+
+def do_action(
+    label: str, record_id: int, progress: Progress, verb: Verb, score: float | None = None
+) -> Action:
+    value: dict[str, object] = {"a": record_id, "v": progress.version, "c": verb.value}
+    if score is not None:
+        value["s"] = score
+    style: Literal["default", "danger"] = "danger" if verb is Verb.CANCEL else "default"
+    return Action(label=label, action_id=DO, value=json.dumps(value, separators=(",", ":")), style=style)
+
+
+def _title(progress: Progress) -> str:
+    return f"Self-assessment: {min(progress.step + 1, len(progress.rows))} of {len(progress.rows)}"
+
+
+def question_card(
+    loaded: LoadedFramework, role: Role, record_id: int, progress: Progress, notice: str = ""
+) -> Card:
+    """The descriptor(s) of the current competency for the role, and the 1-10 scale."""
+    row = grid_rows(loaded)[progress.row]
+    sections = [Section(note=notice)] if notice else []
+    sections.append(Section(heading=row.name, text=f"What {role.label} needs:"))
+    for matrix_row in row.rows:
+        descriptor = loaded.descriptor(role.id, matrix_row)
+        heading = descriptor.row.label if len(row.rows) > 1 else ""
+        sections.append(descriptor_section(descriptor, heading=heading))
+    previous = progress.scores.get(row.id)
+    if previous is not None:
+        sections.append(Section(note=f"Your score so far: {score_label(previous)}."))
+    return Card(
+        title=_title(progress),
+        subtitle=f"Against {role.label}",
+        sections=sections,
+        prompt=f"How competent and confident are you? {SCALE} "
+        "Or type a score with evidence: “7 - I run the inductions”.",
+        choices=[do_action(str(n), record_id, progress, Verb.SCORE, float(n)) for n in range(1, 11)],
+        actions=[
+            do_action("Back", record_id, progress, Verb.BACK),
+            do_action("Skip", record_id, progress, Verb.SKIP),
+            do_action("Pause", record_id, progress, Verb.PAUSE),
+            do_action("Cancel", record_id, progress, Verb.CANCEL),
+        ],
+        sources=[loaded.framework.grid_source] if loaded.framework.grid_source else [],
+    )
+
+
+def evidence_card(
+    loaded: LoadedFramework, role: Role, record_id: int, progress: Progress, notice: str = ""
+) -> Card:
+    row = grid_rows(loaded)[progress.row]
+    score = progress.scores.get(row.id)
+    sections = [Section(note=notice)] if notice else []
+    sections.append(
+        Section(
+            heading=row.name,
+            text=f"You scored {score_label(score) if score is not None else '-'} out of {MAX_SCORE:g}. "
+            "What are you doing now that shows this? One line is enough; it stays private unless you share "
+            "your assessment.",
+        )
+    )
+    return Card(
+        title=_title(progress),
+        subtitle=f"Against {role.label}",
+        sections=sections,
+        actions=[
+            do_action("No evidence, next", record_id, progress, Verb.NO_EVIDENCE),
+            do_action("Back", record_id, progress, Verb.BACK),
+            do_action("Pause", record_id, progress, Verb.PAUSE),
+        ],
+    )
+
+
+def paused_card(role: Role, record_id: int, progress: Progress) -> Card:
+    done = len(progress.scores)
+    return Card(
+        title="Self-assessment paused",
+        subtitle=f"Against {role.label}",
+        sections=[
+            Section(
+                text=f"{done} of {len(progress.rows)} competencies scored. Your answers are saved: say "
+                "“resume” here or in any chat with me, on any platform, to carry on where you stopped."
+            )
+        ],
+        actions=[
+            do_action("Resume", record_id, progress, Verb.RESUME),
+            do_action("Cancel", record_id, progress, Verb.CANCEL),
+        ],
+    )
+
+
+CANCELLED = Card(
+    title="Self-assessment cancelled",
+    sections=[
+        Section(text="Nothing was kept. Say “start self-assessment” whenever you want to begin again.")
+    ],
+)
+
+
+def summary_card(loaded: LoadedFramework, role: Role, progress: Progress, aspired: bool) -> Card:
+    """The scores as a chart, the strengths, and the development areas with Figure 5's opportunities."""
+    rows = grid_rows(loaded)
+    bars = [
+        Bar(
+            label=rows[r].name if r in progress.scores else f"{rows[r].name} (skipped)",
+            value=progress.scores.get(r, 0.0),
+        )
+        for r in progress.rows
+    ]
+    scored = sorted(progress.scores.items(), key=lambda item: (item[1], progress.rows.index(item[0])))
+    top = max(progress.scores.values(), default=0.0)
+    strengths = [r for r, score in sorted(scored, key=lambda i: -i[1]) if score >= STRONG]
+    develop = (
+        [r for r, score in scored if score < top][:DEVELOP_COUNT]
+        if len(set(progress.scores.values())) > 1
+        else []
+    )
+    sections: list[Section] = []
+    if not progress.scores:
+        sections.append(Section(text="You skipped every competency, so there is nothing to summarise yet."))
+    if strengths:
+        sections.append(
+            Section(
+                heading="Strengths",
+                bullets=[f"{rows[r].name}: {score_label(progress.scores[r])}" for r in strengths],
+            )
+        )
+    if develop:
+        heading = f"Gaps against {role.label}" if aspired else "Development areas"
+        sections.append(
+            Section(
+                heading=heading,
+                bullets=[
+                    f"{rows[r].name}: {score_label(progress.scores[r])}. Development: "
+                    + (", ".join(rows[r].opportunities) or "none listed in the framework")
+                    for r in develop
+                ],
+                note="Development opportunities from the framework's Figure 5. "
+                "Development can also build on a strength.",
+            )
+        )
+    elif progress.scores:
+        sections.append(
+            Section(
+                text="Your scores are level across the competencies: "
+                "talk with your manager about where to focus."
+            )
+        )
+    if progress.skipped or any(r not in progress.scores for r in progress.rows):
+        missing = [rows[r].name for r in progress.rows if r not in progress.scores]
+        sections.append(Section(note=f"Skipped: {', '.join(missing)}."))
+    sections.append(
+        Section(
+            text="Next, as the framework suggests: discuss this with your manager (at your PDR or a 1:1) "
+            "and agree the priority areas and development to put in your personal development plan."
+        )
+    )
+    sources = [s for s in (loaded.framework.grid_source, loaded.framework.opportunities_source) if s]
+    return Card(
+        title=f"Your self-assessment against {role.label}",
+        subtitle=f"{len(progress.scores)} of {len(progress.rows)} competencies scored",
+        chart=Chart(title="Your scores (1-10)", bars=bars, max_value=MAX_SCORE),
+        sections=sections,
+        sources=sources,
+    )
+
+
+def card_for(
+    loaded: LoadedFramework, role: Role, record_id: int, progress: Progress, aspired: bool, notice: str = ""
+) -> Card:
+    """The card that shows where an assessment is now."""
+    if progress.phase is Phase.SCORE:
+        return question_card(loaded, role, record_id, progress, notice)
+    if progress.phase is Phase.EVIDENCE:
+        return evidence_card(loaded, role, record_id, progress, notice)
+    if progress.phase is Phase.PAUSED:
+        return paused_card(role, record_id, progress)
+    if progress.phase is Phase.COMPLETE:
+        return summary_card(loaded, role, progress, aspired)
+    return CANCELLED
+
+
+def start_action(
+    label: str,
+    role_ref: str,
+    fresh: bool = False,
+    style: Literal["default", "primary", "danger"] = "default",
+    replacing: int | None = None,
+) -> Action:
+    """Start against ``role_ref``; ``replacing`` names the open assessment a fresh start discards, so a
+    second click of the same button finds it already replaced and changes nothing."""
+    fields: dict[str, object] = {"role": role_ref, "fresh": fresh}
+    if replacing is not None:
+        fields["replace"] = replacing
+    value = json.dumps(fields, separators=(",", ":"))
+    return Action(label=label, action_id=START, value=value, style=style)

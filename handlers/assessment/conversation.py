@@ -1,0 +1,300 @@
+"""The self-assessment in chat: start it, answer it step by step (typed or clicked), pause and resume it.
+
+The assessment belongs to the person and lives in the database, so it survives restarts and can be
+resumed on another platform. The conversation only remembers which assessment it is answering, so that
+free text there goes to the assessment and not to the question answerer.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from bot.storage.assessments import AssessmentRecord, AssessmentStore, StaleAssessment
+from cards.model import Card, Section
+from framework_data.catalogue import role_ref
+from framework_data.query import parse_question
+from framework_data.schema import Role
+from handlers.assessment import cards
+from handlers.assessment.flow import (
+    ACTIVE,
+    Command,
+    NotNow,
+    Phase,
+    Progress,
+    Unreadable,
+    Verb,
+    advance,
+    read_command,
+)
+from handlers.notices import STALE_ACTION
+from handlers.types import Context, Event, Reply
+
+STATE_KEY = "assessment"  # in the conversation state: the id of the assessment answered here
+
+_START = re.compile(
+    r"^(?:please\s+)?(?:start|begin|do|new|take|run)?\s*(?:a\s+|my\s+)?(?:self[\s-]?assess(?:ment)?|assessment)\b"
+    r"|^assess\s+me\b|^my\s+self[\s-]?assessment$",
+    re.IGNORECASE,
+)
+_AGAINST = re.compile(r"\b(?:against|for|as)\b\s+(?P<role>.+)$", re.IGNORECASE)
+_RESUME_WORDS = {"resume", "continue", "resume assessment", "continue assessment", "resume my assessment"}
+
+WHO_ARE_YOU = Card(
+    title="I need to know who you are first",
+    sections=[
+        Section(
+            text="Your self-assessment is saved to you personally, so you need to be in the techpath "
+            "directory. Ask your Technician Commitment coordinator to add you."
+        )
+    ],
+)
+
+
+def _store(ctx: Context) -> AssessmentStore:
+    assert ctx.stores is not None  # the router registers this feature only with a database
+    return ctx.stores.assessments
+
+
+def _role(ctx: Context, record: AssessmentRecord) -> Role | None:
+    try:
+        _, role = ctx.catalogue.role(f"{record.framework_id}:{record.role_id}")
+    except KeyError:
+        return None
+    return role
+
+
+def _card(ctx: Context, record: AssessmentRecord, notice: str = "") -> Card:
+    loaded, role = ctx.catalogue.role(f"{record.framework_id}:{record.role_id}")
+    aspired = ctx.person is None or role.id != ctx.person.role_id
+    return cards.card_for(loaded, role, record.id, record.progress, aspired, notice)
+
+
+def _follow(ctx: Context, record: AssessmentRecord) -> None:
+    """Remember in this conversation whether its free text is for the assessment."""
+    if record.progress.phase in ACTIVE:
+        ctx.state[STATE_KEY] = record.id
+    else:
+        ctx.state.pop(STATE_KEY, None)
+
+
+async def on_message(event: Event, ctx: Context) -> list[Reply] | None:
+    """Claims a start phrase, "resume", and any text while an assessment is being answered here."""
+    text = " ".join(event.text.split())
+    lowered = text.lower().rstrip(".!?")
+    if _START.search(lowered):
+        return await _start_from_text(text, ctx)
+    if lowered in _RESUME_WORDS and ctx.person is not None and ctx.stores is not None:
+        record = await _store(ctx).open_for(ctx.person.id)
+        if record is not None:
+            return await _apply(ctx, record, Command(Verb.RESUME), clicked=False)
+    following = ctx.state.get(STATE_KEY)
+    if following is None or ctx.person is None or ctx.stores is None:
+        return None
+    record = await _store(ctx).open_for(ctx.person.id)
+    if record is None or record.id != following or record.progress.phase not in ACTIVE:
+        ctx.state.pop(
+            STATE_KEY, None
+        )  # finished, paused or replaced elsewhere: questions are questions again
+        return None
+    try:
+        command = read_command(text, record.progress.phase)
+    except Unreadable as problem:
+        return [Reply(card=_card(ctx, record, notice=str(problem)))]
+    return await _apply(ctx, record, command, clicked=False)
+
+
+async def _start_from_text(text: str, ctx: Context) -> list[Reply]:
+    if ctx.person is None or ctx.stores is None:
+        return [Reply(card=WHO_ARE_YOU)]
+    against = _AGAINST.search(text)
+    if against:
+        query = parse_question(against.group("role"), ctx.catalogue, ctx.vocabulary)
+        if query.ambiguous:
+            options = query.ambiguous[0].options
+            return [
+                Reply(
+                    card=_pick_role_card(ctx, options, "Which role do you want to assess yourself against?")
+                )
+            ]
+        if len(query.roles) == 1:
+            return await _offer_or_start(ctx, query.roles[0])
+        return [
+            Reply(
+                card=_pick_role_card(
+                    ctx, _all_roles(ctx), f"I couldn't tell which role “{against.group('role')}” is."
+                )
+            )
+        ]
+    current = ctx.catalogue.primary.roles.get(ctx.person.role_id)
+    if current is None:
+        return [
+            Reply(
+                card=_pick_role_card(
+                    ctx, _all_roles(ctx), "Which role do you want to assess yourself against?"
+                )
+            )
+        ]
+    return await _offer_or_start(ctx, role_ref(ctx.catalogue.primary, current))
+
+
+def _all_roles(ctx: Context) -> list[str]:
+    return [role_ref(ctx.catalogue.primary, r) for r in ctx.catalogue.primary.framework.roles]
+
+
+def _pick_role_card(ctx: Context, refs: list[str], prompt: str) -> Card:
+    choices = []
+    for ref in refs:
+        _, role = ctx.catalogue.role(ref)
+        choices.append(cards.start_action(role.label, ref, fresh=False))
+    return Card(
+        title="Self-assessment",
+        sections=[
+            Section(
+                text="Score yourself against your current role, or against a role you aspire to "
+                "(section 6.4 of the framework)."
+            )
+        ],
+        prompt=prompt,
+        choices=choices,
+    )
+
+
+async def _offer_or_start(ctx: Context, ref: str, fresh: bool = False) -> list[Reply]:
+    """Start against ``ref``, unless an assessment is already open: then offer to resume it instead."""
+    assert ctx.person is not None
+    open_record = await _store(ctx).open_for(ctx.person.id)
+    if open_record is not None and not fresh:
+        role = _role(ctx, open_record)
+        progress = open_record.progress
+        return [
+            Reply(
+                card=Card(
+                    title="You have a self-assessment in progress",
+                    subtitle=f"Against {role.label}" if role else "",
+                    sections=[
+                        Section(
+                            text=f"{len(progress.scores)} of {len(progress.rows)} competencies scored. "
+                            "Resume it, or start a new one (the one in progress is then discarded)."
+                        )
+                    ],
+                    actions=[
+                        cards.do_action("Resume", open_record.id, progress, Verb.RESUME),
+                        cards.start_action(
+                            "Start a new one", ref, fresh=True, style="danger", replacing=open_record.id
+                        ),
+                    ],
+                )
+            )
+        ]
+    loaded, role = ctx.catalogue.role(ref)
+    rows, left_out = cards.scored_rows(loaded, role)
+    if not rows:
+        return [
+            Reply(
+                card=Card(
+                    title="Nothing to assess",
+                    sections=[Section(text=f"The framework gives {role.label} no descriptors to score.")],
+                )
+            )
+        ]
+    record = await _store(ctx).start(ctx.person.id, loaded.id, role.id, Progress(rows=tuple(rows)))
+    _follow(ctx, record)
+    grid = cards.grid_rows(loaded)
+    notice = (
+        f"{len(rows)} competencies, one at a time. Say back, skip, pause, cancel or restart at any point."
+        + (
+            f" Not scored, as {role.label} has no descriptor for them: "
+            + ", ".join(grid[r].name for r in left_out)
+            + "."
+            if left_out
+            else ""
+        )
+    )
+    return [Reply(card=_card(ctx, record, notice=notice))]
+
+
+async def _apply(ctx: Context, record: AssessmentRecord, command: Command, clicked: bool) -> list[Reply]:
+    try:
+        progress = advance(record.progress, command)
+    except NotNow as problem:
+        _follow(ctx, record)
+        return [Reply(card=_card(ctx, record, notice=str(problem)))]
+    if progress == record.progress:
+        _follow(ctx, record)
+        return [Reply(card=_card(ctx, record), replace_original=clicked)]
+    try:
+        saved = await _store(ctx).save(record, progress)
+    except StaleAssessment:
+        return await _stale(ctx)
+    _follow(ctx, saved)
+    if progress.phase is Phase.CANCELLED:
+        return [Reply(card=cards.CANCELLED, replace_original=clicked)]
+    return [Reply(card=_card(ctx, saved), replace_original=clicked)]
+
+
+async def _stale(ctx: Context) -> list[Reply]:
+    """A click on an old card, a double click, or an answer given meanwhile on another platform."""
+    assert ctx.person is not None
+    current = await _store(ctx).open_for(ctx.person.id)
+    if current is None:
+        return [
+            Reply(
+                card=Card(
+                    title="That card is out of date",
+                    sections=[
+                        Section(
+                            text="That assessment is no longer open. "
+                            "Say “start self-assessment” to begin a new one."
+                        )
+                    ],
+                )
+            )
+        ]
+    _follow(ctx, current)
+    return [
+        Reply(
+            card=_card(
+                ctx,
+                current,
+                notice="That button was for an earlier step, so nothing changed. Here is where you are now.",
+            )
+        )
+    ]
+
+
+async def on_step(event: Event, ctx: Context) -> list[Reply]:
+    """A clicked step: applied only if the card is for the assessment's current version."""
+    try:
+        value = json.loads(event.value)
+        assessment_id, version, verb = int(value["a"]), int(value["v"]), Verb(value["c"])
+        score = float(value["s"]) if "s" in value else None
+    except (ValueError, KeyError, TypeError):
+        return [Reply(card=STALE_ACTION)]
+    if ctx.person is None or ctx.stores is None:
+        return [Reply(card=WHO_ARE_YOU)]
+    record = await _store(ctx).get(assessment_id)
+    if record is None or record.person_id != ctx.person.id:
+        # Someone else's card (in a shared channel), or one since cancelled: never acted on.
+        return [Reply(card=STALE_ACTION)]
+    if record.progress.version != version:
+        return await _stale(ctx)
+    return await _apply(ctx, record, Command(verb, score=score), clicked=True)
+
+
+async def on_start(event: Event, ctx: Context) -> list[Reply]:
+    try:
+        value = json.loads(event.value)
+        ref, fresh = str(value["role"]), bool(value.get("fresh", False))
+        replacing = int(value["replace"]) if "replace" in value else None
+        ctx.catalogue.role(ref)
+    except (ValueError, KeyError, TypeError):
+        return [Reply(card=STALE_ACTION)]
+    if ctx.person is None or ctx.stores is None:
+        return [Reply(card=WHO_ARE_YOU)]
+    if fresh:
+        open_record = await _store(ctx).open_for(ctx.person.id)
+        if open_record is None or open_record.id != replacing:
+            return await _stale(ctx)  # the one it would discard is already gone: a second click
+    replies = await _offer_or_start(ctx, ref, fresh=fresh)
+    return [r.model_copy(update={"replace_original": True}) for r in replies]
