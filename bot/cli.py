@@ -15,6 +15,7 @@ from bot.app import build_context, build_router, ready_stores
 from bot.cli_db import db
 from bot.cli_people import people
 from bot.console import ConsoleChat
+from bot.log_privacy import quiet_payload_loggers
 from bot.platforms import ConfigError, check_platforms
 from bot.serve import run_server
 from bot.settings import Settings
@@ -43,6 +44,7 @@ def _context(settings: Settings) -> Context:
 def main() -> None:
     """techpath: the technician career framework, answered in chat."""
     logging.basicConfig(level=Settings().log_level.upper(), stream=sys.stderr)
+    quiet_payload_loggers()
 
 
 @main.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,6 +17,9 @@ from handlers.assessment.flow import OPEN, Phase, Progress
 @dataclass(frozen=True)
 class AssessmentRecord:
     id: int
+    # Random, and never reused: buttons carry it so that one from a deleted assessment cannot act on a
+    # newer one given the same id.
+    key: str
     person_id: int
     framework_id: str
     role_id: str
@@ -74,7 +78,7 @@ class AssessmentStore:
                 framework_id=framework_id,
                 role_id=role_id,
                 status=progress.phase.value,
-                progress=_progress_json(progress),
+                progress={**_progress_json(progress), "key": secrets.token_hex(6)},
                 scores=dict(progress.scores),
                 evidence=dict(progress.evidence),
             )
@@ -93,7 +97,7 @@ class AssessmentStore:
                 now = utcnow()
                 values: dict[str, Any] = {
                     "status": progress.phase.value,
-                    "progress": _progress_json(progress),
+                    "progress": {**_progress_json(progress), "key": record.key},
                     "scores": dict(progress.scores),
                     "evidence": dict(progress.evidence),
                     "updated_at": now,
@@ -107,6 +111,7 @@ class AssessmentStore:
         completed = utcnow() if progress.phase is Phase.COMPLETE else None
         return AssessmentRecord(
             record.id,
+            record.key,
             record.person_id,
             record.framework_id,
             record.role_id,
@@ -144,6 +149,7 @@ def _record(row: Assessment) -> AssessmentRecord:
     )
     return AssessmentRecord(
         row.id,
+        str(stored.get("key", "")),
         row.person_id,
         row.framework_id,
         row.role_id,

@@ -10,6 +10,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from bot.log_privacy import quiet_payload_loggers
+
 # The async drivers for the URL schemes operators usually write.
 _DRIVERS = {
     "postgres": "postgresql+asyncpg",
@@ -65,11 +67,14 @@ class Database:
     """An async engine and its session factory."""
 
     def __init__(self, url: str) -> None:
+        quiet_payload_loggers()  # the drivers would log every statement's parameters at DEBUG
         self.url = normalise_url(url)
         self.dialect = make_url(self.url).get_backend_name()
-        options: dict[str, Any] = {"pool_pre_ping": True}
+        # Statement parameters are personal data (scores, evidence): never in logs or error messages, even
+        # at DEBUG, where SQLAlchemy would otherwise log them with every statement.
+        options: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
         if self.dialect == "sqlite":
-            options = {"connect_args": {"timeout": 30}}
+            options = {"connect_args": {"timeout": 30}, "hide_parameters": True}
         self.engine: AsyncEngine = create_async_engine(self.url, **options)
         # PostgreSQL needs nothing special for writes; SQLite gets a second engine that begins IMMEDIATE.
         self._write_engine = self.engine

@@ -126,7 +126,7 @@ class Assessment(Base):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
     # Where the conversation is (handlers/assessment/flow.py): the phase, and the rest of its progress.
-    status: Mapped[str] = mapped_column(String(20), default="score", index=True)
+    status: Mapped[str] = mapped_column(String(20), default="complete", index=True)
     progress: Mapped[dict[str, Any]] = mapped_column(default=dict)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

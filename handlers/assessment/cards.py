@@ -11,9 +11,13 @@ from framework_data.schema import GridRow, Role
 from handlers.assessment.flow import MAX_SCORE, Phase, Progress, Verb, score_label
 from handlers.qa.common import descriptor_section
 
-DO = "assess.do"  # a step of the flow: value {"a": assessment id, "v": version, "c": verb, "s": score}
+DO = "assess.do"  # a step: value {"a": assessment id, "k": its key, "v": version, "c": verb, "s": score}
 START = "assess.start"  # value {"role": ref, "fresh": bool}: begin (or begin again) against a role
 RESUME = "assess.resume"  # value {"a": assessment id}
+
+# An assessment's id and its random key: ids can be reused after a deletion (SQLite), keys cannot, so a
+# button from a cancelled assessment never acts on a newer one that got the same id.
+Ident = tuple[int, str]
 
 SCALE = "1 = not at all competent or confident, 10 = extremely competent and confident."
 # Strengths are the scores at or above this; development areas the lowest scores below the top.
@@ -39,10 +43,8 @@ def scored_rows(loaded: LoadedFramework, role: Role) -> tuple[list[str], list[st
     return keep, left_out
 
 
-def do_action(
-    label: str, record_id: int, progress: Progress, verb: Verb, score: float | None = None
-) -> Action:
-    value: dict[str, object] = {"a": record_id, "v": progress.version, "c": verb.value}
+def do_action(label: str, ident: Ident, progress: Progress, verb: Verb, score: float | None = None) -> Action:
+    value: dict[str, object] = {"a": ident[0], "k": ident[1], "v": progress.version, "c": verb.value}
     if score is not None:
         value["s"] = score
     style: Literal["default", "danger"] = "danger" if verb is Verb.CANCEL else "default"
@@ -54,7 +56,7 @@ def _title(progress: Progress) -> str:
 
 
 def question_card(
-    loaded: LoadedFramework, role: Role, record_id: int, progress: Progress, notice: str = ""
+    loaded: LoadedFramework, role: Role, ident: Ident, progress: Progress, notice: str = ""
 ) -> Card:
     """The descriptor(s) of the current competency for the role, and the 1-10 scale."""
     row = grid_rows(loaded)[progress.row]
@@ -73,19 +75,19 @@ def question_card(
         sections=sections,
         prompt=f"How competent and confident are you? {SCALE} "
         "Or type a score with evidence: “7 - I run the inductions”.",
-        choices=[do_action(str(n), record_id, progress, Verb.SCORE, float(n)) for n in range(1, 11)],
+        choices=[do_action(str(n), ident, progress, Verb.SCORE, float(n)) for n in range(1, 11)],
         actions=[
-            do_action("Back", record_id, progress, Verb.BACK),
-            do_action("Skip", record_id, progress, Verb.SKIP),
-            do_action("Pause", record_id, progress, Verb.PAUSE),
-            do_action("Cancel", record_id, progress, Verb.CANCEL),
+            do_action("Back", ident, progress, Verb.BACK),
+            do_action("Skip", ident, progress, Verb.SKIP),
+            do_action("Pause", ident, progress, Verb.PAUSE),
+            do_action("Cancel", ident, progress, Verb.CANCEL),
         ],
         sources=[loaded.framework.grid_source] if loaded.framework.grid_source else [],
     )
 
 
 def evidence_card(
-    loaded: LoadedFramework, role: Role, record_id: int, progress: Progress, notice: str = ""
+    loaded: LoadedFramework, role: Role, ident: Ident, progress: Progress, notice: str = ""
 ) -> Card:
     row = grid_rows(loaded)[progress.row]
     score = progress.scores.get(row.id)
@@ -103,14 +105,14 @@ def evidence_card(
         subtitle=f"Against {role.label}",
         sections=sections,
         actions=[
-            do_action("No evidence, next", record_id, progress, Verb.NO_EVIDENCE),
-            do_action("Back", record_id, progress, Verb.BACK),
-            do_action("Pause", record_id, progress, Verb.PAUSE),
+            do_action("No evidence, next", ident, progress, Verb.NO_EVIDENCE),
+            do_action("Back", ident, progress, Verb.BACK),
+            do_action("Pause", ident, progress, Verb.PAUSE),
         ],
     )
 
 
-def paused_card(role: Role, record_id: int, progress: Progress) -> Card:
+def paused_card(role: Role, ident: Ident, progress: Progress) -> Card:
     done = len(progress.scores)
     return Card(
         title="Self-assessment paused",
@@ -122,8 +124,8 @@ def paused_card(role: Role, record_id: int, progress: Progress) -> Card:
             )
         ],
         actions=[
-            do_action("Resume", record_id, progress, Verb.RESUME),
-            do_action("Cancel", record_id, progress, Verb.CANCEL),
+            do_action("Resume", ident, progress, Verb.RESUME),
+            do_action("Cancel", ident, progress, Verb.CANCEL),
         ],
     )
 
@@ -205,15 +207,15 @@ def summary_card(loaded: LoadedFramework, role: Role, progress: Progress, aspire
 
 
 def card_for(
-    loaded: LoadedFramework, role: Role, record_id: int, progress: Progress, aspired: bool, notice: str = ""
+    loaded: LoadedFramework, role: Role, ident: Ident, progress: Progress, aspired: bool, notice: str = ""
 ) -> Card:
     """The card that shows where an assessment is now."""
     if progress.phase is Phase.SCORE:
-        return question_card(loaded, role, record_id, progress, notice)
+        return question_card(loaded, role, ident, progress, notice)
     if progress.phase is Phase.EVIDENCE:
-        return evidence_card(loaded, role, record_id, progress, notice)
+        return evidence_card(loaded, role, ident, progress, notice)
     if progress.phase is Phase.PAUSED:
-        return paused_card(role, record_id, progress)
+        return paused_card(role, ident, progress)
     if progress.phase is Phase.COMPLETE:
         return summary_card(loaded, role, progress, aspired)
     return CANCELLED
@@ -224,12 +226,12 @@ def start_action(
     role_ref: str,
     fresh: bool = False,
     style: Literal["default", "primary", "danger"] = "default",
-    replacing: int | None = None,
+    replacing: Ident | None = None,
 ) -> Action:
     """Start against ``role_ref``; ``replacing`` names the open assessment a fresh start discards, so a
     second click of the same button finds it already replaced and changes nothing."""
     fields: dict[str, object] = {"role": role_ref, "fresh": fresh}
     if replacing is not None:
-        fields["replace"] = replacing
+        fields["replace"] = f"{replacing[0]}:{replacing[1]}"
     value = json.dumps(fields, separators=(",", ":"))
     return Action(label=label, action_id=START, value=value, style=style)

@@ -67,7 +67,7 @@ def _role(ctx: Context, record: AssessmentRecord) -> Role | None:
 def _card(ctx: Context, record: AssessmentRecord, notice: str = "") -> Card:
     loaded, role = ctx.catalogue.role(f"{record.framework_id}:{record.role_id}")
     aspired = ctx.person is None or role.id != ctx.person.role_id
-    return cards.card_for(loaded, role, record.id, record.progress, aspired, notice)
+    return cards.card_for(loaded, role, (record.id, record.key), record.progress, aspired, notice)
 
 
 def _follow(ctx: Context, record: AssessmentRecord) -> None:
@@ -179,9 +179,13 @@ async def _offer_or_start(ctx: Context, ref: str, fresh: bool = False) -> list[R
                         )
                     ],
                     actions=[
-                        cards.do_action("Resume", open_record.id, progress, Verb.RESUME),
+                        cards.do_action("Resume", (open_record.id, open_record.key), progress, Verb.RESUME),
                         cards.start_action(
-                            "Start a new one", ref, fresh=True, style="danger", replacing=open_record.id
+                            "Start a new one",
+                            ref,
+                            fresh=True,
+                            style="danger",
+                            replacing=(open_record.id, open_record.key),
                         ),
                     ],
                 )
@@ -267,14 +271,15 @@ async def on_step(event: Event, ctx: Context) -> list[Reply]:
     """A clicked step: applied only if the card is for the assessment's current version."""
     try:
         value = json.loads(event.value)
-        assessment_id, version, verb = int(value["a"]), int(value["v"]), Verb(value["c"])
+        assessment_id, key = int(value["a"]), str(value["k"])
+        version, verb = int(value["v"]), Verb(value["c"])
         score = float(value["s"]) if "s" in value else None
     except (ValueError, KeyError, TypeError):
         return [Reply(card=STALE_ACTION)]
     if ctx.person is None or ctx.stores is None:
         return [Reply(card=WHO_ARE_YOU)]
     record = await _store(ctx).get(assessment_id)
-    if record is None or record.person_id != ctx.person.id:
+    if record is None or record.key != key or record.person_id != ctx.person.id:
         # Someone else's card (in a shared channel), or one since cancelled: never acted on.
         return [Reply(card=STALE_ACTION)]
     if record.progress.version != version:
@@ -286,7 +291,7 @@ async def on_start(event: Event, ctx: Context) -> list[Reply]:
     try:
         value = json.loads(event.value)
         ref, fresh = str(value["role"]), bool(value.get("fresh", False))
-        replacing = int(value["replace"]) if "replace" in value else None
+        replacing = str(value.get("replace", ""))
         ctx.catalogue.role(ref)
     except (ValueError, KeyError, TypeError):
         return [Reply(card=STALE_ACTION)]
@@ -294,7 +299,7 @@ async def on_start(event: Event, ctx: Context) -> list[Reply]:
         return [Reply(card=WHO_ARE_YOU)]
     if fresh:
         open_record = await _store(ctx).open_for(ctx.person.id)
-        if open_record is None or open_record.id != replacing:
+        if open_record is None or f"{open_record.id}:{open_record.key}" != replacing:
             return await _stale(ctx)  # the one it would discard is already gone: a second click
     replies = await _offer_or_start(ctx, ref, fresh=fresh)
     return [r.model_copy(update={"replace_original": True}) for r in replies]
