@@ -233,7 +233,10 @@ class SlackAdapter:
     ) -> None:
         await ack()
         container = body.get("container", {})
-        channel = container.get("channel_id") or body.get("channel", {}).get("id", "")
+        channel = container.get("channel_id") or (body.get("channel") or {}).get("id", "")
+        # A Home tab button comes from a view, with no channel: answer in the app's DM with the person
+        # (chat.postMessage takes a user id for that).
+        channel = channel or body["user"]["id"]
         value = action.get("value") or action.get("selected_option", {}).get("value", "")
         thread = container.get("thread_ts")
         conversation = f"{channel}:{thread}" if thread else channel

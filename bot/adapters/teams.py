@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from collections.abc import AsyncIterator
 from types import SimpleNamespace
@@ -60,8 +59,12 @@ def _tenant(activity: Activity) -> str:
 def _action(value: dict[str, Any]) -> tuple[str, str]:
     """The handler and value of a submitted card (see cards.adaptive for the contract)."""
     if value.get("techpath_action") == "choice":
-        picked = value.get(str(value.get("input", "")), "")
-        action_id, action_value = json.loads(picked) if picked else ("", "")
+        # A menu's "Choose" button: its data holds the [action_id, value] pairs, Teams adds the picked index.
+        choices = value.get("choices")
+        index = int(value.get("choice", ""))  # ValueError when nothing was picked
+        if not isinstance(choices, list) or not 0 <= index < len(choices):
+            raise ValueError("no such choice")
+        action_id, action_value = choices[index]
         return str(action_id), str(action_value)
     return str(value.get("techpath_action", "")), str(value.get("value", ""))
 

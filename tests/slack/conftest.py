@@ -18,11 +18,13 @@ from aiohttp.test_utils import TestServer
 from bot.adapters.slack import SlackAdapter
 from bot.app import build_router
 from bot.platforms import SlackConfig
+from bot.router import Router
 from bot.server import build_app
 from bot.settings import Settings
 from bot.storage.stores import Stores
 from handlers.types import Context
 from tests.doubles.slack_api import SlackApiDouble
+from tests.fixtures import load
 
 SECRET = "test-signing-secret"
 
@@ -40,6 +42,7 @@ class SlackRig:
     server: TestServer
     session: aiohttp.ClientSession
     stores: Stores
+    router: Router | None = None
 
     def url(self, path: str) -> str:
         return str(self.server.make_url(path))
@@ -53,14 +56,28 @@ class SlackRig:
     async def event(
         self, event: dict[str, Any], event_id: str = "Ev1", **headers: str
     ) -> aiohttp.ClientResponse:
-        body = json.dumps({"type": "event_callback", "team_id": "T1", "event_id": event_id, "event": event})
+        """An Events API delivery of ``event``, in the envelope of tests/fixtures/slack/message_im.json."""
+        body = json.dumps(load("slack/message_im", event_id=event_id, event=event))
         return await self.post(body, "application/json", headers)
+
+    async def payload(self, payload: dict[str, Any], **headers: str) -> aiohttp.ClientResponse:
+        """A JSON body exactly as given (an Events API envelope or url_verification)."""
+        return await self.post(json.dumps(payload), "application/json", headers)
 
     async def form(self, fields: dict[str, str]) -> aiohttp.ClientResponse:
         return await self.post(urlencode(fields), "application/x-www-form-urlencoded")
 
     async def action(self, payload: dict[str, Any]) -> aiohttp.ClientResponse:
         return await self.form({"payload": json.dumps(payload)})
+
+    def response_url(self, name: str) -> str:
+        """A response_url that lands at the double (recorded as a "response_url" call)."""
+        return f"{self.double.base_url}/respond/{name}"
+
+    async def command(self, **fields: str) -> aiohttp.ClientResponse:
+        """The /techpath slash command of tests/fixtures/slack/slash_command.json, with ``fields`` changed."""
+        form = load("slack/slash_command", response_url=self.response_url("command"), **fields)
+        return await self.form(form)
 
 
 @pytest.fixture
@@ -69,12 +86,13 @@ async def slack(ctx: Context, stores: Stores) -> AsyncIterator[SlackRig]:
     await double.start()
     config = SlackConfig("xoxb-test", SECRET, "", double.api_url)
     app = build_app(Settings(_env_file=None), ctx, stores)
-    SlackAdapter(config, build_router(ctx, stores), stores).install(app)
+    router = build_router(ctx, stores)
+    SlackAdapter(config, router, stores).install(app)
     # U-ana has talked to the bot before; the welcome on first contact has tests of its own.
     await stores.contacts.first_contact("slack", "T1", "U-ana")
     server = TestServer(app, host="127.0.0.1")
     await server.start_server()
     async with aiohttp.ClientSession() as session:
-        yield SlackRig(double, server, session, stores)
+        yield SlackRig(double, server, session, stores, router)
     await server.close()
     await double.close()

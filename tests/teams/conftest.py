@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -13,11 +14,13 @@ from aiohttp.test_utils import TestServer
 from bot.adapters.teams import TeamsAdapter
 from bot.app import build_router
 from bot.platforms import TeamsConfig
+from bot.router import Router
 from bot.server import build_app
 from bot.settings import Settings
 from bot.storage.stores import Stores
 from handlers.types import Context
 from tests.doubles.bot_connector import BotConnectorDouble
+from tests.fixtures import load
 
 TENANT = "tenant-1"
 PUBLIC_URL = "https://techpath.example.ac.uk"
@@ -30,21 +33,29 @@ class TeamsRig:
     session: aiohttp.ClientSession
     stores: Stores
     _next: int = 0
+    router: Router | None = None
+    adapter: TeamsAdapter | None = None
+
+    def fixture(self, name: str, /, **overrides: Any) -> dict[str, Any]:
+        """A recorded activity (tests/fixtures/teams/<name>.json), sent through the connector double."""
+        self._next += 1
+        return load(
+            f"teams/{name}", serviceUrl=self.connector.service_url, id=f"in-{self._next}", **overrides
+        )
 
     def activity(self, **fields: Any) -> dict[str, Any]:
-        """A Teams personal-chat activity from Ana, as the Bot Connector posts it."""
-        self._next += 1
-        base: dict[str, Any] = {
-            "type": "message",
-            "id": f"in-{self._next}",
-            "channelId": "msteams",
-            "serviceUrl": self.connector.service_url,
-            "from": {"id": "29:ana", "aadObjectId": "aad-ana", "name": "Ana Costa"},
-            "recipient": {"id": "28:bot", "name": "techpath"},
-            "conversation": {"id": "a:personal-ana", "conversationType": "personal", "tenantId": TENANT},
-            "channelData": {"tenant": {"id": TENANT}},
-        }
+        """A Teams personal-chat activity from Ana, as the Bot Connector posts it (text from ``fields``)."""
+        base = self.fixture("personal_message")
+        del base["text"]
         return {**base, **fields}
+
+    async def settled(self, timeout: float = 5.0) -> None:
+        """Wait until every acknowledged turn has finished (its replies, if any, have been sent)."""
+        assert self.adapter is not None
+        deadline = asyncio.get_running_loop().time() + timeout
+        while self.adapter._turns:
+            assert asyncio.get_running_loop().time() < deadline, "a Teams turn did not finish"
+            await asyncio.sleep(0.01)
 
     async def post(
         self, activity: dict[str, Any], headers: dict[str, str] | None = None
@@ -62,11 +73,13 @@ async def teams(ctx: Context, stores: Stores) -> AsyncIterator[TeamsRig]:
     await connector.start()
     config = TeamsConfig("", "", "", "MultiTenant", frozenset({"127.0.0.1"}))
     app = build_app(Settings(_env_file=None), ctx, stores)
-    TeamsAdapter(config, build_router(ctx, stores), stores, public_url=PUBLIC_URL).install(app)
+    router = build_router(ctx, stores)
+    adapter = TeamsAdapter(config, router, stores, public_url=PUBLIC_URL)
+    adapter.install(app)
     await stores.contacts.first_contact("teams", TENANT, "aad-ana")  # Ana has talked to the bot before
     server = TestServer(app, host="127.0.0.1")
     await server.start_server()
     async with aiohttp.ClientSession() as session:
-        yield TeamsRig(connector, server, session, stores)
+        yield TeamsRig(connector, server, session, stores, router=router, adapter=adapter)
     await server.close()
     await connector.close()
