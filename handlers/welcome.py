@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cards.model import Action, Card, Fact, Section
+from framework_data.catalogue import role_ref
+from handlers.assessment.cards import start_action
 from handlers.qa.common import ask_action
 from handlers.types import Context, Event, EventKind, Reply
 
@@ -42,6 +44,8 @@ def _quick_actions(ctx: Context) -> list[Action]:
         role = ctx.catalogue.primary.roles.get(ctx.person.role_id)
         if role is not None and role.path in ("specialist", "manager"):
             grade = f"{grade} {role.path}"
+        if role is not None:
+            actions.append(start_action("My self-assessment", role_ref(ctx.catalogue.primary, role)))
         actions += [
             ask_action("What does my role need?", grade),
             ask_action("How do I get to the next grade?", f"how do I progress from {grade}"),

@@ -145,6 +145,11 @@ class SlackAdapter:
         self._emails.put((team, user), email)
         return email
 
+    async def _direct_channel(self, user: str) -> str:
+        """The id of the app's DM with ``user`` (conversations.open, scope im:write)."""
+        response = await self.client.conversations_open(users=user)
+        return str((response.get("channel") or {}).get("id", "")) or user
+
     async def _dispatch(self, event: Event) -> list[Reply]:
         return await self._router.dispatch(event, lambda: self._email_of(event.tenant, event.user_id))
 
@@ -234,9 +239,10 @@ class SlackAdapter:
         await ack()
         container = body.get("container", {})
         channel = container.get("channel_id") or (body.get("channel") or {}).get("id", "")
-        # A Home tab button comes from a view, with no channel: answer in the app's DM with the person
-        # (chat.postMessage takes a user id for that).
-        channel = channel or body["user"]["id"]
+        if not channel:
+            # A Home tab button comes from a view, with no channel: answer in the app's DM with the
+            # person, under that DM's own id, so what they type there next continues the same conversation.
+            channel = await self._direct_channel(body["user"]["id"])
         value = action.get("value") or action.get("selected_option", {}).get("value", "")
         thread = container.get("thread_ts")
         conversation = f"{channel}:{thread}" if thread else channel

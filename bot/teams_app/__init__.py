@@ -13,12 +13,15 @@ from urllib.parse import urlsplit
 MANIFEST_SCHEMA = "https://developer.microsoft.com/en-us/json-schemas/teams/v1.17/MicrosoftTeams.schema.json"
 _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 # Teams shows these as the bot's command menu (at most ten per list).
+# Teams shows at most ten commands per list.
 COMMANDS = [
     ("help", "What I can answer"),
     ("what does grade 7 specialist need", "A role's requirements"),
     ("how do I get from grade 5 to 6", "Progression: criteria and what changes"),
     ("what training helps with budget management", "Development opportunities"),
     ("band 4", "The crosswalk between grades and NTDC/HETT bands"),
+    ("start self-assessment", "Score yourself 1-10 on each competency of your role"),
+    ("resume", "Carry on with a paused self-assessment"),
     ("who am i", "Your entry in the directory"),
     ("export my data", "Everything techpath holds about you"),
     ("delete my data", "Erase your assessments, plans and chat links"),

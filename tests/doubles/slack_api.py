@@ -25,6 +25,8 @@ class SlackApiDouble:
     """Start with ``await double.start()``; point AsyncWebClient at ``double.api_url``."""
 
     emails: dict[str, str] = field(default_factory=dict)
+    # The DM channel conversations.open gives for a user (default "D-<user>").
+    dms: dict[str, str] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     uploads: dict[str, bytes] = field(default_factory=dict)
     rate_limit_next: dict[str, int] = field(default_factory=dict)
@@ -104,6 +106,9 @@ class SlackApiDouble:
                 }
             },
             "chat.postMessage": {"channel": args.get("channel"), "ts": ts},
+            "conversations.open": {
+                "channel": {"id": self.dms.get(str(args.get("users")), f"D-{args.get('users')}")}
+            },
             "chat.update": {"channel": args.get("channel"), "ts": args.get("ts")},
             "files.getUploadURLExternal": {
                 "upload_url": f"{self.base_url}/upload/F{self._ts}",

@@ -82,7 +82,7 @@ class SlackRig:
 
 @pytest.fixture
 async def slack(ctx: Context, stores: Stores) -> AsyncIterator[SlackRig]:
-    double = SlackApiDouble(emails={"U-ana": "ana.tech@uni.example"})
+    double = SlackApiDouble(emails={"U-ana": "ana.tech@uni.example"}, dms={"U-ana": "D1"})
     await double.start()
     config = SlackConfig("xoxb-test", SECRET, "", double.api_url)
     app = build_app(Settings(_env_file=None), ctx, stores)

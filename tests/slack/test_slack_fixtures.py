@@ -107,8 +107,10 @@ async def test_a_home_tab_button_is_answered_in_the_apps_dm(slack: SlackRig) -> 
     response = await slack.action(payload)
     assert response.status == 200
     [posted] = await slack.double.wait_for("chat.postMessage")
-    # Posting to a user id delivers to the app's DM with that person; an empty channel is an error.
-    assert posted["channel"] == "U-ana"
+    # The answer goes to the app's DM with the person (opened by conversations.open), never to "".
+    [opened] = slack.double.of("conversations.open")
+    assert opened["users"] == "U-ana"
+    assert posted["channel"] == "D1"
     assert header_of(posted["blocks"]) == "What I can answer"
 
 
