@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from handlers.assessment.cards import DO, START
-from handlers.assessment.conversation import on_message, on_start, on_step
+from handlers.assessment.cards import DO, SHOW, START
+from handlers.assessment.conversation import on_message, on_show, on_start, on_step
 
 if TYPE_CHECKING:
     from bot.router import Router
@@ -16,3 +16,4 @@ def register(router: Router) -> None:
     router.on_message(on_message)
     router.on_action(DO, on_step)
     router.on_action(START, on_start)
+    router.on_action(SHOW, on_show)

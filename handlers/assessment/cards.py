@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 from cards.model import Action, Bar, Card, Chart, Section
@@ -13,7 +15,7 @@ from handlers.qa.common import descriptor_section
 
 DO = "assess.do"  # a step: value {"a": assessment id, "k": its key, "v": version, "c": verb, "s": score}
 START = "assess.start"  # value {"role": ref, "fresh": bool}: begin (or begin again) against a role
-RESUME = "assess.resume"  # value {"a": assessment id}
+SHOW = "assess.show"  # value {"a": assessment id, "k": its key}: a finished assessment's summary
 
 # An assessment's id and its random key: ids can be reused after a deletion (SQLite), keys cannot, so a
 # button from a cancelled assessment never acts on a newer one that got the same id.
@@ -138,7 +140,17 @@ CANCELLED = Card(
 )
 
 
-def summary_card(loaded: LoadedFramework, role: Role, progress: Progress, aspired: bool) -> Card:
+@dataclass(frozen=True)
+class Earlier:
+    """The person's previous finished assessment against the same role, to show what changed."""
+
+    completed: datetime
+    scores: dict[str, float]
+
+
+def summary_card(
+    loaded: LoadedFramework, role: Role, progress: Progress, aspired: bool, earlier: Earlier | None = None
+) -> Card:
     """The scores as a chart, the strengths, and the development areas with Figure 5's opportunities."""
     rows = grid_rows(loaded)
     bars = [
@@ -190,6 +202,8 @@ def summary_card(loaded: LoadedFramework, role: Role, progress: Progress, aspire
     if progress.skipped or any(r not in progress.scores for r in progress.rows):
         missing = [rows[r].name for r in progress.rows if r not in progress.scores]
         sections.append(Section(note=f"Skipped: {', '.join(missing)}."))
+    if earlier is not None:
+        sections.append(_changes(rows, progress, earlier))
     sections.append(
         Section(
             text="Next, as the framework suggests: discuss this with your manager (at your PDR or a 1:1) "
@@ -206,8 +220,26 @@ def summary_card(loaded: LoadedFramework, role: Role, progress: Progress, aspire
     )
 
 
+def _changes(rows: dict[str, GridRow], progress: Progress, earlier: Earlier) -> Section:
+    changes = []
+    for row in progress.rows:
+        now, then = progress.scores.get(row), earlier.scores.get(row)
+        if now is not None and then is not None and now != then:
+            changes.append(f"{rows[row].name}: {score_label(then)} → {score_label(now)} ({now - then:+g})")
+    heading = f"Since your assessment of {earlier.completed:%-d %B %Y}"
+    if not changes:
+        return Section(heading=heading, text="No score has changed.")
+    return Section(heading=heading, bullets=changes)
+
+
 def card_for(
-    loaded: LoadedFramework, role: Role, ident: Ident, progress: Progress, aspired: bool, notice: str = ""
+    loaded: LoadedFramework,
+    role: Role,
+    ident: Ident,
+    progress: Progress,
+    aspired: bool,
+    notice: str = "",
+    earlier: Earlier | None = None,
 ) -> Card:
     """The card that shows where an assessment is now."""
     if progress.phase is Phase.SCORE:
@@ -217,8 +249,13 @@ def card_for(
     if progress.phase is Phase.PAUSED:
         return paused_card(role, ident, progress)
     if progress.phase is Phase.COMPLETE:
-        return summary_card(loaded, role, progress, aspired)
+        return summary_card(loaded, role, progress, aspired, earlier)
     return CANCELLED
+
+
+def show_action(label: str, ident: Ident) -> Action:
+    value = json.dumps({"a": ident[0], "k": ident[1]}, separators=(",", ":"))
+    return Action(label=label, action_id=SHOW, value=value)
 
 
 def start_action(

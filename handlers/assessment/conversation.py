@@ -38,6 +38,12 @@ _START = re.compile(
     re.IGNORECASE,
 )
 _AGAINST = re.compile(r"\b(?:against|for|as)\b\s+(?P<role>.+)$", re.IGNORECASE)
+_HISTORY = re.compile(
+    r"^(?:show\s+)?(?:my\s+)?(?:past\s+|previous\s+)?(?:self[\s-]?)?assessments"
+    r"|^(?:my\s+)?(?:self[\s-]?)?assessment\s+history$",
+    re.IGNORECASE,
+)
+HISTORY_LIMIT = 10
 _RESUME_WORDS = {"resume", "continue", "resume assessment", "continue assessment", "resume my assessment"}
 
 WHO_ARE_YOU = Card(
@@ -64,10 +70,22 @@ def _role(ctx: Context, record: AssessmentRecord) -> Role | None:
     return role
 
 
-def _card(ctx: Context, record: AssessmentRecord, notice: str = "") -> Card:
+async def _card(ctx: Context, record: AssessmentRecord, notice: str = "") -> Card:
     loaded, role = ctx.catalogue.role(f"{record.framework_id}:{record.role_id}")
     aspired = ctx.person is None or role.id != ctx.person.role_id
-    return cards.card_for(loaded, role, (record.id, record.key), record.progress, aspired, notice)
+    earlier = await _earlier(ctx, record) if record.progress.phase is Phase.COMPLETE else None
+    ident = (record.id, record.key)
+    return cards.card_for(loaded, role, ident, record.progress, aspired, notice, earlier)
+
+
+async def _earlier(ctx: Context, record: AssessmentRecord) -> cards.Earlier | None:
+    """The person's last finished assessment against the same role before this one."""
+    for other in await _store(ctx).completed_for(record.person_id):
+        same_role = (other.framework_id, other.role_id) == (record.framework_id, record.role_id)
+        earlier = other.started_at < record.started_at
+        if other.id != record.id and same_role and other.completed_at and earlier:
+            return cards.Earlier(other.completed_at, other.progress.scores)
+    return None
 
 
 def _follow(ctx: Context, record: AssessmentRecord) -> None:
@@ -82,6 +100,8 @@ async def on_message(event: Event, ctx: Context) -> list[Reply] | None:
     """Claims a start phrase, "resume", and any text while an assessment is being answered here."""
     text = " ".join(event.text.split())
     lowered = text.lower().rstrip(".!?")
+    if _HISTORY.search(lowered):
+        return await _history(ctx)
     if _START.search(lowered):
         return await _start_from_text(text, ctx)
     if lowered in _RESUME_WORDS and ctx.person is not None and ctx.stores is not None:
@@ -100,7 +120,7 @@ async def on_message(event: Event, ctx: Context) -> list[Reply] | None:
     try:
         command = read_command(text, record.progress.phase)
     except Unreadable as problem:
-        return [Reply(card=_card(ctx, record, notice=str(problem)))]
+        return [Reply(card=await _card(ctx, record, notice=str(problem)))]
     return await _apply(ctx, record, command, clicked=False)
 
 
@@ -215,7 +235,7 @@ async def _offer_or_start(ctx: Context, ref: str, fresh: bool = False) -> list[R
             else ""
         )
     )
-    return [Reply(card=_card(ctx, record, notice=notice))]
+    return [Reply(card=await _card(ctx, record, notice=notice))]
 
 
 async def _apply(ctx: Context, record: AssessmentRecord, command: Command, clicked: bool) -> list[Reply]:
@@ -223,10 +243,10 @@ async def _apply(ctx: Context, record: AssessmentRecord, command: Command, click
         progress = advance(record.progress, command)
     except NotNow as problem:
         _follow(ctx, record)
-        return [Reply(card=_card(ctx, record, notice=str(problem)))]
+        return [Reply(card=await _card(ctx, record, notice=str(problem)))]
     if progress == record.progress:
         _follow(ctx, record)
-        return [Reply(card=_card(ctx, record), replace_original=clicked)]
+        return [Reply(card=await _card(ctx, record), replace_original=clicked)]
     try:
         saved = await _store(ctx).save(record, progress)
     except StaleAssessment:
@@ -234,7 +254,7 @@ async def _apply(ctx: Context, record: AssessmentRecord, command: Command, click
     _follow(ctx, saved)
     if progress.phase is Phase.CANCELLED:
         return [Reply(card=cards.CANCELLED, replace_original=clicked)]
-    return [Reply(card=_card(ctx, saved), replace_original=clicked)]
+    return [Reply(card=await _card(ctx, saved), replace_original=clicked)]
 
 
 async def _stale(ctx: Context) -> list[Reply]:
@@ -258,13 +278,60 @@ async def _stale(ctx: Context) -> list[Reply]:
     _follow(ctx, current)
     return [
         Reply(
-            card=_card(
+            card=await _card(
                 ctx,
                 current,
                 notice="That button was for an earlier step, so nothing changed. Here is where you are now.",
             )
         )
     ]
+
+
+async def _history(ctx: Context) -> list[Reply]:
+    """The person's finished assessments, newest first, each with a button to show its summary."""
+    if ctx.person is None or ctx.stores is None:
+        return [Reply(card=WHO_ARE_YOU)]
+    done = await _store(ctx).completed_for(ctx.person.id)
+    open_record = await _store(ctx).open_for(ctx.person.id)
+    lines, actions = [], []
+    for record in done[:HISTORY_LIMIT]:
+        role = _role(ctx, record)
+        scores = record.progress.scores
+        average = f", average {sum(scores.values()) / len(scores):.1f}" if scores else ""
+        when = f"{record.completed_at:%-d %b %Y}" if record.completed_at else "unfinished"
+        label = role.label if role else record.role_id
+        lines.append(f"{when}: {label}, {len(scores)} of {len(record.progress.rows)} scored{average}")
+        actions.append(cards.show_action(f"Show {when}", (record.id, record.key)))
+    sections = (
+        [Section(bullets=lines)] if lines else [Section(text="You haven't finished a self-assessment yet.")]
+    )
+    if open_record is not None:
+        sections.append(Section(note="You also have one in progress: say “resume” to carry on."))
+    return [
+        Reply(
+            card=Card(
+                title="Your self-assessments",
+                sections=sections,
+                actions=actions[:5],
+                sources=[],
+            )
+        )
+    ]
+
+
+async def on_show(event: Event, ctx: Context) -> list[Reply]:
+    """Show a finished assessment's summary; only ever to its owner."""
+    try:
+        value = json.loads(event.value)
+        assessment_id, key = int(value["a"]), str(value["k"])
+    except (ValueError, KeyError, TypeError):
+        return [Reply(card=STALE_ACTION)]
+    if ctx.person is None or ctx.stores is None:
+        return [Reply(card=WHO_ARE_YOU)]
+    record = await _store(ctx).get(assessment_id)
+    if record is None or record.key != key or record.person_id != ctx.person.id or _role(ctx, record) is None:
+        return [Reply(card=STALE_ACTION)]
+    return [Reply(card=await _card(ctx, record))]
 
 
 async def on_step(event: Event, ctx: Context) -> list[Reply]:

@@ -262,3 +262,36 @@ async def test_scores_and_evidence_never_reach_the_logs_but_are_exported(
     export = await ana.router.dispatch(ana._event(kind=EventKind.MESSAGE, text="export my data"))
     data = json.loads(export[0].attachments[0].content)
     assert data["assessments"][0]["evidence"] == {"service-delivery": EVIDENCE}
+
+
+async def finish(chat: Chat, first_scores: list[str]) -> Card:
+    await chat.say("start self-assessment")
+    card = chat.card
+    for typed in first_scores:
+        card = await chat.say(typed)
+    return card
+
+
+async def test_history_and_the_change_since_the_last_assessment(ana: Chat) -> None:
+    first = await finish(ana, ["5 a", "5 b", "5 c", "5 d", "5 e", "5 f", "5 g", "5 h", "5 i", "5 j"])
+    assert first.chart is not None
+    assert not any(s.heading.startswith("Since your assessment") for s in first.sections)
+    second = await finish(ana, ["7 a", "5 b", "4.5 c", "skip", "5 e", "5 f", "5 g", "5 h", "5 i", "5 j"])
+    [since] = [s for s in second.sections if s.heading.startswith("Since your assessment of")]
+    assert since.bullets == [
+        "Service Delivery: 5 → 7 (+2)",
+        "Management & Development of Staff: 5 → 4.5 (-0.5)",
+    ]
+
+    history = await ana.say("my assessments")
+    assert history.title == "Your self-assessments"
+    assert len(history.sections[0].bullets) == 2
+    assert history.sections[0].bullets[0].endswith(
+        "Grade 5 (Descriptor) Technician, 9 of 10 scored, average 5.2"
+    )
+    shown = await ana.click(history.actions[1])  # the older one
+    assert shown.chart is not None and [b.value for b in shown.chart.bars] == [5.0] * 10
+
+    ben = Chat(ana.router, user="U-ben", email="ben@uni.example")
+    await ben.say("hello")
+    assert await ben.click(history.actions[0]) == STALE_ACTION  # never someone else's
