@@ -286,8 +286,10 @@ async def test_history_and_the_change_since_the_last_assessment(ana: Chat) -> No
     history = await ana.say("my assessments")
     assert history.title == "Your self-assessments"
     assert len(history.sections[0].bullets) == 2
-    assert history.sections[0].bullets[0].endswith(
-        "Grade 5 (Descriptor) Technician, 9 of 10 scored, average 5.2"
+    assert (
+        history.sections[0]
+        .bullets[0]
+        .endswith("Grade 5 (Descriptor) Technician, 9 of 10 scored, average 5.2")
     )
     shown = await ana.click(history.actions[1])  # the older one
     assert shown.chart is not None and [b.value for b in shown.chart.bars] == [5.0] * 10

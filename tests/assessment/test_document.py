@@ -1,0 +1,325 @@
+"""The Word and CSV exports, opened again and read cell by cell; every expected value is written out."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime, timedelta, timezone
+
+import docx
+import pytest
+from docx.enum.section import WD_ORIENT
+from docx.table import Table, _Cell
+
+from handlers.assessment.document import (
+    AssessmentDocument,
+    PlanItem,
+    RowResult,
+    assessment_csv,
+    assessment_docx,
+    csv_filename,
+    docx_filename,
+    half_steps,
+)
+
+DARK = "2F5496"
+LIGHT = "B4C6E7"
+TRICKY = 'He said "go"\nsecond line, café ✓ =HYPERLINK("http://evil.example","x")'
+FORMULA = '=HYPERLINK("http://evil.example","click")'
+
+ROWS = [
+    RowResult("Service Delivery", 7.0, "I run the lab inductions"),
+    RowResult("Teamwork & Motivation", 5.5, TRICKY),
+    RowResult("Budget Management", None, ""),
+    RowResult("Communication", 10.0, FORMULA),
+    RowResult("Safety & Wellbeing", 9.5, "- wrote the COSHH forms"),
+]
+PLAN = [
+    PlanItem(
+        "Budget Management",
+        "Own the lab's consumables budget",
+        "Shadow the finance partner for a term",
+        "I set and track the budget myself",
+        "Finance partner; 1:1s",
+        "31 March 2027",
+    ),
+    PlanItem("Communication", "Present at the technicians' forum", "+1 talk", "Feedback", "", "@summer"),
+]
+
+
+def make(**changes: object) -> AssessmentDocument:
+    fields: dict[str, object] = {
+        "person_name": "Ana Tech",
+        "role_label": "Grade 6 Senior Technician",
+        "framework_name": "Technicians Career Framework",
+        "institution": "Lancaster University",
+        "started": datetime(2026, 11, 20, 9, 30, tzinfo=UTC),
+        "completed": datetime(2026, 11, 23, 14, 5, tzinfo=UTC),
+        "rows": ROWS,
+        "plan": PLAN,
+        "source": "Figure 4 and Appendix 3",
+        **changes,
+    }
+    return AssessmentDocument(**fields)  # type: ignore[arg-type]
+
+
+def opened(doc: AssessmentDocument) -> docx.document.Document:
+    return docx.Document(io.BytesIO(assessment_docx(doc)))
+
+
+def texts(table: Table) -> list[list[str]]:
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+def fill(cell: _Cell) -> str | None:
+    fills = cell._tc.xpath("./w:tcPr/w:shd/@w:fill")
+    return str(fills[0]) if fills else None
+
+
+def parsed(text: str) -> list[list[str]]:
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:], newline="")))
+
+
+def test_grid_header_is_the_appendix_2_scale() -> None:
+    grid = opened(make()).tables[0]
+    assert texts(grid)[0] == ["Competency", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]
+
+
+def test_grid_shades_each_row_up_to_its_score() -> None:
+    grid = opened(make()).tables[0]
+    fills = {row.cells[0].text: [fill(cell) for cell in row.cells[1:]] for row in grid.rows[1:]}
+    none = None
+    assert fills == {
+        "Service Delivery": [DARK, DARK, DARK, DARK, DARK, DARK, DARK, none, none, none],
+        "Teamwork & Motivation": [DARK, DARK, DARK, DARK, DARK, LIGHT, none, none, none, none],
+        "Budget Management": [none] * 10,
+        "Communication": [DARK] * 10,
+        "Safety & Wellbeing": [DARK, DARK, DARK, DARK, DARK, DARK, DARK, DARK, DARK, LIGHT],
+    }
+
+
+def test_grid_marks_half_points_and_unscored_rows_in_words() -> None:
+    rows = texts(opened(make()).tables[0])
+    assert rows[1] == ["Service Delivery", "", "", "", "", "", "", "", "", "", ""]
+    assert rows[2] == ["Teamwork & Motivation", "", "", "", "", "", "½", "", "", "", ""]
+    # One merged cell across the scale, read back once per column it covers.
+    assert rows[3] == ["Budget Management"] + ["not scored"] * 10
+    assert rows[5] == ["Safety & Wellbeing", "", "", "", "", "", "", "", "", "", "½"]
+
+
+def test_grid_caption_explains_the_shading() -> None:
+    paragraphs = [p.text for p in opened(make()).paragraphs]
+    caption = paragraphs[paragraphs.index("Self-assessment grid") + 1]
+    assert "half point (such as 5.5) shades the next cell light blue and marks it ½" in caption
+
+
+def test_scores_and_evidence_keep_the_text_as_written() -> None:
+    scores = opened(make()).tables[1]
+    assert texts(scores) == [
+        ["Competency", "Score", "Evidence"],
+        ["Service Delivery", "7", "I run the lab inductions"],
+        ["Teamwork & Motivation", "5.5", TRICKY],
+        ["Budget Management", "not scored", ""],
+        ["Communication", "10", FORMULA],
+        ["Safety & Wellbeing", "9.5", "- wrote the COSHH forms"],
+    ]
+
+
+def test_plan_table_has_the_appendix_3_columns() -> None:
+    plan = opened(make()).tables[2]
+    assert texts(plan) == [
+        [
+            "Development Objective",
+            "Development Activity",
+            "What will I be doing differently?",
+            "Support Needed?",
+            "Date for Achievement",
+        ],
+        [
+            "Budget Management\nOwn the lab's consumables budget",
+            "Shadow the finance partner for a term",
+            "I set and track the budget myself",
+            "Finance partner; 1:1s",
+            "31 March 2027",
+        ],
+        [
+            "Communication\nPresent at the technicians' forum",
+            "+1 talk",
+            "Feedback",
+            "",
+            "@summer",
+        ],
+    ]
+
+
+def test_empty_plan_is_explained_not_an_empty_table() -> None:
+    word = opened(make(plan=[]))
+    assert len(word.tables) == 2
+    paragraphs = [p.text for p in word.paragraphs]
+    after = paragraphs[paragraphs.index("Personal development plan") + 1]
+    assert after.startswith("No development plan has been recorded yet.")
+
+
+def test_details_source_and_page() -> None:
+    word = opened(make())
+    paragraphs = [p.text for p in word.paragraphs]
+    assert paragraphs[0] == "Self-assessment and personal development plan"
+    assert paragraphs[1:7] == [
+        "Name: Ana Tech",
+        "Role: Grade 6 Senior Technician",
+        "Framework: Technicians Career Framework",
+        "Institution: Lancaster University",
+        "Started: 20 November 2026",
+        "Completed: 23 November 2026",
+    ]
+    source = "Source: Technicians Career Framework, Lancaster University. Figure 4 and Appendix 3"
+    assert paragraphs[-1] == source
+    section = word.sections[0]
+    assert section.footer.paragraphs[0].text == source
+    assert section.orientation == WD_ORIENT.LANDSCAPE
+    assert section.page_width is not None and section.page_height is not None
+    assert section.page_width > section.page_height
+
+
+def test_unfinished_assessment_says_so_and_is_named_by_its_start() -> None:
+    doc = make(completed=None)
+    assert "Completed: not yet completed" in [p.text for p in opened(doc).paragraphs]
+    assert docx_filename(doc) == "self-assessment-2026-11-20.docx"
+    assert csv_filename(doc) == "self-assessment-2026-11-20.csv"
+
+
+def test_file_names_carry_the_date_only() -> None:
+    assert docx_filename(make()) == "self-assessment-2026-11-23.docx"
+    assert csv_filename(make()) == "self-assessment-2026-11-23.csv"
+
+
+def test_metadata_has_no_personal_data() -> None:
+    props = opened(make()).core_properties
+    assert props.title == "Self-assessment and personal development plan"
+    assert props.author == "techpath"
+    assert props.last_modified_by == "techpath"
+    assert props.comments == ""
+    assert props.subject == "Technicians Career Framework"
+    assert props.created == datetime(2026, 11, 23, 14, 5, tzinfo=UTC)
+
+
+def test_metadata_dates_are_converted_to_utc() -> None:
+    london_summer = timezone(timedelta(hours=1))
+    doc = make(completed=datetime(2026, 7, 1, 0, 30, tzinfo=london_summer))
+    assert opened(doc).core_properties.created == datetime(2026, 6, 30, 23, 30, tzinfo=UTC)
+
+
+def test_manager_scores_get_a_column_and_the_comment_is_shown() -> None:
+    rows = [
+        RowResult("Service Delivery", 7.0, "inductions", manager_score=8.0),
+        RowResult("Budget Management", None, "", manager_score=4.5),
+        RowResult("Communication", 6.0, "", manager_score=None),
+    ]
+    word = opened(make(rows=rows, manager_name="Sam Boss", manager_comment="Strong year; =ask me"))
+    assert texts(word.tables[1]) == [
+        ["Competency", "Score", "Evidence", "Manager's view"],
+        ["Service Delivery", "7", "inductions", "8"],
+        ["Budget Management", "not scored", "", "4.5"],
+        ["Communication", "6", "", "not scored"],
+    ]
+    paragraphs = [p.text for p in word.paragraphs]
+    assert "Manager: Sam Boss" in paragraphs
+    assert "Manager's comment: Strong year; =ask me" in paragraphs
+
+
+def test_control_characters_are_dropped_from_the_document() -> None:
+    rows = [RowResult("Service Delivery", 3.0, "bell\x07 and\r\nwindows line")]
+    assert texts(opened(make(rows=rows)).tables[1])[1] == ["Service Delivery", "3", "bell and\nwindows line"]
+
+
+def test_csv_is_one_table_with_formulas_neutralised() -> None:
+    assert parsed(assessment_csv(make())) == [
+        [
+            "section",
+            "competency",
+            "score",
+            "manager_score",
+            "evidence",
+            "objective",
+            "activity",
+            "success_measure",
+            "support",
+            "target_date",
+        ],
+        ["assessment", "Service Delivery", "7", "", "I run the lab inductions", "", "", "", "", ""],
+        ["assessment", "Teamwork & Motivation", "5.5", "", TRICKY, "", "", "", "", ""],
+        ["assessment", "Budget Management", "", "", "", "", "", "", "", ""],
+        ["assessment", "Communication", "10", "", "'" + FORMULA, "", "", "", "", ""],
+        ["assessment", "Safety & Wellbeing", "9.5", "", "'- wrote the COSHH forms", "", "", "", "", ""],
+        [
+            "plan",
+            "Budget Management",
+            "",
+            "",
+            "",
+            "Own the lab's consumables budget",
+            "Shadow the finance partner for a term",
+            "I set and track the budget myself",
+            "Finance partner; 1:1s",
+            "31 March 2027",
+        ],
+        [
+            "plan",
+            "Communication",
+            "",
+            "",
+            "",
+            "Present at the technicians' forum",
+            "'+1 talk",
+            "Feedback",
+            "",
+            "'@summer",
+        ],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("evidence", "written"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+44 1524 65201", "'+44 1524 65201"),
+        ("-2", "'-2"),
+        ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("see =HYPERLINK()", "see =HYPERLINK()"),
+        ("'quoted already", "'quoted already"),
+    ],
+)
+def test_csv_cells_that_a_spreadsheet_would_run_are_prefixed(evidence: str, written: str) -> None:
+    rows = [RowResult("Service Delivery", 4.0, evidence, manager_score=3.5)]
+    assert parsed(assessment_csv(make(rows=rows, plan=[])))[1] == [
+        "assessment",
+        "Service Delivery",
+        "4",
+        "3.5",
+        written,
+        "",
+        "",
+        "",
+        "",
+        "",
+    ]
+
+
+def test_csv_uses_crlf_records_and_keeps_newlines_inside_quoted_cells() -> None:
+    rows = [RowResult("Service Delivery", 2.0, 'two\nlines "quoted"')]
+    assert assessment_csv(make(rows=rows, plan=[])) == (
+        "\ufeffsection,competency,score,manager_score,evidence,objective,activity,success_measure,"
+        "support,target_date\r\n"
+        'assessment,Service Delivery,2,,"two\nlines ""quoted""",,,,,\r\n'
+    )
+
+
+@pytest.mark.parametrize(
+    ("score", "steps"),
+    [(1.0, (1, False)), (5.5, (5, True)), (7.0, (7, False)), (9.5, (9, True)), (10.0, (10, False))],
+)
+def test_half_steps(score: float, steps: tuple[int, bool]) -> None:
+    assert half_steps(score) == steps
