@@ -71,7 +71,8 @@ class ConsoleChat:
     def _save(self, attachment: Attachment) -> Path:
         self._exports.mkdir(parents=True, exist_ok=True)
         path = self._exports / Path(attachment.filename).name  # never a path the handler chose
-        path.write_text(attachment.content, encoding="utf-8")
+        content = attachment.content
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
         path.chmod(0o600)  # personal data: readable by this user only
         return path.resolve()
 

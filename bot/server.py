@@ -102,7 +102,7 @@ def build_app(settings: Settings, ctx: Context, stores: Stores) -> web.Applicati
             "Cache-Control": "no-store",  # personal data: no proxy or browser keeps a copy
             "X-Content-Type-Options": "nosniff",
         }
-        return web.Response(text=found.content, content_type=found.media_type, headers=headers)
+        return web.Response(body=found.content, content_type=found.media_type, headers=headers)
 
     app.router.add_get("/downloads/{token}", download, name="download")
     app.router.add_get("/healthz", healthz, name="healthz")

@@ -46,7 +46,8 @@ class Attachment(BaseModel):
 
     filename: str
     media_type: str
-    content: str
+    # Text (JSON, CSV) or bytes (a Word document).
+    content: str | bytes
 
 
 class Reply(BaseModel):

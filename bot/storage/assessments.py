@@ -27,6 +27,8 @@ class AssessmentRecord:
     started_at: datetime
     completed_at: datetime | None
     shared_with_manager_at: datetime | None
+    # The personal development plan: one dict per row, with the Appendix 3 columns.
+    plan: tuple[dict[str, str], ...] = ()
 
 
 class StaleAssessment(Exception):
@@ -119,6 +121,7 @@ class AssessmentStore:
             record.started_at,
             completed,
             record.shared_with_manager_at,
+            record.plan,
         )
 
 
@@ -157,4 +160,5 @@ def _record(row: Assessment) -> AssessmentRecord:
         row.started_at,
         row.completed_at,
         row.shared_with_manager_at,
+        tuple(dict(item) for item in (row.plan or {}).get("items", [])),
     )

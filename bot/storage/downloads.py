@@ -18,14 +18,14 @@ LIFETIME = timedelta(minutes=15)
 class DownloadFile:
     filename: str
     media_type: str
-    content: str
+    content: bytes
 
 
 class Downloads:
     def __init__(self, database: Database) -> None:
         self._db = database
 
-    async def offer(self, person_id: int | None, filename: str, media_type: str, content: str) -> str:
+    async def offer(self, person_id: int | None, filename: str, media_type: str, content: str | bytes) -> str:
         """Store the file and return its token: 256 random bits, valid for a quarter of an hour."""
         token = secrets.token_urlsafe(32)
         async with self._db.writing() as session:
@@ -35,7 +35,8 @@ class Downloads:
                     person_id=person_id,
                     filename=filename,
                     media_type=media_type,
-                    content=content,
+                    content="",
+                    data=content if isinstance(content, bytes) else content.encode("utf-8"),
                     expires_at=datetime.now(UTC) + LIFETIME,
                 )
             )
@@ -47,7 +48,8 @@ class Downloads:
             row = await session.get(Download, token)
             if row is None or _aware(row.expires_at) < datetime.now(UTC):
                 return None
-            return DownloadFile(row.filename, row.media_type, row.content)
+            data = row.data if row.data is not None else row.content.encode("utf-8")
+            return DownloadFile(row.filename, row.media_type, data)
 
     async def forget_expired(self) -> int:
         async with self._db.writing() as session:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -107,6 +107,8 @@ class Download(Base):
     filename: Mapped[str] = mapped_column(String(200))
     media_type: Mapped[str] = mapped_column(String(100))
     content: Mapped[str] = mapped_column(Text)
+    # The file's bytes; ``content`` is empty then (it held text before files could be binary).
+    data: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
     expires_at: Mapped[datetime] = mapped_column(index=True)
 
 

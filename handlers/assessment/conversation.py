@@ -16,6 +16,7 @@ from framework_data.catalogue import role_ref
 from framework_data.query import parse_question
 from framework_data.schema import Role
 from handlers.assessment import cards
+from handlers.assessment.export import export_actions
 from handlers.assessment.flow import (
     ACTIVE,
     Command,
@@ -75,7 +76,10 @@ async def _card(ctx: Context, record: AssessmentRecord, notice: str = "") -> Car
     aspired = ctx.person is None or role.id != ctx.person.role_id
     earlier = await _earlier(ctx, record) if record.progress.phase is Phase.COMPLETE else None
     ident = (record.id, record.key)
-    return cards.card_for(loaded, role, ident, record.progress, aspired, notice, earlier)
+    card = cards.card_for(loaded, role, ident, record.progress, aspired, notice, earlier)
+    if record.progress.phase is Phase.COMPLETE:
+        card = card.model_copy(update={"actions": [*card.actions, *export_actions(ident)]})
+    return card
 
 
 async def _earlier(ctx: Context, record: AssessmentRecord) -> cards.Earlier | None:

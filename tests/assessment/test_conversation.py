@@ -31,6 +31,7 @@ class Chat:
     user: str = "U-ana"
     email: str = "ana@uni.example"
     cards: list[Card] = field(default_factory=list)
+    last: list[Reply] = field(default_factory=list)  # the replies to the latest line or click
 
     @property
     def card(self) -> Card:
@@ -55,6 +56,7 @@ class Chat:
 
     def _last(self, replies: list[Reply]) -> Card:
         assert replies, "no reply"
+        self.last = replies
         self.cards += [r.card for r in replies]
         return replies[-1].card
 

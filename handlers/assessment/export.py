@@ -1,0 +1,119 @@
+"""Download a finished assessment and its plan as a Word document or CSV: a file in Slack, a short-lived
+link in Teams, a file on disk in the console."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from bot.storage.assessments import AssessmentRecord
+from cards.model import Action, Card, Section
+from handlers.assessment.document import (
+    AssessmentDocument,
+    PlanItem,
+    RowResult,
+    assessment_csv,
+    assessment_docx,
+    csv_filename,
+    docx_filename,
+)
+from handlers.notices import STALE_ACTION
+from handlers.types import Attachment, Context, Event, Reply
+
+EXPORT = "assess.export"  # value {"a": assessment id, "k": its key, "f": "docx" or "csv"}
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+CSV = "text/csv; charset=utf-8"
+
+_DOWNLOAD = re.compile(
+    r"^(?:download|export|send me)\s+(?:my\s+)?(?:latest\s+|last\s+)?(?:self[\s-]?)?assessment"
+    r"(?:\s+as)?\s*(?P<format>word|docx|csv|spreadsheet)?$",
+    re.IGNORECASE,
+)
+
+
+def export_actions(ident: tuple[int, str]) -> list[Action]:
+    def action(label: str, kind: str) -> Action:
+        value = json.dumps({"a": ident[0], "k": ident[1], "f": kind}, separators=(",", ":"))
+        return Action(label=label, action_id=EXPORT, value=value)
+
+    return [action("Download (Word)", "docx"), action("Download (CSV)", "csv")]
+
+
+def document_of(record: AssessmentRecord, ctx: Context) -> AssessmentDocument:
+    loaded, role = ctx.catalogue.role(f"{record.framework_id}:{record.role_id}")
+    grid = {row.id: row for row in loaded.framework.grid}
+    progress = record.progress
+    fields = ("competency", "objective", "activity", "success_measure", "support", "target_date")
+    return AssessmentDocument(
+        person_name=ctx.person.display_name if ctx.person else "",
+        role_label=role.label,
+        framework_name=loaded.framework.name,
+        institution=loaded.framework.institution,
+        started=record.started_at,
+        completed=record.completed_at,
+        rows=[
+            RowResult(grid[r].name if r in grid else r, progress.scores.get(r), progress.evidence.get(r, ""))
+            for r in progress.rows
+        ],
+        plan=[PlanItem(**{f: str(item.get(f, "")) for f in fields}) for item in record.plan],
+        source=loaded.framework.grid_source,
+    )
+
+
+def attachment_of(record: AssessmentRecord, ctx: Context, kind: str) -> Attachment:
+    document = document_of(record, ctx)
+    if kind == "csv":
+        return Attachment(filename=csv_filename(document), media_type=CSV, content=assessment_csv(document))
+    return Attachment(filename=docx_filename(document), media_type=DOCX, content=assessment_docx(document))
+
+
+def _reply(record: AssessmentRecord, ctx: Context, kind: str) -> list[Reply]:
+    attachment = attachment_of(record, ctx, kind)
+    card = Card(
+        title="Your self-assessment, to keep",
+        sections=[
+            Section(
+                text=f"{attachment.filename}: the grid, your scores and evidence, and your development plan. "
+                "It is personal: share it only with people you choose."
+            )
+        ],
+    )
+    return [Reply(card=card, attachments=[attachment])]
+
+
+async def on_export(event: Event, ctx: Context) -> list[Reply]:
+    """A Download button on a summary: only ever for the assessment's owner."""
+    try:
+        value = json.loads(event.value)
+        assessment_id, key, kind = int(value["a"]), str(value["k"]), str(value["f"])
+    except (ValueError, KeyError, TypeError):
+        return [Reply(card=STALE_ACTION)]
+    if ctx.person is None or ctx.stores is None or kind not in ("docx", "csv"):
+        return [Reply(card=STALE_ACTION)]
+    record = await ctx.stores.assessments.get(assessment_id)
+    if record is None or record.key != key or record.person_id != ctx.person.id:
+        return [Reply(card=STALE_ACTION)]
+    return _reply(record, ctx, kind)
+
+
+async def on_download_message(event: Event, ctx: Context) -> list[Reply] | None:
+    """ "download my assessment [as csv]": the latest finished one."""
+    match = _DOWNLOAD.match(" ".join(event.text.split()).rstrip(".!"))
+    if match is None:
+        return None
+    if ctx.person is None or ctx.stores is None:
+        return None  # the assessment handler explains who can have assessments
+    done = await ctx.stores.assessments.completed_for(ctx.person.id)
+    if not done:
+        return [
+            Reply(
+                card=Card(
+                    title="No finished self-assessment yet",
+                    sections=[
+                        Section(text="Say “start self-assessment” to do one; it takes about ten minutes.")
+                    ],
+                )
+            )
+        ]
+    kind = "csv" if (match.group("format") or "").lower() in ("csv", "spreadsheet") else "docx"
+    return _reply(done[0], ctx, kind)
