@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bot.router import Router
-from cards.model import Action
+from cards.model import Action, Form
 from cards.text import render_text
 from handlers.types import Attachment, Event, EventKind
 
 QUIT_WORDS = {"quit", "exit", "bye", ":q"}
+QUIT_FORM = {"cancel", "close", ":q"}
+FORM_HELP = "Fill in the form: Enter keeps the value in brackets, '-' empties it, 'cancel' closes the form."
 GREETING = 'techpath: ask about the career framework ("help" for ideas, "quit" to leave).'
 
 
@@ -35,11 +38,14 @@ class ConsoleChat:
         self._write = write
         # The numbered options of the last card shown, as the console's stand-in for buttons.
         self._options: list[Action] = []
+        # A form being filled in, one field per line, and the answers so far.
+        self._form: Form | None = None
+        self._answers: dict[str, str] = {}
 
     def _event_for(self, line: str) -> Event | None:
         # The console's "account" is the email it speaks as, linked to the directory on first use.
         email = self._user_id if "@" in self._user_id else ""
-        base = {
+        base: dict[str, Any] = {
             "platform": "console",
             "tenant": "local",
             "conversation_id": f"console:{self._user_id}",
@@ -56,8 +62,8 @@ class ConsoleChat:
         return Event(kind=EventKind.MESSAGE, text=line, **base)
 
     async def handle_line(self, line: str) -> None:
-        """Answer one line of input: a question, or the number of an option."""
-        event = self._event_for(line.strip())
+        """Answer one line of input: a question, the number of an option, or the next field of a form."""
+        event = self._fill(line) if self._form is not None else self._event_for(line.strip())
         if event is None:
             return
         for reply in await self._router.dispatch(event):
@@ -67,6 +73,41 @@ class ConsoleChat:
             options = [*reply.card.choices, *reply.card.actions]
             if options:
                 self._options = options
+            if reply.card.form is not None:
+                self._form, self._answers = reply.card.form, {}
+                self._write(FORM_HELP)
+                self._ask()
+
+    def _ask(self) -> None:
+        assert self._form is not None
+        field = self._form.fields[len(self._answers)]
+        self._write(f"{field.label} [{field.value or 'empty'}]")
+
+    def _fill(self, line: str) -> Event | None:
+        """Take the answer to the current field; after the last, the form's submission."""
+        assert self._form is not None
+        form, answer = self._form, line.strip()
+        if answer.lower() in QUIT_FORM:
+            self._form = None
+            self._write("Form closed; nothing was saved.")
+            return None
+        field = form.fields[len(self._answers)]
+        self._answers[field.id] = field.value if answer == "" else ("" if answer == "-" else answer)
+        if len(self._answers) < len(form.fields):
+            self._ask()
+            return None
+        self._form = None
+        event = self._event_for("")
+        assert event is not None
+        return event.model_copy(
+            update={
+                "kind": EventKind.ACTION,
+                "action_id": form.submit.action_id,
+                "value": form.submit.value,
+                "inputs": dict(self._answers),
+                "text": "",
+            }
+        )
 
     def _save(self, attachment: Attachment) -> Path:
         self._exports.mkdir(parents=True, exist_ok=True)
@@ -89,5 +130,5 @@ class ConsoleChat:
                 self._write(line)
             if line.strip().lower() in QUIT_WORDS:
                 return
-            if line.strip():
+            if line.strip() or self._form is not None:  # in a form, an empty line keeps a value
                 await self.handle_line(line)

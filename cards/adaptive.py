@@ -22,7 +22,7 @@ import math
 import re
 from typing import Any
 
-from cards.model import Action, Card, Chart, Section
+from cards.model import Action, Card, Chart, Form, Section
 from cards.split import action_label, batches, continued_line, split_text, truncate
 from cards.text import chart_rows
 
@@ -146,6 +146,29 @@ def _submit(action: Action) -> Element:
     return submit
 
 
+# Input ids carry this prefix so they never collide with the submit data's own keys.
+INPUT_PREFIX = "in."
+
+
+def _form_elements(form: Form) -> list[Element]:
+    """Text inputs pre-filled with the current values, and the button that submits them together."""
+    elements: list[Element] = [_text(escape(form.title), weight="Bolder", spacing="Medium")]
+    for field in form.fields:
+        element: Element = {
+            "type": "Input.Text",
+            "id": INPUT_PREFIX + field.id,
+            "label": field.label,
+            "value": field.value,
+            "isMultiline": field.multiline,
+            "maxLength": field.max_length,
+        }
+        if field.placeholder:
+            element["placeholder"] = field.placeholder
+        elements.append(element)
+    submit = {**_submit(form.submit), "style": "positive"}
+    return [*elements, {"type": "ActionSet", "actions": [submit]}]
+
+
 def _choice_units(card: Card, room: int) -> list[list[Element]]:
     """The prompt and its choices: buttons for five or fewer, else one menu and "Choose" button per card."""
     prompt = _texts(card.prompt, weight="Bolder") if card.prompt else []
@@ -197,6 +220,7 @@ def render_adaptive(card: Card) -> list[dict[str, Any]]:
     # A menu after the first starts a new card: every menu has the id "choice", unique only within a card.
     fresh = set(range(len(units) + 1, len(units) + len(choices)))
     units += choices
+    units += [_form_elements(card.form)] if card.form else []
     if not top:
         rows = [_submit(a) for a in card.actions]
         for start in range(0, len(rows), MAX_ACTIONS):

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cards.model import Action, Card, Chart, Section
+from cards.model import Action, Card, Chart, Form, Section
 from cards.split import action_label, batches, continued_line, split_text, truncate
 from cards.text import chart_lines
 
@@ -189,6 +189,56 @@ def _paginate(units: list[list[Block]], room: int) -> list[list[Block]]:
     return [[block for piece in page for block in piece] for page in batches(pieces, len, room)] or [[]]
 
 
+def _form_summary(form: Form) -> list[Block]:
+    """A form in a message: its values as text, and a button that opens it (Slack forms are modals)."""
+    lines = [_field(f.label, f.value or "-") for f in form.fields]
+    blocks = [b for line in lines if line for b in _sections(line)]
+    return [*blocks, *_actions([_button(form.reopen, f"{form.reopen.action_id}:f")])]
+
+
+MODAL_TITLE = 24
+MODAL_BLOCKS = 100
+INPUT_LABEL = 2000
+MODAL_BUTTON = 24
+
+
+def render_modal(form: Form, private_metadata: str) -> dict[str, Any]:
+    """A Slack modal for a form; ``private_metadata`` (at most 3,000 characters) comes back on submission.
+
+    Each input's block id is the field id, so the submission's ``state.values`` maps straight back.
+    """
+    blocks: list[Block] = []
+    for field in form.fields[:MODAL_BLOCKS]:
+        element: Block = {
+            "type": "plain_text_input",
+            "action_id": "value",
+            "multiline": field.multiline,
+            "max_length": max(1, min(field.max_length, 3000)),
+        }
+        if field.value:
+            element["initial_value"] = field.value[: element["max_length"]]
+        if field.placeholder:
+            element["placeholder"] = _plain(field.placeholder, 150)
+        blocks.append(
+            {
+                "type": "input",
+                "block_id": field.id[:255],
+                "optional": True,
+                "label": _plain(field.label, INPUT_LABEL),
+                "element": element,
+            }
+        )
+    return {
+        "type": "modal",
+        "callback_id": "techpath_form",
+        "private_metadata": private_metadata,
+        "title": _plain(form.title, MODAL_TITLE),
+        "submit": _plain(action_label(form.submit), MODAL_BUTTON),
+        "close": _plain("Cancel", MODAL_BUTTON),
+        "blocks": blocks,
+    }
+
+
 def render_blockkit(card: Card) -> list[dict[str, Any]]:
     """Slack messages (``text`` + ``blocks``) for a card; more than one only when it needs over 50 blocks."""
     units: list[list[Block]] = [_contexts(card.subtitle)] if card.subtitle else []
@@ -197,6 +247,8 @@ def render_blockkit(card: Card) -> list[dict[str, Any]]:
     units.extend(_section_blocks(section) for section in card.sections)
     if card.prompt or card.choices:
         units.append(_choice_blocks(card))
+    if card.form:
+        units.append(_form_summary(card.form))
     if card.actions:
         units.append(_actions([_button(a, f"{a.action_id}:a{i}") for i, a in enumerate(card.actions)]))
     sources = [

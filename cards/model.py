@@ -57,6 +57,30 @@ class Chart(Frozen):
     max_value: float = 10
 
 
+class FormField(Frozen):
+    """One text input of a form, pre-filled with ``value``."""
+
+    id: str
+    label: str
+    value: str = ""
+    multiline: bool = False
+    max_length: int = 500
+    placeholder: str = ""
+
+
+class Form(Frozen):
+    """Inputs to fill in and send together: a Slack modal, an Adaptive Card form, console prompts.
+
+    ``submit`` comes back as an action whose event carries the inputs by field id; ``reopen`` is the
+    action that shows this form again (Slack opens modals only from a click).
+    """
+
+    title: str
+    fields: list[FormField] = Field(min_length=1)
+    submit: Action
+    reopen: Action
+
+
 class Card(Frozen):
     """A whole answer: a title, sections, an optional chart, choices or actions, and its sources."""
 
@@ -68,4 +92,5 @@ class Card(Frozen):
     prompt: str = ""
     choices: list[Action] = []
     actions: list[Action] = []
+    form: Form | None = None
     sources: list[str] = []

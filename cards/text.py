@@ -87,6 +87,11 @@ def render_text(card: Card) -> str:
     for section in card.sections:
         lines.append("")
         lines.extend(_section_lines(section))
+    if card.form:
+        lines.append("")
+        lines.extend(_wrap(card.form.title))
+        for field in card.form.fields:
+            lines.extend(_wrap(f"{field.label}: {field.value or '-'}", "  ", "    "))
     options = [*card.choices, *card.actions]
     if card.prompt or options:
         lines.append("")

@@ -39,6 +39,10 @@ class Event(BaseModel):
     text: str = ""
     action_id: str = ""
     value: str = ""
+    # A submitted form's inputs, by field id.
+    inputs: dict[str, str] = {}
+    # Slack's trigger for opening a modal, present on a click.
+    trigger_id: str = ""
 
 
 class Attachment(BaseModel):

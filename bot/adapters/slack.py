@@ -6,6 +6,7 @@ Reply becomes Block Kit through cards.blockkit.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import AsyncIterator
@@ -28,7 +29,8 @@ from bot.adapters.lookup_cache import TimedCache
 from bot.platforms import SlackConfig
 from bot.router import Router
 from bot.storage.stores import Stores
-from cards.blockkit import render_blockkit
+from cards.blockkit import render_blockkit, render_modal
+from cards.model import Form
 from handlers.types import Event, EventKind, Reply
 
 logger = logging.getLogger(__name__)
@@ -66,6 +68,8 @@ class _Where:
     respond: AsyncRespond | None = None
     # "/techpath share ..." posts the answer for the whole channel instead of privately.
     shared: bool = False
+    # A click's trigger: a reply with a form then opens it as a modal.
+    trigger_id: str = ""
 
 
 class SlackAdapter:
@@ -93,6 +97,7 @@ class SlackAdapter:
         self.app.command("/techpath")(self._on_command)
         self.app.action(re.compile(".+"))(self._on_action)
         self.app.event("app_home_opened")(self._on_home)
+        self.app.view("techpath_form")(self._on_form)
 
     def install(self, web_app: web.Application) -> None:
         web_app.router.add_post("/slack/events", self.handle, name="slack_events")
@@ -145,6 +150,47 @@ class SlackAdapter:
         self._emails.put((team, user), email)
         return email
 
+    async def _open_form(self, form: Form, where: _Where) -> None:
+        """A form opens as a modal; where its answer goes, and what submits it, travel in its metadata."""
+        metadata = {
+            "action": form.submit.action_id,
+            "value": form.submit.value,
+            "channel": where.channel,
+            "thread": where.thread_ts or "",
+        }
+        view = render_modal(form, json.dumps(metadata, separators=(",", ":")))
+        await self.client.views_open(trigger_id=where.trigger_id, view=view)
+
+    async def _on_form(self, ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """A submitted modal: acknowledged at once (closing it), then handled like a click."""
+        await ack()
+        try:
+            metadata = json.loads(view.get("private_metadata") or "{}")
+            channel = str(metadata["channel"])
+        except (ValueError, KeyError, TypeError):
+            logger.warning("a form came back without its metadata; ignored")
+            return
+        values = (view.get("state") or {}).get("values") or {}
+        inputs = {
+            block_id: str((entries.get("value") or {}).get("value") or "")
+            for block_id, entries in values.items()
+            if isinstance(entries, dict)
+        }
+        team = str((body.get("team") or {}).get("id", ""))
+        thread = str(metadata.get("thread") or "") or None
+        conversation = f"{channel}:{thread}" if thread else channel
+        neutral = Event(
+            kind=EventKind.ACTION,
+            platform=PLATFORM,
+            tenant=team,
+            conversation_id=f"slack:{team}:{conversation}",
+            user_id=body["user"]["id"],
+            action_id=str(metadata.get("action", "")),
+            value=str(metadata.get("value", "")),
+            inputs=inputs,
+        )
+        await self._turn(neutral, _Where(channel, thread_ts=thread))
+
     async def _direct_channel(self, user: str) -> str:
         """The id of the app's DM with ``user`` (conversations.open, scope im:write)."""
         response = await self.client.conversations_open(users=user)
@@ -158,6 +204,10 @@ class SlackAdapter:
             await self._send(reply, where)
 
     async def _send(self, reply: Reply, where: _Where) -> None:
+        form = reply.card.form
+        if form is not None and where.trigger_id:
+            await self._open_form(form, where)
+            return
         messages = render_blockkit(reply.card)
         for index, message in enumerate(messages):
             replace = reply.replace_original and index == 0
@@ -255,10 +305,12 @@ class SlackAdapter:
             # Renderers make ids unique per message as "handler:position"; the handler is before the colon.
             action_id=str(action.get("action_id", "")).rsplit(":", 1)[0],
             value=str(value),
+            trigger_id=str(body.get("trigger_id", "")),
         )
         ephemeral = bool(container.get("is_ephemeral"))
         where = _Where(
             channel,
+            trigger_id=str(body.get("trigger_id", "")),
             thread_ts=thread,
             message_ts=container.get("message_ts"),
             respond=respond if ephemeral else None,

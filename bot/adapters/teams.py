@@ -30,7 +30,7 @@ from bot.platforms import TeamsConfig
 from bot.router import Router
 from bot.storage.people import PersonRecord
 from bot.storage.stores import Stores
-from cards.adaptive import render_adaptive
+from cards.adaptive import INPUT_PREFIX, render_adaptive
 from handlers.types import Attachment, Event, EventKind, Reply
 
 logger = logging.getLogger(__name__)
@@ -86,8 +86,18 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
                 action_id, action_value = _action(value)
             except (ValueError, TypeError):
                 action_id, action_value = "", ""
+            # A submitted form: Teams merges its inputs into the submit's data.
+            inputs = {
+                key.removeprefix(INPUT_PREFIX): str(entry)
+                for key, entry in value.items()
+                if key.startswith(INPUT_PREFIX)
+            }
             event = self._event(
-                activity, EventKind.ACTION, action_id=action_id or "unknown", value=action_value
+                activity,
+                EventKind.ACTION,
+                action_id=action_id or "unknown",
+                value=action_value,
+                inputs=inputs,
             )
         else:
             text = TurnContext.remove_recipient_mention(activity) if activity.text else ""
@@ -105,7 +115,7 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
             await self._turn(turn_context, event)
 
     def _event(
-        self, activity: Activity, kind: EventKind, user: ChannelAccount | None = None, **fields: str
+        self, activity: Activity, kind: EventKind, user: ChannelAccount | None = None, **fields: Any
     ) -> Event:
         who = user or activity.from_property
         user_id = str(getattr(who, "aad_object_id", None) or who.id)

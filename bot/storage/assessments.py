@@ -88,6 +88,19 @@ class AssessmentStore:
             await session.flush()
             return _record(row)
 
+    async def save_plan(self, record: AssessmentRecord, items: list[dict[str, str]]) -> AssessmentRecord:
+        """Replace the personal development plan of a finished assessment."""
+        plan = {"items": items, "updated_at": utcnow().isoformat()}
+        async with self._db.writing() as session:
+            result = await session.execute(
+                update(Assessment)
+                .where(Assessment.id == record.id, Assessment.status == Phase.COMPLETE.value)
+                .values(plan=plan, updated_at=utcnow())
+            )
+            if result.rowcount != 1:  # type: ignore[attr-defined]
+                raise StaleAssessment(record.id)
+        return _replace_plan(record, items)
+
     async def save(self, record: AssessmentRecord, progress: Progress) -> AssessmentRecord:
         """Store ``progress`` if the assessment is still at the version ``record`` was read at; a
         cancelled assessment is deleted with its answers. Raises StaleAssessment otherwise."""
@@ -123,6 +136,21 @@ class AssessmentStore:
             record.shared_with_manager_at,
             record.plan,
         )
+
+
+def _replace_plan(record: AssessmentRecord, items: list[dict[str, str]]) -> AssessmentRecord:
+    return AssessmentRecord(
+        record.id,
+        record.key,
+        record.person_id,
+        record.framework_id,
+        record.role_id,
+        record.progress,
+        record.started_at,
+        record.completed_at,
+        record.shared_with_manager_at,
+        tuple(dict(item) for item in items),
+    )
 
 
 def _at_version(assessment_id: int, version: int) -> tuple[Any, ...]:

@@ -7,6 +7,17 @@ from typing import TYPE_CHECKING
 from handlers.assessment.cards import DO, SHOW, START
 from handlers.assessment.conversation import on_message, on_show, on_start, on_step
 from handlers.assessment.export import EXPORT, on_download_message, on_export
+from handlers.assessment.plan import (
+    ACCEPT,
+    EDIT,
+    OPEN,
+    SAVE,
+    on_accept,
+    on_edit,
+    on_open,
+    on_plan_message,
+    on_save,
+)
 
 if TYPE_CHECKING:
     from bot.router import Router
@@ -15,8 +26,13 @@ if TYPE_CHECKING:
 def register(router: Router) -> None:
     """Before question answering, so text typed while answering an assessment goes to the assessment."""
     router.on_message(on_download_message)
+    router.on_message(on_plan_message)
     router.on_message(on_message)
     router.on_action(DO, on_step)
     router.on_action(START, on_start)
     router.on_action(SHOW, on_show)
     router.on_action(EXPORT, on_export)
+    router.on_action(OPEN, on_open)
+    router.on_action(ACCEPT, on_accept)
+    router.on_action(EDIT, on_edit)
+    router.on_action(SAVE, on_save)

@@ -140,6 +140,15 @@ CANCELLED = Card(
 )
 
 
+def development_rows(progress: Progress) -> list[str]:
+    """The lowest-scored rows below the top score (none when every score is the same), lowest first."""
+    if len(set(progress.scores.values())) < 2:
+        return []
+    top = max(progress.scores.values())
+    scored = sorted(progress.scores.items(), key=lambda item: (item[1], progress.rows.index(item[0])))
+    return [row for row, score in scored if score < top][:DEVELOP_COUNT]
+
+
 @dataclass(frozen=True)
 class Earlier:
     """The person's previous finished assessment against the same role, to show what changed."""
@@ -161,13 +170,8 @@ def summary_card(
         for r in progress.rows
     ]
     scored = sorted(progress.scores.items(), key=lambda item: (item[1], progress.rows.index(item[0])))
-    top = max(progress.scores.values(), default=0.0)
     strengths = [r for r, score in sorted(scored, key=lambda i: -i[1]) if score >= STRONG]
-    develop = (
-        [r for r, score in scored if score < top][:DEVELOP_COUNT]
-        if len(set(progress.scores.values())) > 1
-        else []
-    )
+    develop = development_rows(progress)
     sections: list[Section] = []
     if not progress.scores:
         sections.append(Section(text="You skipped every competency, so there is nothing to summarise yet."))

@@ -28,6 +28,7 @@ from handlers.assessment.flow import (
     advance,
     read_command,
 )
+from handlers.assessment.plan import plan_actions
 from handlers.notices import STALE_ACTION
 from handlers.types import Context, Event, Reply
 
@@ -78,7 +79,8 @@ async def _card(ctx: Context, record: AssessmentRecord, notice: str = "") -> Car
     ident = (record.id, record.key)
     card = cards.card_for(loaded, role, ident, record.progress, aspired, notice, earlier)
     if record.progress.phase is Phase.COMPLETE:
-        card = card.model_copy(update={"actions": [*card.actions, *export_actions(ident)]})
+        actions = [*card.actions, *plan_actions(ident), *export_actions(ident)]
+        card = card.model_copy(update={"actions": actions})
     return card
 
 
