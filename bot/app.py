@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import handlers.assessment
+import handlers.inbox
 import handlers.privacy
 import handlers.qa
 import handlers.welcome
@@ -38,6 +39,7 @@ def build_router(ctx: Context, stores: Stores | None = None) -> Router:
     """A router with every feature registered explicitly, in priority order."""
     router = Router(ctx, stores)
     handlers.welcome.register(router)
+    handlers.inbox.register(router)
     handlers.privacy.register(router)
     handlers.assessment.register(router)
     handlers.qa.register(router)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
+from bot.delivery import Delivery
 from bot.locks import KeyedLocks
 from bot.storage.people import PersonRecord
 from bot.storage.stores import Stores
@@ -44,6 +46,10 @@ class Router:
         self._action_handlers: dict[str, Handler] = {}
         self._event_handlers: dict[EventKind, Handler] = {}
         self._first_contact: Handler | None = None
+        self._turn_start: list[Handler] = []
+        # Proactive delivery of queued notifications, after a turn queued some (bot/delivery.py).
+        self.delivery: Delivery | None = Delivery(stores) if stores is not None else None
+        self._deliveries: set[asyncio.Task[int]] = set()
         # Without a database, turns are serialised in this process only.
         self._lock = KeyedLocks()
 
@@ -57,6 +63,10 @@ class Router:
 
     def on_event(self, kind: EventKind, handler: Handler) -> None:
         self._event_handlers[kind] = handler
+
+    def on_turn_start(self, handler: Handler) -> None:
+        """Replies put before the answer to any message of a known person (cards waiting for them)."""
+        self._turn_start.append(handler)
 
     def on_first_contact(self, handler: Handler) -> None:
         """Replies sent before the answer to the first message a platform account ever sends."""
@@ -103,13 +113,42 @@ class Router:
                     greeting = await self._greet_first_contact(event, ctx)
                 except _AlreadyWelcomed:
                     return TurnResult([], person)
-                return TurnResult(greeting + await self._handle(event, ctx), person)
+                waiting = await self._waiting(event, ctx)
+                replies = greeting + waiting + await self._handle(event, ctx)
+            self._deliver_queued()
+            return TurnResult(replies, person)
         except Exception:
             # Only ids in the log: the event text may hold personal data.
             logger.exception(
                 "handler failed", extra={"event_kind": event.kind.value, "action_id": event.action_id}
             )
             return TurnResult([Reply(card=FAILED)], person)
+
+    async def _waiting(self, event: Event, ctx: Context) -> list[Reply]:
+        if event.kind is not EventKind.MESSAGE or ctx.person is None:
+            return []
+        replies: list[Reply] = []
+        for handler in self._turn_start:
+            replies += await handler(event, ctx)
+        return replies
+
+    def _deliver_queued(self) -> None:
+        """After a turn that queued notifications, deliver them without holding up its replies."""
+        if self.delivery is None or self.stores is None or not self.stores.notifications.queued:
+            return
+        task = asyncio.create_task(self.delivery.flush())
+        self._deliveries.add(task)
+        task.add_done_callback(self._delivery_done)
+
+    def _delivery_done(self, task: asyncio.Task[int]) -> None:
+        self._deliveries.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("proactive delivery failed", exc_info=task.exception())
+
+    async def settle(self) -> None:
+        """Wait for deliveries started by past turns (tests, and a clean shutdown)."""
+        while self._deliveries:
+            await asyncio.gather(*self._deliveries, return_exceptions=True)
 
     async def _greet_first_contact(self, event: Event, ctx: Context) -> list[Reply]:
         """The welcome, before the answer, for an account's first message. An install (member added) counts

@@ -28,9 +28,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.lookup_cache import TimedCache
 from bot.platforms import SlackConfig
 from bot.router import Router
+from bot.storage.people import PersonRecord
 from bot.storage.stores import Stores
 from cards.blockkit import render_blockkit, render_modal
-from cards.model import Form
+from cards.model import Card, Form
 from handlers.types import Event, EventKind, Reply
 
 logger = logging.getLogger(__name__)
@@ -98,6 +99,8 @@ class SlackAdapter:
         self.app.action(re.compile(".+"))(self._on_action)
         self.app.event("app_home_opened")(self._on_home)
         self.app.view("techpath_form")(self._on_form)
+        if router.delivery is not None:
+            router.delivery.add_sender(self.deliver)
 
     def install(self, web_app: web.Application) -> None:
         web_app.router.add_post("/slack/events", self.handle, name="slack_events")
@@ -149,6 +152,19 @@ class SlackAdapter:
         # People not in the directory are asked about again only after a while.
         self._emails.put((team, user), email)
         return email
+
+    async def deliver(self, person: PersonRecord, card: Card) -> bool:
+        """A proactive card in the app's DM with the person, if they have a linked Slack account."""
+        for platform, _, user_id in await self._stores.people.identities_of(person.id):
+            if platform != PLATFORM:
+                continue
+            channel = await self._direct_channel(user_id)
+            for message in render_blockkit(card):
+                await self.client.chat_postMessage(
+                    channel=channel, text=message["text"], blocks=message["blocks"]
+                )
+            return True
+        return False
 
     async def _open_form(self, form: Form, where: _Where) -> None:
         """A form opens as a modal; where its answer goes, and what submits it, travel in its metadata."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +29,12 @@ class AssessmentRecord:
     shared_with_manager_at: datetime | None
     # The personal development plan: one dict per row, with the Appendix 3 columns.
     plan: tuple[dict[str, str], ...] = ()
+    # The manager's view, once shared: {"scores": {row: score}, "comment": str, "at": iso time}.
+    review: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def shared(self) -> bool:
+        return self.shared_with_manager_at is not None
 
 
 class StaleAssessment(Exception):
@@ -101,6 +107,49 @@ class AssessmentStore:
                 raise StaleAssessment(record.id)
         return _replace_plan(record, items)
 
+    async def set_shared(self, record: AssessmentRecord, shared: bool) -> AssessmentRecord:
+        """Share a finished assessment with the manager, or stop sharing it."""
+        moment = utcnow() if shared else None
+        async with self._db.writing() as session:
+            result = await session.execute(
+                update(Assessment)
+                .where(Assessment.id == record.id, Assessment.status == Phase.COMPLETE.value)
+                .values(shared_with_manager_at=moment)
+            )
+            if result.rowcount != 1:  # type: ignore[attr-defined]
+                raise StaleAssessment(record.id)
+        return replace(record, shared_with_manager_at=moment)
+
+    async def save_review(
+        self, record: AssessmentRecord, scores: dict[str, float], comment: str
+    ) -> AssessmentRecord:
+        """The manager's own scores and comment; only while the assessment is shared."""
+        review = {"scores": scores, "comment": comment, "at": utcnow().isoformat()}
+        async with self._db.writing() as session:
+            result = await session.execute(
+                update(Assessment)
+                .where(Assessment.id == record.id, Assessment.shared_with_manager_at.is_not(None))
+                .values(review=review)
+            )
+            if result.rowcount != 1:  # type: ignore[attr-defined]
+                raise StaleAssessment(record.id)
+        return replace(record, review=review)
+
+    async def latest_shared(self, person_id: int) -> AssessmentRecord | None:
+        """A report's most recent finished assessment that they share with their manager."""
+        async with self._db.sessions() as session:
+            row = await session.scalar(
+                select(Assessment)
+                .where(
+                    Assessment.person_id == person_id,
+                    Assessment.status == Phase.COMPLETE.value,
+                    Assessment.shared_with_manager_at.is_not(None),
+                )
+                .order_by(Assessment.completed_at.desc(), Assessment.id.desc())
+                .limit(1)
+            )
+            return _record(row) if row else None
+
     async def save(self, record: AssessmentRecord, progress: Progress) -> AssessmentRecord:
         """Store ``progress`` if the assessment is still at the version ``record`` was read at; a
         cancelled assessment is deleted with its answers. Raises StaleAssessment otherwise."""
@@ -124,33 +173,11 @@ class AssessmentStore:
             if result.rowcount != 1:  # type: ignore[attr-defined]
                 raise StaleAssessment(record.id)
         completed = utcnow() if progress.phase is Phase.COMPLETE else None
-        return AssessmentRecord(
-            record.id,
-            record.key,
-            record.person_id,
-            record.framework_id,
-            record.role_id,
-            progress,
-            record.started_at,
-            completed,
-            record.shared_with_manager_at,
-            record.plan,
-        )
+        return replace(record, progress=progress, completed_at=completed)
 
 
 def _replace_plan(record: AssessmentRecord, items: list[dict[str, str]]) -> AssessmentRecord:
-    return AssessmentRecord(
-        record.id,
-        record.key,
-        record.person_id,
-        record.framework_id,
-        record.role_id,
-        record.progress,
-        record.started_at,
-        record.completed_at,
-        record.shared_with_manager_at,
-        tuple(dict(item) for item in items),
-    )
+    return replace(record, plan=tuple(dict(item) for item in items))
 
 
 def _at_version(assessment_id: int, version: int) -> tuple[Any, ...]:
@@ -189,4 +216,5 @@ def _record(row: Assessment) -> AssessmentRecord:
         row.completed_at,
         row.shared_with_manager_at,
         tuple(dict(item) for item in (row.plan or {}).get("items", [])),
+        dict(row.review or {}),
     )

@@ -18,6 +18,7 @@ from bot.storage.tables import (
     ConversationState,
     Download,
     Identity,
+    Notification,
     Person,
 )
 
@@ -125,6 +126,12 @@ class PrivacyStore:
                 )
             counts = []
             await session.execute(delete(Download).where(Download.person_id == person_id))
+            # Cards waiting for them (about their reports) and about them (shared with their manager).
+            await session.execute(
+                delete(Notification).where(
+                    (Notification.person_id == person_id) | (Notification.about_person_id == person_id)
+                )
+            )
             for table in (Assessment, Identity, ConversationState, ConversationReference):
                 result = await session.execute(delete(table).where(table.person_id == person_id))
                 counts.append(int(result.rowcount or 0))  # type: ignore[attr-defined]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+
 from bot.storage.database import Database
 from bot.storage.tables import ConversationReference
 
@@ -39,6 +41,18 @@ class ReferenceStore:
     @staticmethod
     def _differs(row: ConversationReference, person_id: int | None, reference: dict[str, Any]) -> bool:
         return row.reference != reference or bool(person_id and row.person_id != person_id)
+
+    async def personal_of(self, platform: str, person_id: int) -> list[dict[str, Any]]:
+        """The person's one-to-one conversations with the bot on ``platform``, most recent first."""
+        async with self._db.sessions() as session:
+            rows = await session.scalars(
+                select(ConversationReference)
+                .where(
+                    ConversationReference.platform == platform, ConversationReference.person_id == person_id
+                )
+                .order_by(ConversationReference.updated_at.desc())
+            )
+            return [dict(row.reference) for row in rows]
 
     async def get(self, platform: str, conversation_id: str) -> dict[str, Any] | None:
         async with self._db.sessions() as session:

@@ -10,6 +10,7 @@ from bot.storage.conversations import ConversationStore
 from bot.storage.database import Database
 from bot.storage.downloads import Downloads
 from bot.storage.events import Contacts, ProcessedEvents
+from bot.storage.notifications import NotificationStore
 from bot.storage.people import PeopleStore
 from bot.storage.privacy import PrivacyStore
 from bot.storage.references import ReferenceStore
@@ -27,6 +28,7 @@ class Stores:
     references: ReferenceStore
     downloads: Downloads
     assessments: AssessmentStore
+    notifications: NotificationStore
 
 
 def open_stores(database: Database) -> Stores:
@@ -41,4 +43,5 @@ def open_stores(database: Database) -> Stores:
         references=ReferenceStore(database),
         downloads=Downloads(database),
         assessments=AssessmentStore(database),
+        notifications=NotificationStore(database),
     )

@@ -129,8 +129,30 @@ class Assessment(Base):
     completed_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
     # Where the conversation is (handlers/assessment/flow.py): the phase, and the rest of its progress.
     status: Mapped[str] = mapped_column(String(20), default="complete", index=True)
+    # The manager's view, once shared: {"scores": {row: score}, "comment": str, "at": iso time}.
+    review: Mapped[dict[str, Any]] = mapped_column(default=dict)
     progress: Mapped[dict[str, Any]] = mapped_column(default=dict)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Notification(Base):
+    """A card for someone who is not in the conversation (a manager, when a report shares): sent to them
+    proactively where the bot can reach them, and shown when they next talk to the bot otherwise."""
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    # Whose data the card shows: erasing them, or their revoking a share, removes it.
+    about_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), index=True
+    )
+    about_assessment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    card: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
 
 
 class AuditEntry(Base):

@@ -29,6 +29,7 @@ from handlers.assessment.flow import (
     read_command,
 )
 from handlers.assessment.plan import plan_actions
+from handlers.assessment.sharing import share_actions, side_by_side_sections
 from handlers.notices import STALE_ACTION
 from handlers.types import Context, Event, Reply
 
@@ -79,8 +80,9 @@ async def _card(ctx: Context, record: AssessmentRecord, notice: str = "") -> Car
     ident = (record.id, record.key)
     card = cards.card_for(loaded, role, ident, record.progress, aspired, notice, earlier)
     if record.progress.phase is Phase.COMPLETE:
-        actions = [*card.actions, *plan_actions(ident), *export_actions(ident)]
-        card = card.model_copy(update={"actions": actions})
+        actions = [*card.actions, *plan_actions(ident), *share_actions(record), *export_actions(ident)]
+        sections = [*card.sections, *(side_by_side_sections(record, ctx) if record.review else [])]
+        card = card.model_copy(update={"actions": actions, "sections": sections})
     return card
 
 

@@ -52,9 +52,15 @@ def document_of(record: AssessmentRecord, ctx: Context) -> AssessmentDocument:
         started=record.started_at,
         completed=record.completed_at,
         rows=[
-            RowResult(grid[r].name if r in grid else r, progress.scores.get(r), progress.evidence.get(r, ""))
+            RowResult(
+                grid[r].name if r in grid else r,
+                progress.scores.get(r),
+                progress.evidence.get(r, ""),
+                manager_score=record.review.get("scores", {}).get(r),
+            )
             for r in progress.rows
         ],
+        manager_comment=str(record.review.get("comment", "")),
         plan=[PlanItem(**{f: str(item.get(f, "")) for f in fields}) for item in record.plan],
         source=loaded.framework.grid_source,
     )
