@@ -19,6 +19,7 @@ from bot.log_privacy import quiet_payload_loggers
 from bot.platforms import ConfigError, check_platforms
 from bot.serve import run_server
 from bot.settings import Settings
+from bot.storage.people import PersonFields
 from bot.teams_app import build_manifest, write_package
 from cards.text import render_text
 from framework_data.loader import FrameworkError, load_bands, load_framework
@@ -27,6 +28,8 @@ from handlers.qa.answer import answer_query
 from handlers.types import Context
 
 logger = logging.getLogger(__name__)
+
+CONSOLE_EMAIL = "console@localhost"
 
 
 def _context(settings: Settings) -> Context:
@@ -57,7 +60,13 @@ def chat(as_email: str | None) -> None:
     async def run() -> None:
         stores = await ready_stores(settings)
         try:
-            user = "console-user"
+            user = CONSOLE_EMAIL
+            if not as_email and await stores.people.by_email(CONSOLE_EMAIL) is None:
+                # Zero set-up: the person at this terminal gets a directory entry of their own (no role
+                # yet), so a self-assessment can be saved, paused and resumed here.
+                await stores.people.upsert(
+                    [PersonFields(CONSOLE_EMAIL, "Console user", "", "", "", "", frozenset())]
+                )
             if as_email:
                 person = await stores.people.by_email(as_email)
                 if person is None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.router import Router
 from cards.model import Action, Form
-from cards.text import render_text
+from cards.text import is_scale, render_text
 from handlers.types import Attachment, Event, EventKind
 
 QUIT_WORDS = {"quit", "exit", "bye", ":q"}
@@ -52,7 +52,7 @@ class ConsoleChat:
             "user_id": self._user_id,
             "email": email,
         }
-        if line.isdigit():
+        if line.isdigit() and self._options:
             index = int(line) - 1
             if not 0 <= index < len(self._options):
                 self._write(f"There is no option {line}. {_options(self._options)}".strip())
@@ -71,7 +71,9 @@ class ConsoleChat:
             for attachment in reply.attachments:
                 self._write(f"Saved {self._save(attachment)}")
             options = [*reply.card.choices, *reply.card.actions]
-            if options:
+            if is_scale(reply.card.choices):
+                self._options = []  # a typed number is the score itself (see cards.text)
+            elif options:
                 self._options = options
             if reply.card.form is not None:
                 self._form, self._answers = reply.card.form, {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import textwrap
 
-from cards.model import Card, Chart, Section
+from cards.model import Action, Card, Chart, Section
 
 WIDTH = 100
 BAR_CELLS = 20
@@ -75,6 +75,11 @@ def _section_lines(section: Section) -> list[str]:
     return lines
 
 
+def is_scale(choices: list[Action]) -> bool:
+    """Choices labelled 1, 2, 3...: a scale to type a number on, not a list to pick from."""
+    return len(choices) > 2 and [c.label for c in choices] == [str(n) for n in range(1, len(choices) + 1)]
+
+
 def render_text(card: Card) -> str:
     """The card as plain text; choices then actions are numbered from 1 so a person can type the number."""
     lines = _wrap(card.title)
@@ -97,6 +102,13 @@ def render_text(card: Card) -> str:
         lines.append("")
     if card.prompt:
         lines.extend(_wrap(card.prompt))
+    if is_scale(card.choices):
+        # A score scale: the person types the score itself, and the actions by name, so that a typed
+        # "11" is a score off the scale rather than the eleventh option.
+        lines.append("  " + "  ".join(c.label for c in card.choices))
+        if card.actions:
+            lines.extend(_wrap("Or type: " + ", ".join(a.label.lower() for a in card.actions), "  ", "  "))
+        options = []
     for number, option in enumerate(options, start=1):
         marker = f"  {number}. "
         lines.extend(_wrap(option.label, marker, " " * len(marker)))

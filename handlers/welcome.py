@@ -29,7 +29,7 @@ def _who(ctx: Context) -> Section:
     return Section(
         heading="You in the framework",
         facts=[
-            Fact(label="Role", value=role.label if role else ctx.person.role_id),
+            Fact(label="Role", value=role.label if role else ctx.person.role_id or "not set"),
             Fact(
                 label="NTDC/HETT band", value=" or ".join(role.bands) if role and role.bands else "not mapped"
             ),

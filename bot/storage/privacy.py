@@ -94,7 +94,9 @@ class PrivacyStore:
                         "scores": a.scores,
                         "evidence": a.evidence,
                         "plan": a.plan,
+                        "status": a.status,
                         "shared_with_manager_at": _iso(a.shared_with_manager_at),
+                        "manager_review": a.review,
                     }
                     for a in assessments
                 ],

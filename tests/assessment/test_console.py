@@ -1,0 +1,42 @@
+"""The self-assessment in the console: typed scores (an "11" is a score off the scale, not option 11),
+and a pause that survives a restart of the program."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.app import build_router
+from bot.console import ConsoleChat
+from bot.storage.database import Database
+from bot.storage.people import PersonFields
+from bot.storage.stores import Stores, open_stores
+from handlers.types import Context
+
+ANA = PersonFields("ana.tech@uni.example", "Ana Costa", "Chemistry", "5", "g5", "", frozenset())
+
+
+async def test_typed_scores_and_a_pause_that_survives_a_restart(
+    ctx: Context, stores: Stores, tmp_path: Path
+) -> None:
+    await stores.people.upsert([ANA])
+    said: list[str] = []
+    console = ConsoleChat(build_router(ctx, stores), "ana.tech@uni.example", tmp_path, said.append)
+    await console.handle_line("start self-assessment")
+    assert "  1  2  3  4  5  6  7  8  9  10" in said[-1]
+    await console.handle_line("11")
+    assert "11 is outside the scale" in said[-1] and said[-1].startswith("Self-assessment: 1 of 10")
+    await console.handle_line("7 - I run the inductions")
+    await console.handle_line("pause")
+    assert said[-1].startswith("Self-assessment paused")
+
+    restarted = Database(stores.database.url)
+    try:
+        again = ConsoleChat(
+            build_router(ctx, open_stores(restarted)), "ana.tech@uni.example", tmp_path, said.append
+        )
+        await again.handle_line("resume")
+        assert said[-1].startswith("Self-assessment: 2 of 10")
+        await again.handle_line("5.5")
+        assert "You scored 5.5 out of 10" in said[-1]
+    finally:
+        await restarted.close()
