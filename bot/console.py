@@ -51,6 +51,7 @@ class ConsoleChat:
             "conversation_id": f"console:{self._user_id}",
             "user_id": self._user_id,
             "email": email,
+            "private": True,  # a terminal on the person's own machine
         }
         if line.isdigit() and self._options:
             index = int(line) - 1

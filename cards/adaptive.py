@@ -220,7 +220,10 @@ def render_adaptive(card: Card) -> list[dict[str, Any]]:
     # A menu after the first starts a new card: every menu has the id "choice", unique only within a card.
     fresh = set(range(len(units) + 1, len(units) + len(choices)))
     units += choices
-    units += [_form_elements(card.form)] if card.form else []
+    if card.form:
+        # A form goes on a card of its own, never split: its Save button sends only the inputs beside it.
+        fresh.add(len(units))
+        units.append(_form_elements(card.form))
     if not top:
         rows = [_submit(a) for a in card.actions]
         for start in range(0, len(rows), MAX_ACTIONS):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.delivery import still_allowed
 from cards.model import Card
 from handlers.types import Context, Event, Reply
 
@@ -13,12 +14,14 @@ if TYPE_CHECKING:
 
 
 async def waiting(event: Event, ctx: Context) -> list[Reply]:
-    if ctx.person is None or ctx.stores is None:
-        return []
+    if ctx.person is None or ctx.stores is None or not event.private:
+        return []  # someone else's assessment is never shown where others can read it
     notifications = ctx.stores.notifications
     replies = []
     for item in await notifications.undelivered(ctx.person.id):
-        if await notifications.claim(item.id):  # not already sent by a delivery run meanwhile
+        # Claimed first, so a delivery run meanwhile cannot send it too; re-checked, as sharing may have
+        # stopped since it was queued.
+        if await notifications.claim(item.id) and await still_allowed(ctx.stores, item, ctx.person):
             replies.append(Reply(card=Card.model_validate(item.card)))
     return replies
 

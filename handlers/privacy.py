@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from cards.model import Action, Card, Fact, Section
-from handlers.notices import STALE_ACTION
+from handlers.notices import PRIVATE_ONLY, STALE_ACTION
 from handlers.types import Attachment, Context, Event, Reply
 
 if TYPE_CHECKING:
@@ -60,6 +60,8 @@ async def on_message(event: Event, ctx: Context) -> list[Reply] | None:
         return [Reply(card=not_in_directory(event))]
     if kind == "whoami":
         return [Reply(card=await _profile(ctx))]
+    if not event.private:
+        return [Reply(card=PRIVATE_ONLY)]  # the export is a file, and erasure a personal decision
     if kind == "export":
         return [await _export(ctx)]
     return [Reply(card=_confirm_erasure(ctx))]

@@ -43,6 +43,9 @@ class Event(BaseModel):
     inputs: dict[str, str] = {}
     # Slack's trigger for opening a modal, present on a click.
     trigger_id: str = ""
+    # A one-to-one conversation between the person and the bot, where nobody else reads what is said.
+    # Personal data (assessments, plans, exports) is only ever shown there; adapters set it.
+    private: bool = False
 
 
 class Attachment(BaseModel):

@@ -55,6 +55,7 @@ def said(text: str, user: str = "U-ana", email: str = "ana@uni.example") -> Even
         user_id=user,
         email=email,
         text=text,
+        private=True,  # a direct message with the bot
     )
 
 
@@ -68,6 +69,7 @@ def clicked(action: Action, user: str = "U-ana", email: str = "ana@uni.example")
         email=email,
         action_id=action.action_id,
         value=action.value,
+        private=True,
     )
 
 

@@ -19,6 +19,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -173,6 +174,7 @@ class SlackAdapter:
             "value": form.submit.value,
             "channel": where.channel,
             "thread": where.thread_ts or "",
+            "private": where.channel.startswith("D"),
         }
         view = render_modal(form, json.dumps(metadata, separators=(",", ":")))
         await self.client.views_open(trigger_id=where.trigger_id, view=view)
@@ -204,6 +206,7 @@ class SlackAdapter:
             action_id=str(metadata.get("action", "")),
             value=str(metadata.get("value", "")),
             inputs=inputs,
+            private=bool(metadata.get("private")),
         )
         await self._turn(neutral, _Where(channel, thread_ts=thread))
 
@@ -222,8 +225,15 @@ class SlackAdapter:
     async def _send(self, reply: Reply, where: _Where) -> None:
         form = reply.card.form
         if form is not None and where.trigger_id:
-            await self._open_form(form, where)
-            return
+            try:
+                await self._open_form(form, where)
+                return
+            except SlackApiError as exc:
+                # A trigger lives three seconds; past that (or on any refusal) the card goes out as a
+                # message with the form's values and a button that opens it again with a fresh trigger.
+                logger.warning(
+                    "views.open failed (%s); posting the form's summary", exc.response.get("error")
+                )
         messages = render_blockkit(reply.card)
         for index, message in enumerate(messages):
             replace = reply.replace_original and index == 0
@@ -260,7 +270,7 @@ class SlackAdapter:
             return
         if not await self._first_delivery(body):
             return
-        neutral = _event(body, event["channel"], event["user"], text=event.get("text", ""))
+        neutral = _event(body, event["channel"], event["user"], text=event.get("text", ""), private=True)
         await self._turn(neutral, _Where(event["channel"], thread_ts=event.get("thread_ts")))
 
     async def _on_mention(self, event: dict[str, Any], body: dict[str, Any]) -> None:
@@ -305,7 +315,11 @@ class SlackAdapter:
         await ack()
         container = body.get("container", {})
         channel = container.get("channel_id") or (body.get("channel") or {}).get("id", "")
+        ephemeral = bool(container.get("is_ephemeral"))
+        # The bot posts in a "D" channel only in its own DM with the person (or ephemerally, elsewhere).
+        private = channel.startswith("D") and not ephemeral
         if not channel:
+            private = True
             # A Home tab button comes from a view, with no channel: answer in the app's DM with the
             # person, under that DM's own id, so what they type there next continues the same conversation.
             channel = await self._direct_channel(body["user"]["id"])
@@ -322,8 +336,8 @@ class SlackAdapter:
             action_id=str(action.get("action_id", "")).rsplit(":", 1)[0],
             value=str(value),
             trigger_id=str(body.get("trigger_id", "")),
+            private=private,
         )
-        ephemeral = bool(container.get("is_ephemeral"))
         where = _Where(
             channel,
             trigger_id=str(body.get("trigger_id", "")),
@@ -342,7 +356,7 @@ def _home_view(reply: Reply) -> dict[str, Any]:
     return {"type": "home", "blocks": blocks}
 
 
-def _event(body: dict[str, Any], conversation: str, user: str, text: str) -> Event:
+def _event(body: dict[str, Any], conversation: str, user: str, text: str, private: bool = False) -> Event:
     team = str(body.get("team_id", ""))
     return Event(
         kind=EventKind.MESSAGE,
@@ -351,4 +365,5 @@ def _event(body: dict[str, Any], conversation: str, user: str, text: str) -> Eve
         conversation_id=f"slack:{team}:{conversation}",
         user_id=user,
         text=text,
+        private=private,
     )

@@ -121,12 +121,14 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         who = user or activity.from_property
         user_id = str(getattr(who, "aad_object_id", None) or who.id)
         tenant = _tenant(activity)
+        personal = (activity.conversation.conversation_type or "personal") == "personal"
         return Event(
             kind=kind,
             platform=PLATFORM,
             tenant=tenant,
             conversation_id=f"teams:{tenant}:{activity.conversation.id}",
             user_id=user_id,
+            private=personal,
             **fields,
         )
 

@@ -121,10 +121,10 @@ class AssessmentStore:
         return replace(record, shared_with_manager_at=moment)
 
     async def save_review(
-        self, record: AssessmentRecord, scores: dict[str, float], comment: str
+        self, record: AssessmentRecord, scores: dict[str, float], comment: str, by: int
     ) -> AssessmentRecord:
         """The manager's own scores and comment; only while the assessment is shared."""
-        review = {"scores": scores, "comment": comment, "at": utcnow().isoformat()}
+        review = {"scores": scores, "comment": comment, "at": utcnow().isoformat(), "by": by}
         async with self._db.writing() as session:
             result = await session.execute(
                 update(Assessment)

@@ -18,6 +18,8 @@ class Waiting:
     id: int
     person_id: int
     card: dict[str, Any]
+    about_person_id: int | None = None
+    about_assessment_id: int | None = None
 
 
 class NotificationStore:
@@ -46,7 +48,10 @@ class NotificationStore:
             query = query.where(Notification.person_id == person_id)
         async with self._db.sessions() as session:
             rows = await session.scalars(query.limit(BATCH))
-            return [Waiting(r.id, r.person_id, dict(r.card)) for r in rows]
+            return [
+                Waiting(r.id, r.person_id, dict(r.card), r.about_person_id, r.about_assessment_id)
+                for r in rows
+            ]
 
     async def claim(self, notification_id: int) -> bool:
         """Mark it delivered; False when another turn or replica got there first (so it is sent once)."""

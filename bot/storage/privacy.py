@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 
 from bot.storage.audit import add_entry
 from bot.storage.database import Database
@@ -128,6 +128,10 @@ class PrivacyStore:
                 )
             counts = []
             await session.execute(delete(Download).where(Download.person_id == person_id))
+            # What they wrote as a manager on their reports' assessments is theirs too.
+            await session.execute(
+                update(Assessment).where(Assessment.review["by"].as_integer() == person_id).values(review={})
+            )
             # Cards waiting for them (about their reports) and about them (shared with their manager).
             await session.execute(
                 delete(Notification).where(

@@ -16,6 +16,7 @@ from framework_data.catalogue import role_ref
 from framework_data.query import parse_question
 from framework_data.schema import Role
 from handlers.assessment import cards
+from handlers.assessment.export import claims as export_claims
 from handlers.assessment.export import export_actions
 from handlers.assessment.flow import (
     ACTIVE,
@@ -28,7 +29,9 @@ from handlers.assessment.flow import (
     advance,
     read_command,
 )
+from handlers.assessment.plan import claims as plan_claims
 from handlers.assessment.plan import plan_actions
+from handlers.assessment.sharing import claims as team_claims
 from handlers.assessment.sharing import share_actions, side_by_side_sections
 from handlers.notices import STALE_ACTION
 from handlers.types import Context, Event, Reply
@@ -104,10 +107,35 @@ def _follow(ctx: Context, record: AssessmentRecord) -> None:
         ctx.state.pop(STATE_KEY, None)
 
 
+def claims(text: str) -> bool:
+    """Whether a message is one of this feature's phrases (any of its message handlers')."""
+    lowered = " ".join(text.split()).lower().rstrip(".!?")
+    return bool(
+        _HISTORY.search(lowered)
+        or _START.search(lowered)
+        or lowered in _RESUME_WORDS
+        or export_claims(lowered)
+        or plan_claims(lowered)
+        or team_claims(lowered)
+    )
+
+
 async def on_message(event: Event, ctx: Context) -> list[Reply] | None:
-    """Claims a start phrase, "resume", and any text while an assessment is being answered here."""
+    """Any text while an assessment is being answered here; otherwise a start phrase or "resume"."""
+    if not event.private:
+        return None
     text = " ".join(event.text.split())
     lowered = text.lower().rstrip(".!?")
+    following = await _following(ctx)
+    if following is not None:
+        # First, so that evidence such as "Assessment of COSHH risks" is evidence, not a command.
+        try:
+            command = read_command(text, following.progress.phase)
+        except Unreadable as problem:
+            if not (_HISTORY.search(lowered) or _START.search(lowered)):
+                return [Reply(card=await _card(ctx, following, notice=str(problem)))]
+        else:
+            return await _apply(ctx, following, command, clicked=False)
     if _HISTORY.search(lowered):
         return await _history(ctx)
     if _START.search(lowered):
@@ -116,20 +144,20 @@ async def on_message(event: Event, ctx: Context) -> list[Reply] | None:
         record = await _store(ctx).open_for(ctx.person.id)
         if record is not None:
             return await _apply(ctx, record, Command(Verb.RESUME), clicked=False)
+    return None
+
+
+async def _following(ctx: Context) -> AssessmentRecord | None:
+    """The assessment this conversation is answering, if it still is."""
     following = ctx.state.get(STATE_KEY)
     if following is None or ctx.person is None or ctx.stores is None:
         return None
     record = await _store(ctx).open_for(ctx.person.id)
     if record is None or record.id != following or record.progress.phase not in ACTIVE:
-        ctx.state.pop(
-            STATE_KEY, None
-        )  # finished, paused or replaced elsewhere: questions are questions again
+        # Finished, paused or replaced elsewhere: questions are questions again.
+        ctx.state.pop(STATE_KEY, None)
         return None
-    try:
-        command = read_command(text, record.progress.phase)
-    except Unreadable as problem:
-        return [Reply(card=await _card(ctx, record, notice=str(problem)))]
-    return await _apply(ctx, record, command, clicked=False)
+    return record
 
 
 async def _start_from_text(text: str, ctx: Context) -> list[Reply]:

@@ -31,6 +31,10 @@ _DOWNLOAD = re.compile(
 )
 
 
+def claims(text: str) -> bool:
+    return _DOWNLOAD.match(text) is not None
+
+
 def export_actions(ident: tuple[int, str]) -> list[Action]:
     def action(label: str, kind: str) -> Action:
         value = json.dumps({"a": ident[0], "k": ident[1], "f": kind}, separators=(",", ":"))
@@ -105,7 +109,7 @@ async def on_export(event: Event, ctx: Context) -> list[Reply]:
 async def on_download_message(event: Event, ctx: Context) -> list[Reply] | None:
     """ "download my assessment [as csv]": the latest finished one."""
     match = _DOWNLOAD.match(" ".join(event.text.split()).rstrip(".!"))
-    if match is None:
+    if match is None or not event.private:
         return None
     if ctx.person is None or ctx.stores is None:
         return None  # the assessment handler explains who can have assessments

@@ -81,9 +81,10 @@ def advance(progress: Progress, command: Command) -> Progress:
     """The state after ``command``; raises NotNow, leaving ``progress`` as it was, when not allowed."""
     phase, verb = progress.phase, command.verb
     if phase in (Phase.COMPLETE, Phase.CANCELLED):
-        if verb is Verb.RESTART:
-            return _restart(progress)
+        # Final: a finished assessment may be shared, and its history must not change under the manager.
         raise NotNow("This assessment is finished. Say “start self-assessment” to begin a new one.")
+    if command.score is not None and not valid_score(command.score):
+        raise NotNow(f"That is not a score on the scale. {SCORE_HELP}")
     if verb is Verb.CANCEL:
         return _next(progress, phase=Phase.CANCELLED)
     if verb is Verb.RESTART:
@@ -119,6 +120,11 @@ def advance(progress: Progress, command: Command) -> Progress:
         evidence = {k: v for k, v in progress.evidence.items() if k != progress.row}
         return _forward(progress, scores=progress.scores, evidence=evidence)
     raise NotNow(EVIDENCE_HELP)
+
+
+def valid_score(score: float) -> bool:
+    """1 to 10 in whole or half points (a clicked value is checked as strictly as a typed one)."""
+    return MIN_SCORE <= score <= MAX_SCORE and score * 2 == int(score * 2)
 
 
 def _next(progress: Progress, **changes: object) -> Progress:

@@ -33,13 +33,18 @@ LABELS = {
     "support": "Support needed",
     "target_date": "Target date",
 }
-FIELD_LIMIT = 500
+# Five items of six fields must fit one Adaptive Card (28 KB) even in accented text: 300 characters each.
+FIELD_LIMIT = 300
 MAX_ITEMS = 5
 DRAFT_KEY = "plan_draft"  # in the conversation state: a form sent back with a mistake, as typed
 TARGET_MONTHS = 6
 _PLAN_WORDS = re.compile(
     r"^(?:show\s+|edit\s+)?my\s+(?:development\s+|pdp\s+)?plan$|^my\s+pdp$", re.IGNORECASE
 )
+
+
+def claims(text: str) -> bool:
+    return _PLAN_WORDS.match(text) is not None
 
 
 def plan_actions(ident: cards.Ident) -> list[Action]:
@@ -212,7 +217,10 @@ def read_date(text: str, today: date) -> str:
     month_year = re.fullmatch(r"([a-z]+)\s+(\d{4})", cleaned)
     if found is None and month_year and month_year.group(1)[:3] in _MONTHS:
         year, month = int(month_year.group(2)), _MONTHS[month_year.group(1)[:3]]
-        found = _add_months(date(year, month, 1), 1) - timedelta(days=1)
+        try:
+            found = _add_months(date(year, month, 1), 1) - timedelta(days=1)
+        except (ValueError, OverflowError):
+            found = None
     if found is None:
         raise PlanProblem(f"“{text[:40]}” is not a date I can read (try 2027-05-31 or May 2027)")
     if found < today:
@@ -314,7 +322,7 @@ async def on_save(event: Event, ctx: Context) -> list[Reply]:
 async def on_plan_message(event: Event, ctx: Context) -> list[Reply] | None:
     """ "my development plan" / "edit my plan": the plan of the latest finished assessment."""
     text = " ".join(event.text.split()).rstrip(".!?")
-    if not _PLAN_WORDS.match(text) or ctx.person is None or ctx.stores is None:
+    if not _PLAN_WORDS.match(text) or not event.private or ctx.person is None or ctx.stores is None:
         return None
     done = await ctx.stores.assessments.completed_for(ctx.person.id)
     if not done:

@@ -262,7 +262,8 @@ async def on_review_save(event: Event, ctx: Context) -> list[Reply]:
         )
         return [Reply(card=card)]
     try:
-        record = await ctx.stores.assessments.save_review(record, scores, comment)
+        assert ctx.person is not None
+        record = await ctx.stores.assessments.save_review(record, scores, comment, by=ctx.person.id)
     except StaleAssessment:
         return [Reply(card=NOT_SHARED)]
     assert ctx.person is not None
@@ -318,13 +319,14 @@ async def on_side_by_side(event: Event, ctx: Context) -> list[Reply]:
     return [Reply(card=_side_by_side_card(record, owner, ctx))]
 
 
+def claims(text: str) -> bool:
+    return _TEAM.match(text) is not None
+
+
 async def on_team_message(event: Event, ctx: Context) -> list[Reply] | None:
     """ "my team": which reports share an assessment and when; never anything of an unshared one."""
-    if (
-        not _TEAM.match(" ".join(event.text.split()).rstrip(".?!"))
-        or ctx.person is None
-        or ctx.stores is None
-    ):
+    text = " ".join(event.text.split()).rstrip(".?!")
+    if not _TEAM.match(text) or not event.private or ctx.person is None or ctx.stores is None:
         return None
     reports = await ctx.stores.people.reports_of(ctx.person)
     if not reports:

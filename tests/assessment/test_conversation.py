@@ -44,6 +44,7 @@ class Chat:
             conversation_id=f"{self.platform}:T1:D-{self.user}",
             user_id=self.user,
             email=self.email,
+            private=True,  # a direct message with the bot
             **fields,  # type: ignore[arg-type]
         )
 

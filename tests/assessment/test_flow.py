@@ -78,10 +78,9 @@ EXPECTED: dict[tuple[Phase, Verb], tuple[Phase, int, dict[str, float], dict[str,
     (Phase.PAUSED, Verb.RESUME): (Phase.SCORE, 1, A, E, Phase.SCORE),
     (Phase.PAUSED, Verb.CANCEL): (Phase.CANCELLED, 1, A, E, Phase.SCORE),
     (Phase.PAUSED, Verb.RESTART): (Phase.SCORE, 0, {}, {}, Phase.SCORE),
-    **{(Phase.COMPLETE, verb): None for verb in Verb if verb is not Verb.RESTART},
-    (Phase.COMPLETE, Verb.RESTART): (Phase.SCORE, 0, {}, {}, Phase.SCORE),
-    **{(Phase.CANCELLED, verb): None for verb in Verb if verb is not Verb.RESTART},
-    (Phase.CANCELLED, Verb.RESTART): (Phase.SCORE, 0, {}, {}, Phase.SCORE),
+    # Finished and cancelled assessments are final: nothing changes them (a new one is started instead).
+    **{(Phase.COMPLETE, verb): None for verb in Verb},
+    **{(Phase.CANCELLED, verb): None for verb in Verb},
 }
 
 
@@ -118,6 +117,12 @@ def test_the_last_row_completes_whichever_way_it_is_answered() -> None:
     last_evidence = at(Phase.EVIDENCE, step=2, scores={"a": 6.0, "c": 3.0})
     done = advance(last_evidence, Command(Verb.NO_EVIDENCE))
     assert (done.phase, done.step, done.scores) == (Phase.COMPLETE, 3, {"a": 6.0, "c": 3.0})
+
+
+@pytest.mark.parametrize("score", [0.0, 11.0, 7.3, 1e6, float("nan"), float("inf")])
+def test_a_score_off_the_scale_is_refused_even_when_clicked(score: float) -> None:
+    with pytest.raises(NotNow, match="not a score on the scale"):
+        advance(at(Phase.SCORE), Command(Verb.SCORE, score=score))
 
 
 def test_back_on_the_first_row_is_refused() -> None:
