@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 
 from bot.storage.database import Database
 from bot.storage.tables import Assessment, utcnow
@@ -35,6 +36,10 @@ class AssessmentRecord:
     @property
     def shared(self) -> bool:
         return self.shared_with_manager_at is not None
+
+
+class AlreadyOpen(Exception):
+    """Another assessment of the person's was started at the same moment (another chat, another replica)."""
 
 
 class StaleAssessment(Exception):
@@ -91,7 +96,10 @@ class AssessmentStore:
                 evidence=dict(progress.evidence),
             )
             session.add(row)
-            await session.flush()
+            try:
+                await session.flush()
+            except IntegrityError as exc:
+                raise AlreadyOpen(person_id) from exc
             return _record(row)
 
     async def save_plan(self, record: AssessmentRecord, items: list[dict[str, str]]) -> AssessmentRecord:

@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -116,6 +127,16 @@ class Assessment(Base):
     """A self-assessment: scores and evidence are personal data, private until the person shares them."""
 
     __tablename__ = "assessments"
+    # One assessment open per person: two starts at once (say from Slack and Teams) cannot both win.
+    __table_args__ = (
+        Index(
+            "ux_assessments_one_open",
+            "person_id",
+            unique=True,
+            sqlite_where=text("status IN ('score', 'evidence', 'paused')"),
+            postgresql_where=text("status IN ('score', 'evidence', 'paused')"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)

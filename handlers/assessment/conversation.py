@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 
-from bot.storage.assessments import AssessmentRecord, AssessmentStore, StaleAssessment
+from bot.storage.assessments import AlreadyOpen, AssessmentRecord, AssessmentStore, StaleAssessment
 from cards.model import Card, Section
 from framework_data.catalogue import role_ref
 from framework_data.query import parse_question
@@ -258,7 +258,11 @@ async def _offer_or_start(ctx: Context, ref: str, fresh: bool = False) -> list[R
                 )
             )
         ]
-    record = await _store(ctx).start(ctx.person.id, loaded.id, role.id, Progress(rows=tuple(rows)))
+    try:
+        record = await _store(ctx).start(ctx.person.id, loaded.id, role.id, Progress(rows=tuple(rows)))
+    except AlreadyOpen:
+        return await _offer_or_start(ctx, ref)  # started elsewhere at the same moment: offer that one
+
     _follow(ctx, record)
     grid = cards.grid_rows(loaded)
     notice = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from dataclasses import dataclass, field
@@ -300,3 +301,17 @@ async def test_history_and_the_change_since_the_last_assessment(ana: Chat) -> No
     ben = Chat(ana.router, user="U-ben", email="ben@uni.example")
     await ben.say("hello")
     assert await ben.click(history.actions[0]) == STALE_ACTION  # never someone else's
+
+
+async def test_two_starts_at_the_same_moment_leave_one_open_assessment(ana: Chat, stores: Stores) -> None:
+    other_place = Chat(ana.router, platform="teams", user="aad-ana")
+    await other_place.say("hello")
+    first, second = await asyncio.gather(
+        ana.say("start self-assessment"), other_place.say("start self-assessment")
+    )
+    assert {first.title, second.title} <= {
+        "Self-assessment: 1 of 10",
+        "You have a self-assessment in progress",
+    }
+    rows = [r for r in await rows_of(stores) if r.status in ("score", "evidence", "paused")]
+    assert len(rows) == 1
