@@ -15,7 +15,7 @@ from bot.storage.stores import Stores
 from handlers.notices import STALE_ACTION
 from handlers.types import Context
 from tests.assessment.test_conversation import Chat
-from tests.assessment.test_platforms import DM, card_of
+from tests.assessment.test_platforms import DM, card_of, header
 from tests.slack.conftest import SlackRig
 from tests.teams.conftest import PUBLIC_URL, TeamsRig
 
@@ -78,8 +78,12 @@ async def test_slack_uploads_the_word_document(slack: SlackRig, stores: Stores) 
     for n, answer in enumerate(ANSWERS, start=1):
         await slack.event({**DM, "text": answer, "ts": f"2.{n}"}, event_id=f"Ev{n}")
         await slack.double.wait_for("chat.postMessage", n + 1)
+    summary = slack.double.of("chat.postMessage")[-1]
+    assert header(summary["blocks"]).startswith("Your self-assessment against")
     await slack.event({**DM, "text": "download my assessment", "ts": "3.0"}, event_id="Ev-download")
-    [complete] = await slack.double.wait_for("files.completeUploadExternal")
+    card = (await slack.double.wait_for("chat.postMessage", len(ANSWERS) + 2))[-1]
+    assert header(card["blocks"]) == "Your self-assessment, to keep"
+    [complete] = await slack.double.wait_for("files.completeUploadExternal", timeout=10)
     assert complete["channel_id"] == "D1"
     [uploaded] = slack.double.uploads.values()
     assert grid_rows(docx.Document(io.BytesIO(uploaded)))["Budget Management"][0] == "2"
