@@ -1,11 +1,18 @@
-"""Background jobs that keep the data tidy: assessment retention and old processed-event ids."""
+"""Background jobs: tidying (assessment retention, old event ids, expired downloads) and retrying the
+proactive delivery of cards that could not be sent when they were queued."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from datetime import timedelta
+from typing import Any
 
+from aiohttp import web
+
+from bot.delivery import Delivery
 from bot.storage.stores import Stores
 
 logger = logging.getLogger(__name__)
@@ -24,16 +31,47 @@ async def tidy_once(stores: Stores, retention: timedelta) -> tuple[int, int]:
     return purged, forgotten
 
 
-async def run_tidy_job(
-    stores: Stores, retention: timedelta, stop: asyncio.Event, interval: float = DAY
+# A manager who could not be reached when a report shared (say, the Teams app not yet installed) is tried
+# again this often, as well as at their next message.
+DELIVERY_RETRY = 300.0
+
+
+async def repeat(
+    name: str, work: Callable[[], Awaitable[object]], stop: asyncio.Event, interval: float
 ) -> None:
-    """Tidy now, then every ``interval`` seconds until ``stop`` is set; a failed run is logged, not fatal."""
+    """Run ``work`` now, then every ``interval`` seconds until ``stop`` is set; a failure is logged only."""
     while not stop.is_set():
         try:
-            await tidy_once(stores, retention)
+            await work()
         except Exception:
-            logger.exception("tidy job failed; it will run again")
+            logger.exception("%s job failed; it will run again", name)
         try:
             await asyncio.wait_for(stop.wait(), timeout=interval)
         except TimeoutError:
             continue
+
+
+def in_background(
+    job: Callable[[asyncio.Event], Coroutine[Any, Any, None]],
+) -> Callable[[web.Application], AsyncIterator[None]]:
+    """An aiohttp cleanup context that runs ``job(stop)`` while the server runs, and stops it after."""
+
+    async def run(_: web.Application) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        task = asyncio.create_task(job(stop))
+        yield
+        stop.set()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(task, timeout=10)
+
+    return run
+
+
+async def run_tidy_job(
+    stores: Stores, retention: timedelta, stop: asyncio.Event, interval: float = DAY
+) -> None:
+    await repeat("tidy", lambda: tidy_once(stores, retention), stop, interval)
+
+
+async def run_delivery_job(delivery: Delivery, stop: asyncio.Event, interval: float = DELIVERY_RETRY) -> None:
+    await repeat("delivery", delivery.flush, stop, interval)

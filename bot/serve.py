@@ -12,6 +12,7 @@ from aiohttp import web
 from bot.adapters.slack import SlackAdapter
 from bot.adapters.teams import TeamsAdapter
 from bot.app import build_router, ready_stores
+from bot.jobs import in_background, run_delivery_job
 from bot.platforms import Platforms
 from bot.server import build_app
 from bot.settings import Settings
@@ -46,6 +47,10 @@ async def start_server(
                 "Listening on %s only. Never use this in production.",
                 settings.host,
             )
+
+    if router.delivery is not None:
+        delivery = router.delivery
+        app.cleanup_ctx.append(in_background(lambda stop: run_delivery_job(delivery, stop)))
 
     async def close_database(_: web.Application) -> None:
         await stores.database.close()

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from aiohttp import web
@@ -14,7 +12,7 @@ from aiohttp.typedefs import Middleware
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from sqlalchemy import text
 
-from bot.jobs import run_tidy_job
+from bot.jobs import in_background, run_tidy_job
 from bot.settings import Settings
 from bot.storage.stores import Stores
 from handlers.types import Context
@@ -108,17 +106,6 @@ def build_app(settings: Settings, ctx: Context, stores: Stores) -> web.Applicati
     app.router.add_get("/healthz", healthz, name="healthz")
     app.router.add_get("/readyz", readyz, name="readyz")
     app.router.add_get("/metrics", metrics_page, name="metrics")
-    app.cleanup_ctx.append(_tidy_job(stores, timedelta(days=settings.retention_days)))
+    retention = timedelta(days=settings.retention_days)
+    app.cleanup_ctx.append(in_background(lambda stop: run_tidy_job(stores, retention, stop)))
     return app
-
-
-def _tidy_job(stores: Stores, retention: timedelta) -> Callable[[web.Application], AsyncIterator[None]]:
-    async def run(_: web.Application) -> AsyncIterator[None]:
-        stop = asyncio.Event()
-        job = asyncio.create_task(run_tidy_job(stores, retention, stop))
-        yield
-        stop.set()
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.wait_for(job, timeout=10)
-
-    return run
