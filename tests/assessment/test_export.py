@@ -75,6 +75,7 @@ async def test_download_buttons_and_words_in_the_router(ctx: Context, stores: St
 async def test_slack_uploads_the_word_document(slack: SlackRig, stores: Stores) -> None:
     await stores.people.upsert([ANA])
     await slack.event({**DM, "text": "start self-assessment", "ts": "2.0"}, event_id="Ev0")
+    await slack.double.wait_for("chat.postMessage")  # a person answers the question once they see it
     for n, answer in enumerate(ANSWERS, start=1):
         await slack.event({**DM, "text": answer, "ts": f"2.{n}"}, event_id=f"Ev{n}")
         await slack.double.wait_for("chat.postMessage", n + 1)
