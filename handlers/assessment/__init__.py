@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from handlers.assessment.cards import DO, SHOW, START
-from handlers.assessment.conversation import claims, on_message, on_show, on_start, on_step
+from handlers.assessment.conversation import claims, on_message, on_start, on_step
 from handlers.assessment.export import EXPORT, on_download_message, on_export
+from handlers.assessment.history import on_show
 from handlers.assessment.plan import (
     ACCEPT,
     EDIT,

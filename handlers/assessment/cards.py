@@ -10,6 +10,8 @@ from typing import Literal
 from cards.model import Action, Bar, Card, Chart, Section
 from framework_data.loader import LoadedFramework
 from framework_data.schema import GridRow, Role
+from handlers.assessment.buttons import Ident as Ident
+from handlers.assessment.buttons import ident_value
 from handlers.assessment.flow import MAX_SCORE, Phase, Progress, Verb, score_label
 from handlers.qa.common import descriptor_section
 
@@ -17,9 +19,6 @@ DO = "assess.do"  # a step: value {"a": assessment id, "k": its key, "v": versio
 START = "assess.start"  # value {"role": ref, "fresh": bool}: begin (or begin again) against a role
 SHOW = "assess.show"  # value {"a": assessment id, "k": its key}: a finished assessment's summary
 
-# An assessment's id and its random key: ids can be reused after a deletion (SQLite), keys cannot, so a
-# button from a cancelled assessment never acts on a newer one that got the same id.
-Ident = tuple[int, str]
 
 SCALE = "1 = not at all competent or confident, 10 = extremely competent and confident."
 # Strengths are the scores at or above this; development areas the lowest scores below the top.
@@ -46,11 +45,11 @@ def scored_rows(loaded: LoadedFramework, role: Role) -> tuple[list[str], list[st
 
 
 def do_action(label: str, ident: Ident, progress: Progress, verb: Verb, score: float | None = None) -> Action:
-    value: dict[str, object] = {"a": ident[0], "k": ident[1], "v": progress.version, "c": verb.value}
+    fields: dict[str, object] = {"v": progress.version, "c": verb.value}
     if score is not None:
-        value["s"] = score
+        fields["s"] = score
     style: Literal["default", "danger"] = "danger" if verb is Verb.CANCEL else "default"
-    return Action(label=label, action_id=DO, value=json.dumps(value, separators=(",", ":")), style=style)
+    return Action(label=label, action_id=DO, value=ident_value(ident, **fields), style=style)
 
 
 def _title(progress: Progress) -> str:
@@ -258,8 +257,7 @@ def card_for(
 
 
 def show_action(label: str, ident: Ident) -> Action:
-    value = json.dumps({"a": ident[0], "k": ident[1]}, separators=(",", ":"))
-    return Action(label=label, action_id=SHOW, value=value)
+    return Action(label=label, action_id=SHOW, value=ident_value(ident))
 
 
 def start_action(

@@ -10,14 +10,13 @@ from __future__ import annotations
 import json
 import re
 
-from bot.storage.assessments import AlreadyOpen, AssessmentRecord, AssessmentStore, StaleAssessment
+from bot.storage.assessments import AlreadyOpen, AssessmentRecord, StaleAssessment
 from cards.model import Card, Section
 from framework_data.catalogue import role_ref
 from framework_data.query import parse_question
-from framework_data.schema import Role
 from handlers.assessment import cards
+from handlers.assessment.buttons import assessment_named, button_fields
 from handlers.assessment.export import claims as export_claims
-from handlers.assessment.export import export_actions
 from handlers.assessment.flow import (
     ACTIVE,
     Command,
@@ -29,10 +28,10 @@ from handlers.assessment.flow import (
     advance,
     read_command,
 )
+from handlers.assessment.history import HISTORY, history
 from handlers.assessment.plan import claims as plan_claims
-from handlers.assessment.plan import plan_actions
+from handlers.assessment.present import WHO_ARE_YOU, assessment_card, role_of, store_of
 from handlers.assessment.sharing import claims as team_claims
-from handlers.assessment.sharing import share_actions, side_by_side_sections
 from handlers.notices import STALE_ACTION
 from handlers.types import Context, Event, Reply
 
@@ -44,59 +43,7 @@ _START = re.compile(
     re.IGNORECASE,
 )
 _AGAINST = re.compile(r"\b(?:against|for|as)\b\s+(?P<role>.+)$", re.IGNORECASE)
-_HISTORY = re.compile(
-    r"^(?:show\s+)?(?:my\s+)?(?:past\s+|previous\s+)?(?:self[\s-]?)?assessments"
-    r"|^(?:my\s+)?(?:self[\s-]?)?assessment\s+history$",
-    re.IGNORECASE,
-)
-HISTORY_LIMIT = 10
 _RESUME_WORDS = {"resume", "continue", "resume assessment", "continue assessment", "resume my assessment"}
-
-WHO_ARE_YOU = Card(
-    title="I need to know who you are first",
-    sections=[
-        Section(
-            text="Your self-assessment is saved to you personally, so you need to be in the techpath "
-            "directory. Ask your Technician Commitment coordinator to add you."
-        )
-    ],
-)
-
-
-def _store(ctx: Context) -> AssessmentStore:
-    assert ctx.stores is not None  # the router registers this feature only with a database
-    return ctx.stores.assessments
-
-
-def _role(ctx: Context, record: AssessmentRecord) -> Role | None:
-    try:
-        _, role = ctx.catalogue.role(f"{record.framework_id}:{record.role_id}")
-    except KeyError:
-        return None
-    return role
-
-
-async def _card(ctx: Context, record: AssessmentRecord, notice: str = "") -> Card:
-    loaded, role = ctx.catalogue.role(f"{record.framework_id}:{record.role_id}")
-    aspired = ctx.person is None or role.id != ctx.person.role_id
-    earlier = await _earlier(ctx, record) if record.progress.phase is Phase.COMPLETE else None
-    ident = (record.id, record.key)
-    card = cards.card_for(loaded, role, ident, record.progress, aspired, notice, earlier)
-    if record.progress.phase is Phase.COMPLETE:
-        actions = [*card.actions, *plan_actions(ident), *share_actions(record), *export_actions(ident)]
-        sections = [*card.sections, *(side_by_side_sections(record, ctx) if record.review else [])]
-        card = card.model_copy(update={"actions": actions, "sections": sections})
-    return card
-
-
-async def _earlier(ctx: Context, record: AssessmentRecord) -> cards.Earlier | None:
-    """The person's last finished assessment against the same role before this one."""
-    for other in await _store(ctx).completed_for(record.person_id):
-        same_role = (other.framework_id, other.role_id) == (record.framework_id, record.role_id)
-        earlier = other.started_at < record.started_at
-        if other.id != record.id and same_role and other.completed_at and earlier:
-            return cards.Earlier(other.completed_at, other.progress.scores)
-    return None
 
 
 def _follow(ctx: Context, record: AssessmentRecord) -> None:
@@ -111,7 +58,7 @@ def claims(text: str) -> bool:
     """Whether a message is one of this feature's phrases (any of its message handlers')."""
     lowered = " ".join(text.split()).lower().rstrip(".!?")
     return bool(
-        _HISTORY.search(lowered)
+        HISTORY.search(lowered)
         or _START.search(lowered)
         or lowered in _RESUME_WORDS
         or export_claims(lowered)
@@ -132,16 +79,16 @@ async def on_message(event: Event, ctx: Context) -> list[Reply] | None:
         try:
             command = read_command(text, following.progress.phase)
         except Unreadable as problem:
-            if not (_HISTORY.search(lowered) or _START.search(lowered)):
-                return [Reply(card=await _card(ctx, following, notice=str(problem)))]
+            if not (HISTORY.search(lowered) or _START.search(lowered)):
+                return [Reply(card=await assessment_card(ctx, following, notice=str(problem)))]
         else:
             return await _apply(ctx, following, command, clicked=False)
-    if _HISTORY.search(lowered):
-        return await _history(ctx)
+    if HISTORY.search(lowered):
+        return await history(ctx)
     if _START.search(lowered):
         return await _start_from_text(text, ctx)
     if lowered in _RESUME_WORDS and ctx.person is not None and ctx.stores is not None:
-        record = await _store(ctx).open_for(ctx.person.id)
+        record = await store_of(ctx).open_for(ctx.person.id)
         if record is not None:
             return await _apply(ctx, record, Command(Verb.RESUME), clicked=False)
     return None
@@ -152,7 +99,7 @@ async def _following(ctx: Context) -> AssessmentRecord | None:
     following = ctx.state.get(STATE_KEY)
     if following is None or ctx.person is None or ctx.stores is None:
         return None
-    record = await _store(ctx).open_for(ctx.person.id)
+    record = await store_of(ctx).open_for(ctx.person.id)
     if record is None or record.id != following or record.progress.phase not in ACTIVE:
         # Finished, paused or replaced elsewhere: questions are questions again.
         ctx.state.pop(STATE_KEY, None)
@@ -219,9 +166,9 @@ def _pick_role_card(ctx: Context, refs: list[str], prompt: str) -> Card:
 async def _offer_or_start(ctx: Context, ref: str, fresh: bool = False) -> list[Reply]:
     """Start against ``ref``, unless an assessment is already open: then offer to resume it instead."""
     assert ctx.person is not None
-    open_record = await _store(ctx).open_for(ctx.person.id)
+    open_record = await store_of(ctx).open_for(ctx.person.id)
     if open_record is not None and not fresh:
-        role = _role(ctx, open_record)
+        role = role_of(ctx, open_record)
         progress = open_record.progress
         return [
             Reply(
@@ -259,7 +206,7 @@ async def _offer_or_start(ctx: Context, ref: str, fresh: bool = False) -> list[R
             )
         ]
     try:
-        record = await _store(ctx).start(ctx.person.id, loaded.id, role.id, Progress(rows=tuple(rows)))
+        record = await store_of(ctx).start(ctx.person.id, loaded.id, role.id, Progress(rows=tuple(rows)))
     except AlreadyOpen:
         return await _offer_or_start(ctx, ref)  # started elsewhere at the same moment: offer that one
 
@@ -275,7 +222,7 @@ async def _offer_or_start(ctx: Context, ref: str, fresh: bool = False) -> list[R
             else ""
         )
     )
-    return [Reply(card=await _card(ctx, record, notice=notice))]
+    return [Reply(card=await assessment_card(ctx, record, notice=notice))]
 
 
 async def _apply(ctx: Context, record: AssessmentRecord, command: Command, clicked: bool) -> list[Reply]:
@@ -283,24 +230,24 @@ async def _apply(ctx: Context, record: AssessmentRecord, command: Command, click
         progress = advance(record.progress, command)
     except NotNow as problem:
         _follow(ctx, record)
-        return [Reply(card=await _card(ctx, record, notice=str(problem)))]
+        return [Reply(card=await assessment_card(ctx, record, notice=str(problem)))]
     if progress == record.progress:
         _follow(ctx, record)
-        return [Reply(card=await _card(ctx, record), replace_original=clicked)]
+        return [Reply(card=await assessment_card(ctx, record), replace_original=clicked)]
     try:
-        saved = await _store(ctx).save(record, progress)
+        saved = await store_of(ctx).save(record, progress)
     except StaleAssessment:
         return await _stale(ctx)
     _follow(ctx, saved)
     if progress.phase is Phase.CANCELLED:
         return [Reply(card=cards.CANCELLED, replace_original=clicked)]
-    return [Reply(card=await _card(ctx, saved), replace_original=clicked)]
+    return [Reply(card=await assessment_card(ctx, saved), replace_original=clicked)]
 
 
 async def _stale(ctx: Context) -> list[Reply]:
     """A click on an old card, a double click, or an answer given meanwhile on another platform."""
     assert ctx.person is not None
-    current = await _store(ctx).open_for(ctx.person.id)
+    current = await store_of(ctx).open_for(ctx.person.id)
     if current is None:
         return [
             Reply(
@@ -318,7 +265,7 @@ async def _stale(ctx: Context) -> list[Reply]:
     _follow(ctx, current)
     return [
         Reply(
-            card=await _card(
+            card=await assessment_card(
                 ctx,
                 current,
                 notice="That button was for an earlier step, so nothing changed. Here is where you are now.",
@@ -327,66 +274,20 @@ async def _stale(ctx: Context) -> list[Reply]:
     ]
 
 
-async def _history(ctx: Context) -> list[Reply]:
-    """The person's finished assessments, newest first, each with a button to show its summary."""
-    if ctx.person is None or ctx.stores is None:
-        return [Reply(card=WHO_ARE_YOU)]
-    done = await _store(ctx).completed_for(ctx.person.id)
-    open_record = await _store(ctx).open_for(ctx.person.id)
-    lines, actions = [], []
-    for record in done[:HISTORY_LIMIT]:
-        role = _role(ctx, record)
-        scores = record.progress.scores
-        average = f", average {sum(scores.values()) / len(scores):.1f}" if scores else ""
-        when = f"{record.completed_at:%-d %b %Y}" if record.completed_at else "unfinished"
-        label = role.label if role else record.role_id
-        lines.append(f"{when}: {label}, {len(scores)} of {len(record.progress.rows)} scored{average}")
-        actions.append(cards.show_action(f"Show {when}", (record.id, record.key)))
-    sections = (
-        [Section(bullets=lines)] if lines else [Section(text="You haven't finished a self-assessment yet.")]
-    )
-    if open_record is not None:
-        sections.append(Section(note="You also have one in progress: say “resume” to carry on."))
-    return [
-        Reply(
-            card=Card(
-                title="Your self-assessments",
-                sections=sections,
-                actions=actions[:5],
-                sources=[],
-            )
-        )
-    ]
-
-
-async def on_show(event: Event, ctx: Context) -> list[Reply]:
-    """Show a finished assessment's summary; only ever to its owner."""
-    try:
-        value = json.loads(event.value)
-        assessment_id, key = int(value["a"]), str(value["k"])
-    except (ValueError, KeyError, TypeError):
-        return [Reply(card=STALE_ACTION)]
-    if ctx.person is None or ctx.stores is None:
-        return [Reply(card=WHO_ARE_YOU)]
-    record = await _store(ctx).get(assessment_id)
-    if record is None or record.key != key or record.person_id != ctx.person.id or _role(ctx, record) is None:
-        return [Reply(card=STALE_ACTION)]
-    return [Reply(card=await _card(ctx, record))]
-
-
 async def on_step(event: Event, ctx: Context) -> list[Reply]:
     """A clicked step: applied only if the card is for the assessment's current version."""
+    fields = button_fields(event)
+    if fields is None:
+        return [Reply(card=STALE_ACTION)]
     try:
-        value = json.loads(event.value)
-        assessment_id, key = int(value["a"]), str(value["k"])
-        version, verb = int(value["v"]), Verb(value["c"])
-        score = float(value["s"]) if "s" in value else None
+        version, verb = int(fields["v"]), Verb(fields["c"])
+        score = float(fields["s"]) if "s" in fields else None
     except (ValueError, KeyError, TypeError):
         return [Reply(card=STALE_ACTION)]
     if ctx.person is None or ctx.stores is None:
         return [Reply(card=WHO_ARE_YOU)]
-    record = await _store(ctx).get(assessment_id)
-    if record is None or record.key != key or record.person_id != ctx.person.id:
+    record = await assessment_named(ctx, fields)
+    if record is None or record.person_id != ctx.person.id:
         # Someone else's card (in a shared channel), or one since cancelled: never acted on.
         return [Reply(card=STALE_ACTION)]
     if record.progress.version != version:
@@ -405,7 +306,7 @@ async def on_start(event: Event, ctx: Context) -> list[Reply]:
     if ctx.person is None or ctx.stores is None:
         return [Reply(card=WHO_ARE_YOU)]
     if fresh:
-        open_record = await _store(ctx).open_for(ctx.person.id)
+        open_record = await store_of(ctx).open_for(ctx.person.id)
         if open_record is None or f"{open_record.id}:{open_record.key}" != replacing:
             return await _stale(ctx)  # the one it would discard is already gone: a second click
     replies = await _offer_or_start(ctx, ref, fresh=fresh)

@@ -3,11 +3,11 @@ link in Teams, a file on disk in the console."""
 
 from __future__ import annotations
 
-import json
 import re
 
 from bot.storage.assessments import AssessmentRecord
 from cards.model import Action, Card, Section
+from handlers.assessment.buttons import assessment_named, button_fields, ident_value
 from handlers.assessment.document import (
     AssessmentDocument,
     PlanItem,
@@ -37,8 +37,7 @@ def claims(text: str) -> bool:
 
 def export_actions(ident: tuple[int, str]) -> list[Action]:
     def action(label: str, kind: str) -> Action:
-        value = json.dumps({"a": ident[0], "k": ident[1], "f": kind}, separators=(",", ":"))
-        return Action(label=label, action_id=EXPORT, value=value)
+        return Action(label=label, action_id=EXPORT, value=ident_value(ident, f=kind))
 
     return [action("Download (Word)", "docx"), action("Download (CSV)", "csv")]
 
@@ -93,15 +92,12 @@ def _reply(record: AssessmentRecord, ctx: Context, kind: str) -> list[Reply]:
 
 async def on_export(event: Event, ctx: Context) -> list[Reply]:
     """A Download button on a summary: only ever for the assessment's owner."""
-    try:
-        value = json.loads(event.value)
-        assessment_id, key, kind = int(value["a"]), str(value["k"]), str(value["f"])
-    except (ValueError, KeyError, TypeError):
+    fields = button_fields(event)
+    kind = str(fields.get("f", "")) if fields else ""
+    if fields is None or ctx.person is None or ctx.stores is None or kind not in ("docx", "csv"):
         return [Reply(card=STALE_ACTION)]
-    if ctx.person is None or ctx.stores is None or kind not in ("docx", "csv"):
-        return [Reply(card=STALE_ACTION)]
-    record = await ctx.stores.assessments.get(assessment_id)
-    if record is None or record.key != key or record.person_id != ctx.person.id:
+    record = await assessment_named(ctx, fields)
+    if record is None or record.person_id != ctx.person.id:
         return [Reply(card=STALE_ACTION)]
     return _reply(record, ctx, kind)
 

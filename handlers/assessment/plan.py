@@ -7,14 +7,13 @@ in the console. A form with a mistake saves nothing and comes back with what was
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 from bot.storage.assessments import AssessmentRecord, StaleAssessment
 from cards.model import Action, Card, Form, FormField, Section
 from handlers.assessment import cards
+from handlers.assessment.buttons import assessment_named, button_fields, ident_value
 from handlers.assessment.export import export_actions
 from handlers.assessment.flow import Phase
 from handlers.notices import STALE_ACTION
@@ -48,11 +47,7 @@ def claims(text: str) -> bool:
 
 
 def plan_actions(ident: cards.Ident) -> list[Action]:
-    return [Action(label="My development plan", action_id=OPEN, value=_value(ident))]
-
-
-def _value(ident: cards.Ident, **extra: Any) -> str:
-    return json.dumps({"a": ident[0], "k": ident[1], **extra}, separators=(",", ":"))
+    return [Action(label="My development plan", action_id=OPEN, value=ident_value(ident))]
 
 
 def suggestions(record: AssessmentRecord, ctx: Context, today: date) -> list[dict[str, str]]:
@@ -111,10 +106,10 @@ def plan_card(
         )
     if not items:
         sections.append(Section(text="Your plan is empty: edit it to add an objective."))
-    actions = [Action(label="Edit plan", action_id=EDIT, value=_value(ident), style="primary")]
+    actions = [Action(label="Edit plan", action_id=EDIT, value=ident_value(ident), style="primary")]
     if not saved and items:
         actions.insert(
-            0, Action(label="Accept suggestions", action_id=ACCEPT, value=_value(ident, v=len(items)))
+            0, Action(label="Accept suggestions", action_id=ACCEPT, value=ident_value(ident, v=len(items)))
         )
     return Card(
         title="Your development plan" if saved else "Suggested development plan",
@@ -161,8 +156,8 @@ def plan_form(record: AssessmentRecord, items: list[dict[str, str]]) -> Form:
     return Form(
         title="Development plan",
         fields=fields,
-        submit=Action(label="Save plan", action_id=SAVE, value=_value(ident)),
-        reopen=Action(label="Edit plan", action_id=EDIT, value=_value(ident)),
+        submit=Action(label="Save plan", action_id=SAVE, value=ident_value(ident)),
+        reopen=Action(label="Edit plan", action_id=EDIT, value=ident_value(ident)),
     )
 
 
@@ -228,20 +223,15 @@ def read_date(text: str, today: date) -> str:
     return found.isoformat()
 
 
-async def _owned(event: Event, ctx: Context) -> tuple[AssessmentRecord, dict[str, Any]] | None:
-    try:
-        value = json.loads(event.value)
-        assessment_id, key = int(value["a"]), str(value["k"])
-    except (ValueError, KeyError, TypeError):
+async def _owned(event: Event, ctx: Context) -> AssessmentRecord | None:
+    """The clicking person's own finished assessment that the button names."""
+    fields = button_fields(event)
+    if fields is None or ctx.person is None:
         return None
-    if ctx.person is None or ctx.stores is None:
+    record = await assessment_named(ctx, fields)
+    if record is None or record.person_id != ctx.person.id or record.progress.phase is not Phase.COMPLETE:
         return None
-    record = await ctx.stores.assessments.get(assessment_id)
-    if record is None or record.key != key or record.person_id != ctx.person.id:
-        return None
-    if record.progress.phase is not Phase.COMPLETE:
-        return None
-    return record, value
+    return record
 
 
 def _today() -> date:
@@ -249,20 +239,18 @@ def _today() -> date:
 
 
 async def on_open(event: Event, ctx: Context) -> list[Reply]:
-    found = await _owned(event, ctx)
-    if found is None:
+    record = await _owned(event, ctx)
+    if record is None:
         return [Reply(card=STALE_ACTION)]
-    record, _ = found
     if record.plan:
         return [Reply(card=plan_card(record, ctx, list(record.plan), saved=True))]
     return [Reply(card=plan_card(record, ctx, suggestions(record, ctx, _today()), saved=False))]
 
 
 async def on_accept(event: Event, ctx: Context) -> list[Reply]:
-    found = await _owned(event, ctx)
-    if found is None or ctx.stores is None:
+    record = await _owned(event, ctx)
+    if record is None or ctx.stores is None:
         return [Reply(card=STALE_ACTION)]
-    record, _ = found
     if record.plan:  # a second click, or a plan saved since: keep what is there
         return [
             Reply(
@@ -277,10 +265,9 @@ async def on_accept(event: Event, ctx: Context) -> list[Reply]:
 
 
 async def on_edit(event: Event, ctx: Context) -> list[Reply]:
-    found = await _owned(event, ctx)
-    if found is None:
+    record = await _owned(event, ctx)
+    if record is None:
         return [Reply(card=STALE_ACTION)]
-    record, _ = found
     draft = ctx.state.get(DRAFT_KEY)
     if isinstance(draft, dict) and draft.get("assessment") == record.id:
         items = list(draft.get("items", []))
@@ -291,10 +278,9 @@ async def on_edit(event: Event, ctx: Context) -> list[Reply]:
 
 
 async def on_save(event: Event, ctx: Context) -> list[Reply]:
-    found = await _owned(event, ctx)
-    if found is None or ctx.stores is None:
+    record = await _owned(event, ctx)
+    if record is None or ctx.stores is None:
         return [Reply(card=STALE_ACTION)]
-    record, _ = found
     try:
         items = read_form(event.inputs, _today())
     except PlanProblem as problem:
@@ -339,7 +325,7 @@ async def on_plan_message(event: Event, ctx: Context) -> list[Reply] | None:
             )
         ]
     record = done[0]
-    synthetic = event.model_copy(update={"value": _value((record.id, record.key))})
+    synthetic = event.model_copy(update={"value": ident_value((record.id, record.key))})
     if text.lower().startswith("edit"):
         return await on_edit(synthetic, ctx)
     return await on_open(synthetic, ctx)

@@ -7,14 +7,13 @@ moment of the click, that the assessment is still shared with them (handlers/aut
 
 from __future__ import annotations
 
-import json
 import re
-from typing import Any
 
 from bot.storage.assessments import AssessmentRecord, StaleAssessment
 from bot.storage.people import PersonRecord
 from cards.model import Action, Card, Form, FormField, Section
 from handlers.assessment import cards
+from handlers.assessment.buttons import assessment_named, button_fields, ident_value
 from handlers.assessment.flow import MAX_SCORE, Phase, Unreadable, read_score, score_label
 from handlers.authz import can_view_assessment
 from handlers.notices import STALE_ACTION
@@ -37,7 +36,7 @@ NOT_SHARED = Card(
 
 
 def _value(record: AssessmentRecord) -> str:
-    return json.dumps({"a": record.id, "k": record.key}, separators=(",", ":"))
+    return ident_value((record.id, record.key))
 
 
 def share_actions(record: AssessmentRecord) -> list[Action]:
@@ -51,15 +50,11 @@ def share_actions(record: AssessmentRecord) -> list[Action]:
 
 async def _load(event: Event, ctx: Context) -> tuple[AssessmentRecord, PersonRecord] | None:
     """The assessment a button names, and its owner, if it is finished and the key matches."""
-    try:
-        value: dict[str, Any] = json.loads(event.value)
-        assessment_id, key = int(value["a"]), str(value["k"])
-    except (ValueError, KeyError, TypeError):
+    fields = button_fields(event)
+    if fields is None or ctx.person is None or ctx.stores is None:
         return None
-    if ctx.person is None or ctx.stores is None:
-        return None
-    record = await ctx.stores.assessments.get(assessment_id)
-    if record is None or record.key != key or record.progress.phase is not Phase.COMPLETE:
+    record = await assessment_named(ctx, fields)
+    if record is None or record.progress.phase is not Phase.COMPLETE:
         return None
     owner = await ctx.stores.people.by_id(record.person_id)
     return (record, owner) if owner else None
