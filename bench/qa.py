@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 from bot.app import build_context
+from bot.core import Context
 from bot.settings import Settings
 from cards.adaptive import render_adaptive
 from cards.blockkit import render_blockkit
@@ -33,7 +34,6 @@ from framework_data.catalogue import load_catalogue
 from framework_data.query import parse_question
 from framework_data.vocabulary import build_vocabulary
 from handlers.qa.answer import answer_query
-from handlers.types import Context
 from tests.qa.evaluate import evaluate, load_cases
 
 TEMPLATES = [

@@ -6,15 +6,18 @@ import handlers.assessment
 import handlers.inbox
 import handlers.privacy
 import handlers.qa
+import handlers.qa.answer
 import handlers.welcome
+from bot.core import Context
 from bot.router import Router
 from bot.settings import Settings
 from bot.storage.database import Database, default_url
 from bot.storage.migrate import upgrade
 from bot.storage.stores import Stores, open_stores
+from cards.model import Card
 from framework_data.catalogue import load_catalogue
+from framework_data.query import Query, parse_question
 from framework_data.vocabulary import build_vocabulary
-from handlers.types import Context
 
 
 def build_context(settings: Settings) -> Context:
@@ -37,10 +40,16 @@ async def ready_stores(settings: Settings) -> Stores:
 
 def build_router(ctx: Context, stores: Stores | None = None) -> Router:
     """A router with every feature registered explicitly, in priority order."""
-    router = Router(ctx, stores)
+    router = Router(ctx, stores, may_deliver=handlers.inbox.still_allowed)
     handlers.welcome.register(router)
     handlers.inbox.register(router)
     handlers.privacy.register(router)
     handlers.assessment.register(router)
     handlers.qa.register(router)
     return router
+
+
+def answer_one(text: str, ctx: Context) -> tuple[Query, Card]:
+    """One question without a conversation (``techpath ask``): what it was read as, and the answer."""
+    query = parse_question(text, ctx.catalogue, ctx.vocabulary)
+    return query, handlers.qa.answer.answer_query(query, ctx.catalogue)

@@ -11,10 +11,11 @@ from typing import Any
 
 import click
 
-from bot.app import build_context, build_router, ready_stores
+from bot.app import answer_one, build_context, build_router, ready_stores
 from bot.cli_db import db
 from bot.cli_people import people
 from bot.console import ConsoleChat
+from bot.core import Context
 from bot.log_privacy import quiet_payload_loggers
 from bot.platforms import ConfigError, check_platforms
 from bot.serve import run_server
@@ -23,9 +24,7 @@ from bot.storage.people import PersonFields
 from bot.teams_app import build_manifest, write_package
 from cards.text import render_text
 from framework_data.loader import FrameworkError, load_bands, load_framework
-from framework_data.query import Intent, parse_question
-from handlers.qa.answer import answer_query
-from handlers.types import Context
+from framework_data.query import Intent
 
 logger = logging.getLogger(__name__)
 
@@ -98,8 +97,8 @@ def ask(question: tuple[str, ...]) -> None:
             'Give a question, for example: techpath ask "what does grade 7 specialist need"'
         )
     ctx = _context(Settings())
-    query = parse_question(text, ctx.catalogue, ctx.vocabulary)
-    click.echo(render_text(answer_query(query, ctx.catalogue)))
+    query, card = answer_one(text, ctx)
+    click.echo(render_text(card))
     if query.intent is Intent.UNKNOWN or (query.unknown and not query.roles):
         sys.exit(1)
 

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bot.core import Attachment, Event, EventKind
 from bot.router import Router
 from cards.model import Action, Form
 from cards.text import is_scale, render_text
-from handlers.types import Attachment, Event, EventKind
 
 QUIT_WORDS = {"quit", "exit", "bye", ":q"}
 QUIT_FORM = {"cancel", "close", ":q"}

@@ -16,29 +16,19 @@ from bot.storage.notifications import Waiting
 from bot.storage.people import PersonRecord
 from bot.storage.stores import Stores
 from cards.model import Card
-from handlers.authz import can_view_assessment
 
 logger = logging.getLogger(__name__)
 
 # Sends a card to a person on one platform; False when the person cannot be reached there.
 Sender = Callable[[PersonRecord, Card], Awaitable[bool]]
-
-
-async def still_allowed(stores: Stores, waiting: Waiting, recipient: PersonRecord) -> bool:
-    """Checked when a card goes out, not only when it was queued: a card about someone's assessment reaches
-    someone else only while it is shared with them as that person's manager."""
-    if waiting.about_assessment_id is None or waiting.about_person_id == recipient.id:
-        return True
-    record = await stores.assessments.get(waiting.about_assessment_id)
-    owner = await stores.people.by_id(waiting.about_person_id) if waiting.about_person_id else None
-    if record is None or owner is None or record.person_id != owner.id:
-        return False
-    return recipient.id != owner.id and can_view_assessment(recipient, owner, record.shared)
+# Asked of the feature that queued a card, when it goes out: may it still reach this recipient?
+MayDeliver = Callable[[Stores, Waiting, PersonRecord], Awaitable[bool]]
 
 
 class Delivery:
-    def __init__(self, stores: Stores) -> None:
+    def __init__(self, stores: Stores, may_deliver: MayDeliver) -> None:
         self._stores = stores
+        self._may_deliver = may_deliver
         self._senders: list[Sender] = []
         self._lock = asyncio.Lock()
 
@@ -57,11 +47,11 @@ class Delivery:
                 person = await self._stores.people.by_id(waiting.person_id)
                 if person is None or not await notifications.claim(waiting.id):
                     continue
-                if not await still_allowed(self._stores, waiting, person):
+                if not await self._may_deliver(self._stores, waiting, person):
                     continue  # stopped sharing, or no longer their manager: dropped, claimed as it is
                 if await self._send(person, Card.model_validate(waiting.card)):
                     delivered += 1
-                elif await still_allowed(self._stores, waiting, person):
+                elif await self._may_deliver(self._stores, waiting, person):
                     await notifications.release(waiting.id)
             return delivered
 

@@ -10,8 +10,7 @@ from typing import TextIO
 
 from bot.storage.people import BOT_ROLES, PersonFields, normalise_email
 from framework_data.loader import LoadedFramework
-from framework_data.schema import Role
-from handlers.qa.common import grade_key
+from framework_data.schema import Role, grade_key
 
 COLUMNS = ("email", "display_name", "department", "grade", "role", "manager_email", "bot_roles")
 REQUIRED = ("email", "display_name", "grade")

@@ -7,12 +7,11 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
-from bot.delivery import Delivery
+from bot.core import FAILED, STALE_ACTION, Context, Event, EventKind, Handler, Reply
+from bot.delivery import Delivery, MayDeliver
 from bot.locks import KeyedLocks
 from bot.storage.people import PersonRecord
 from bot.storage.stores import Stores
-from handlers.notices import FAILED, STALE_ACTION
-from handlers.types import Context, Event, EventKind, Handler, Reply
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +38,9 @@ class _AlreadyWelcomed(Exception):
 class Router:
     """Holds the registered handlers and runs each event as one turn of its conversation."""
 
-    def __init__(self, ctx: Context, stores: Stores | None = None) -> None:
+    def __init__(
+        self, ctx: Context, stores: Stores | None = None, may_deliver: MayDeliver | None = None
+    ) -> None:
         self.ctx = ctx
         self.stores = stores
         self._message_handlers: list[MessageHandler] = []
@@ -48,7 +49,9 @@ class Router:
         self._first_contact: Handler | None = None
         self._turn_start: list[Handler] = []
         # Proactive delivery of queued notifications, after a turn queued some (bot/delivery.py).
-        self.delivery: Delivery | None = Delivery(stores) if stores is not None else None
+        self.delivery: Delivery | None = None
+        if stores is not None and may_deliver is not None:
+            self.delivery = Delivery(stores, may_deliver)
         self._deliveries: set[asyncio.Task[int]] = set()
         # Without a database, turns are serialised in this process only.
         self._lock = KeyedLocks()

@@ -12,11 +12,11 @@ from aiohttp import web
 from bot.adapters.slack import SlackAdapter
 from bot.adapters.teams import TeamsAdapter
 from bot.app import build_router, ready_stores
+from bot.core import Context
 from bot.jobs import in_background, run_delivery_job
 from bot.platforms import Platforms
 from bot.server import build_app
 from bot.settings import Settings
-from handlers.types import Context
 
 logger = logging.getLogger(__name__)
 

@@ -12,10 +12,10 @@ from aiohttp.typedefs import Middleware
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from sqlalchemy import text
 
+from bot.core import Context
 from bot.jobs import in_background, run_tidy_job
 from bot.settings import Settings
 from bot.storage.stores import Stores
-from handlers.types import Context
 
 logger = logging.getLogger(__name__)
 

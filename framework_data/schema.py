@@ -196,3 +196,9 @@ class BandSet(Strict):
     name: NonEmpty
     source: Source
     bands: list[Band] = Field(min_length=1)
+
+
+def grade_key(grade: str) -> tuple[int, str]:
+    """Grades in their numeric order ("3" < "10"), then by name for grades without a number."""
+    digits = "".join(ch for ch in grade if ch.isdigit())
+    return (int(digits) if digits else 0, grade)

@@ -8,9 +8,8 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot.core import PRIVATE_ONLY, STALE_ACTION, Attachment, Context, Event, Reply
 from cards.model import Action, Card, Fact, Section
-from handlers.notices import PRIVATE_ONLY, STALE_ACTION
-from handlers.types import Attachment, Context, Event, Reply
 
 if TYPE_CHECKING:
     from bot.router import Router

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.core import Context, Event, EventKind, Reply
 from cards.model import Action, Card, Fact, Section
 from framework_data.catalogue import role_ref
 from handlers.assessment.cards import start_action
 from handlers.qa.common import ask_action
-from handlers.types import Context, Event, EventKind, Reply
 
 if TYPE_CHECKING:
     from bot.router import Router

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from bot.app import build_context
+from bot.core import Context
 from bot.settings import Settings
 from bot.storage.database import Database
 from bot.storage.stores import Stores, open_stores
-from handlers.types import Context
 from tests.storage_backends import BACKENDS, fresh_database
 
 

@@ -10,6 +10,7 @@ from bot.jobs import run_delivery_job, run_tidy_job
 from bot.storage.people import PersonRecord
 from bot.storage.stores import Stores
 from cards.model import Card
+from handlers.inbox import still_allowed
 from tests.test_privacy import add_assessment, add_people
 
 
@@ -44,7 +45,7 @@ async def test_the_delivery_job_retries_cards_nobody_could_receive_yet(stores: S
         received.append(card.title)
         return True
 
-    delivery = Delivery(stores)
+    delivery = Delivery(stores, still_allowed)
     delivery.add_sender(sender)
     stop = asyncio.Event()
     job = asyncio.create_task(run_delivery_job(delivery, stop, interval=0.05))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from bot.core import Context
 from bot.people_import import ImportPlan, read_people
-from handlers.types import Context
 
 SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "people.csv"
 HEADER = "email,display_name,department,grade,role,manager_email,bot_roles\n"

@@ -9,12 +9,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.app import build_router
+from bot.core import Context, Event, EventKind, Reply
 from bot.storage.people import PersonFields
 from bot.storage.stores import Stores
 from bot.storage.tables import Assessment
 from cards.model import Action
 from handlers.privacy import CANCEL, ERASE
-from handlers.types import Context, Event, EventKind, Reply
 
 SECRET_EVIDENCE = "I rescued the cryostat during the flood"
 

@@ -9,10 +9,9 @@ import logging
 import pytest
 
 from bot.app import build_router
+from bot.core import FAILED, STALE_ACTION, Context, Event, EventKind, Reply
 from bot.router import Router
-from handlers.notices import FAILED, STALE_ACTION
 from handlers.qa.common import ASK, PICK
-from handlers.types import Context, Event, EventKind, Reply
 
 
 def message(text: str, conversation: str = "c1") -> Event:

@@ -27,13 +27,13 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.lookup_cache import TimedCache
+from bot.core import Event, EventKind, Reply
 from bot.platforms import SlackConfig
 from bot.router import Router
 from bot.storage.people import PersonRecord
 from bot.storage.stores import Stores
 from cards.blockkit import render_blockkit, render_modal
 from cards.model import Card, Form
-from handlers.types import Event, EventKind, Reply
 
 logger = logging.getLogger(__name__)
 

@@ -26,13 +26,13 @@ from bot.adapters.teams_keys import (
     install_key_caches,
     refresh_keys,
 )
+from bot.core import Attachment, Event, EventKind, Reply
 from bot.platforms import TeamsConfig
 from bot.router import Router
 from bot.storage.people import PersonRecord
 from bot.storage.stores import Stores
 from cards.adaptive import INPUT_PREFIX, render_adaptive
 from cards.model import Card
-from handlers.types import Attachment, Event, EventKind, Reply
 
 logger = logging.getLogger(__name__)
 

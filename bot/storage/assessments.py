@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
+from bot.storage.assessment_progress import OPEN, Phase, Progress
 from bot.storage.database import Database
 from bot.storage.tables import Assessment, utcnow
-from handlers.assessment.flow import OPEN, Phase, Progress
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.core import PRIVATE_ONLY, Context, Event, Handler, Reply
 from handlers.assessment.cards import DO, SHOW, START
 from handlers.assessment.conversation import claims, on_message, on_start, on_step
 from handlers.assessment.export import EXPORT, on_download_message, on_export
@@ -32,8 +33,6 @@ from handlers.assessment.sharing import (
     on_team_message,
     on_unshare,
 )
-from handlers.notices import PRIVATE_ONLY
-from handlers.types import Context, Event, Handler, Reply
 
 if TYPE_CHECKING:
     from bot.router import Router

@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.core import Context, Event
 from bot.storage.assessments import AssessmentRecord
-from handlers.types import Context, Event
 
 Ident = tuple[int, str]  # an assessment's id and key
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 
+from bot.core import STALE_ACTION, Context, Event, Reply
 from bot.storage.assessments import AlreadyOpen, AssessmentRecord, StaleAssessment
 from cards.model import Card, Section
 from framework_data.catalogue import role_ref
@@ -32,8 +33,6 @@ from handlers.assessment.history import HISTORY, history
 from handlers.assessment.plan import claims as plan_claims
 from handlers.assessment.present import WHO_ARE_YOU, assessment_card, role_of, store_of
 from handlers.assessment.sharing import claims as team_claims
-from handlers.notices import STALE_ACTION
-from handlers.types import Context, Event, Reply
 
 STATE_KEY = "assessment"  # in the conversation state: the id of the assessment answered here
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from bot.core import STALE_ACTION, Attachment, Context, Event, Reply
 from bot.storage.assessments import AssessmentRecord
 from cards.model import Action, Card, Section
 from handlers.assessment.buttons import assessment_named, button_fields, ident_value
@@ -17,8 +18,6 @@ from handlers.assessment.document import (
     csv_filename,
     docx_filename,
 )
-from handlers.notices import STALE_ACTION
-from handlers.types import Attachment, Context, Event, Reply
 
 EXPORT = "assess.export"  # value {"a": assessment id, "k": its key, "f": "docx" or "csv"}
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

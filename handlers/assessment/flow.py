@@ -8,24 +8,18 @@ clicked buttons both become a ``Command`` first (``read_command``), so they beha
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import StrEnum
+
+# The stored record of an assessment, re-exported: the feature's code speaks of them as the flow's own.
+from bot.storage.assessment_progress import ACTIVE as ACTIVE
+from bot.storage.assessment_progress import OPEN as OPEN
+from bot.storage.assessment_progress import Phase as Phase
+from bot.storage.assessment_progress import Progress as Progress
 
 MIN_SCORE = 1.0
 MAX_SCORE = 10.0
 EVIDENCE_LIMIT = 500
-
-
-class Phase(StrEnum):
-    SCORE = "score"  # waiting for the score of the current row
-    EVIDENCE = "evidence"  # waiting for an optional line of evidence for the score just given
-    PAUSED = "paused"
-    COMPLETE = "complete"
-    CANCELLED = "cancelled"
-
-
-ACTIVE = (Phase.SCORE, Phase.EVIDENCE)
-OPEN = (*ACTIVE, Phase.PAUSED)
 
 
 class Verb(StrEnum):
@@ -45,32 +39,6 @@ class Command:
     verb: Verb
     score: float | None = None
     text: str = ""
-
-
-@dataclass(frozen=True)
-class Progress:
-    """Where one assessment is: the grid rows to score in order, the answers so far, and the phase.
-
-    ``version`` goes up with every change, so a card built for an older version can be recognised as
-    stale and a double click cannot advance twice.
-    """
-
-    rows: tuple[str, ...]
-    step: int = 0
-    phase: Phase = Phase.SCORE
-    scores: dict[str, float] = field(default_factory=dict)
-    evidence: dict[str, str] = field(default_factory=dict)
-    # The phase to go back to when a paused assessment is resumed.
-    paused_in: Phase = Phase.SCORE
-    version: int = 0
-
-    @property
-    def row(self) -> str:
-        return self.rows[min(self.step, len(self.rows) - 1)]
-
-    @property
-    def skipped(self) -> list[str]:
-        return [row for row in self.rows[: self.step] if row not in self.scores]
 
 
 class NotNow(Exception):

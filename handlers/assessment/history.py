@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 
+from bot.core import STALE_ACTION, Context, Event, Reply
 from cards.model import Card, Section
 from handlers.assessment import cards
 from handlers.assessment.buttons import assessment_named, button_fields
 from handlers.assessment.present import WHO_ARE_YOU, assessment_card, role_of, store_of
-from handlers.notices import STALE_ACTION
-from handlers.types import Context, Event, Reply
 
 HISTORY = re.compile(
     r"^(?:show\s+)?(?:my\s+)?(?:past\s+|previous\s+)?(?:self[\s-]?)?assessments"

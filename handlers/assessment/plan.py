@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 
+from bot.core import STALE_ACTION, Context, Event, Reply
 from bot.storage.assessments import AssessmentRecord, StaleAssessment
 from cards.model import Action, Card, Form, FormField, Section
 from handlers.assessment import cards
 from handlers.assessment.buttons import assessment_named, button_fields, ident_value
 from handlers.assessment.export import export_actions
 from handlers.assessment.flow import Phase
-from handlers.notices import STALE_ACTION
-from handlers.types import Context, Event, Reply
 
 OPEN = "plan.open"  # value {"a", "k"}: show the plan (or the suggestions)
 ACCEPT = "plan.accept"  # value {"a", "k", "v"}: save the suggestions as they are

@@ -3,6 +3,7 @@ finished one (plan, sharing, downloads) and the manager's view once there is one
 
 from __future__ import annotations
 
+from bot.core import Context
 from bot.storage.assessments import AssessmentRecord, AssessmentStore
 from cards.model import Card, Section
 from framework_data.schema import Role
@@ -11,7 +12,6 @@ from handlers.assessment.export import export_actions
 from handlers.assessment.flow import Phase
 from handlers.assessment.plan import plan_actions
 from handlers.assessment.sharing import share_actions, side_by_side_sections
-from handlers.types import Context
 
 WHO_ARE_YOU = Card(
     title="I need to know who you are first",

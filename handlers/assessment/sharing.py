@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from bot.core import STALE_ACTION, Context, Event, Reply
 from bot.storage.assessments import AssessmentRecord, StaleAssessment
 from bot.storage.people import PersonRecord
 from cards.model import Action, Card, Form, FormField, Section
@@ -16,8 +17,6 @@ from handlers.assessment import cards
 from handlers.assessment.buttons import assessment_named, button_fields, ident_value
 from handlers.assessment.flow import MAX_SCORE, Phase, Unreadable, read_score, score_label
 from handlers.authz import can_view_assessment
-from handlers.notices import STALE_ACTION
-from handlers.types import Context, Event, Reply
 
 SHARE = "assess.share"
 UNSHARE = "assess.unshare"

@@ -7,13 +7,12 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from bot.core import STALE_ACTION, Context, Event, Reply
 from cards.model import Card, Section
 from framework_data.query import Query
-from handlers.notices import STALE_ACTION
 from handlers.qa.answer import answer_query, answer_question
 from handlers.qa.common import ASK, PICK
 from handlers.qa.guide import help_card
-from handlers.types import Context, Event, Reply
 
 if TYPE_CHECKING:
     from bot.router import Router

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core import Context
 from cards.model import Card
 from framework_data.catalogue import Catalogue
 from framework_data.query import Ambiguity, Intent, Query, parse_question
@@ -13,7 +14,6 @@ from handlers.qa.development import development_card, grid_rows_for, opportunity
 from handlers.qa.guide import clarify_card, grid_card, help_card, pdp_card, thanks_card, unknown_card
 from handlers.qa.roles import competency_card, path_card, role_card, role_rows_card, roles_card
 from handlers.qa.search import search_card
-from handlers.types import Context
 
 # Intents whose answer is the same whichever role an ambiguous grade means.
 _AMBIGUITY_IS_FINE = {Intent.CROSSWALK, Intent.PATH, Intent.HELP, Intent.GRID, Intent.PDP, Intent.ROLES}

@@ -6,7 +6,7 @@ import json
 
 from cards.model import Action, Section
 from framework_data.loader import Descriptor, LoadedFramework
-from framework_data.schema import Role
+from framework_data.schema import Role, grade_key
 
 ASK = "qa.ask"
 PICK = "qa.pick"
@@ -76,11 +76,6 @@ def next_roles(loaded: LoadedFramework, role: Role, step: int = 1) -> list[Role]
     candidates = [r for r in loaded.framework.roles if r.grade == grades[position]]
     same_path = [r for r in candidates if r.path == role.path]
     return same_path or candidates
-
-
-def grade_key(grade: str) -> tuple[int, str]:
-    digits = "".join(ch for ch in grade if ch.isdigit())
-    return (int(digits) if digits else 0, grade)
 
 
 def grade_order(role: Role) -> tuple[int, str]:

@@ -6,7 +6,8 @@ from cards.model import Action, Card, Fact, Section
 from framework_data.catalogue import Catalogue
 from framework_data.loader import LoadedFramework
 from framework_data.query import Query
-from handlers.qa.common import PICK, ask_action, cite, grade_key
+from framework_data.schema import grade_key
+from handlers.qa.common import PICK, ask_action, cite
 
 EXAMPLES = [
     ("What does grade 7 specialist need?", "what does grade 7 specialist need"),

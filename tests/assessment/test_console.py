@@ -7,10 +7,10 @@ from pathlib import Path
 
 from bot.app import build_router
 from bot.console import ConsoleChat
+from bot.core import Context
 from bot.storage.database import Database
 from bot.storage.people import PersonFields
 from bot.storage.stores import Stores, open_stores
-from handlers.types import Context
 
 ANA = PersonFields("ana.tech@uni.example", "Ana Costa", "Chemistry", "5", "g5", "", frozenset())
 

@@ -11,14 +11,13 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import build_router
+from bot.core import STALE_ACTION, Context, Event, EventKind, Reply
 from bot.router import Router
 from bot.storage.database import Database
 from bot.storage.people import PersonFields
 from bot.storage.stores import Stores, open_stores
 from bot.storage.tables import Assessment
 from cards.model import Action, Card
-from handlers.notices import STALE_ACTION
-from handlers.types import Context, Event, EventKind, Reply
 
 EVIDENCE = "I rewrote the cryostat induction"
 

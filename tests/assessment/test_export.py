@@ -10,10 +10,9 @@ import docx
 
 from bot.app import build_router
 from bot.console import ConsoleChat
+from bot.core import STALE_ACTION, Context
 from bot.storage.people import PersonFields
 from bot.storage.stores import Stores
-from handlers.notices import STALE_ACTION
-from handlers.types import Context
 from tests.assessment.test_conversation import Chat
 from tests.assessment.test_platforms import DM, card_of, header
 from tests.slack.conftest import SlackRig

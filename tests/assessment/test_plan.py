@@ -13,10 +13,10 @@ import pytest
 
 from bot.app import build_router
 from bot.console import ConsoleChat
+from bot.core import Context, EventKind
 from bot.storage.people import PersonFields
 from bot.storage.stores import Stores
 from handlers.assessment.plan import PlanProblem, read_date
-from handlers.types import Context, EventKind
 from tests.assessment.test_conversation import Chat
 from tests.assessment.test_platforms import DM, card_of, header
 from tests.fixtures import load

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from bot.app import build_router
+from bot.core import PRIVATE_ONLY, Context, EventKind
 from bot.delivery import Delivery
 from bot.storage.people import PersonFields, PersonRecord
 from bot.storage.stores import Stores
 from cards.model import Card
-from handlers.notices import PRIVATE_ONLY
-from handlers.types import Context, EventKind
+from handlers.inbox import still_allowed
 from tests.assessment.test_conversation import Chat
 from tests.assessment.test_platforms import card_of, header, texts
 from tests.assessment.test_sharing import finish, people
@@ -78,7 +78,7 @@ async def test_a_card_whose_share_was_stopped_during_a_failed_send_is_never_show
     summary = await finish(ana)
     shared = await ana.click(ana.option("Share with my manager", summary))
     stop = ana.option("Stop sharing", shared)
-    delivery = Delivery(stores)
+    delivery = Delivery(stores, still_allowed)
 
     async def slow_then_failing(person: PersonRecord, card: Card) -> bool:
         await ana.click(stop)  # Ana stops sharing while the send is under way

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from bot.app import build_router
+from bot.core import Context
 from bot.storage.people import PersonFields
 from bot.storage.stores import Stores
 from cards.model import Card
 from handlers.assessment.sharing import NOT_SHARED
-from handlers.types import Context
 from tests.assessment.test_conversation import Chat
 from tests.assessment.test_platforms import DM, card_of, header, texts
 from tests.fixtures import load

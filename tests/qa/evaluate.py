@@ -8,10 +8,10 @@ from typing import Any
 
 import yaml
 
+from bot.core import Context
 from cards.text import render_text
 from framework_data.query import parse_question
 from handlers.qa.answer import answer_query
-from handlers.types import Context
 
 PHRASINGS = Path(__file__).with_name("phrasings.yaml")
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from handlers.types import Context
+from bot.core import Context
 from tests.qa.evaluate import evaluate, load_cases
 
 CASES = load_cases()

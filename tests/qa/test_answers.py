@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from bot.core import Context
 from cards.model import Card
 from framework_data.query import Query
 from handlers.qa.answer import answer_query, answer_question
 from handlers.qa.common import NO_DESCRIPTOR, NOT_EXPECTED
-from handlers.types import Context
 
 
 def section(card: Card, heading: str) -> tuple[str, str]:

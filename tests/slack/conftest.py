@@ -17,12 +17,12 @@ from aiohttp.test_utils import TestServer
 
 from bot.adapters.slack import SlackAdapter
 from bot.app import build_router
+from bot.core import Context
 from bot.platforms import SlackConfig
 from bot.router import Router
 from bot.server import build_app
 from bot.settings import Settings
 from bot.storage.stores import Stores
-from handlers.types import Context
 from tests.doubles.slack_api import SlackApiDouble
 from tests.fixtures import load
 

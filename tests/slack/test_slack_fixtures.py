@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from bot.core import Context, Event, Reply
 from cards.model import Action, Card, Fact, Section
-from handlers.types import Context, Event, Reply
 from tests.fixtures import load
 from tests.slack.conftest import SlackRig
 

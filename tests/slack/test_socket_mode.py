@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
+from bot.core import Context
 from bot.platforms import check_platforms
 from bot.serve import start_server
 from bot.settings import Settings
-from handlers.types import Context
 from tests.doubles.slack_api import SlackApiDouble
 from tests.slack.test_serve_process import free_port
 

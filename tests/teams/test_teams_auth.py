@@ -21,11 +21,11 @@ from jwt.algorithms import RSAAlgorithm
 
 from bot.adapters.teams import TeamsAdapter
 from bot.app import build_router
+from bot.core import Context
 from bot.platforms import TeamsConfig
 from bot.server import build_app
 from bot.settings import Settings
 from bot.storage.stores import Stores
-from handlers.types import Context
 from tests.doubles.bot_connector import BotConnectorDouble
 from tests.teams.conftest import TENANT, TeamsRig
 

@@ -13,10 +13,10 @@ from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo
 
 import bot.adapters.teams
+from bot.core import Context, Event, Reply
 from cards.adaptive import render_adaptive
 from cards.model import Action, Card, Fact, Section
 from handlers.qa.common import ASK
-from handlers.types import Context, Event, Reply
 from tests.teams.conftest import TENANT, TeamsRig
 
 INJECTION = "[click](https://evil.example) **now** `code` # heading"

@@ -1,4 +1,6 @@
-"""The platform-neutral event, reply and context that adapters, the router and handlers share."""
+"""The neutral contract that adapters, the router and features share: event, reply, context, notices.
+
+Nothing here imports a feature, an adapter or storage at run time, so every layer can depend on it."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from cards.model import Card
+from cards.model import Card, Section
 from framework_data.catalogue import Catalogue
 from framework_data.vocabulary import Vocabulary
 
@@ -79,3 +81,25 @@ class Context:
 
 
 Handler = Callable[[Event, Context], Awaitable[list[Reply]]]
+
+
+# Cards that say something went wrong, shared by the router and every feature.
+FAILED = Card(
+    title="Sorry, something went wrong",
+    sections=[Section(text="I couldn't finish that. Nothing was changed; please try again in a moment.")],
+)
+PRIVATE_ONLY = Card(
+    title="Let's do that in a direct message",
+    sections=[
+        Section(
+            text="Self-assessments, plans and personal data are only shown in a one-to-one chat with me, "
+            "where nobody else can read them. Message me directly (in Slack under Apps, in Teams in a chat "
+            "with techpath) and ask there."
+        )
+    ],
+)
+
+STALE_ACTION = Card(
+    title="That button has expired",
+    sections=[Section(text="It belongs to an older version of this conversation. Type your question again.")],
+)
