@@ -34,6 +34,9 @@ class TeamsConfig:
     tenant_id: str
     app_type: str
     service_hosts: frozenset[str]
+    # The tenants whose accounts may be linked to directory people; activities from others are answered
+    # as from someone not in the directory.
+    tenants: frozenset[str] = frozenset()
 
     @property
     def dev_no_auth(self) -> bool:
@@ -97,6 +100,16 @@ def _teams(settings: Settings, problems: list[str]) -> TeamsConfig | None:
         problems.append(
             f"MICROSOFT_APP_TENANT_ID is required when MICROSOFT_APP_TYPE={settings.microsoft_app_type}"
         )
+    tenants = frozenset(t.lower() for t in settings.teams_tenants)
+    if not tenants and settings.microsoft_app_type == "SingleTenant" and settings.microsoft_app_tenant_id:
+        tenants = frozenset({settings.microsoft_app_tenant_id.lower()})
+    if app_id and not tenants:
+        problems.append(
+            f"TECHPATH_TEAMS_TENANTS is required with MICROSOFT_APP_TYPE={settings.microsoft_app_type}: "
+            "the app accepts activities from any Microsoft 365 tenant, and only accounts of your own "
+            "tenant(s) may be linked to directory people; set it to your tenant id (comma-separated for "
+            "several)"
+        )
     hosts = frozenset(h.lower() for h in settings.teams_service_hosts)
     if any(h.startswith("*") or "/" in h for h in hosts):
         problems.append("TECHPATH_TEAMS_SERVICE_HOSTS takes exact host names, never wildcards or URLs")
@@ -106,6 +119,7 @@ def _teams(settings: Settings, problems: list[str]) -> TeamsConfig | None:
         settings.microsoft_app_tenant_id,
         settings.microsoft_app_type,
         hosts,
+        tenants,
     )
 
 

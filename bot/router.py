@@ -55,6 +55,8 @@ class Router:
         self._deliveries: set[asyncio.Task[int]] = set()
         # Without a database, turns are serialised in this process only.
         self._lock = KeyedLocks()
+        # The workspaces / tenants this deployment is installed in, per platform (see serve_tenants).
+        self._served: dict[str, frozenset[str]] = {}
 
     def on_message(self, handler: MessageHandler) -> None:
         self._message_handlers.append(handler)
@@ -75,10 +77,25 @@ class Router:
         """Replies sent before the answer to the first message a platform account ever sends."""
         self._first_contact = handler
 
+    def serve_tenants(self, platform: str, tenants: frozenset[str]) -> None:
+        """Link accounts of ``platform`` to directory people only when they belong to one of ``tenants``
+        (the Slack workspace the bot token belongs to, the Teams tenants the deployment serves). Anyone
+        else is treated as someone not in the directory: they may ask framework questions, nothing more.
+        A platform an adapter never registered is a local one (the console), whose user is the operator."""
+        self._served[platform] = frozenset(tenant.lower() for tenant in tenants if tenant)
+
+    def serves(self, platform: str, tenant: str) -> bool:
+        served = self._served.get(platform)
+        return served is None or tenant.lower() in served
+
     async def _person_for(self, event: Event, email_lookup: EmailLookup | None) -> PersonRecord | None:
         """Who is asking: a linked platform account, or a directory entry found by email and linked now.
         The platform is asked for the email (``email_lookup``) only for an account not linked yet."""
         if self.stores is None:
+            return None
+        if not self.serves(event.platform, event.tenant):
+            # An email matching the directory proves nothing outside the institution's own tenant; an
+            # identity linked from such a tenant before this check existed is not trusted either.
             return None
         people = self.stores.people
         person = await people.by_identity(event.platform, event.tenant, event.user_id)

@@ -47,6 +47,10 @@ async def start_server(
                 "Listening on %s only. Never use this in production.",
                 settings.host,
             )
+        if not platforms.teams.tenants:
+            logger.warning(
+                "TECHPATH_TEAMS_TENANTS is not set: no Teams account will be linked to a directory person"
+            )
 
     if router.delivery is not None:
         delivery = router.delivery

@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     microsoft_app_password: str = Field(default="", validation_alias="MICROSOFT_APP_PASSWORD")
     microsoft_app_tenant_id: str = Field(default="", validation_alias="MICROSOFT_APP_TENANT_ID")
     microsoft_app_type: str = Field(default="MultiTenant", validation_alias="MICROSOFT_APP_TYPE")
+    # The Microsoft 365 tenant ids whose accounts are linked to directory people (comma-separated); for a
+    # single-tenant app it defaults to MICROSOFT_APP_TENANT_ID.
+    teams_tenants: Annotated[list[str], NoDecode] = Field(
+        default=[], validation_alias="TECHPATH_TEAMS_TENANTS"
+    )
     # Local development only: accept Teams activities without authentication, on loopback.
     teams_dev_no_auth: bool = Field(default=False, validation_alias="TECHPATH_TEAMS_DEV_NO_AUTH")
     # Bot Connector hosts a reply may go to (exact host names; replies carry a bearer token).
@@ -56,7 +61,7 @@ class Settings(BaseSettings):
         validation_alias="TECHPATH_TEAMS_SERVICE_HOSTS",
     )
 
-    @field_validator("crosswalk", "teams_service_hosts", mode="before")
+    @field_validator("crosswalk", "teams_service_hosts", "teams_tenants", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):

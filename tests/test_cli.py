@@ -116,10 +116,22 @@ def test_a_universitys_own_framework_file_becomes_the_active_one(tmp_path: Path)
             {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-2"},
             "SLACK_APP_TOKEN must be an app-level token",
         ),
+        (
+            {"MICROSOFT_APP_ID": "app", "MICROSOFT_APP_PASSWORD": "secret"},
+            "TECHPATH_TEAMS_TENANTS is required with MICROSOFT_APP_TYPE=MultiTenant",
+        ),
     ],
 )
 def test_serve_names_the_setting_to_fix(env: dict[str, str], message: str) -> None:
-    cleared = {"SLACK_BOT_TOKEN": "", "SLACK_SIGNING_SECRET": "", "SLACK_APP_TOKEN": ""}
+    cleared = {
+        "SLACK_BOT_TOKEN": "",
+        "SLACK_SIGNING_SECRET": "",
+        "SLACK_APP_TOKEN": "",
+        "MICROSOFT_APP_ID": "",
+        "MICROSOFT_APP_TENANT_ID": "",
+        "MICROSOFT_APP_TYPE": "MultiTenant",
+        "TECHPATH_TEAMS_TENANTS": "",
+    }
     result = run("serve", env={**cleared, **env})
     assert result.returncode == 2
     assert message in result.stderr

@@ -100,6 +100,9 @@ class SlackAdapter:
         self.app.action(re.compile(".+"))(self._on_action)
         self.app.event("app_home_opened")(self._on_home)
         self.app.view("techpath_form")(self._on_form)
+        # Nobody is linked to the directory until auth.test has said which workspace the token is for.
+        self._workspace = ""
+        router.serve_tenants(PLATFORM, frozenset())
         if router.delivery is not None:
             router.delivery.add_sender(self.deliver)
 
@@ -112,8 +115,20 @@ class SlackAdapter:
         without one, slack_sdk opens a new session, and a new TLS connection, for each call."""
         async with aiohttp.ClientSession() as session:
             self.client.session = session
+            await self._learn_workspace()
             yield
             self.client.session = None
+
+    async def _learn_workspace(self) -> None:
+        """The workspace this deployment is installed in is the one the bot token belongs to: only its
+        members are linked to directory people. Asked again at the next event if Slack could not say."""
+        try:
+            response = await self.client.auth_test()
+        except Exception as exc:
+            logger.warning("auth.test failed (%s); nobody is linked until it succeeds", type(exc).__name__)
+            return
+        self._workspace = str(response.get("team_id") or "")
+        self._router.serve_tenants(PLATFORM, frozenset({self._workspace}))
 
     async def handle(self, request: web.Request) -> web.Response:
         """Convert the HTTP request for bolt; refuse what bolt would turn into a 500."""
@@ -200,7 +215,7 @@ class SlackAdapter:
         neutral = Event(
             kind=EventKind.ACTION,
             platform=PLATFORM,
-            tenant=team,
+            tenant=_user_team(body.get("user"), team),
             conversation_id=f"slack:{team}:{conversation}",
             user_id=body["user"]["id"],
             action_id=str(metadata.get("action", "")),
@@ -216,6 +231,8 @@ class SlackAdapter:
         return str((response.get("channel") or {}).get("id", "")) or user
 
     async def _dispatch(self, event: Event) -> list[Reply]:
+        if not self._workspace:
+            await self._learn_workspace()
         return await self._router.dispatch(event, lambda: self._email_of(event.tenant, event.user_id))
 
     async def _turn(self, event: Event, where: _Where) -> None:
@@ -270,7 +287,7 @@ class SlackAdapter:
             return
         if not await self._first_delivery(body):
             return
-        neutral = _event(body, event["channel"], event["user"], text=event.get("text", ""), private=True)
+        neutral = _event(body, event, event["channel"], text=event.get("text", ""), private=True)
         await self._turn(neutral, _Where(event["channel"], thread_ts=event.get("thread_ts")))
 
     async def _on_mention(self, event: dict[str, Any], body: dict[str, Any]) -> None:
@@ -278,7 +295,7 @@ class SlackAdapter:
             return
         thread = event.get("thread_ts") or event["ts"]
         text = _MENTION.sub("", event.get("text", "")).strip()
-        neutral = _event(body, f"{event['channel']}:{thread}", event["user"], text=text)
+        neutral = _event(body, event, f"{event['channel']}:{thread}", text=text)
         await self._turn(neutral, _Where(event["channel"], thread_ts=thread))
 
     async def _on_home(self, event: dict[str, Any], body: dict[str, Any]) -> None:
@@ -329,7 +346,7 @@ class SlackAdapter:
         neutral = Event(
             kind=EventKind.ACTION,
             platform=PLATFORM,
-            tenant=body.get("team", {}).get("id", ""),
+            tenant=_user_team(body.get("user"), str((body.get("team") or {}).get("id", ""))),
             conversation_id=f"slack:{body.get('team', {}).get('id', '')}:{conversation}",
             user_id=body["user"]["id"],
             # Renderers make ids unique per message as "handler:position"; the handler is before the colon.
@@ -356,14 +373,25 @@ def _home_view(reply: Reply) -> dict[str, Any]:
     return {"type": "home", "blocks": blocks}
 
 
-def _event(body: dict[str, Any], conversation: str, user: str, text: str, private: bool = False) -> Event:
+def _user_team(user: Any, workspace: str) -> str:
+    """The workspace a clicking user belongs to (``user.team_id``), else the one the payload came from."""
+    team = user.get("team_id") if isinstance(user, dict) else None
+    return str(team or workspace)
+
+
+def _event(
+    body: dict[str, Any], event: dict[str, Any], conversation: str, text: str, private: bool = False
+) -> Event:
     team = str(body.get("team_id", ""))
+    # In a Slack Connect conversation the sender may belong to another organisation's workspace: the
+    # event names it (user_team, or team), and that, not the workspace that received it, is who they are.
+    home = str(event.get("user_team") or event.get("team") or team)
     return Event(
         kind=EventKind.MESSAGE,
         platform=PLATFORM,
-        tenant=team,
+        tenant=home,
         conversation_id=f"slack:{team}:{conversation}",
-        user_id=user,
+        user_id=event["user"],
         text=text,
         private=private,
     )

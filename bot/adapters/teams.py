@@ -7,10 +7,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 from collections.abc import AsyncIterator
 from types import SimpleNamespace
 from typing import Any
-from urllib.parse import urlsplit
 
 from aiohttp import web
 from botbuilder.core import ActivityHandler, CardFactory, MessageFactory, TurnContext
@@ -42,13 +42,29 @@ TYPING_AFTER_SECONDS = 1.0
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
-def service_url_allowed(url: str, hosts: frozenset[str]) -> bool:
-    """Replies carry a bearer token: only exact, allowed Bot Connector hosts over HTTPS (or loopback)."""
-    parts = urlsplit(url or "")
-    host = (parts.hostname or "").lower()
+# What a Bot Connector serviceUrl looks like, and nothing else: a scheme, a plain host name, an optional
+# port and a path of ordinary characters. Anything a URL parser might read two ways (userinfo, a
+# backslash, percent-encoding, whitespace or control characters, an IPv6 zone) is refused outright, so the
+# host checked here is the host the HTTP client connects to, whichever parser it uses.
+_SERVICE_URL = re.compile(
+    r"(?P<scheme>https?)://(?P<host>[a-z0-9.-]+)(?::(?P<port>[0-9]{1,5}))?(?P<path>/[a-z0-9._~/-]*)?", re.I
+)
+
+
+def service_url_allowed(url: object, hosts: frozenset[str]) -> bool:
+    """Replies carry a bearer token: only exact, allowed Bot Connector hosts over HTTPS on port 443 (or
+    plain HTTP to a loopback test double)."""
+    if not isinstance(url, str) or len(url) > 2048:
+        return False
+    match = _SERVICE_URL.fullmatch(url)
+    if match is None:
+        return False
+    scheme, host, port = match["scheme"].lower(), match["host"].lower(), match["port"]
     if host not in hosts:
         return False
-    return parts.scheme == "https" or (parts.scheme == "http" and host in LOOPBACK_HOSTS)
+    if scheme == "https":
+        return port in (None, "443")
+    return host in LOOPBACK_HOSTS
 
 
 def _tenant(activity: Activity) -> str:
@@ -267,6 +283,7 @@ class TeamsAdapter:
         self.bot = TeamsBot(router, stores, public_url)
         self._stores = stores
         self._turns: set[asyncio.Task[Any]] = set()
+        router.serve_tenants(PLATFORM, config.tenants)
         if router.delivery is not None:
             router.delivery.add_sender(self.deliver)
 

@@ -71,7 +71,7 @@ async def teams(ctx: Context, stores: Stores) -> AsyncIterator[TeamsRig]:
         members={"29:ana": {"id": "29:ana", "aadObjectId": "aad-ana", "email": "ana.tech@uni.example"}}
     )
     await connector.start()
-    config = TeamsConfig("", "", "", "MultiTenant", frozenset({"127.0.0.1"}))
+    config = TeamsConfig("", "", "", "MultiTenant", frozenset({"127.0.0.1"}), frozenset({TENANT}))
     app = build_app(Settings(_env_file=None), ctx, stores)
     router = build_router(ctx, stores)
     adapter = TeamsAdapter(config, router, stores, public_url=PUBLIC_URL)

@@ -6,6 +6,7 @@ the SDK's own blocking fetch would never get an answer here.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -25,6 +26,7 @@ from bot.core import Context
 from bot.platforms import TeamsConfig
 from bot.server import build_app
 from bot.settings import Settings
+from bot.storage.people import PersonFields
 from bot.storage.stores import Stores
 from tests.doubles.bot_connector import BotConnectorDouble
 from tests.teams.conftest import TENANT, TeamsRig
@@ -34,6 +36,12 @@ ISSUER = "https://api.botframework.test"
 OUTBOUND_TOKEN = "outbound-test-token"
 KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 FOREIGN_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+# The roster the connector double answers with: Ana, and an account in another organisation's tenant whose
+# roster email is the same as hers (anyone can type any email into their own tenant's directory).
+MEMBERS = {
+    "29:ana": {"id": "29:ana", "aadObjectId": "aad-ana", "email": "ana.tech@uni.example"},
+    "29:mallory": {"id": "29:mallory", "aadObjectId": "aad-mallory", "email": "ana.tech@uni.example"},
+}
 
 
 class _StaticCredentials(AppCredentials):  # type: ignore[misc]
@@ -89,7 +97,7 @@ def token(service_url: str, key: Any = KEY, kid: str = "k1", **claims: Any) -> s
 @pytest.fixture
 async def secured(ctx: Context, stores: Stores) -> AsyncIterator[TeamsRig]:
     identity = await _identity_double()
-    connector = BotConnectorDouble()
+    connector = BotConnectorDouble(members=MEMBERS)
     await connector.start()
     cloud = {
         "TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL": str(identity.make_url("/openid")),
@@ -97,7 +105,7 @@ async def secured(ctx: Context, stores: Stores) -> AsyncIterator[TeamsRig]:
         "TO_CHANNEL_FROM_BOT_LOGIN_URL": str(identity.make_url("/login")),
         "TO_CHANNEL_FROM_BOT_OAUTH_SCOPE": "https://api.botframework.com",
     }
-    config = TeamsConfig(APP_ID, "secret", "", "MultiTenant", frozenset({"127.0.0.1"}))
+    config = TeamsConfig(APP_ID, "secret", "", "MultiTenant", frozenset({"127.0.0.1"}), frozenset({TENANT}))
     app = build_app(Settings(_env_file=None), ctx, stores)
     adapter = TeamsAdapter(config, build_router(ctx, stores), stores, cloud, _StaticCredentialsFactory())
     adapter.install(app)
@@ -139,3 +147,54 @@ async def test_a_bad_or_foreign_token_is_a_401_and_nothing_is_sent(
     response = await secured.post(secured.activity(text="grade 5"), headers)
     assert response.status == 401
     assert secured.connector.sent == []
+
+
+ANA = PersonFields("ana.tech@uni.example", "Ana Costa", "Chemistry", "5", "g5", "", frozenset())
+
+
+def _from_other_tenant(rig: TeamsRig, text: str) -> dict[str, Any]:
+    activity = rig.activity(text=text)
+    activity["from"] = {"id": "29:mallory", "name": "Ana Costa", "aadObjectId": "aad-mallory"}
+    activity["conversation"] = {"conversationType": "personal", "tenantId": "other-org", "id": "a:mallory"}
+    activity["channelData"] = {"tenant": {"id": "other-org"}}
+    return activity
+
+
+async def test_an_account_of_another_tenant_is_never_linked_by_its_email(secured: TeamsRig) -> None:
+    await secured.stores.people.upsert([ANA])
+    await secured.stores.contacts.first_contact("teams", "other-org", "aad-mallory")
+    activity = _from_other_tenant(secured, "who am i")
+    response = await secured.post(activity, {"Authorization": f"Bearer {token(activity['serviceUrl'])}"})
+    assert response.status == 202
+    [reply] = await secured.connector.wait_for(1)
+    card = reply.activity["attachments"][0]["content"]
+    assert "Ana Costa" not in json.dumps(card)  # answered as someone not in the directory
+    ana = await secured.stores.people.by_email(ANA.email)
+    assert ana is not None
+    assert await secured.stores.people.identities_of(ana.id) == []
+    # Framework questions are still answered.
+    question = _from_other_tenant(secured, "grade 5")
+    await secured.post(question, {"Authorization": f"Bearer {token(question['serviceUrl'])}"})
+    [_, answer] = await secured.connector.wait_for(2)
+    assert "Grade 5" in json.dumps(answer.activity)
+
+
+async def test_an_identity_linked_from_another_tenant_is_not_trusted(secured: TeamsRig) -> None:
+    await secured.stores.people.upsert([ANA])
+    person = await secured.stores.people.by_email(ANA.email)
+    assert person is not None
+    # Linked before tenants were checked: the link stays in the table, and is never used.
+    await secured.stores.people.link_identity(person.id, "teams", "other-org", "aad-mallory")
+    await secured.stores.contacts.first_contact("teams", "other-org", "aad-mallory")
+    activity = _from_other_tenant(secured, "who am i")
+    await secured.post(activity, {"Authorization": f"Bearer {token(activity['serviceUrl'])}"})
+    [reply] = await secured.connector.wait_for(1)
+    assert "Ana Costa" not in json.dumps(reply.activity["attachments"])
+
+
+async def test_an_account_of_a_served_tenant_is_linked(secured: TeamsRig) -> None:
+    await secured.stores.people.upsert([ANA])
+    activity = secured.activity(text="who am i")
+    await secured.post(activity, {"Authorization": f"Bearer {token(activity['serviceUrl'])}"})
+    [reply] = await secured.connector.wait_for(1)
+    assert "Ana Costa" in json.dumps(reply.activity["attachments"])
