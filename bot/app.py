@@ -11,7 +11,7 @@ import handlers.welcome
 from bot.core import Context
 from bot.router import Router
 from bot.settings import Settings
-from bot.storage.database import Database, default_url
+from bot.storage.database import Database, PoolOptions, default_url
 from bot.storage.migrate import upgrade
 from bot.storage.stores import Stores, open_stores
 from cards.model import Card
@@ -28,7 +28,8 @@ def build_context(settings: Settings) -> Context:
 
 def open_database(settings: Settings) -> Database:
     """PostgreSQL when DATABASE_URL is set, otherwise the SQLite file in the data directory."""
-    return Database(settings.database_url or default_url(settings.data_dir))
+    pool = PoolOptions(settings.db_pool_size, settings.db_connect_timeout, settings.db_statement_timeout)
+    return Database(settings.database_url or default_url(settings.data_dir), pool)
 
 
 async def ready_stores(settings: Settings) -> Stores:

@@ -23,6 +23,16 @@ class Settings(BaseSettings):
     log_level: str = Field(default="WARNING", validation_alias="TECHPATH_LOG_LEVEL")
     # PostgreSQL in production (postgresql://user:password@host/db); empty for the embedded SQLite file.
     database_url: str = Field(default="", validation_alias="DATABASE_URL")
+    # PostgreSQL connections per process: this many for the stores, as many again for the turn locks (so a
+    # replica opens up to twice this many); turns beyond it wait in line.
+    db_pool_size: int = Field(default=10, ge=1, le=500, validation_alias="TECHPATH_DB_POOL_SIZE")
+    # Seconds before a connection attempt, or any one statement, counts as the database being unreachable.
+    db_connect_timeout: float = Field(
+        default=5.0, gt=0, le=300, validation_alias="TECHPATH_DB_CONNECT_TIMEOUT"
+    )
+    db_statement_timeout: float = Field(
+        default=10.0, gt=0, le=3600, validation_alias="TECHPATH_DB_STATEMENT_TIMEOUT"
+    )
     # Where the SQLite file and console exports live.
     data_dir: Path = Field(default=Path("data"), validation_alias="TECHPATH_DATA_DIR")
     # Assessment data older than this is deleted by the retention job (UK GDPR storage limitation).

@@ -46,7 +46,7 @@ class ConversationStore:
             yield
             return
         key = {"key": conversation_id}
-        async with self._db.engine.connect() as connection:
+        async with self._db.turn_lock_connection() as connection:
             await connection.execute(text("SELECT pg_advisory_lock(hashtextextended(:key, 0))"), key)
             await connection.commit()
             try:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from contextlib import AbstractAsyncContextManager
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -63,19 +66,41 @@ def _sqlite_begin_writing(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+@dataclass(frozen=True)
+class PoolOptions:
+    """How many connections a process opens to PostgreSQL, and how long it waits for the database."""
+
+    # Connections for the stores' short transactions; as many again hold the per-conversation turn locks.
+    size: int = 10
+    # Seconds to open a connection, and for any one statement, before the database counts as unreachable.
+    connect_timeout: float = 5.0
+    statement_timeout: float = 10.0
+
+
 class Database:
     """An async engine and its session factory."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, pool: PoolOptions | None = None) -> None:
         quiet_payload_loggers()  # the drivers would log every statement's parameters at DEBUG
         self.url = normalise_url(url)
         self.dialect = make_url(self.url).get_backend_name()
+        self.pool = pool or PoolOptions()
         # Statement parameters are personal data (scores, evidence): never in logs or error messages, even
         # at DEBUG, where SQLAlchemy would otherwise log them with every statement.
-        options: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
+        options: dict[str, Any] = {"hide_parameters": True}
+        if self.dialect == "postgresql":
+            options |= _postgresql_options(self.pool)
         if self.dialect == "sqlite":
             options = {"connect_args": {"timeout": 30}, "hide_parameters": True}
         self.engine: AsyncEngine = create_async_engine(self.url, **options)
+        # The turn locks (bot/storage/conversations.py) hold a connection each for a whole turn, while the
+        # turn's own reads and writes need connections too. From one pool, a burst of turns took every
+        # connection for locks and then waited forever for one more; the locks have a pool of their own,
+        # and no more turns run at once than it has connections, so a turn waits in line instead.
+        self.lock_engine: AsyncEngine | None = None
+        self.turn_slots = asyncio.Semaphore(self.pool.size)
+        if self.dialect == "postgresql":
+            self.lock_engine = create_async_engine(self.url, **options)
         # PostgreSQL needs nothing special for writes; SQLite gets a second engine that begins IMMEDIATE.
         self._write_engine = self.engine
         if self.dialect == "sqlite":
@@ -100,6 +125,13 @@ class Database:
         """The engine writes go through, for instrumentation (tests and diagnostics)."""
         return self._write_engine.sync_engine
 
+    @asynccontextmanager
+    async def turn_lock_connection(self) -> AsyncIterator[Any]:
+        """A connection of the lock pool, after waiting (in this process) for a free turn slot."""
+        assert self.lock_engine is not None, "turn locks are for PostgreSQL"
+        async with self.turn_slots, self.lock_engine.connect() as connection:
+            yield connection
+
     @property
     def safe_url(self) -> str:
         """The URL without its password, for messages and logs."""
@@ -109,3 +141,22 @@ class Database:
         await self.engine.dispose()
         if self._write_engine is not self.engine:
             await self._write_engine.dispose()
+        if self.lock_engine is not None:
+            await self.lock_engine.dispose()
+
+
+def _postgresql_options(pool: PoolOptions) -> dict[str, Any]:
+    return {
+        "pool_pre_ping": True,
+        "pool_size": pool.size,
+        # A fixed pool: what waits, waits in line, rather than opening connections the server may not have.
+        "max_overflow": 0,
+        # Waiting for a pooled connection is bounded too, so a stalled database fails a turn, not hangs it.
+        "pool_timeout": pool.connect_timeout + pool.statement_timeout,
+        "connect_args": {
+            # asyncpg: seconds to connect, and a client-side limit on every statement, which holds even when
+            # the server has stopped answering altogether (a server-side statement_timeout would not).
+            "timeout": pool.connect_timeout,
+            "command_timeout": pool.statement_timeout,
+        },
+    }
