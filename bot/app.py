@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy.exc import DBAPIError
+
 import handlers.assessment
 import handlers.inbox
 import handlers.privacy
@@ -12,6 +14,7 @@ from bot.core import Context
 from bot.router import Router
 from bot.settings import Settings
 from bot.storage.database import Database, PoolOptions, default_url
+from bot.storage.health import DatabaseUnreachable, database_unavailable, explain_unreachable
 from bot.storage.migrate import upgrade
 from bot.storage.stores import Stores, open_stores
 from cards.model import Card
@@ -35,8 +38,23 @@ def open_database(settings: Settings) -> Database:
 async def ready_stores(settings: Settings) -> Stores:
     """Open the database and bring its schema up to date (idempotent, safe across replicas)."""
     database = open_database(settings)
-    await upgrade(database)
+    try:
+        await migrate(database)
+    except BaseException:
+        await database.close()
+        raise
     return open_stores(database)
+
+
+async def migrate(database: Database) -> str:
+    """Apply migrations; a database that cannot be reached raises DatabaseUnreachable with one line that
+    says what to check. Returns the schema revision."""
+    try:
+        return await upgrade(database)
+    except Exception as error:
+        if database_unavailable(error) or isinstance(error, DBAPIError):
+            raise DatabaseUnreachable(explain_unreachable(database.url, error)) from error
+        raise
 
 
 def build_router(ctx: Context, stores: Stores | None = None) -> Router:

@@ -20,6 +20,7 @@ from bot.log_privacy import quiet_payload_loggers
 from bot.platforms import ConfigError, check_platforms
 from bot.serve import run_server
 from bot.settings import Settings
+from bot.storage.health import DatabaseUnreachable
 from bot.storage.people import PersonFields
 from bot.teams_app import build_manifest, write_package
 from cards.text import render_text
@@ -42,7 +43,18 @@ def _context(settings: Settings) -> Context:
         sys.exit(1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """Start-up failures an operator can fix get one line that says what to fix, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DatabaseUnreachable as error:
+            click.echo(str(error), err=True)
+            sys.exit(1)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """techpath: the technician career framework, answered in chat."""
     logging.basicConfig(level=Settings().log_level.upper(), stream=sys.stderr)

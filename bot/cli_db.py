@@ -7,9 +7,8 @@ from datetime import timedelta
 
 import click
 
-from bot.app import open_database, ready_stores
+from bot.app import migrate, open_database, ready_stores
 from bot.settings import Settings
-from bot.storage.migrate import upgrade
 
 
 @click.group()
@@ -24,7 +23,7 @@ def upgrade_command() -> None:
 
     async def run() -> str:
         try:
-            return await upgrade(database)
+            return await migrate(database)
         finally:
             await database.close()
 

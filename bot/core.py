@@ -88,6 +88,15 @@ FAILED = Card(
     title="Sorry, something went wrong",
     sections=[Section(text="I couldn't finish that. Nothing was changed; please try again in a moment.")],
 )
+DATABASE_AWAY = Card(
+    title="I can't reach my database just now",
+    sections=[
+        Section(
+            text="I couldn't act on that, and nothing was changed. Please try again in a minute; if it keeps "
+            "happening, tell the team that runs techpath."
+        )
+    ],
+)
 PRIVATE_ONLY = Card(
     title="Let's do that in a direct message",
     sections=[

@@ -7,9 +7,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
-from bot.core import FAILED, STALE_ACTION, Context, Event, EventKind, Handler, Reply
+from bot.core import DATABASE_AWAY, FAILED, STALE_ACTION, Context, Event, EventKind, Handler, Reply
 from bot.delivery import Delivery, MayDeliver
 from bot.locks import KeyedLocks
+from bot.storage.health import database_unavailable
 from bot.storage.people import PersonRecord
 from bot.storage.stores import Stores
 
@@ -137,12 +138,24 @@ class Router:
                 replies = greeting + waiting + await self._handle(event, ctx)
             self._deliver_queued()
             return TurnResult(replies, person)
-        except Exception:
+        except Exception as error:
+            if await self._database_away(error):
+                # Not the person's doing and nothing to apologise vaguely for: say what is wrong, and
+                # that trying again shortly will work. Only the error's kind is logged.
+                logger.warning("turn not handled: the database is unreachable (%s)", type(error).__name__)
+                return TurnResult([Reply(card=DATABASE_AWAY)], person)
             # Only ids in the log: the event text may hold personal data.
             logger.exception(
                 "handler failed", extra={"event_kind": event.kind.value, "action_id": event.action_id}
             )
             return TurnResult([Reply(card=FAILED)], person)
+
+    async def _database_away(self, error: Exception) -> bool:
+        """A failure that looks like the database being away (a refused connection, a timeout) is checked
+        with a short probe, so that a bug raising the same kind of error is not blamed on the database."""
+        if self.stores is None or not database_unavailable(error):
+            return False
+        return not await self.stores.database.health.probe()
 
     async def _waiting(self, event: Event, ctx: Context) -> list[Reply]:
         if event.kind is not EventKind.MESSAGE or ctx.person is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -157,3 +158,27 @@ def test_teams_package_names_the_missing_setting(tmp_path: Path) -> None:
     result = run("teams-package", "-o", str(tmp_path / "x.zip"), env={"MICROSOFT_APP_ID": "not-a-guid"})
     assert result.returncode == 1
     assert "MICROSOFT_APP_ID must be the Azure Bot's application (client) id" in result.stderr
+
+
+def test_a_database_that_refuses_is_one_line_naming_the_setting() -> None:
+    result = run("db", "upgrade", env={"DATABASE_URL": "postgresql://techpath@127.0.0.1:1/techpath"})
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "DATABASE_URL" in lines[0] and "127.0.0.1:1" in lines[0] and "refused" in lines[0]
+
+
+def test_a_database_that_never_answers_is_one_line_within_the_connect_timeout() -> None:
+    with socket.socket() as silent:  # accepts connections (the kernel's backlog) and never says a word
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        env = {
+            "DATABASE_URL": f"postgresql://techpath@127.0.0.1:{port}/techpath",
+            "TECHPATH_DB_CONNECT_TIMEOUT": "1",
+        }
+        result = run("serve", env={**env, "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"})
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert f"127.0.0.1:{port}" in lines[0] and "TECHPATH_DB_CONNECT_TIMEOUT" in lines[0]

@@ -30,6 +30,7 @@ from bot.adapters.lookup_cache import TimedCache
 from bot.core import Event, EventKind, Reply
 from bot.platforms import SlackConfig
 from bot.router import Router
+from bot.storage.health import database_unavailable
 from bot.storage.people import PersonRecord
 from bot.storage.stores import Stores
 from cards.blockkit import render_blockkit, render_modal
@@ -72,6 +73,10 @@ class _Where:
     shared: bool = False
     # A click's trigger: a reply with a form then opens it as a modal.
     trigger_id: str = ""
+
+
+# The Events API retries a delivery three times; the last carries X-Slack-Retry-Num: 3.
+SLACK_LAST_RETRY = 3
 
 
 class SlackAdapter:
@@ -132,6 +137,10 @@ class SlackAdapter:
 
     async def handle(self, request: web.Request) -> web.Response:
         """Convert the HTTP request for bolt; refuse what bolt would turn into a 500."""
+        if self._should_ask_for_retry(request):
+            # The event could not be recorded, so it could not be handled exactly once: Slack delivers it
+            # again (about a minute, then five minutes later), by when the database may be back.
+            return web.json_response({"error": "database unavailable; retry later"}, status=503)
         timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
         if not timestamp.isdigit() or not request.headers.get("X-Slack-Signature"):
             # slack_sdk raises on a non-numeric timestamp; a missing header is simply unverified.
@@ -146,11 +155,32 @@ class SlackAdapter:
             return web.json_response({"error": "malformed payload"}, status=400)
         return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
 
+    def _should_ask_for_retry(self, request: web.Request) -> bool:
+        """While the database is known to be away, Events API deliveries (never clicks or commands, which
+        Slack does not retry) are refused with a 503, except Slack's last retry: that one is handled, and
+        the person is told to try again rather than left with no answer."""
+        health = self._stores.database.health
+        if not health.down:
+            return False
+        health.recheck_soon()
+        retry = request.headers.get("X-Slack-Retry-Num", "0")
+        is_event = request.content_type == "application/json"
+        return is_event and retry != str(SLACK_LAST_RETRY)
+
     async def _first_delivery(self, body: dict[str, Any]) -> bool:
         """Handle each Events API event once: Slack retries after timeouts, possibly to another replica.
         Checked after the ack (in the listener), so the database never delays the 3-second deadline."""
         event_id = body.get("event_id")
-        return not event_id or await self._stores.events.first_time(PLATFORM, str(event_id))
+        if not event_id:
+            return True
+        try:
+            return await self._stores.events.first_time(PLATFORM, str(event_id))
+        except Exception as error:
+            if not database_unavailable(error):
+                raise
+            # Unrecorded, so handled now: the turn finds the database away too and tells the person so.
+            self._stores.database.health.mark_down()
+            return True
 
     async def _email_of(self, team: str, user: str) -> str:
         """The user's email from users.info (needs users:read.email); the router asks only for someone

@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from bot.log_privacy import quiet_payload_loggers
+from bot.storage.health import DatabaseHealth
 
 # The async drivers for the URL schemes operators usually write.
 _DRIVERS = {
@@ -114,6 +115,7 @@ class Database:
             ):
                 event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
                 event.listen(engine.sync_engine, "begin", begin)
+        self.health = DatabaseHealth(self.engine)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, class_=AsyncSession)
         self._writes = async_sessionmaker(self._write_engine, expire_on_commit=False, class_=AsyncSession)
 

@@ -101,4 +101,7 @@ class Contacts:
                 session.add(Contact(platform=platform, tenant=tenant, user_id=user_id))
         except IntegrityError:
             return False
+        except BaseException:
+            self._known.discard(key)  # not recorded (the database was away): the welcome is still owed
+            raise
         return True

@@ -92,6 +92,9 @@ async def slack(ctx: Context, stores: Stores) -> AsyncIterator[SlackRig]:
     await stores.contacts.first_contact("slack", "T1", "U-ana")
     server = TestServer(app, host="127.0.0.1")
     await server.start_server()
+    # Start-up asked auth.test which workspace the token belongs to; tests count the calls after that.
+    assert [call.method for call in double.calls] == ["auth.test"]
+    double.calls.clear()
     async with aiohttp.ClientSession() as session:
         yield SlackRig(double, server, session, stores, router)
     await server.close()
