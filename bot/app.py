@@ -10,7 +10,11 @@ import handlers.privacy
 import handlers.qa
 import handlers.qa.answer
 import handlers.welcome
+from bot.adapters.slack_notifier import SlackNotifier, SlackRates
+from bot.adapters.teams_notifier import TeamsNotifier, TeamsRates
 from bot.core import Context
+from bot.outbox.engine import DeliveryEngine, EngineSettings
+from bot.outbox.notifier import Notifier
 from bot.router import Router
 from bot.settings import Settings
 from bot.storage.database import Database, PoolOptions, default_url
@@ -59,7 +63,7 @@ async def migrate(database: Database) -> str:
 
 def build_router(ctx: Context, stores: Stores | None = None) -> Router:
     """A router with every feature registered explicitly, in priority order."""
-    router = Router(ctx, stores, may_deliver=handlers.inbox.still_allowed)
+    router = Router(ctx, stores)
     handlers.welcome.register(router)
     handlers.inbox.register(router)
     handlers.privacy.register(router)
@@ -72,3 +76,24 @@ def answer_one(text: str, ctx: Context) -> tuple[Query, Card]:
     """One question without a conversation (``techpath ask``): what it was read as, and the answer."""
     query = parse_question(text, ctx.catalogue, ctx.vocabulary)
     return query, handlers.qa.answer.answer_query(query, ctx.catalogue)
+
+
+def build_engine(
+    settings: Settings, stores: Stores, router: Router, notifiers: list[Notifier]
+) -> DeliveryEngine:
+    """The delivery engine over the platforms' notifiers, at the rates the settings give."""
+    for notifier in notifiers:
+        if isinstance(notifier, SlackNotifier):
+            notifier.rates = SlackRates(
+                post_per_channel=1 / settings.slack_channel_rate,
+                post_per_workspace=1 / settings.slack_workspace_rate,
+                tier3=60 / settings.slack_tier3_per_minute,
+            )
+        elif isinstance(notifier, TeamsNotifier):
+            notifier.rates = TeamsRates(
+                per_conversation=1 / settings.teams_conversation_rate,
+                per_tenant=1 / settings.teams_tenant_rate,
+            )
+    return DeliveryEngine(
+        stores, notifiers, router.deliveries, EngineSettings(max_attempts=settings.delivery_max_attempts)
+    )

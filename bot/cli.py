@@ -13,6 +13,7 @@ import click
 
 from bot.app import answer_one, build_context, build_router, ready_stores
 from bot.cli_db import db
+from bot.cli_deliveries import deliveries
 from bot.cli_people import people
 from bot.console import ConsoleChat
 from bot.core import Context
@@ -188,3 +189,4 @@ def teams_package(output: Path, developer: str, app_version: str) -> None:
 
 main.add_command(people)
 main.add_command(db)
+main.add_command(deliveries)

@@ -1,5 +1,5 @@
-"""Background jobs: tidying (assessment retention, old event ids, expired downloads) and retrying the
-proactive delivery of cards that could not be sent when they were queued."""
+"""Background jobs: tidying (assessment retention, old event ids, expired downloads); the delivery
+engine's worker runs beside them (bot/outbox/)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.delivery import Delivery
 from bot.storage.stores import Stores
 
 logger = logging.getLogger(__name__)
@@ -29,11 +28,6 @@ async def tidy_once(stores: Stores, retention: timedelta) -> tuple[int, int]:
     await stores.downloads.forget_expired()
     logger.info("tidy", extra={"assessments_purged": purged, "event_ids_forgotten": forgotten})
     return purged, forgotten
-
-
-# A manager who could not be reached when a report shared (say, the Teams app not yet installed) is tried
-# again this often, as well as at their next message.
-DELIVERY_RETRY = 300.0
 
 
 async def repeat(
@@ -71,7 +65,3 @@ async def run_tidy_job(
     stores: Stores, retention: timedelta, stop: asyncio.Event, interval: float = DAY
 ) -> None:
     await repeat("tidy", lambda: tidy_once(stores, retention), stop, interval)
-
-
-async def run_delivery_job(delivery: Delivery, stop: asyncio.Event, interval: float = DELIVERY_RETRY) -> None:
-    await repeat("delivery", delivery.flush, stop, interval)

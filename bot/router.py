@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
 from bot.core import DATABASE_AWAY, FAILED, STALE_ACTION, Context, Event, EventKind, Handler, Reply
-from bot.delivery import Delivery, MayDeliver
 from bot.locks import KeyedLocks
+from bot.outbox.policies import DeliveryPolicies
 from bot.storage.health import database_unavailable
 from bot.storage.people import PersonRecord
 from bot.storage.stores import Stores
@@ -39,9 +38,7 @@ class _AlreadyWelcomed(Exception):
 class Router:
     """Holds the registered handlers and runs each event as one turn of its conversation."""
 
-    def __init__(
-        self, ctx: Context, stores: Stores | None = None, may_deliver: MayDeliver | None = None
-    ) -> None:
+    def __init__(self, ctx: Context, stores: Stores | None = None) -> None:
         self.ctx = ctx
         self.stores = stores
         self._message_handlers: list[MessageHandler] = []
@@ -49,13 +46,10 @@ class Router:
         self._event_handlers: dict[EventKind, Handler] = {}
         self._first_contact: Handler | None = None
         self._turn_start: list[Handler] = []
-        # Proactive delivery of queued notifications, after a turn queued some (bot/delivery.py).
-        self.delivery: Delivery | None = None
-        if stores is not None and may_deliver is not None:
-            self.delivery = Delivery(stores, may_deliver)
-        self._deliveries: set[asyncio.Task[int]] = set()
         # Without a database, turns are serialised in this process only.
         self._lock = KeyedLocks()
+        # What each feature says about the messages it queued for the delivery engine (bot/outbox/).
+        self.deliveries = DeliveryPolicies()
         # The workspaces / tenants this deployment is installed in, per platform (see serve_tenants).
         self._served: dict[str, frozenset[str]] = {}
 
@@ -136,7 +130,6 @@ class Router:
                     return TurnResult([], person)
                 waiting = await self._waiting(event, ctx)
                 replies = greeting + waiting + await self._handle(event, ctx)
-            self._deliver_queued()
             return TurnResult(replies, person)
         except Exception as error:
             if await self._database_away(error):
@@ -164,24 +157,6 @@ class Router:
         for handler in self._turn_start:
             replies += await handler(event, ctx)
         return replies
-
-    def _deliver_queued(self) -> None:
-        """After a turn that queued notifications, deliver them without holding up its replies."""
-        if self.delivery is None or self.stores is None or not self.stores.notifications.queued:
-            return
-        task = asyncio.create_task(self.delivery.flush())
-        self._deliveries.add(task)
-        task.add_done_callback(self._delivery_done)
-
-    def _delivery_done(self, task: asyncio.Task[int]) -> None:
-        self._deliveries.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            logger.error("proactive delivery failed", exc_info=task.exception())
-
-    async def settle(self) -> None:
-        """Wait for deliveries started by past turns (tests, and a clean shutdown)."""
-        while self._deliveries:
-            await asyncio.gather(*self._deliveries, return_exceptions=True)
 
     async def _greet_first_contact(self, event: Event, ctx: Context) -> list[Reply]:
         """The welcome, before the answer, for an account's first message. An install (member added) counts

@@ -6,17 +6,22 @@ import asyncio
 import gc
 import logging
 import signal
+from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
 
 from bot.adapters.slack import SlackAdapter
 from bot.adapters.teams import TeamsAdapter
-from bot.app import build_router, ready_stores
+from bot.app import build_engine, build_router, ready_stores
 from bot.core import Context
-from bot.jobs import in_background, run_delivery_job
+from bot.jobs import in_background
+from bot.outbox.engine import DeliveryEngine
+from bot.outbox.notifier import Notifier
+from bot.outbox.worker_lock import WorkerLock
 from bot.platforms import Platforms
 from bot.server import build_app
 from bot.settings import Settings
+from bot.storage.stores import Stores
 
 logger = logging.getLogger(__name__)
 
@@ -29,9 +34,11 @@ async def start_server(
     router = build_router(ctx, stores)
     app = build_app(settings, ctx, stores)
     extra: list[object] = []
+    notifiers: list[Notifier] = []
     if platforms.slack is not None:
         slack = SlackAdapter(platforms.slack, router, stores)
         slack.install(app)
+        notifiers.append(slack.notifier)
         if platforms.slack.socket_mode:
             from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
@@ -40,7 +47,9 @@ async def start_server(
             extra.append(handler)
 
     if platforms.teams is not None:
-        TeamsAdapter(platforms.teams, router, stores, public_url=settings.public_url).install(app)
+        teams = TeamsAdapter(platforms.teams, router, stores, public_url=settings.public_url)
+        teams.install(app)
+        notifiers.append(teams.notifier)
         if platforms.teams.dev_no_auth:
             logger.warning(
                 "TEAMS DEVELOPMENT MODE: /api/messages accepts activities WITHOUT AUTHENTICATION. "
@@ -52,9 +61,8 @@ async def start_server(
                 "TECHPATH_TEAMS_TENANTS is not set: no Teams account will be linked to a directory person"
             )
 
-    if router.delivery is not None:
-        delivery = router.delivery
-        app.cleanup_ctx.append(in_background(lambda stop: run_delivery_job(delivery, stop)))
+    engine = build_engine(settings, stores, router, notifiers)
+    app.cleanup_ctx.append(_delivery_worker(engine, stores))
 
     async def close_database(_: web.Application) -> None:
         await stores.database.close()
@@ -65,6 +73,30 @@ async def start_server(
     await web.TCPSite(runner, settings.host, settings.port).start()
     logger.warning("techpath listening on %s:%s", settings.host, settings.port)
     return runner, extra
+
+
+def _delivery_worker(
+    engine: DeliveryEngine, stores: Stores
+) -> Callable[[web.Application], AsyncIterator[None]]:
+    """The delivery worker, on every replica; on SQLite in one process only (the file has one writer)."""
+    lock = None
+    if stores.database.dialect == "sqlite" and stores.database.file is not None:
+        lock = WorkerLock(stores.database.file)
+
+    async def worker(app: web.Application) -> AsyncIterator[None]:
+        if lock is not None and not lock.acquire():
+            logger.warning(
+                "another techpath process runs the delivery worker on %s; this one runs without one",
+                stores.database.file,
+            )
+            yield
+            return
+        async for _ in in_background(engine.run)(app):
+            yield
+        if lock is not None:
+            lock.release()
+
+    return worker
 
 
 async def run_server(settings: Settings, ctx: Context, platforms: Platforms) -> None:

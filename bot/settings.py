@@ -58,6 +58,26 @@ class Settings(BaseSettings):
     teams_tenants: Annotated[list[str], NoDecode] = Field(
         default=[], validation_alias="TECHPATH_TEAMS_TENANTS"
     )
+    # The platforms' published limits for what the bot sends on its own (calls per second unless named).
+    slack_channel_rate: float = Field(
+        default=1.0, gt=0, le=100, validation_alias="TECHPATH_SLACK_CHANNEL_RATE"
+    )
+    slack_workspace_rate: float = Field(
+        default=20.0, gt=0, le=1000, validation_alias="TECHPATH_SLACK_WORKSPACE_RATE"
+    )
+    slack_tier3_per_minute: float = Field(
+        default=50.0, gt=0, le=10000, validation_alias="TECHPATH_SLACK_TIER3_PER_MINUTE"
+    )
+    teams_conversation_rate: float = Field(
+        default=7.0, gt=0, le=100, validation_alias="TECHPATH_TEAMS_CONVERSATION_RATE"
+    )
+    teams_tenant_rate: float = Field(
+        default=25.0, gt=0, le=1000, validation_alias="TECHPATH_TEAMS_TENANT_RATE"
+    )
+    # Attempts at one delivery before it is marked failed (retryable errors only; 429s do not count).
+    delivery_max_attempts: int = Field(
+        default=6, ge=1, le=100, validation_alias="TECHPATH_DELIVERY_MAX_ATTEMPTS"
+    )
     # Local development only: accept Teams activities without authentication, on loopback.
     teams_dev_no_auth: bool = Field(default=False, validation_alias="TECHPATH_TEAMS_DEV_NO_AUTH")
     # Bot Connector hosts a reply may go to (exact host names; replies carry a bearer token).

@@ -1,45 +1,41 @@
-"""Cards that waited for someone (a report's shared assessment), shown before the answer to their next
-message when the bot could not reach them proactively."""
+"""Messages that waited for someone the bot could not reach on any platform (they never used it there),
+shown before the answer to their next message in a one-to-one chat."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.core import Context, Event, Reply
-from bot.storage.notifications import Waiting
-from bot.storage.people import PersonRecord
-from bot.storage.stores import Stores
+from bot.core import Context, Event, Handler, Reply
 from cards.model import Card
-from handlers.authz import can_view_assessment
 
 if TYPE_CHECKING:
+    from bot.outbox.policies import DeliveryPolicies
     from bot.router import Router
 
 
-async def still_allowed(stores: Stores, waiting: Waiting, recipient: PersonRecord) -> bool:
-    """Checked when a card goes out, not only when it was queued: a card about someone's assessment reaches
-    someone else only while it is shared with them as that person's manager."""
-    if waiting.about_assessment_id is None or waiting.about_person_id == recipient.id:
-        return True
-    record = await stores.assessments.get(waiting.about_assessment_id)
-    owner = await stores.people.by_id(waiting.about_person_id) if waiting.about_person_id else None
-    if record is None or owner is None or record.person_id != owner.id:
-        return False
-    return recipient.id != owner.id and can_view_assessment(recipient, owner, record.shared)
+def waiting_cards(policies: DeliveryPolicies) -> Handler:
+    async def waiting(event: Event, ctx: Context) -> list[Reply]:
+        if ctx.person is None or ctx.stores is None or not event.private:
+            return []  # someone else's assessment is never shown where others can read it
+        outbox = ctx.stores.outbox
+        waiting_rows, blocked = await outbox.needs_attention(ctx.person.id)
+        if blocked:
+            # They are talking to the bot again: a platform's "blocked" or "not installed" no longer holds.
+            await outbox.unblock(ctx.person.id)
+        if not waiting_rows:
+            return []
+        replies = []
+        # Taken (marked shown) first, so a worker that reaches them meanwhile cannot send them too; each
+        # is checked again, as sharing may have stopped since it was written.
+        for row in await outbox.take_waiting(ctx.person.id):
+            if await policies.may_go(ctx.stores, row):
+                replies.append(Reply(card=Card.model_validate(row.card)))
+            else:
+                await outbox.withdraw_taken(row.id)
+        return replies
 
-
-async def waiting(event: Event, ctx: Context) -> list[Reply]:
-    if ctx.person is None or ctx.stores is None or not event.private:
-        return []  # someone else's assessment is never shown where others can read it
-    notifications = ctx.stores.notifications
-    replies = []
-    for item in await notifications.undelivered(ctx.person.id):
-        # Claimed first, so a delivery run meanwhile cannot send it too; re-checked, as sharing may have
-        # stopped since it was queued.
-        if await notifications.claim(item.id) and await still_allowed(ctx.stores, item, ctx.person):
-            replies.append(Reply(card=Card.model_validate(item.card)))
-    return replies
+    return waiting
 
 
 def register(router: Router) -> None:
-    router.on_turn_start(waiting)
+    router.on_turn_start(waiting_cards(router.deliveries))

@@ -143,6 +143,13 @@ def _confirm_erasure(ctx: Context) -> Card:
     )
 
 
+# What a message about someone becomes once they erased their data: nothing of theirs, not even the name.
+ERASED_MESSAGE = Card(
+    title="This message was withdrawn",
+    sections=[Section(text="The person it was about asked for their data to be deleted.")],
+)
+
+
 async def erase(event: Event, ctx: Context) -> list[Reply]:
     """Erase after confirmation, only for the person who asked, and only while the confirmation is fresh."""
     try:
@@ -164,7 +171,11 @@ async def erase(event: Event, ctx: Context) -> list[Reply]:
                 replace_original=True,
             )
         ]
-    erasure = await ctx.stores.privacy.erase(person_id, actor=ctx.person.email)
+    # One transaction: the messages about them already sent are edited (queued in the same commit) as
+    # everything else is erased, so no copy of their scores stays in a manager's chat.
+    async with ctx.stores.database.unit_of_work():
+        await ctx.stores.outbox.withdraw_about(person_id, ERASED_MESSAGE.model_dump())
+        erasure = await ctx.stores.privacy.erase(person_id, actor=ctx.person.email)
     logger.info("data erased", extra={"person_id": person_id})
     ctx.state.clear()  # this conversation's state was erased too: don't save it back
     card = Card(

@@ -182,3 +182,39 @@ def test_a_database_that_never_answers_is_one_line_within_the_connect_timeout() 
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert f"127.0.0.1:{port}" in lines[0] and "TECHPATH_DB_CONNECT_TIMEOUT" in lines[0]
+
+
+def test_deliveries_status_reports_what_happened_to_a_send(tmp_path: Path) -> None:
+    import asyncio
+    from datetime import timedelta
+
+    from bot.app import ready_stores
+    from bot.settings import Settings
+    from bot.storage.outbox import Target
+
+    async def seed() -> None:
+        settings = Settings(_env_file=None, TECHPATH_DATA_DIR=str(tmp_path))  # type: ignore[call-arg]
+        stores = await ready_stores(settings)
+        try:
+            await stores.outbox.enqueue(
+                "bulletin:7", "bulletin", {"title": "Training"}, [Target(platform="slack", channel="C1")] * 3
+            )
+            [row, *_] = await stores.outbox.claim("w", 1, timedelta(minutes=1))
+            await stores.outbox.mark_failed(row, "w", "channel_not_found")
+        finally:
+            await stores.database.close()
+
+    asyncio.run(seed())
+    env = {"TECHPATH_DATA_DIR": str(tmp_path)}
+    result = run("deliveries", "status", "bulletin:7", "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    [status] = json.loads(result.stdout)
+    assert status["total"] == 3 and status["by_state"] == {"failed": 1, "pending": 2}
+    assert status["failed_by_reason"] == {"channel_not_found": 1} and status["stalled"] is False
+    resent = run("deliveries", "resend", "bulletin:7", env=env)
+    assert resent.returncode == 0 and resent.stdout.startswith("1 failed deliveries")
+    assert json.loads(run("deliveries", "status", "bulletin:7", "--json", env=env).stdout)[0]["by_state"] == {
+        "pending": 3
+    }
+    missing = run("deliveries", "status", "nothing:1", env=env)
+    assert missing.returncode == 1 and "no send 'nothing:1'" in missing.stderr

@@ -27,14 +27,14 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.lookup_cache import TimedCache
+from bot.adapters.slack_notifier import SlackNotifier
 from bot.core import Event, EventKind, Reply
 from bot.platforms import SlackConfig
 from bot.router import Router
 from bot.storage.health import database_unavailable
-from bot.storage.people import PersonRecord
 from bot.storage.stores import Stores
 from cards.blockkit import render_blockkit, render_modal
-from cards.model import Card, Form
+from cards.model import Form
 
 logger = logging.getLogger(__name__)
 
@@ -108,8 +108,13 @@ class SlackAdapter:
         # Nobody is linked to the directory until auth.test has said which workspace the token is for.
         self._workspace = ""
         router.serve_tenants(PLATFORM, frozenset())
-        if router.delivery is not None:
-            router.delivery.add_sender(self.deliver)
+        # The delivery engine's client: no rate-limit retries inside calls (the engine reschedules).
+        self._outbound = AsyncWebClient(
+            token=config.bot_token,
+            base_url=config.api_url,
+            retry_handlers=[AsyncConnectionErrorRetryHandler(max_retry_count=1)],
+        )
+        self.notifier = SlackNotifier(self._outbound, stores, lambda: self._workspace)
 
     def install(self, web_app: web.Application) -> None:
         web_app.router.add_post("/slack/events", self.handle, name="slack_events")
@@ -120,9 +125,11 @@ class SlackAdapter:
         without one, slack_sdk opens a new session, and a new TLS connection, for each call."""
         async with aiohttp.ClientSession() as session:
             self.client.session = session
+            self._outbound.session = session
             await self._learn_workspace()
             yield
             self.client.session = None
+            self._outbound.session = None
 
     async def _learn_workspace(self) -> None:
         """The workspace this deployment is installed in is the one the bot token belongs to: only its
@@ -198,19 +205,6 @@ class SlackAdapter:
         # People not in the directory are asked about again only after a while.
         self._emails.put((team, user), email)
         return email
-
-    async def deliver(self, person: PersonRecord, card: Card) -> bool:
-        """A proactive card in the app's DM with the person, if they have a linked Slack account."""
-        for platform, _, user_id in await self._stores.people.identities_of(person.id):
-            if platform != PLATFORM:
-                continue
-            channel = await self._direct_channel(user_id)
-            for message in render_blockkit(card):
-                await self.client.chat_postMessage(
-                    channel=channel, text=message["text"], blocks=message["blocks"]
-                )
-            return True
-        return False
 
     async def _open_form(self, form: Form, where: _Where) -> None:
         """A form opens as a modal; where its answer goes, and what submits it, travel in its metadata."""

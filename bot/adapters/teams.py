@@ -16,7 +16,7 @@ from aiohttp import web
 from botbuilder.core import ActivityHandler, CardFactory, MessageFactory, TurnContext
 from botbuilder.core.teams import TeamsInfo
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
-from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationReference
+from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 
 from bot.adapters.lookup_cache import TimedCache
 from bot.adapters.teams_clients import ReusingAuthentication
@@ -26,13 +26,13 @@ from bot.adapters.teams_keys import (
     install_key_caches,
     refresh_keys,
 )
+from bot.adapters.teams_notifier import TeamsNotifier
 from bot.core import Attachment, Event, EventKind, Reply
 from bot.platforms import TeamsConfig
 from bot.router import Router
 from bot.storage.people import PersonRecord
 from bot.storage.stores import Stores
 from cards.adaptive import INPUT_PREFIX, render_adaptive
-from cards.model import Card
 
 logger = logging.getLogger(__name__)
 
@@ -284,30 +284,12 @@ class TeamsAdapter:
         self._stores = stores
         self._turns: set[asyncio.Task[Any]] = set()
         router.serve_tenants(PLATFORM, config.tenants)
-        if router.delivery is not None:
-            router.delivery.add_sender(self.deliver)
-
-    async def deliver(self, person: PersonRecord, card: Card) -> bool:
-        """A proactive card in the person's one-to-one chat with the bot, if they have one.
-
-        The stored serviceUrl is checked against the allow-list again here: the reply carries the bot's
-        bearer token, and the list may have been tightened since the reference was stored.
-        """
-        for stored in await self._stores.references.personal_of(PLATFORM, person.id):
-            if not service_url_allowed(str(stored.get("serviceUrl", "")), self._config.service_hosts):
-                logger.warning("not sending to a stored conversation whose serviceUrl is no longer allowed")
-                continue
-            reference = ConversationReference().deserialize(stored)
-
-            async def send(turn_context: TurnContext) -> None:
-                for rendered in render_adaptive(card):
-                    message = MessageFactory.attachment(CardFactory.adaptive_card(rendered))
-                    message.summary = card.title
-                    await turn_context.send_activity(message)
-
-            await self.adapter.continue_conversation(reference, send, self._config.app_id or None)
-            return True
-        return False
+        self.notifier = TeamsNotifier(
+            self.adapter.continue_conversation,
+            config.app_id,
+            stores,
+            lambda url: service_url_allowed(url, config.service_hosts),
+        )
 
     def install(self, web_app: web.Application) -> None:
         web_app.router.add_post("/api/messages", self.handle, name="teams_messages")

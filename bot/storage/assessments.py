@@ -52,7 +52,7 @@ class AssessmentStore:
 
     async def open_for(self, person_id: int) -> AssessmentRecord | None:
         """The person's assessment in progress or paused, if any (there is at most one)."""
-        async with self._db.sessions() as session:
+        async with self._db.reading() as session:
             row = await session.scalar(
                 select(Assessment)
                 .where(Assessment.person_id == person_id, Assessment.status.in_([p.value for p in OPEN]))
@@ -62,13 +62,13 @@ class AssessmentStore:
             return _record(row) if row else None
 
     async def get(self, assessment_id: int) -> AssessmentRecord | None:
-        async with self._db.sessions() as session:
+        async with self._db.reading() as session:
             row = await session.get(Assessment, assessment_id)
             return _record(row) if row else None
 
     async def completed_for(self, person_id: int) -> list[AssessmentRecord]:
         """Finished assessments, newest first."""
-        async with self._db.sessions() as session:
+        async with self._db.reading() as session:
             rows = await session.scalars(
                 select(Assessment)
                 .where(Assessment.person_id == person_id, Assessment.status == Phase.COMPLETE.value)
@@ -145,7 +145,7 @@ class AssessmentStore:
 
     async def latest_shared(self, person_id: int) -> AssessmentRecord | None:
         """A report's most recent finished assessment that they share with their manager."""
-        async with self._db.sessions() as session:
+        async with self._db.reading() as session:
             row = await session.scalar(
                 select(Assessment)
                 .where(

@@ -33,7 +33,7 @@ class AuditLog:
         query = select(AuditEntry).order_by(AuditEntry.id)
         if subject is not None:
             query = query.where(AuditEntry.subject == subject)
-        async with self._db.sessions() as session:
+        async with self._db.reading() as session:
             return [
                 AuditRecord(e.at, e.actor, e.action, e.subject, e.detail)
                 for e in await session.scalars(query)

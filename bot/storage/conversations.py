@@ -59,7 +59,7 @@ class ConversationStore:
     async def turn(self, conversation_id: str, person_id: int | None) -> AsyncIterator[StateBox]:
         """Hold the conversation for one turn; the state is saved when the block exits without an error."""
         async with self._local_lock(conversation_id), self._replica_lock(conversation_id):
-            async with self._db.sessions() as session:
+            async with self._db.reading() as session:
                 row = await session.get(ConversationState, conversation_id)
                 version = row.version if row else None
                 box = StateBox(dict(row.data) if row else {})
@@ -97,6 +97,6 @@ class ConversationStore:
                 raise StateConflict(conversation_id)
 
     async def load(self, conversation_id: str) -> dict[str, Any]:
-        async with self._db.sessions() as session:
+        async with self._db.reading() as session:
             row = await session.get(ConversationState, conversation_id)
             return dict(row.data) if row else {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,11 @@ def default_url(data_dir: Path) -> str:
     """The zero-set-up default: a SQLite file in the data directory, created on first use."""
     data_dir.mkdir(parents=True, exist_ok=True)
     return f"sqlite+aiosqlite:///{(data_dir / 'techpath.db').resolve()}"
+
+
+# The transaction of a unit of work under way (see Database.unit_of_work): the database, the task that
+# opened it, and its session. Tasks started inside it inherit the variable, so the task is checked too.
+_UNIT: ContextVar[tuple[Any, Any, AsyncSession] | None] = ContextVar("techpath_unit_of_work", default=None)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
@@ -86,6 +92,9 @@ class Database:
         self.url = normalise_url(url)
         self.dialect = make_url(self.url).get_backend_name()
         self.pool = pool or PoolOptions()
+        # The SQLite file, for what must be one per file (the delivery worker's lock).
+        database = make_url(self.url).database
+        self.file: Path | None = Path(database) if self.dialect == "sqlite" and database else None
         # Statement parameters are personal data (scores, evidence): never in logs or error messages, even
         # at DEBUG, where SQLAlchemy would otherwise log them with every statement.
         options: dict[str, Any] = {"hide_parameters": True}
@@ -120,8 +129,41 @@ class Database:
         self._writes = async_sessionmaker(self._write_engine, expire_on_commit=False, class_=AsyncSession)
 
     def writing(self) -> AbstractAsyncContextManager[AsyncSession]:
-        """A session in a write transaction: ``async with database.writing() as session:``."""
+        """A session in a write transaction: ``async with database.writing() as session:``. Inside a unit
+        of work it is that unit's transaction, under a savepoint, so a store's own conflict (an
+        IntegrityError it expects) undoes only its part."""
+        unit = self._unit()
+        if unit is not None:
+            return _savepoint(unit)
         return self._writes.begin()
+
+    def reading(self) -> AbstractAsyncContextManager[AsyncSession]:
+        """A session for reads; inside a unit of work, that unit's, so it sees what the unit wrote."""
+        unit = self._unit()
+        if unit is not None:
+            return _joined(unit)
+        return self.sessions()
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
+        """One transaction for everything the stores write in this block (in this task): a share, the
+        delivery it causes and its audit line commit together or not at all. Nested units join the outer."""
+        unit = self._unit()
+        if unit is not None:
+            yield unit
+            return
+        async with self._writes.begin() as session:
+            token = _UNIT.set((self, asyncio.current_task(), session))
+            try:
+                yield session
+            finally:
+                _UNIT.reset(token)
+
+    def _unit(self) -> AsyncSession | None:
+        unit = _UNIT.get()
+        if unit is None or unit[0] is not self or unit[1] is not asyncio.current_task():
+            return None
+        return unit[2]
 
     def sync_engine_for_writes(self) -> Any:
         """The engine writes go through, for instrumentation (tests and diagnostics)."""
@@ -145,6 +187,17 @@ class Database:
             await self._write_engine.dispose()
         if self.lock_engine is not None:
             await self.lock_engine.dispose()
+
+
+@asynccontextmanager
+async def _savepoint(session: AsyncSession) -> AsyncIterator[AsyncSession]:
+    async with session.begin_nested():
+        yield session
+
+
+@asynccontextmanager
+async def _joined(session: AsyncSession) -> AsyncIterator[AsyncSession]:
+    yield session
 
 
 def _postgresql_options(pool: PoolOptions) -> dict[str, Any]:

@@ -44,7 +44,7 @@ class Downloads:
 
     async def fetch(self, token: str) -> DownloadFile | None:
         """The file, while its link is valid."""
-        async with self._db.sessions() as session:
+        async with self._db.reading() as session:
             row = await session.get(Download, token)
             if row is None or _aware(row.expires_at) < datetime.now(UTC):
                 return None

@@ -81,42 +81,42 @@ class PeopleStore:
         self._db = database
 
     async def by_email(self, email: str) -> PersonRecord | None:
-        async with self._db.sessions() as session:
+        async with self._db.reading() as session:
             row = await session.scalar(select(Person).where(Person.email == normalise_email(email)))
             return _record(row) if row else None
 
     async def by_id(self, person_id: int) -> PersonRecord | None:
-        async with self._db.sessions() as session:
+        async with self._db.reading() as session:
             row = await session.get(Person, person_id)
             return _record(row) if row else None
 
     async def all(self) -> list[PersonRecord]:
-        async with self._db.sessions() as session:
+        async with self._db.reading() as session:
             return [_record(r) for r in await session.scalars(select(Person).order_by(Person.email))]
 
     async def reports_of(self, manager: PersonRecord) -> list[PersonRecord]:
-        async with self._db.sessions() as session:
+        async with self._db.reading() as session:
             rows = await session.scalars(
                 select(Person).where(Person.manager_email == manager.email).order_by(Person.display_name)
             )
             return [_record(r) for r in rows]
 
     async def is_manager(self, person: PersonRecord) -> bool:
-        async with self._db.sessions() as session:
+        async with self._db.reading() as session:
             count = await session.scalar(
                 select(func.count()).select_from(Person).where(Person.manager_email == person.email)
             )
             return bool(count)
 
     async def by_identity(self, platform: str, tenant: str, user_id: str) -> PersonRecord | None:
-        async with self._db.sessions() as session:
+        async with self._db.reading() as session:
             row = await session.scalar(
                 _BY_IDENTITY, {"platform": platform, "tenant": tenant, "user_id": user_id}
             )
             return _record(row) if row else None
 
     async def identities_of(self, person_id: int) -> list[tuple[str, str, str]]:
-        async with self._db.sessions() as session:
+        async with self._db.reading() as session:
             rows = await session.scalars(select(Identity).where(Identity.person_id == person_id))
             return [(r.platform, r.tenant, r.user_id) for r in rows]
 

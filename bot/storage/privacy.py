@@ -16,9 +16,10 @@ from bot.storage.tables import (
     Contact,
     ConversationReference,
     ConversationState,
+    Delivery,
+    DeliveryBlock,
     Download,
     Identity,
-    Notification,
     Person,
 )
 
@@ -49,7 +50,7 @@ class PrivacyStore:
 
     async def export(self, person_id: int) -> dict[str, Any]:
         """Everything techpath holds about one person, as JSON-ready data."""
-        async with self._db.sessions() as session:
+        async with self._db.reading() as session:
             person = await session.get(Person, person_id)
             if person is None:
                 raise LookupError(f"no person {person_id}")
@@ -132,12 +133,10 @@ class PrivacyStore:
             await session.execute(
                 update(Assessment).where(Assessment.review["by"].as_integer() == person_id).values(review={})
             )
-            # Cards waiting for them (about their reports) and about them (shared with their manager).
-            await session.execute(
-                delete(Notification).where(
-                    (Notification.person_id == person_id) | (Notification.about_person_id == person_id)
-                )
-            )
+            # Messages to them (about their reports) go; messages about them were withdrawn by the caller
+            # in the same unit of work (OutboxStore.withdraw_about), which edits the copies already sent.
+            await session.execute(delete(Delivery).where(Delivery.person_id == person_id))
+            await session.execute(delete(DeliveryBlock).where(DeliveryBlock.person_id == person_id))
             for table in (Assessment, Identity, ConversationState, ConversationReference):
                 result = await session.execute(delete(table).where(table.person_id == person_id))
                 counts.append(int(result.rowcount or 0))  # type: ignore[attr-defined]

@@ -19,7 +19,7 @@ class ReferenceStore:
     ) -> None:
         """Insert or refresh the reference (the service URL of a conversation can change)."""
         # Most turns find it unchanged: a plain read then spares them the write lock.
-        async with self._db.sessions() as session:
+        async with self._db.reading() as session:
             row = await session.get(ConversationReference, (platform, conversation_id))
             if row is not None and not self._differs(row, person_id, reference):
                 return
@@ -44,7 +44,7 @@ class ReferenceStore:
 
     async def personal_of(self, platform: str, person_id: int) -> list[dict[str, Any]]:
         """The person's one-to-one conversations with the bot on ``platform``, most recent first."""
-        async with self._db.sessions() as session:
+        async with self._db.reading() as session:
             rows = await session.scalars(
                 select(ConversationReference)
                 .where(
@@ -55,6 +55,6 @@ class ReferenceStore:
             return [dict(row.reference) for row in rows]
 
     async def get(self, platform: str, conversation_id: str) -> dict[str, Any] | None:
-        async with self._db.sessions() as session:
+        async with self._db.reading() as session:
             row = await session.get(ConversationReference, (platform, conversation_id))
             return dict(row.reference) if row else None

@@ -10,10 +10,11 @@ from bot.storage.conversations import ConversationStore
 from bot.storage.database import Database
 from bot.storage.downloads import Downloads
 from bot.storage.events import Contacts, ProcessedEvents
-from bot.storage.notifications import NotificationStore
+from bot.storage.outbox import OutboxStore
 from bot.storage.people import PeopleStore
 from bot.storage.privacy import PrivacyStore
 from bot.storage.references import ReferenceStore
+from bot.storage.throttles import ThrottleStore
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,8 @@ class Stores:
     references: ReferenceStore
     downloads: Downloads
     assessments: AssessmentStore
-    notifications: NotificationStore
+    outbox: OutboxStore
+    throttles: ThrottleStore
 
 
 def open_stores(database: Database) -> Stores:
@@ -43,5 +45,6 @@ def open_stores(database: Database) -> Stores:
         references=ReferenceStore(database),
         downloads=Downloads(database),
         assessments=AssessmentStore(database),
-        notifications=NotificationStore(database),
+        outbox=OutboxStore(database),
+        throttles=ThrottleStore(database),
     )

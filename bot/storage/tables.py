@@ -156,26 +156,6 @@ class Assessment(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Notification(Base):
-    """A card for someone who is not in the conversation (a manager, when a report shares): sent to them
-    proactively where the bot can reach them, and shown when they next talk to the bot otherwise."""
-
-    __tablename__ = "notifications"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    # Whose data the card shows: erasing them, or their revoking a share, removes it.
-    about_person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("people.id", ondelete="CASCADE"), index=True
-    )
-    about_assessment_id: Mapped[int | None] = mapped_column(
-        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
-    )
-    card: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    delivered_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
-
-
 class AuditEntry(Base):
     """Who did what, when, for coordinator and admin actions and erasures; never the content."""
 
@@ -188,3 +168,80 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(100))
     subject: Mapped[str] = mapped_column(String(320), default="")
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class Delivery(Base):
+    """One message the bot sends on its own to one target (a person, or a channel), or an edit or deletion
+    of one already sent: the delivery engine's ledger (bot/outbox/). Written in the same transaction as
+    whatever caused it; marked sent only after the platform answered, with the platform's message
+    reference kept for later edits."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        # The claim's search: due rows, oldest first; and expired leases.
+        Index("ix_deliveries_due", "state", "next_attempt_at"),
+        Index("ix_deliveries_send", "send_id"),
+        Index("ix_deliveries_subject", "feature", "subject"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Rows of one message to many targets share a send id ("share:12", "bulletin:40"); status is by send.
+    send_id: Mapped[str] = mapped_column(String(120))
+    # post | edit | delete
+    kind: Mapped[str] = mapped_column(String(10), default="post")
+    # For an edit or a delete, the row whose message it changes (its reference is copied into this row).
+    changes_id: Mapped[int | None] = mapped_column(ForeignKey("deliveries.id", ondelete="SET NULL"))
+    # Which feature wrote it, and what about: asked before sending whether it may still go.
+    feature: Mapped[str] = mapped_column(String(60))
+    subject: Mapped[str] = mapped_column(String(120), default="")
+    # Whose data the card shows (erasing them withdraws it) and who receives it (erasing them drops it).
+    about_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    # A channel target: the platform, and its channel (Slack) or conversation (Teams) id.
+    platform: Mapped[str] = mapped_column(String(20), default="")
+    channel: Mapped[str] = mapped_column(String(300), default="")
+    card: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # pending -> sending (leased) -> sent | failed | cancelled; waiting: unreachable until they write.
+    state: Mapped[str] = mapped_column(String(12), default="pending")
+    lease_owner: Mapped[str] = mapped_column(String(80), default="")
+    lease_expires_at: Mapped[datetime | None] = mapped_column(default=None)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str] = mapped_column(String(120), default="")
+    reason: Mapped[str] = mapped_column(String(120), default="")
+    # A send that was under way when its worker died: it may or may not have reached the platform.
+    outcome_unknown: Mapped[bool] = mapped_column(default=False)
+    # The platform's reference to the sent message: {"platform", "channel", "ts"} or
+    # {"platform", "conversation_id", "activity_id", "service_url", ...}.
+    message_ref: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class DeliveryThrottle(Base):
+    """A platform rate-limit scope ("slack:T1:chat.postMessage", "teams:{tenant}"), shared by every
+    replica: when the next call may go (a cell-rate schedule) and, after a 429, nothing before the time
+    the platform named."""
+
+    __tablename__ = "delivery_throttles"
+
+    scope: Mapped[str] = mapped_column(String(300), primary_key=True)
+    # The earliest time the next call in this scope is due under the configured rate.
+    next_slot_at: Mapped[datetime] = mapped_column(default=utcnow)
+    throttled_until: Mapped[datetime | None] = mapped_column(default=None)
+    throttled_seconds: Mapped[float] = mapped_column(default=0.0)
+
+
+class DeliveryBlock(Base):
+    """A person a platform said cannot be reached there for good (blocked the bot, app not installed):
+    not tried again on that platform until they next talk to the bot."""
+
+    __tablename__ = "delivery_blocks"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(120))
+    since: Mapped[datetime] = mapped_column(default=utcnow)

@@ -21,11 +21,14 @@ from handlers.assessment.plan import (
     on_save,
 )
 from handlers.assessment.sharing import (
+    REVIEW_DELIVERY,
     REVIEW_EDIT,
     REVIEW_SAVE,
     SHARE,
+    SHARE_DELIVERY,
     SIDE_BY_SIDE,
     UNSHARE,
+    may_deliver,
     on_review_edit,
     on_review_save,
     on_share,
@@ -76,3 +79,5 @@ def register(router: Router) -> None:
     router.on_action(REVIEW_EDIT, _private(on_review_edit))
     router.on_action(REVIEW_SAVE, _private(on_review_save))
     router.on_action(SIDE_BY_SIDE, _private(on_side_by_side))
+    router.deliveries.allow(SHARE_DELIVERY, may_deliver)
+    router.deliveries.allow(REVIEW_DELIVERY, may_deliver)

@@ -8,10 +8,13 @@ moment of the click, that the assessment is still shared with them (handlers/aut
 from __future__ import annotations
 
 import re
+import secrets
 
 from bot.core import STALE_ACTION, Context, Event, Reply
 from bot.storage.assessments import AssessmentRecord, StaleAssessment
+from bot.storage.outbox import Row, Target
 from bot.storage.people import PersonRecord
+from bot.storage.stores import Stores
 from cards.model import Action, Card, Form, FormField, Section
 from handlers.assessment import cards
 from handlers.assessment.buttons import assessment_named, button_fields, ident_value
@@ -24,6 +27,9 @@ REVIEW_EDIT = "review.edit"
 REVIEW_SAVE = "review.save"
 SIDE_BY_SIDE = "review.show"
 COMMENT_LIMIT = 1000
+# The delivery engine's names for what this feature sends: the card to the manager, the notice to the owner.
+SHARE_DELIVERY = "assessment.share"
+REVIEW_DELIVERY = "assessment.review"
 _TEAM = re.compile(r"^(?:show\s+)?(?:my\s+)?(?:team|reports|team view)(?:'s assessments)?$", re.IGNORECASE)
 
 NOT_SHARED = Card(
@@ -85,13 +91,20 @@ async def on_share(event: Event, ctx: Context) -> list[Reply]:
             )
         ]
     if not record.shared:
-        record = await ctx.stores.assessments.set_shared(record, True)
-        await ctx.stores.notifications.queue(
-            manager.id, _for_manager(record, owner, ctx).model_dump(), owner.id, record.id
-        )
-        await ctx.stores.audit.record(
-            owner.email, "assessment.share", f"person:{owner.id}", f"manager:{manager.id}"
-        )
+        # The share, the card to the manager and the audit line commit together or not at all.
+        async with ctx.stores.database.unit_of_work():
+            record = await ctx.stores.assessments.set_shared(record, True)
+            await ctx.stores.outbox.enqueue(
+                f"share:{record.id}:{secrets.token_hex(4)}",
+                SHARE_DELIVERY,
+                _for_manager(record, owner, ctx).model_dump(),
+                [Target(person_id=manager.id)],
+                subject=delivery_subject(record.id),
+                about_person_id=owner.id,
+            )
+            await ctx.stores.audit.record(
+                owner.email, "assessment.share", f"person:{owner.id}", f"manager:{manager.id}"
+            )
     card = Card(
         title=f"Shared with {manager.display_name}",
         sections=[
@@ -111,11 +124,19 @@ async def on_unshare(event: Event, ctx: Context) -> list[Reply]:
         return [Reply(card=STALE_ACTION)]
     record, owner = found
     if record.shared:
-        record = await ctx.stores.assessments.set_shared(record, False)
-        withdrawn = await ctx.stores.notifications.withdraw(record.id)
-        await ctx.stores.audit.record(
-            owner.email, "assessment.unshare", f"person:{owner.id}", f"withdrawn={withdrawn}"
-        )
+        # Not only undelivered cards: the ones already in the manager's chat are edited to say so, and
+        # the ledger keeps no copy of the scores it sent.
+        async with ctx.stores.database.unit_of_work():
+            record = await ctx.stores.assessments.set_shared(record, False)
+            edited = await ctx.stores.outbox.change_sent(
+                SHARE_DELIVERY,
+                delivery_subject(record.id),
+                _withdrawn(owner).model_dump(),
+                erase_original=True,
+            )
+            await ctx.stores.audit.record(
+                owner.email, "assessment.unshare", f"person:{owner.id}", f"cards_edited={edited}"
+            )
     card = Card(
         title="No longer shared",
         sections=[
@@ -124,6 +145,35 @@ async def on_unshare(event: Event, ctx: Context) -> list[Reply]:
         actions=share_actions(record),
     )
     return [Reply(card=card, replace_original=True)]
+
+
+def delivery_subject(assessment_id: int) -> str:
+    return f"assessment:{assessment_id}"
+
+
+def _withdrawn(owner: PersonRecord) -> Card:
+    return Card(
+        title=f"{owner.display_name} stopped sharing this self-assessment",
+        sections=[
+            Section(text="Its scores, strengths, development areas and plan are no longer shown here.")
+        ],
+    )
+
+
+async def may_deliver(stores: Stores, row: Row) -> bool:
+    """Checked when a card goes out, not only when it was queued: a card about someone's assessment reaches
+    someone else only while it is shared with them as that person's manager; its owner, always."""
+    prefix, _, number = row.subject.partition(":")
+    if prefix != "assessment" or not number.isdigit() or row.person_id is None or row.about_person_id is None:
+        return False
+    record = await stores.assessments.get(int(number))
+    owner = await stores.people.by_id(row.about_person_id)
+    if record is None or owner is None or record.person_id != owner.id:
+        return False
+    if row.person_id == owner.id:
+        return True
+    recipient = await stores.people.by_id(row.person_id)
+    return recipient is not None and can_view_assessment(recipient, owner, record.shared)
 
 
 def _for_manager(record: AssessmentRecord, owner: PersonRecord, ctx: Context) -> Card:
@@ -266,7 +316,14 @@ async def on_review_save(event: Event, ctx: Context) -> list[Reply]:
         sections=side_by_side_sections(record, ctx),
         actions=share_actions(record),
     )
-    await ctx.stores.notifications.queue(owner.id, notice.model_dump(), owner.id, record.id)
+    await ctx.stores.outbox.enqueue(
+        f"review:{record.id}:{secrets.token_hex(4)}",
+        REVIEW_DELIVERY,
+        notice.model_dump(),
+        [Target(person_id=owner.id)],
+        subject=delivery_subject(record.id),
+        about_person_id=owner.id,
+    )
     return [Reply(card=_side_by_side_card(record, owner, ctx))]
 
 

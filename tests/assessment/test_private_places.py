@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.app import build_router
 from bot.core import PRIVATE_ONLY, Context, EventKind
-from bot.delivery import Delivery
-from bot.storage.people import PersonFields, PersonRecord
+from bot.outbox.engine import DeliveryEngine, EngineSettings
+from bot.outbox.notifier import Address, Retryable
+from bot.storage.people import PersonFields
 from bot.storage.stores import Stores
 from cards.model import Card
-from handlers.inbox import still_allowed
 from tests.assessment.test_conversation import Chat
 from tests.assessment.test_platforms import card_of, header, texts
 from tests.assessment.test_sharing import finish, people
+from tests.outbox_helpers import RecordingNotifier
 from tests.slack.conftest import SlackRig
 from tests.teams.conftest import TENANT, TeamsRig
 
@@ -78,14 +81,21 @@ async def test_a_card_whose_share_was_stopped_during_a_failed_send_is_never_show
     summary = await finish(ana)
     shared = await ana.click(ana.option("Share with my manager", summary))
     stop = ana.option("Stop sharing", shared)
-    delivery = Delivery(stores, still_allowed)
 
-    async def slow_then_failing(person: PersonRecord, card: Card) -> bool:
-        await ana.click(stop)  # Ana stops sharing while the send is under way
-        return False
+    class StoppedMidSend(RecordingNotifier):
+        async def send(self, address: Address, card: Card, delivery_id: int) -> dict[str, Any]:
+            await ana.click(stop)  # Ana stops sharing while the send is under way, and it fails
+            raise Retryable("http_502")
 
-    delivery.add_sender(slow_then_failing)
-    assert await delivery.flush() == 0
+    # Retried at once, so the second round below is the retry.
+    engine = DeliveryEngine(
+        stores, [StoppedMidSend()], ana.router.deliveries, EngineSettings(backoff_base_seconds=0)
+    )
+    assert await engine.run_once() == 1
+    # The retry asks the feature first, and the share is no longer there: withdrawn, not sent.
+    assert await engine.run_once() == 1
+    [status] = [s for s in await stores.outbox.status() if s.send_id.startswith("share:")]
+    assert status.by_state == {"cancelled": 1}
     await boss.say("band 4")
     assert len(boss.last) == 1 and boss.last[0].card.title == "Crosswalk: grades, bands and levels"
 

@@ -11,6 +11,7 @@ from handlers.assessment.sharing import NOT_SHARED
 from tests.assessment.test_conversation import Chat
 from tests.assessment.test_platforms import DM, card_of, header, texts
 from tests.fixtures import load
+from tests.outbox_helpers import drained
 from tests.slack.conftest import SlackRig
 from tests.teams.conftest import TeamsRig
 
@@ -159,16 +160,23 @@ async def share_in_teams(teams: TeamsRig, stores: Stores, service_url: str) -> i
     [share] = [a for a in summary["actions"] if a["title"] == "Share with my manager"]
     await teams.post(teams.activity(text=None, value=share["data"], replyToId="activity-11"))
     await teams.connector.wait_for(len(ANSWERS) + 2)
-    assert teams.router is not None
-    await teams.router.settle()
+    await drained(stores)
     return boss.id
+
+
+async def states_to(stores: Stores, person_id: int) -> list[str]:
+    """The ledger states of the posts addressed to a person."""
+    [status] = [s for s in await stores.outbox.status() if s.send_id.startswith("share:")]
+    rows = await stores.outbox.rows_of(status.send_id)
+    return [row.state for row in rows if row.person_id == person_id]
 
 
 async def test_teams_sends_the_manager_a_proactive_card(teams: TeamsRig, stores: Stores) -> None:
     boss_id = await share_in_teams(teams, stores, teams.connector.service_url)
     [sent] = [s for s in teams.connector.sent if s.conversation_id == "a:personal-boss"]
     assert "Ana Costa shared a self-assessment" in texts(card_of(sent.activity))
-    assert await stores.notifications.undelivered(boss_id) == []
+    assert sent.activity["summary"] == "Ana Costa shared a self-assessment"  # the notification's text
+    assert await states_to(stores, boss_id) == ["sent"]
 
 
 async def test_a_stored_reference_to_a_host_no_longer_allowed_is_never_called(
@@ -176,4 +184,4 @@ async def test_a_stored_reference_to_a_host_no_longer_allowed_is_never_called(
 ) -> None:
     boss_id = await share_in_teams(teams, stores, "https://smba.evil.example/")
     assert all(s.conversation_id != "a:personal-boss" for s in teams.connector.sent)
-    assert len(await stores.notifications.undelivered(boss_id)) == 1  # waits for Bo's next message
+    assert await states_to(stores, boss_id) == ["waiting"]  # waits for Bo's next message

@@ -36,6 +36,7 @@ class BotConnectorDouble:
         app.router.add_post("/v3/conversations/{cid}/activities", self._send)
         app.router.add_post("/v3/conversations/{cid}/activities/{reply_to}", self._reply)
         app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self._update)
+        app.router.add_delete("/v3/conversations/{cid}/activities/{aid}", self._delete)
         app.router.add_get("/v3/conversations/{cid}/members/{uid}", self._member)
         self._server = TestServer(app, host="127.0.0.1")
         await self._server.start_server()
@@ -77,6 +78,10 @@ class BotConnectorDouble:
 
     async def _update(self, request: web.Request) -> web.Response:
         return await self._record("update", request)
+
+    async def _delete(self, request: web.Request) -> web.Response:
+        self.sent.append(Sent("delete", request.match_info["cid"], {"id": request.match_info["aid"]}, ""))
+        return web.Response(status=200)
 
     async def _member(self, request: web.Request) -> web.Response:
         member = self.members.get(request.match_info["uid"])

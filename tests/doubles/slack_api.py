@@ -28,6 +28,10 @@ class SlackApiDouble:
     # The DM channel conversations.open gives for a user (default "D-<user>").
     dms: dict[str, str] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
+    # Error codes to answer a method's next calls with, in order ({"chat.postMessage": ["cannot_dm_bot"]}).
+    fail_next: dict[str, list[str]] = field(default_factory=dict)
+    # The messages posted, per channel, as conversations.history returns them (metadata included).
+    history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     uploads: dict[str, bytes] = field(default_factory=dict)
     rate_limit_next: dict[str, int] = field(default_factory=dict)
     # Socket Mode: the envelopes' acknowledgements the bot sent back over the WebSocket.
@@ -95,8 +99,21 @@ class SlackApiDouble:
         args = await self._arguments(request)
         peer = request.transport.get_extra_info("peername") if request.transport else None
         self.calls.append(Call(method, args, peer))
+        if self.fail_next.get(method):
+            status = 500 if self.fail_next[method][0] == "internal_error" else 200
+            return web.json_response({"ok": False, "error": self.fail_next[method].pop(0)}, status=status)
         self._ts += 1
         ts = f"1700000000.{self._ts:06d}"
+        channel = str(args.get("channel", ""))
+        if method == "chat.postMessage":
+            message = {"type": "message", "ts": ts, "text": args.get("text", "")}
+            if args.get("metadata"):
+                message["metadata"] = args["metadata"]
+            self.history.setdefault(channel, []).append(message)
+        if method == "chat.delete":
+            self.history[channel] = [m for m in self.history.get(channel, []) if m["ts"] != args.get("ts")]
+        oldest = float(args.get("oldest") or 0)
+        recent = [m for m in self.history.get(channel, []) if float(m["ts"]) > oldest]
         answers: dict[str, dict[str, Any]] = {
             "auth.test": {"user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "user": "techpath"},
             "users.info": {
@@ -110,6 +127,15 @@ class SlackApiDouble:
                 "channel": {"id": self.dms.get(str(args.get("users")), f"D-{args.get('users')}")}
             },
             "chat.update": {"channel": args.get("channel"), "ts": args.get("ts")},
+            "chat.delete": {"channel": args.get("channel"), "ts": args.get("ts")},
+            # Newest first, as Slack returns history; metadata only when asked for.
+            "conversations.history": {
+                "messages": [
+                    m if args.get("include_all_metadata") else {k: v for k, v in m.items() if k != "metadata"}
+                    for m in reversed(recent)
+                ],
+                "has_more": False,
+            },
             "files.getUploadURLExternal": {
                 "upload_url": f"{self.base_url}/upload/F{self._ts}",
                 "file_id": f"F{self._ts}",

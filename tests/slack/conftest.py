@@ -25,6 +25,7 @@ from bot.settings import Settings
 from bot.storage.stores import Stores
 from tests.doubles.slack_api import SlackApiDouble
 from tests.fixtures import load
+from tests.outbox_helpers import running_engine
 
 SECRET = "test-signing-secret"
 
@@ -87,7 +88,8 @@ async def slack(ctx: Context, stores: Stores) -> AsyncIterator[SlackRig]:
     config = SlackConfig("xoxb-test", SECRET, "", double.api_url)
     app = build_app(Settings(_env_file=None), ctx, stores)
     router = build_router(ctx, stores)
-    SlackAdapter(config, router, stores).install(app)
+    adapter = SlackAdapter(config, router, stores)
+    adapter.install(app)
     # U-ana has talked to the bot before; the welcome on first contact has tests of its own.
     await stores.contacts.first_contact("slack", "T1", "U-ana")
     server = TestServer(app, host="127.0.0.1")
@@ -95,7 +97,7 @@ async def slack(ctx: Context, stores: Stores) -> AsyncIterator[SlackRig]:
     # Start-up asked auth.test which workspace the token belongs to; tests count the calls after that.
     assert [call.method for call in double.calls] == ["auth.test"]
     double.calls.clear()
-    async with aiohttp.ClientSession() as session:
+    async with aiohttp.ClientSession() as session, running_engine(stores, router, adapter.notifier):
         yield SlackRig(double, server, session, stores, router)
     await server.close()
     await double.close()

@@ -21,6 +21,7 @@ from bot.settings import Settings
 from bot.storage.stores import Stores
 from tests.doubles.bot_connector import BotConnectorDouble
 from tests.fixtures import load
+from tests.outbox_helpers import running_engine
 
 TENANT = "tenant-1"
 PUBLIC_URL = "https://techpath.example.ac.uk"
@@ -79,7 +80,7 @@ async def teams(ctx: Context, stores: Stores) -> AsyncIterator[TeamsRig]:
     await stores.contacts.first_contact("teams", TENANT, "aad-ana")  # Ana has talked to the bot before
     server = TestServer(app, host="127.0.0.1")
     await server.start_server()
-    async with aiohttp.ClientSession() as session:
+    async with aiohttp.ClientSession() as session, running_engine(stores, router, adapter.notifier):
         yield TeamsRig(connector, server, session, stores, router=router, adapter=adapter)
     await server.close()
     await connector.close()

@@ -1,0 +1,207 @@
+"""The worker: claims due ledger rows, asks their feature whether they may still go, finds where each
+target can be reached, keeps to the shared throttles, sends, and records what happened."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import socket
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.outbox.notifier import Address, Notifier, RateLimited, Rejected, Retryable, Unreachable
+from bot.outbox.policies import DeliveryPolicies
+from bot.storage.outbox import DELETE, EDIT, NOT_REACHABLE_YET, WITHDRAWN, Row
+from bot.storage.stores import Stores
+from bot.storage.tables import utcnow
+from cards.model import Card
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    batch: int = 50
+    # Rows sent at once by one worker (each waits for its own throttle slot).
+    concurrency: int = 16
+    lease: timedelta = timedelta(seconds=60)
+    # How often a worker looks for rows written by other replicas (its own wake it at once).
+    poll_seconds: float = 1.0
+    max_attempts: int = 6
+    # A throttle slot this close is waited for in the worker; a later one reschedules the row.
+    wait_inline_seconds: float = 2.0
+    backoff_base_seconds: float = 2.0
+    backoff_cap_seconds: float = 600.0
+
+
+class DeliveryEngine:
+    def __init__(
+        self,
+        stores: Stores,
+        notifiers: list[Notifier],
+        policies: DeliveryPolicies,
+        settings: EngineSettings | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._stores = stores
+        self._notifiers = {n.platform: n for n in notifiers}
+        self._order = [n.platform for n in notifiers]
+        self._policies = policies
+        self.settings = settings or EngineSettings()
+        self._clock = clock
+        self.owner = f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
+        self.sent = 0
+
+    def add_notifier(self, notifier: Notifier) -> None:
+        self._notifiers[notifier.platform] = notifier
+        self._order.append(notifier.platform)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Work until ``stop`` is set: woken at once by this process's writes, polling for others'."""
+        written = self._stores.outbox.written
+        while not stop.is_set():
+            try:
+                handled = await self.run_once()
+            except Exception:
+                logger.exception("delivery worker: a round failed; it will run again")
+                handled = 0
+            if handled:
+                continue
+            written.clear()
+            waits = [asyncio.ensure_future(written.wait()), asyncio.ensure_future(stop.wait())]
+            await asyncio.wait(waits, timeout=self.settings.poll_seconds, return_when=asyncio.FIRST_COMPLETED)
+            for wait in waits:
+                wait.cancel()
+
+    async def run_once(self) -> int:
+        """Claim one batch and work it through; returns how many rows were claimed."""
+        rows = await self._stores.outbox.claim(self.owner, self.settings.batch, self.settings.lease)
+        if not rows:
+            return 0
+        slots = asyncio.Semaphore(self.settings.concurrency)
+
+        async def one(row: Row) -> None:
+            async with slots:
+                try:
+                    await self._process(row)
+                except Exception as error:
+                    logger.exception("delivery %s failed unexpectedly", row.id)
+                    await self._retry(row, type(error).__name__)
+
+        await asyncio.gather(*(one(row) for row in rows))
+        return len(rows)
+
+    async def _process(self, row: Row) -> None:
+        outbox = self._stores.outbox
+        if row.kind in (EDIT, DELETE):
+            await self._change(row)
+            return
+        if not await self._policies.may_go(self._stores, row):
+            await outbox.mark_cancelled(row, self.owner, WITHDRAWN)
+            return
+        found = await self._address(row)
+        if found is None:
+            await outbox.mark_waiting(row, self.owner, NOT_REACHABLE_YET)
+            return
+        notifier, address = found
+        if not await self._wait_for_slot(row, notifier, address, "post"):
+            return
+        if row.outcome_unknown:
+            since = row.created_at or self._clock() - timedelta(days=1)
+            already = await notifier.find_sent(address, row.id, since)
+            if already is not None:
+                logger.warning("delivery %s: was sent before the crash; not sent again", row.id)
+                await outbox.mark_sent(row, self.owner, already)
+                return
+            logger.warning("delivery %s: outcome unknown after a crash, resent", row.id)
+        card = Card.model_validate(row.card)
+        try:
+            ref = await notifier.send(address, card, row.id)
+        except Exception as error:
+            await self._failed(row, notifier, error)
+            return
+        await outbox.mark_sent(row, self.owner, ref)
+        self.sent += 1
+
+    async def _change(self, row: Row) -> None:
+        notifier = self._notifiers.get(str(row.message_ref.get("platform", "")))
+        if notifier is None:
+            await self._stores.outbox.mark_failed(row, self.owner, "platform_not_configured")
+            return
+        ref = row.message_ref
+        address = Address(notifier.platform, str(ref.get("tenant", "")), str(ref.get("channel", "")))
+        if not await self._wait_for_slot(row, notifier, address, row.kind):
+            return
+        try:
+            if row.kind == EDIT:
+                await notifier.update(row.message_ref, Card.model_validate(row.card))
+            else:
+                await notifier.delete(row.message_ref)
+        except Exception as error:
+            await self._failed(row, notifier, error)
+            return
+        await self._stores.outbox.mark_sent(row, self.owner, row.message_ref)
+
+    async def _address(self, row: Row) -> tuple[Notifier, Address] | None:
+        if row.person_id is None:
+            notifier = self._notifiers.get(row.platform)
+            if notifier is None:
+                return None
+            return notifier, notifier.channel_address(row.channel, "")
+        person = await self._stores.people.by_id(row.person_id)
+        if person is None:
+            return None
+        blocked = await self._stores.outbox.blocked_platforms(person.id)
+        for platform in self._order:
+            if platform in blocked:
+                continue
+            notifier = self._notifiers[platform]
+            address = await notifier.address_of(person)
+            if address is not None:
+                return notifier, address
+        return None
+
+    async def _wait_for_slot(self, row: Row, notifier: Notifier, address: Address, kind: str) -> bool:
+        """Book a call within every scope's rate; False when the row was put back for later instead."""
+        scopes = [(scope.name, scope.interval) for scope in notifier.scopes(address, kind)]
+        wait = await self._stores.throttles.reserve(scopes, horizon=self.settings.wait_inline_seconds)
+        if wait > self.settings.wait_inline_seconds:
+            at = self._clock() + timedelta(seconds=wait)
+            await self._stores.outbox.retry_later(row, self.owner, at, "throttled", attempted=False)
+            return False
+        if wait > 0:
+            await asyncio.sleep(wait)
+        return True
+
+    async def _failed(self, row: Row, notifier: Notifier, error: Exception) -> None:
+        outbox = self._stores.outbox
+        if isinstance(error, RateLimited):
+            await self._stores.throttles.throttle(error.scope, error.retry_after)
+            at = self._clock() + timedelta(seconds=error.retry_after)
+            await outbox.retry_later(row, self.owner, at, "rate_limited", attempted=False)
+        elif isinstance(error, Unreachable) and row.person_id is not None and row.kind == "post":
+            # Remembered, so nothing else is tried there until they talk to the bot; another platform
+            # may still reach them.
+            await outbox.block(row.person_id, notifier.platform, error.reason)
+            logger.info("delivery %s: %s on %s", row.id, error.reason, notifier.platform)
+            await outbox.retry_later(row, self.owner, self._clock(), error.reason, attempted=True)
+        elif isinstance(error, (Rejected, Unreachable)):
+            await outbox.mark_failed(row, self.owner, error.reason, type(error).__name__)
+        elif isinstance(error, Retryable):
+            await self._retry(row, error.reason, unknown=error.unknown)
+        else:
+            await self._retry(row, type(error).__name__)
+
+    async def _retry(self, row: Row, error: str, unknown: bool = False) -> None:
+        attempts = row.attempts + 1
+        if attempts >= self.settings.max_attempts:
+            await self._stores.outbox.mark_failed(row, self.owner, f"gave_up:{error}", error)
+            return
+        # Exponential, with full jitter, so a platform coming back is not met by every row at once.
+        ceiling = min(self.settings.backoff_cap_seconds, self.settings.backoff_base_seconds * 2**attempts)
+        at = self._clock() + timedelta(seconds=random.uniform(ceiling / 2, ceiling))
+        # A post that may have arrived is looked up (where the platform allows) before it is sent again.
+        await self._stores.outbox.retry_later(row, self.owner, at, error, attempted=True, unknown=unknown)
