@@ -14,6 +14,7 @@ from bot.adapters.slack_notifier import SlackNotifier, SlackRates
 from bot.adapters.teams_notifier import TeamsNotifier, TeamsRates
 from bot.core import Context
 from bot.outbox.engine import DeliveryEngine, EngineSettings
+from bot.outbox.metrics import DeliveryMetrics
 from bot.outbox.notifier import Notifier
 from bot.router import Router
 from bot.settings import Settings
@@ -79,7 +80,11 @@ def answer_one(text: str, ctx: Context) -> tuple[Query, Card]:
 
 
 def build_engine(
-    settings: Settings, stores: Stores, router: Router, notifiers: list[Notifier]
+    settings: Settings,
+    stores: Stores,
+    router: Router,
+    notifiers: list[Notifier],
+    metrics: DeliveryMetrics | None = None,
 ) -> DeliveryEngine:
     """The delivery engine over the platforms' notifiers, at the rates the settings give."""
     for notifier in notifiers:
@@ -95,5 +100,9 @@ def build_engine(
                 per_tenant=1 / settings.teams_tenant_rate,
             )
     return DeliveryEngine(
-        stores, notifiers, router.deliveries, EngineSettings(max_attempts=settings.delivery_max_attempts)
+        stores,
+        notifiers,
+        router.deliveries,
+        EngineSettings(max_attempts=settings.delivery_max_attempts),
+        metrics=metrics,
     )

@@ -16,10 +16,11 @@ from bot.app import build_engine, build_router, ready_stores
 from bot.core import Context
 from bot.jobs import in_background
 from bot.outbox.engine import DeliveryEngine
+from bot.outbox.metrics import DeliveryMetrics
 from bot.outbox.notifier import Notifier
 from bot.outbox.worker_lock import WorkerLock
 from bot.platforms import Platforms
-from bot.server import build_app
+from bot.server import METRICS, build_app
 from bot.settings import Settings
 from bot.storage.stores import Stores
 
@@ -61,7 +62,7 @@ async def start_server(
                 "TECHPATH_TEAMS_TENANTS is not set: no Teams account will be linked to a directory person"
             )
 
-    engine = build_engine(settings, stores, router, notifiers)
+    engine = build_engine(settings, stores, router, notifiers, DeliveryMetrics(app[METRICS]))
     app.cleanup_ctx.append(_delivery_worker(engine, stores))
 
     async def close_database(_: web.Application) -> None:

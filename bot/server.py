@@ -67,6 +67,10 @@ def _metrics_middleware(metrics: Metrics) -> Middleware:
     return measure
 
 
+# The server's metrics registry, for what else reports on /metrics (the delivery engine).
+METRICS = web.AppKey("metrics", CollectorRegistry)
+
+
 def build_app(settings: Settings, ctx: Context, stores: Stores) -> web.Application:
     """The server with health endpoints; platform adapters add their own routes before it starts."""
     metrics = Metrics()
@@ -106,4 +110,5 @@ def build_app(settings: Settings, ctx: Context, stores: Stores) -> web.Applicati
     app.router.add_get("/metrics", metrics_page, name="metrics")
     retention = timedelta(days=settings.retention_days)
     app.cleanup_ctx.append(in_background(lambda stop: run_tidy_job(stores, retention, stop)))
+    app[METRICS] = metrics.registry
     return app

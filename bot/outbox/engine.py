@@ -7,11 +7,13 @@ import asyncio
 import logging
 import random
 import socket
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
+from bot.outbox.metrics import DeliveryMetrics
 from bot.outbox.notifier import Address, Notifier, RateLimited, Rejected, Retryable, Unreachable
 from bot.outbox.policies import DeliveryPolicies
 from bot.storage.outbox import DELETE, EDIT, NOT_REACHABLE_YET, WITHDRAWN, Row
@@ -20,6 +22,8 @@ from bot.storage.tables import utcnow
 from cards.model import Card
 
 logger = logging.getLogger(__name__)
+
+METRICS_EVERY_SECONDS = 15.0
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,7 @@ class DeliveryEngine:
         policies: DeliveryPolicies,
         settings: EngineSettings | None = None,
         clock: Callable[[], datetime] = utcnow,
+        metrics: DeliveryMetrics | None = None,
     ) -> None:
         self._stores = stores
         self._notifiers = {n.platform: n for n in notifiers}
@@ -54,6 +59,8 @@ class DeliveryEngine:
         self._clock = clock
         self.owner = f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
         self.sent = 0
+        self.metrics = metrics
+        self._counted_at = 0.0
 
     def add_notifier(self, notifier: Notifier) -> None:
         self._notifiers[notifier.platform] = notifier
@@ -78,6 +85,7 @@ class DeliveryEngine:
 
     async def run_once(self) -> int:
         """Claim one batch and work it through; returns how many rows were claimed."""
+        await self._count_rows()
         rows = await self._stores.outbox.claim(self.owner, self.settings.batch, self.settings.lease)
         if not rows:
             return 0
@@ -125,6 +133,13 @@ class DeliveryEngine:
             return
         await outbox.mark_sent(row, self.owner, ref)
         self.sent += 1
+        if self.metrics is not None:
+            self.metrics.attempts.labels(notifier.platform, "sent").inc()
+            if row.created_at is not None:
+                created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+                self.metrics.latency.labels(notifier.platform).observe(
+                    (self._clock() - created).total_seconds()
+                )
 
     async def _change(self, row: Row) -> None:
         notifier = self._notifiers.get(str(row.message_ref.get("platform", "")))
@@ -144,6 +159,15 @@ class DeliveryEngine:
             await self._failed(row, notifier, error)
             return
         await self._stores.outbox.mark_sent(row, self.owner, row.message_ref)
+
+    async def _count_rows(self) -> None:
+        """Refresh the rows-by-state gauge now and then (one grouped query, whichever replica asks)."""
+        now = time.monotonic()
+        if self.metrics is None or now - self._counted_at < METRICS_EVERY_SECONDS:
+            return
+        self._counted_at = now
+        for state, count in (await self._stores.outbox.count_by_state()).items():
+            self.metrics.rows.labels(state).set(count)
 
     async def _address(self, row: Row) -> tuple[Notifier, Address] | None:
         if row.person_id is None:
@@ -178,6 +202,10 @@ class DeliveryEngine:
 
     async def _failed(self, row: Row, notifier: Notifier, error: Exception) -> None:
         outbox = self._stores.outbox
+        if self.metrics is not None:
+            self.metrics.attempts.labels(notifier.platform, type(error).__name__).inc()
+            if isinstance(error, RateLimited):
+                self.metrics.throttled.labels(notifier.platform).inc(error.retry_after)
         if isinstance(error, RateLimited):
             await self._stores.throttles.throttle(error.scope, error.retry_after)
             at = self._clock() + timedelta(seconds=error.retry_after)

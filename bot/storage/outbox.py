@@ -355,6 +355,11 @@ class OutboxStore:
             self.written.set()
         return count
 
+    async def count_by_state(self) -> dict[str, int]:
+        async with self._db.reading() as session:
+            grouped = await session.execute(select(Delivery.state, func.count()).group_by(Delivery.state))
+            return {str(state): int(count) for state, count in grouped.all()}
+
     async def status(self, send_id: str | None = None, limit: int = 50) -> list[SendStatus]:
         """Per send: rows by state, failures by reason, and the last progress (newest sends first)."""
         query = select(

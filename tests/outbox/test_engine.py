@@ -233,3 +233,21 @@ def test_a_second_process_on_one_sqlite_file_runs_no_worker(tmp_path: Any) -> No
     first.release()
     assert second.acquire()
     second.release()
+
+
+async def test_metrics_count_rows_attempts_and_latency(stores: Stores) -> None:
+    from prometheus_client import CollectorRegistry, generate_latest
+
+    from bot.outbox.metrics import DeliveryMetrics
+
+    ids = await _people(stores, 2)
+    await stores.outbox.enqueue("s1", "bulletin", CARD, [Target(person_id=i) for i in ids])
+    registry = CollectorRegistry()
+    engine = DeliveryEngine(
+        stores, [RecordingNotifier()], DeliveryPolicies(), FAST, metrics=DeliveryMetrics(registry)
+    )
+    await engine.run_once()
+    page = generate_latest(registry).decode()
+    assert 'techpath_deliveries{state="pending"} 2.0' in page  # counted as the round began
+    assert 'techpath_delivery_attempts_total{outcome="sent",platform="test"} 2.0' in page
+    assert 'techpath_delivery_seconds_count{platform="test"} 2.0' in page
