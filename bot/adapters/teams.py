@@ -219,28 +219,22 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         token = await self._stores.downloads.offer(
             person_id, attachment.filename, attachment.media_type, attachment.content
         )
-        card = {
-            "type": "AdaptiveCard",
-            "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
-            "version": "1.5",
-            "body": [
-                {"type": "TextBlock", "text": attachment.filename, "weight": "Bolder", "wrap": True},
-                {
-                    "type": "TextBlock",
-                    "text": "The link works for 15 minutes.",
-                    "isSubtle": True,
-                    "wrap": True,
-                },
-            ],
-            "actions": [
-                {
-                    "type": "Action.OpenUrl",
-                    "title": "Download",
-                    "url": f"{self._public_url}/downloads/{token}",
-                }
-            ],
-        }
+        card = download_card(attachment.filename, f"{self._public_url}/downloads/{token}")
         return MessageFactory.attachment(CardFactory.adaptive_card(card))
+
+
+def download_card(filename: str, url: str) -> dict[str, Any]:
+    """The Adaptive Card that offers a file as a short-lived download link."""
+    return {
+        "type": "AdaptiveCard",
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "version": "1.5",
+        "body": [
+            {"type": "TextBlock", "text": filename, "weight": "Bolder", "wrap": True},
+            {"type": "TextBlock", "text": "The link works for 15 minutes.", "isSubtle": True, "wrap": True},
+        ],
+        "actions": [{"type": "Action.OpenUrl", "title": "Download", "url": url}],
+    }
 
 
 async def _typing_after(turn_context: TurnContext, delay: float) -> None:
