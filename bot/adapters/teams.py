@@ -29,6 +29,7 @@ from bot.adapters.teams_keys import (
 from bot.core import Attachment, Event, EventKind, Reply
 from bot.platforms import TeamsConfig
 from bot.router import Router
+from bot.storage.downloads import ALLOWED_DOWNLOADS, LIFETIME
 from bot.storage.people import PersonRecord
 from bot.storage.stores import Stores
 from cards.adaptive import INPUT_PREFIX, render_adaptive
@@ -211,7 +212,8 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
                 {"type": "TextBlock", "text": attachment.filename, "weight": "Bolder", "wrap": True},
                 {
                     "type": "TextBlock",
-                    "text": "The link works for 15 minutes.",
+                    "text": f"The link works for {LIFETIME.seconds // 60} minutes, {ALLOWED_DOWNLOADS} "
+                    "downloads at most.",
                     "isSubtle": True,
                     "wrap": True,
                 },
