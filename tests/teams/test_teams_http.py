@@ -150,6 +150,25 @@ async def test_export_in_teams_offers_a_short_lived_download_link(teams: TeamsRi
     assert (await teams.session.get(str(teams.server.make_url("/downloads/guessed-token")))).status == 404
 
 
+async def test_the_data_export_holds_the_personal_teams_conversation_references(teams: TeamsRig) -> None:
+    fields = PersonFields("ana.tech@uni.example", "Ana Costa", "Chemistry", "5", "g5", "", frozenset())
+    await teams.stores.people.upsert([fields])
+    channel = {"id": "19:channel;messageid=1", "conversationType": "channel", "tenantId": TENANT}
+    await teams.post(teams.activity(text="<at>techpath</at> band 4", conversation=channel))
+    await teams.connector.wait_for(1)
+    await teams.post(teams.activity(text="export my data"))
+    *_, summary, link = await teams.connector.wait_for(3)
+    assert title_of(summary.activity) == "Your data"
+    [open_url] = card_of(link.activity)["actions"]
+    download = await teams.session.get(str(teams.server.make_url(open_url["url"].removeprefix(PUBLIC_URL))))
+    [kept] = json.loads(await download.text())["teams_conversations"]  # the channel's is nobody's own
+    assert kept["conversation_id"] == f"teams:{TENANT}:a:personal-ana"
+    assert kept["reference"]["conversation"]["id"] == "a:personal-ana"
+    assert kept["reference"]["user"]["id"] == "29:ana"
+    assert kept["reference"]["serviceUrl"] == teams.connector.service_url
+    assert kept["updated_at"]
+
+
 async def downloads_held(teams: TeamsRig) -> int:
     async with teams.stores.database.engine.connect() as connection:
         return int((await connection.execute(text("SELECT count(*) FROM downloads"))).scalar_one())
