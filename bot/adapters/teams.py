@@ -40,6 +40,8 @@ logger = logging.getLogger(__name__)
 PLATFORM = "teams"
 # Teams times a turn out after 10-15 s; show typing when a turn is slower than this.
 TYPING_AFTER_SECONDS = 1.0
+# The clock that delay is measured on; tests replace it with one they move by hand.
+sleep_before_typing = asyncio.sleep
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -231,7 +233,7 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
 
 async def _typing_after(turn_context: TurnContext, delay: float) -> None:
     with contextlib.suppress(asyncio.CancelledError):
-        await asyncio.sleep(delay)
+        await sleep_before_typing(delay)
         await turn_context.send_activity(Activity(type=ActivityTypes.typing))
 
 
