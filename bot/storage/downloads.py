@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from bot.storage.database import Database
 from bot.storage.tables import Download
@@ -52,6 +52,10 @@ class Downloads:
         The row is deleted by the fetch that uses its last download, or that finds it expired, rather
         than staying until the daily tidy job.
         """
+        async with self._db.sessions() as session:
+            # Anyone can try a token: a guess that matches nothing must not queue for the write lock.
+            if await session.scalar(select(Download.token).where(Download.token == token)) is None:
+                return None
         async with self._db.writing() as session:
             # Locked (PostgreSQL; SQLite's write transaction holds the file's lock): two fetches at once
             # cannot both take the last download.
