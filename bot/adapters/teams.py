@@ -29,6 +29,7 @@ from bot.adapters.teams_keys import (
 from bot.core import Attachment, Event, EventKind, Reply
 from bot.platforms import TeamsConfig
 from bot.router import Router
+from bot.storage.downloads import ALLOWED_DOWNLOADS, LIFETIME
 from bot.storage.people import PersonRecord
 from bot.storage.stores import Stores
 from cards.adaptive import INPUT_PREFIX, render_adaptive
@@ -39,6 +40,8 @@ logger = logging.getLogger(__name__)
 PLATFORM = "teams"
 # Teams times a turn out after 10-15 s; show typing when a turn is slower than this.
 TYPING_AFTER_SECONDS = 1.0
+# The clock that delay is measured on; tests replace it with one they move by hand.
+sleep_before_typing = asyncio.sleep
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -231,7 +234,13 @@ def download_card(filename: str, url: str) -> dict[str, Any]:
         "version": "1.5",
         "body": [
             {"type": "TextBlock", "text": filename, "weight": "Bolder", "wrap": True},
-            {"type": "TextBlock", "text": "The link works for 15 minutes.", "isSubtle": True, "wrap": True},
+            {
+                "type": "TextBlock",
+                "text": f"The link works for {LIFETIME.seconds // 60} minutes, {ALLOWED_DOWNLOADS} "
+                "downloads at most.",
+                "isSubtle": True,
+                "wrap": True,
+            },
         ],
         "actions": [{"type": "Action.OpenUrl", "title": "Download", "url": url}],
     }
@@ -239,7 +248,7 @@ def download_card(filename: str, url: str) -> dict[str, Any]:
 
 async def _typing_after(turn_context: TurnContext, delay: float) -> None:
     with contextlib.suppress(asyncio.CancelledError):
-        await asyncio.sleep(delay)
+        await sleep_before_typing(delay)
         await turn_context.send_activity(Activity(type=ActivityTypes.typing))
 
 
