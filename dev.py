@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -18,6 +19,8 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 CHECKED = ["bot", "handlers", "framework_data", "cards"]
+# Microsoft's Adaptive Cards renderer, which a test runs over every card, with the npm packages it needs.
+CARD_CHECK = ROOT / "tests" / "adaptive"
 
 
 def ensure_venv(extras: str) -> None:
@@ -43,6 +46,26 @@ def ensure_venv(extras: str) -> None:
     stamp.write_text(f"{previous}\n{wanted}")
 
 
+def ensure_card_check() -> int:
+    """`npm ci` for the Adaptive Cards check when node_modules is missing or the lock file changed."""
+    npm = shutil.which("npm")
+    if npm is None or shutil.which("node") is None:
+        print("Node.js is not installed: the Adaptive Cards renderer check will be SKIPPED.", flush=True)
+        return 0
+    wanted = hashlib.sha256((CARD_CHECK / "package-lock.json").read_bytes()).hexdigest()
+    stamp = CARD_CHECK / "node_modules" / ".techpath-installed"
+    if stamp.exists() and stamp.read_text() == wanted:
+        return 0
+    print("Installing the Adaptive Cards renderer for the tests (npm ci) ...", flush=True)
+    command = [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"]
+    done = subprocess.run(command, cwd=CARD_CHECK, capture_output=True, text=True)
+    if done.returncode:
+        print(done.stdout + done.stderr, file=sys.stderr)
+        return done.returncode
+    stamp.write_text(wanted)  # inside node_modules, so `npm ci` removing the folder removes it too
+    return 0
+
+
 def run(*command: str) -> int:
     return subprocess.run(command, cwd=ROOT).returncode
 
@@ -55,6 +78,8 @@ def main(argv: list[str]) -> int:
         return run(str(BIN / "techpath"), "chat", *rest)
     if command == "test":
         ensure_venv("dev")
+        if code := ensure_card_check():
+            return code
         steps = [
             [str(BIN / "ruff"), "check", *CHECKED, "tests", "bench", "dev.py"],
             [str(BIN / "ruff"), "format", "--check", *CHECKED, "tests", "bench", "dev.py"],

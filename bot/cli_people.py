@@ -13,6 +13,7 @@ import click
 from bot.app import ready_stores
 from bot.people_import import COLUMNS, ImportPlan, read_people
 from bot.settings import Settings
+from bot.spreadsheet_cells import inert_row
 from bot.storage.people import PersonFields
 from bot.storage.stores import Stores
 from framework_data.catalogue import load_catalogue
@@ -137,7 +138,8 @@ def export_people(output: Path | None) -> None:
     try:
         writer = csv.writer(stream)
         writer.writerow(COLUMNS)
-        writer.writerows(data)
+        # Text, not formulas, when opened in a spreadsheet; the import takes the guard off again.
+        writer.writerows(inert_row(row) for row in data)
     finally:
         if output:
             stream.close()

@@ -30,19 +30,38 @@ async def tidy_once(stores: Stores, retention: timedelta) -> tuple[int, int]:
     return purged, forgotten
 
 
+Sleep = Callable[[float], Coroutine[Any, Any, None]]
+
+
 async def repeat(
-    name: str, work: Callable[[], Awaitable[object]], stop: asyncio.Event, interval: float
+    name: str,
+    work: Callable[[], Awaitable[object]],
+    stop: asyncio.Event,
+    interval: float,
+    sleep: Sleep = asyncio.sleep,
 ) -> None:
-    """Run ``work`` now, then every ``interval`` seconds until ``stop`` is set; a failure is logged only."""
+    """Run ``work`` now, then every ``interval`` seconds until ``stop`` is set; a failure is logged only.
+
+    ``sleep`` is the clock the pause between runs is measured on (tests pass one they move by hand).
+    """
     while not stop.is_set():
         try:
             await work()
         except Exception:
             logger.exception("%s job failed; it will run again", name)
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=interval)
-        except TimeoutError:
-            continue
+        await _rest(stop, interval, sleep)
+
+
+async def _rest(stop: asyncio.Event, interval: float, sleep: Sleep) -> None:
+    """Until ``interval`` has passed, or ``stop`` is set, whichever comes first."""
+    stopped = asyncio.ensure_future(stop.wait())
+    rested = asyncio.ensure_future(sleep(interval))
+    try:
+        await asyncio.wait({stopped, rested}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in (stopped, rested):
+            waiter.cancel()
+        await asyncio.gather(stopped, rested, return_exceptions=True)
 
 
 def in_background(
@@ -62,6 +81,10 @@ def in_background(
 
 
 async def run_tidy_job(
-    stores: Stores, retention: timedelta, stop: asyncio.Event, interval: float = DAY
+    stores: Stores,
+    retention: timedelta,
+    stop: asyncio.Event,
+    interval: float = DAY,
+    sleep: Sleep = asyncio.sleep,
 ) -> None:
-    await repeat("tidy", lambda: tidy_once(stores, retention), stop, interval)
+    await repeat("tidy", lambda: tidy_once(stores, retention), stop, interval, sleep)

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from bot.spreadsheet_cells import restored
 from bot.storage.people import BOT_ROLES, PersonFields, normalise_email
 from framework_data.loader import LoadedFramework
 from framework_data.schema import Role, grade_key
@@ -167,7 +168,9 @@ def read_people(stream: TextIO, framework: LoadedFramework) -> ImportPlan:
             )
             plan.rejected += 1
             continue
-        person, row_problems = _check_row(dict(zip(names, cells, strict=True)), number, framework)
+        # A cell the export guarded against running as a formula ('=...) reads back as it was.
+        values = [restored(cell) for cell in cells]
+        person, row_problems = _check_row(dict(zip(names, values, strict=True)), number, framework)
         if person is not None and person.email in seen:
             row_problems.append(
                 RowProblem(number, "email", f"{person.email} already appears on row {seen[person.email]}")

@@ -117,19 +117,22 @@ class Router:
             if self.stores is None:
                 async with self._lock(event.conversation_id):
                     return TurnResult(await self._handle(event, self.ctx))
-            person = await self._person_for(event, email_lookup)
-            if on_sender is not None:
-                await on_sender(person)
-            async with self.stores.conversations.turn(
-                event.conversation_id, person.id if person else None
-            ) as box:
-                ctx = replace(self.ctx, person=person, state=box.data, stores=self.stores)
-                try:
-                    greeting = await self._greet_first_contact(event, ctx)
-                except _AlreadyWelcomed:
-                    return TurnResult([], person)
-                waiting = await self._waiting(event, ctx)
-                replies = greeting + waiting + await self._handle(event, ctx)
+            # The whole turn holds a slot, the sender's look-up included: a burst of turns then queues here,
+            # not in the connection pool, whose waits time out.
+            async with self.stores.database.turn_slot():
+                person = await self._person_for(event, email_lookup)
+                if on_sender is not None:
+                    await on_sender(person)
+                async with self.stores.conversations.turn(
+                    event.conversation_id, person.id if person else None
+                ) as box:
+                    ctx = replace(self.ctx, person=person, state=box.data, stores=self.stores)
+                    try:
+                        greeting = await self._greet_first_contact(event, ctx)
+                    except _AlreadyWelcomed:
+                        return TurnResult([], person)
+                    waiting = await self._waiting(event, ctx)
+                    replies = greeting + waiting + await self._handle(event, ctx)
             return TurnResult(replies, person)
         except Exception as error:
             if await self._database_away(error):

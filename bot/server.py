@@ -96,7 +96,9 @@ def build_app(settings: Settings, ctx: Context, stores: Stores) -> web.Applicati
     async def download(request: web.Request) -> web.Response:
         found = await stores.downloads.fetch(request.match_info["token"])
         if found is None:
-            return web.json_response({"error": "this link has expired; ask the bot again"}, status=404)
+            return web.json_response(
+                {"error": "this link has expired or been used up; ask the bot again"}, status=404
+            )
         headers = {
             "Content-Disposition": f'attachment; filename="{found.filename}"',
             "Cache-Control": "no-store",  # personal data: no proxy or browser keeps a copy
@@ -104,7 +106,8 @@ def build_app(settings: Settings, ctx: Context, stores: Stores) -> web.Applicati
         }
         return web.Response(body=found.content, content_type=found.media_type, headers=headers)
 
-    app.router.add_get("/downloads/{token}", download, name="download")
+    # No HEAD: it would use up one of the link's few downloads without delivering the file.
+    app.router.add_get("/downloads/{token}", download, name="download", allow_head=False)
     app.router.add_get("/healthz", healthz, name="healthz")
     app.router.add_get("/readyz", readyz, name="readyz")
     app.router.add_get("/metrics", metrics_page, name="metrics")

@@ -183,15 +183,30 @@ def _choice_units(card: Card, room: int) -> list[list[Element]]:
         # An option costs its menu entry and its pair in the button's data.
         return _bytes({"title": pair[0], "value": "999"}) + _bytes(pair[1]) + 2
 
-    shell = _bytes(_menu([])) + sum(_bytes(e) + 1 for e in prompt) + 64
-    return [(prompt if n == 0 else []) + _menu(g) for n, g in enumerate(batches(pairs, cost, room - shell))]
+    total = len(pairs)
+    widest = _menu([], _menu_label(total, total, total, split=True))
+    shell = _bytes(widest) + sum(_bytes(e) + 1 for e in prompt) + 64
+    groups = batches(pairs, cost, room - shell)
+    units, start = [], 1
+    for number, group in enumerate(groups):
+        label = _menu_label(start, start + len(group) - 1, total, split=len(groups) > 1)
+        units.append((prompt if number == 0 else []) + _menu(group, label))
+        start += len(group)
+    return units
 
 
-def _menu(pairs: list[tuple[str, list[str]]]) -> list[Element]:
+def _menu_label(first: int, last: int, total: int, split: bool) -> str:
+    # The input's name for screen readers (the prompt above it is a separate text block), and which
+    # slice of the choices this menu holds when they are spread over several cards.
+    return f"Your choice ({first} to {last} of {total})" if split else "Your choice"
+
+
+def _menu(pairs: list[tuple[str, list[str]]], label: str) -> list[Element]:
     choices = [{"title": title, "value": str(index)} for index, (title, _) in enumerate(pairs)]
-    menu: Element = {"type": "Input.ChoiceSet", "id": "choice", "style": "compact", "placeholder": "Choose…"}
+    menu: Element = {"type": "Input.ChoiceSet", "id": "choice", "label": label, "style": "compact"}
     # Required, so "Choose" with nothing picked asks again instead of sending an empty answer.
-    menu |= {"isRequired": True, "errorMessage": "Pick one first.", "choices": choices}
+    menu |= {"placeholder": "Choose…", "isRequired": True, "errorMessage": "Pick one first."}
+    menu["choices"] = choices
     data = {"techpath_action": "choice", "choices": [pair for _, pair in pairs]}
     choose = {"type": "Action.Submit", "title": "Choose", "data": data}
     return [menu, {"type": "ActionSet", "actions": [choose]}]

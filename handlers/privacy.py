@@ -111,6 +111,11 @@ async def _export(ctx: Context) -> Reply:
                     Fact(label="Self-assessments", value=str(len(data["assessments"]))),
                     Fact(label="Conversations in progress", value=str(len(data["conversations"]))),
                     Fact(label="Audit entries about you", value=str(len(data["audit_log"]))),
+                    Fact(label="Teams chats I can message", value=str(len(data["teams_conversations"]))),
+                    Fact(
+                        label="Cards for or about you",
+                        value=str(len(data["cards_for_you"]) + len(data["cards_about_you"])),
+                    ),
                 ],
             ),
             Section(note="Type “delete my data” to erase your assessments, plans and conversation state."),

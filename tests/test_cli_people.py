@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,34 @@ def test_export_round_trips_through_import(env: dict[str, str], tmp_path: Path) 
     again = run("people", "import", str(exported), env=env)
     assert again.returncode == 0, again.stderr
     assert "11 unchanged" in again.stdout
+
+
+# Names HR really has, or that someone typed to see what happens: a spreadsheet would run each as a formula.
+FORMULA_NAMES = ["=cmd|' /C calc'!A0", "+44 Reception", "-Dash", "@home", "\uff1dHYPERLINK(x)", "\u200b=1+1"]
+
+
+def test_the_directory_export_is_safe_to_open_in_a_spreadsheet_and_imports_back(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    hr = tmp_path / "hr.csv"
+    lines = ["email,display_name,department,grade,role,manager_email,bot_roles"]
+    lines += [f"p{i}@uni.example,{name},{name},5,,," for i, name in enumerate(FORMULA_NAMES)]
+    lines.append("-dash@uni.example,Dee,Physics,5,,,")
+    hr.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert run("people", "import", str(hr), env=env).returncode == 0
+    exported = tmp_path / "export.csv"
+    assert run("people", "export", "-o", str(exported), env=env).returncode == 0
+    with exported.open(encoding="utf-8", newline="") as stream:
+        rows = {row[0]: row for row in csv.reader(stream)}
+    for i, name in enumerate(FORMULA_NAMES):
+        assert rows[f"p{i}@uni.example"][1:3] == ["'" + name, "'" + name]  # text, not a formula
+    assert "'-dash@uni.example" in rows
+    again = run("people", "import", str(exported), env=env)
+    assert again.returncode == 0, again.stderr
+    assert f"0 were added, 0 were updated, {len(FORMULA_NAMES) + 1} unchanged" in again.stdout
+    shown = run("people", "show", "p0@uni.example", env=env).stdout
+    assert shown.startswith(f"{FORMULA_NAMES[0]} <p0@uni.example>")  # the name itself, no guard quote
+    assert run("people", "show", "--", "-dash@uni.example", env=env).returncode == 0
 
 
 def test_a_file_with_bad_rows_writes_nothing_unless_told_to_skip_them(

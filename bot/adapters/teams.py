@@ -30,6 +30,7 @@ from bot.adapters.teams_notifier import TeamsNotifier
 from bot.core import Attachment, Event, EventKind, Reply
 from bot.platforms import TeamsConfig
 from bot.router import Router
+from bot.storage.downloads import ALLOWED_DOWNLOADS, LIFETIME
 from bot.storage.people import PersonRecord
 from bot.storage.stores import Stores
 from cards.adaptive import INPUT_PREFIX, render_adaptive
@@ -39,6 +40,8 @@ logger = logging.getLogger(__name__)
 PLATFORM = "teams"
 # Teams times a turn out after 10-15 s; show typing when a turn is slower than this.
 TYPING_AFTER_SECONDS = 1.0
+# The clock that delay is measured on; tests replace it with one they move by hand.
+sleep_before_typing = asyncio.sleep
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -219,33 +222,33 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         token = await self._stores.downloads.offer(
             person_id, attachment.filename, attachment.media_type, attachment.content
         )
-        card = {
-            "type": "AdaptiveCard",
-            "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
-            "version": "1.5",
-            "body": [
-                {"type": "TextBlock", "text": attachment.filename, "weight": "Bolder", "wrap": True},
-                {
-                    "type": "TextBlock",
-                    "text": "The link works for 15 minutes.",
-                    "isSubtle": True,
-                    "wrap": True,
-                },
-            ],
-            "actions": [
-                {
-                    "type": "Action.OpenUrl",
-                    "title": "Download",
-                    "url": f"{self._public_url}/downloads/{token}",
-                }
-            ],
-        }
+        card = download_card(attachment.filename, f"{self._public_url}/downloads/{token}")
         return MessageFactory.attachment(CardFactory.adaptive_card(card))
+
+
+def download_card(filename: str, url: str) -> dict[str, Any]:
+    """The Adaptive Card that offers a file as a short-lived download link."""
+    return {
+        "type": "AdaptiveCard",
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "version": "1.5",
+        "body": [
+            {"type": "TextBlock", "text": filename, "weight": "Bolder", "wrap": True},
+            {
+                "type": "TextBlock",
+                "text": f"The link works for {LIFETIME.seconds // 60} minutes, {ALLOWED_DOWNLOADS} "
+                "downloads at most.",
+                "isSubtle": True,
+                "wrap": True,
+            },
+        ],
+        "actions": [{"type": "Action.OpenUrl", "title": "Download", "url": url}],
+    }
 
 
 async def _typing_after(turn_context: TurnContext, delay: float) -> None:
     with contextlib.suppress(asyncio.CancelledError):
-        await asyncio.sleep(delay)
+        await sleep_before_typing(delay)
         await turn_context.send_activity(Activity(type=ActivityTypes.typing))
 
 

@@ -106,9 +106,12 @@ class Database:
         # The turn locks (bot/storage/conversations.py) hold a connection each for a whole turn, while the
         # turn's own reads and writes need connections too. From one pool, a burst of turns took every
         # connection for locks and then waited forever for one more; the locks have a pool of their own,
-        # and no more turns run at once than it has connections, so a turn waits in line instead.
+        # and no more turns run at once than it has connections (turn_slot), so a turn waits in line, and
+        # its own queries (one at a time) never wait long for a connection.
         self.lock_engine: AsyncEngine | None = None
-        self.turn_slots = asyncio.Semaphore(self.pool.size)
+        # On SQLite the bound only keeps a burst from queueing in the driver: its one writer serialises
+        # writes anyway, and turns waiting on a platform's API need not hold each other up.
+        self.turn_slots = asyncio.Semaphore(self.pool.size if self.dialect == "postgresql" else 64)
         if self.dialect == "postgresql":
             self.lock_engine = create_async_engine(self.url, **options)
         # PostgreSQL needs nothing special for writes; SQLite gets a second engine that begins IMMEDIATE.
@@ -169,11 +172,16 @@ class Database:
         """The engine writes go through, for instrumentation (tests and diagnostics)."""
         return self._write_engine.sync_engine
 
+    def turn_slot(self) -> asyncio.Semaphore:
+        """Held for a whole turn (``async with database.turn_slot():``): no more turns run at once than
+        the pools have connections for; the rest wait in line in this process, however long it takes."""
+        return self.turn_slots
+
     @asynccontextmanager
     async def turn_lock_connection(self) -> AsyncIterator[Any]:
-        """A connection of the lock pool, after waiting (in this process) for a free turn slot."""
+        """A connection of the lock pool, for a turn holding a turn slot (so one is always free)."""
         assert self.lock_engine is not None, "turn locks are for PostgreSQL"
-        async with self.turn_slots, self.lock_engine.connect() as connection:
+        async with self.lock_engine.connect() as connection:
             yield connection
 
     @property

@@ -6,12 +6,15 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from bot.storage.database import Database
 from bot.storage.tables import Download
 
 LIFETIME = timedelta(minutes=15)
+# A file holds a whole export: a forwarded link must not stay good for its lifetime. A few fetches, not
+# one, so that an interrupted download can be retried, or the file opened again on a second device.
+ALLOWED_DOWNLOADS = 3
 
 
 @dataclass(frozen=True)
@@ -38,22 +41,41 @@ class Downloads:
                     content="",
                     data=content if isinstance(content, bytes) else content.encode("utf-8"),
                     expires_at=datetime.now(UTC) + LIFETIME,
+                    downloads_left=ALLOWED_DOWNLOADS,
                 )
             )
         return token
 
-    async def fetch(self, token: str) -> DownloadFile | None:
-        """The file, while its link is valid."""
+    async def fetch(self, token: str, now: datetime | None = None) -> DownloadFile | None:
+        """The file, while its link is valid; one of its allowed downloads is used.
+
+        The row is deleted by the fetch that uses its last download, or that finds it expired, rather
+        than staying until the daily tidy job.
+        """
         async with self._db.reading() as session:
-            row = await session.get(Download, token)
-            if row is None or _aware(row.expires_at) < datetime.now(UTC):
+            # Anyone can try a token: a guess that matches nothing must not queue for the write lock.
+            if await session.scalar(select(Download.token).where(Download.token == token)) is None:
+                return None
+        async with self._db.writing() as session:
+            # Locked (PostgreSQL; SQLite's write transaction holds the file's lock): two fetches at once
+            # cannot both take the last download.
+            row = await session.get(Download, token, with_for_update=True)
+            if row is None:
+                return None
+            if _aware(row.expires_at) <= (now or datetime.now(UTC)) or row.downloads_left < 1:
+                await session.delete(row)
                 return None
             data = row.data if row.data is not None else row.content.encode("utf-8")
-            return DownloadFile(row.filename, row.media_type, data)
+            found = DownloadFile(row.filename, row.media_type, data)
+            row.downloads_left -= 1
+            if row.downloads_left < 1:
+                await session.delete(row)
+            return found
 
     async def forget_expired(self) -> int:
+        """Delete the links nobody fetched before they expired; returns how many."""
         async with self._db.writing() as session:
-            result = await session.execute(delete(Download).where(Download.expires_at < datetime.now(UTC)))
+            result = await session.execute(delete(Download).where(Download.expires_at <= datetime.now(UTC)))
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 

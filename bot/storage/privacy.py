@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.audit import add_entry
 from bot.storage.database import Database
@@ -66,6 +67,12 @@ class PrivacyStore:
                     or_(AuditEntry.actor == person.email, AuditEntry.subject == f"person:{person_id}")
                 )
             )
+            references = await session.scalars(
+                select(ConversationReference)
+                .where(ConversationReference.person_id == person_id)
+                .order_by(ConversationReference.updated_at)
+            )
+            cards_for, cards_about = await _cards_of(session, person)
             return {
                 "exported_at": datetime.now(UTC).isoformat(),
                 "directory_entry": {
@@ -109,6 +116,18 @@ class PrivacyStore:
                     {"at": _iso(e.at), "actor": e.actor, "action": e.action, "detail": e.detail}
                     for e in audit
                 ],
+                # Where the bot can message them in Teams (their one-to-one chats; a channel is nobody's).
+                "teams_conversations": [
+                    {
+                        "platform": r.platform,
+                        "conversation_id": r.conversation_id,
+                        "reference": r.reference,
+                        "updated_at": _iso(r.updated_at),
+                    }
+                    for r in references
+                ],
+                "cards_for_you": cards_for,
+                "cards_about_you": cards_about,
             }
 
     async def erase(self, person_id: int, actor: str) -> Erasure:
@@ -154,3 +173,61 @@ class PrivacyStore:
             if purged:
                 add_entry(session, "system", "privacy.retention", "", f"assessments={purged}")
         return purged
+
+
+# What a card shows a person; its buttons carry the recipient's means of acting, not anyone's data.
+_CARD_CONTENT = ("title", "subtitle", "sections", "chart", "prompt")
+
+
+def _card_entry(row: Delivery, **extra: str) -> dict[str, Any]:
+    return {
+        **extra,
+        "queued_at": _iso(row.created_at),
+        "delivered_at": _iso(row.sent_at),
+        "state": row.state,
+        "card": {key: row.card[key] for key in _CARD_CONTENT if (row.card or {}).get(key)},
+    }
+
+
+async def _cards_of(
+    session: AsyncSession, person: Person
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Messages the bot sent, or will send, to the person, and messages about them sent to someone else
+    (their manager).
+
+    A card for them about someone else (a report's shared assessment) is that person's data, theirs only
+    while it is shared with them: it is left out once the report stops sharing or has another manager.
+    A card about them names its recipient's email (who their data went to), and nothing else of theirs.
+    """
+    rows = await session.scalars(
+        select(Delivery)
+        .where(
+            Delivery.kind == "post",
+            (Delivery.person_id == person.id) | (Delivery.about_person_id == person.id),
+        )
+        .order_by(Delivery.id)
+    )
+    cards_for: list[dict[str, Any]] = []
+    cards_about: list[dict[str, Any]] = []
+    for row in rows:
+        if row.person_id != person.id:
+            recipient = await session.get(Person, row.person_id) if row.person_id else None
+            cards_about.append(_card_entry(row, recipient=recipient.email if recipient else ""))
+        elif row.about_person_id in (None, person.id) or await _still_shared_with(session, row, person):
+            cards_for.append(_card_entry(row))
+    return cards_for, cards_about
+
+
+async def _still_shared_with(session: AsyncSession, row: Delivery, person: Person) -> bool:
+    owner = await session.get(Person, row.about_person_id)
+    prefix, _, number = row.subject.partition(":")
+    assessment = (
+        await session.get(Assessment, int(number)) if prefix == "assessment" and number.isdigit() else None
+    )
+    return (
+        owner is not None
+        and owner.manager_email == person.email
+        and assessment is not None
+        and assessment.person_id == owner.id
+        and assessment.shared_with_manager_at is not None
+    )

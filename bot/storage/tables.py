@@ -121,6 +121,8 @@ class Download(Base):
     # The file's bytes; ``content`` is empty then (it held text before files could be binary).
     data: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
     expires_at: Mapped[datetime] = mapped_column(index=True)
+    # How many more times it may be fetched (set by the offer); the row is deleted with the last fetch.
+    downloads_left: Mapped[int] = mapped_column(Integer, server_default="3")
 
 
 class Assessment(Base):

@@ -12,13 +12,16 @@ from urllib.parse import urlsplit
 
 MANIFEST_SCHEMA = "https://developer.microsoft.com/en-us/json-schemas/teams/v1.17/MicrosoftTeams.schema.json"
 _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
-# Teams shows these as the bot's command menu (at most ten per list).
-# Teams shows at most ten commands per list.
+_SEMVER = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
+# The manifest schema (v1.17) allows a developer name of at most 32 characters.
+DEVELOPER_NAME = 32
+# Teams shows these as the bot's command menu (at most ten per list); picking one sends its title as the
+# message, so each title is something the bot answers, in at most 32 characters.
 COMMANDS = [
     ("help", "What I can answer"),
-    ("what does grade 7 specialist need", "A role's requirements"),
+    ("what does grade 6 need", "A role's requirements"),
     ("how do I get from grade 5 to 6", "Progression: criteria and what changes"),
-    ("what training helps with budget management", "Development opportunities"),
+    ("training for budget management", "Development opportunities"),
     ("band 4", "The crosswalk between grades and NTDC/HETT bands"),
     ("start self-assessment", "Score yourself 1-10 on each competency of your role"),
     ("resume", "Carry on with a paused self-assessment"),
@@ -35,6 +38,10 @@ def build_manifest(app_id: str, public_url: str, developer: str, version: str = 
     parts = urlsplit(public_url)
     if parts.scheme != "https" or not parts.hostname:
         raise ValueError("TECHPATH_PUBLIC_URL must be the bot's public https:// address")
+    if not developer.strip() or len(developer) > DEVELOPER_NAME:
+        raise ValueError(f"--developer must be 1 to {DEVELOPER_NAME} characters (Teams' limit)")
+    if not _SEMVER.match(version):
+        raise ValueError("--version must be three numbers, such as 1.0.2 (Teams wants MAJOR.MINOR.PATCH)")
     base = f"https://{parts.hostname}"
     commands = [{"title": title, "description": description} for title, description in COMMANDS]
     return {

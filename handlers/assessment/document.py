@@ -22,6 +22,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Length
 from docx.table import Table, _Cell
 
+from bot.spreadsheet_cells import inert_row
 from handlers.assessment.flow import MAX_SCORE, score_label
 
 
@@ -89,8 +90,6 @@ EMPTY_PLAN = (
 CSV_HEADER = (
     "section,competency,score,manager_score,evidence,objective,activity,success_measure,support,target_date"
 ).split(",")
-# OWASP "CSV Injection": a cell starting with one of these can be run as a formula by a spreadsheet.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Characters XML 1.0 cannot hold; lxml refuses them, and they can arrive in pasted chat text.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -144,7 +143,7 @@ def assessment_csv(doc: AssessmentDocument) -> str:
     has an empty score, so the column stays numeric. RFC 4180: "\\r\\n" line endings, quoting as needed.
     The text starts with a UTF-8 byte order mark (write it out as UTF-8): without one, Excel on Windows
     opens a double-clicked CSV in the local code page and garbles "½", accents and curly quotes. Cells that
-    a spreadsheet would run as a formula are prefixed with ``'`` (see ``FORMULA_STARTS``).
+    a spreadsheet could run as a formula are guarded (``bot.spreadsheet_cells``).
     """
     out = io.StringIO()
     out.write("\ufeff")
@@ -152,10 +151,10 @@ def assessment_csv(doc: AssessmentDocument) -> str:
     writer.writerow(CSV_HEADER)
     for row in doc.rows:
         score, manager = _number(row.score), _number(row.manager_score)
-        writer.writerow(_safe(["assessment", row.competency, score, manager, row.evidence, *[""] * 5]))
+        writer.writerow(inert_row(["assessment", row.competency, score, manager, row.evidence, *[""] * 5]))
     for item in doc.plan:
         plan_cells = [item.objective, item.activity, item.success_measure, item.support, item.target_date]
-        writer.writerow(_safe(["plan", item.competency, "", "", "", *plan_cells]))
+        writer.writerow(inert_row(["plan", item.competency, "", "", "", *plan_cells]))
     return out.getvalue()
 
 
@@ -326,7 +325,3 @@ def _number(score: float | None) -> str:
 def _text(value: str) -> str:
     # "\r\n" from Teams would otherwise become two line breaks.
     return _NOT_XML.sub("", value.replace("\r\n", "\n"))
-
-
-def _safe(cells: list[str]) -> list[str]:
-    return [f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell for cell in cells]

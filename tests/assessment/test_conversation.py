@@ -206,7 +206,11 @@ async def test_cancelling_deletes_the_answers(ana: Chat, stores: Stores) -> None
     card = await ana.click(ana.option("Cancel"))
     assert card.title == "Self-assessment cancelled"
     assert await rows_of(stores) == []
-    assert (await ana.say("band 4")).title  # and the conversation is free again
+    # And the conversation is free again: "band 4" is a question answered, not a score misread.
+    answer = await ana.say("band 4")
+    assert answer.title == "Crosswalk: grades, bands and levels"
+    assert answer.sections[0].heading == "NTDC/HETT band 4"
+    assert "Grade 7 Specialist" in answer.sections[0].facts[0].value
 
 
 async def test_someone_elses_card_is_never_acted_on(ana: Chat, stores: Stores) -> None:

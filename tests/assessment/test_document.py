@@ -323,3 +323,21 @@ def test_csv_uses_crlf_records_and_keeps_newlines_inside_quoted_cells() -> None:
 )
 def test_half_steps(score: float, steps: tuple[int, bool]) -> None:
     assert half_steps(score) == steps
+
+
+def test_csv_guards_formulas_hidden_behind_invisible_or_full_width_characters() -> None:
+    hidden = [
+        "\x00=1+1",
+        "\uff1dHYPERLINK(x)",
+        "\u200b=1+1",
+        "\t@A1",
+        " -1",
+        "\uff0b1",
+        "\uff20A1",
+        "\u2060=1",
+    ]
+    rows = [RowResult(f"Competency {i}", 5.0, cell) for i, cell in enumerate(hidden)]
+    plan = [PlanItem("Communication", *hidden[:5])]
+    table = parsed(assessment_csv(make(rows=rows, plan=plan)))
+    assert [row[4] for row in table[1 : 1 + len(hidden)]] == ["'" + cell for cell in hidden]
+    assert table[-1][5:] == ["'" + cell for cell in hidden[:5]]

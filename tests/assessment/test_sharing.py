@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from bot.app import build_router
 from bot.core import Context
 from bot.storage.people import PersonFields
@@ -185,3 +188,46 @@ async def test_a_stored_reference_to_a_host_no_longer_allowed_is_never_called(
     boss_id = await share_in_teams(teams, stores, "https://smba.evil.example/")
     assert all(s.conversation_id != "a:personal-boss" for s in teams.connector.sent)
     assert await states_to(stores, boss_id) == ["waiting"]  # waits for Bo's next message
+
+
+async def exported(chat: Chat, stores: Stores) -> dict[str, Any]:
+    """What "export my data" hands the person, read from the JSON file they download."""
+    await chat.say("export my data")
+    [attachment] = chat.last[-1].attachments
+    assert isinstance(attachment.content, str)
+    data: dict[str, Any] = json.loads(attachment.content)
+    return data
+
+
+async def test_the_data_export_lists_cards_for_and_about_the_person(ctx: Context, stores: Stores) -> None:
+    ana, boss, ben = await people(ctx, stores)
+    ana_shared = await ana.click(ana.option("Share with my manager", await finish(ana)))
+    ben_shared = await ben.click(ben.option("Share with my manager", await finish(ben)))
+
+    # Ana's card to Bo shows Ana's scores and plan: hers, so in her export, with whom it is for.
+    mine = await exported(ana, stores)
+    [about_ana] = mine["cards_about_you"]
+    assert about_ana["recipient"] == "boss@uni.example"
+    assert about_ana["delivered_at"] is None and about_ana["queued_at"]
+    assert about_ana["card"]["title"] == "Ana Costa shared a self-assessment"
+    assert [b["value"] for b in about_ana["card"]["chart"]["bars"]][:2] == [7.0, 5.5]
+    assert "actions" not in about_ana["card"]  # data, not Bo's buttons
+    assert mine["cards_for_you"] == []
+    assert "Ben" not in json.dumps(mine)  # Ben's card to the same manager is not Ana's data
+    [facts] = [s.facts for s in ana.last[-1].card.sections if s.facts]
+    assert {f.label: f.value for f in facts}["Cards for or about you"] == "1"
+
+    # Bo's export holds what was shared with Bo, and no more: Ben's card goes when Ben stops sharing.
+    await ben.click(ben.option("Stop sharing", ben_shared))
+    bos = await exported(boss, stores)  # this message delivers Ana's waiting card first
+    assert [c["card"]["title"] for c in bos["cards_for_you"]] == ["Ana Costa shared a self-assessment"]
+    assert bos["cards_for_you"][0]["delivered_at"] is not None
+    assert "recipient" not in bos["cards_for_you"][0]
+    assert bos["cards_about_you"] == []
+    assert "Ben Ode" not in json.dumps(bos)
+
+    # Once Ana stops sharing, the copy delivered to Bo is no longer Bo's to export; it is still Ana's.
+    await ana.click(ana.option("Stop sharing", ana_shared))
+    assert (await exported(boss, stores))["cards_for_you"] == []
+    [still] = (await exported(ana, stores))["cards_about_you"]
+    assert still["recipient"] == "boss@uni.example" and still["delivered_at"] is not None

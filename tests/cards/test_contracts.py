@@ -27,7 +27,7 @@ from tests.cards.corpus import (
     _slack_text,
     _walk,
 )
-from tests.cards.samples import HOSTILE, hostile_card
+from tests.cards.samples import HOSTILE, SAMPLES, hostile_card
 
 
 def test_slack_escape_round_trips_and_leaves_no_control_sequence() -> None:
@@ -102,6 +102,22 @@ def test_adaptive_choice_set_maps_back_to_every_choice(name: str) -> None:
             value = {**choose["data"], "choice": option["value"]}
             picked.append((option["title"], value["choices"][int(value["choice"])]))
     assert picked == [(c.label.strip(), [c.action_id, c.value]) for c in card.choices]
+
+
+def test_adaptive_menus_are_labelled_with_the_slice_of_choices_they_hold() -> None:
+    rendered = render_adaptive(CARDS["120 choices, long values"])
+    menus = [n for card in rendered for n in _walk(card) if n.get("type") == "Input.ChoiceSet"]
+    assert len(menus) > 1
+    first = 1
+    for menu in menus:
+        last = first + len(menu["choices"]) - 1
+        assert menu["label"] == f"Your choice ({first} to {last} of 120)"
+        first = last + 1
+    assert first == 121
+    [single] = [
+        n for n in _walk(render_adaptive(SAMPLES["eight_choices"]())) if n.get("type") == "Input.ChoiceSet"
+    ]
+    assert single["label"] == "Your choice"
 
 
 def test_adaptive_buttons_send_the_action_and_its_value() -> None:

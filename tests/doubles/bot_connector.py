@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +56,17 @@ class BotConnectorDouble:
                 raise AssertionError(f"expected {count} message(s); got {[s.verb for s in self.sent]}")
             await asyncio.sleep(0.01)
         return self.messages()
+
+    async def until(
+        self, condition: Callable[[list[Sent]], object], what: str, timeout: float = 5.0
+    ) -> list[Sent]:
+        """Everything sent so far, once ``condition`` holds for it (any activity type, typing included)."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not condition(self.sent):
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"gave up waiting for {what}; got {[s.verb for s in self.sent]}")
+            await asyncio.sleep(0.01)
+        return list(self.sent)
 
     async def _record(self, verb: str, request: web.Request) -> web.Response:
         self._next += 1

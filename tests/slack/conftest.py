@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
+from slack_bolt.listener.async_listener_completion_handler import AsyncListenerCompletionHandler
+from slack_bolt.listener.async_listener_start_handler import AsyncListenerStartHandler
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 
 from bot.adapters.slack import SlackAdapter
 from bot.app import build_router
@@ -37,6 +42,44 @@ def sign(body: str, timestamp: str | None = None, secret: str = SECRET) -> dict[
     return {"X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": f"v0={digest}"}
 
 
+class _Recorder(AsyncListenerStartHandler, AsyncListenerCompletionHandler):
+    def __init__(self, into: list[dict[str, Any]]) -> None:
+        self._into = into
+
+    async def handle(self, request: AsyncBoltRequest, response: BoltResponse | None) -> None:
+        self._into.append(request.body)
+
+
+class ListenerLog:
+    """bolt runs each listener as a task of its own after the ack and says here when one starts and when
+    it has finished (its replies sent): what a test waits on to know a request's work is over."""
+
+    def __init__(self) -> None:
+        self.started: list[dict[str, Any]] = []
+        self.finished: list[dict[str, Any]] = []
+
+    def install(self, adapter: SlackAdapter) -> None:
+        adapter.app.listener_runner.listener_start_handler = _Recorder(self.started)
+        adapter.app.listener_runner.listener_completion_handler = _Recorder(self.finished)
+
+    async def all_finished_after(self, event_id: str, timeout: float = 5.0) -> list[dict[str, Any]]:
+        """The bodies of every finished listener, once the one for ``event_id`` has finished and every
+        listener started so far has too. Tasks start in the order they were created, so each listener
+        set off by an earlier request has started by the time this later one has."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not (
+            any(b.get("event_id") == event_id for b in self.finished)
+            and len(self.finished) == len(self.started)
+        ):
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(
+                    f"listeners still running after {event_id}: {len(self.started)} started, "
+                    f"{len(self.finished)} finished"
+                )
+            await asyncio.sleep(0.01)
+        return list(self.finished)
+
+
 @dataclass
 class SlackRig:
     double: SlackApiDouble
@@ -44,6 +87,7 @@ class SlackRig:
     session: aiohttp.ClientSession
     stores: Stores
     router: Router | None = None
+    listeners: ListenerLog = field(default_factory=ListenerLog)
 
     def url(self, path: str) -> str:
         return str(self.server.make_url(path))
@@ -90,6 +134,8 @@ async def slack(ctx: Context, stores: Stores) -> AsyncIterator[SlackRig]:
     router = build_router(ctx, stores)
     adapter = SlackAdapter(config, router, stores)
     adapter.install(app)
+    listeners = ListenerLog()
+    listeners.install(adapter)
     # U-ana has talked to the bot before; the welcome on first contact has tests of its own.
     await stores.contacts.first_contact("slack", "T1", "U-ana")
     server = TestServer(app, host="127.0.0.1")
@@ -98,6 +144,6 @@ async def slack(ctx: Context, stores: Stores) -> AsyncIterator[SlackRig]:
     assert [call.method for call in double.calls] == ["auth.test"]
     double.calls.clear()
     async with aiohttp.ClientSession() as session, running_engine(stores, router, adapter.notifier):
-        yield SlackRig(double, server, session, stores, router)
+        yield SlackRig(double, server, session, stores, router, listeners)
     await server.close()
     await double.close()

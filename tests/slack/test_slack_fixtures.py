@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 from typing import Any
@@ -114,19 +113,25 @@ async def test_a_home_tab_button_is_answered_in_the_apps_dm(slack: SlackRig) -> 
     assert header_of(posted["blocks"]) == "What I can answer"
 
 
-async def settle_with(slack: SlackRig, posts: int) -> None:
-    """Send a real question after the request under test and wait for its answer (``posts`` answers were
-    expected before it), then a moment more: anything the earlier request set off has had time to post."""
+async def settle_with(slack: SlackRig) -> list[dict[str, Any]]:
+    """Send a real question after the requests under test, and wait until its listener, and every listener
+    those requests set off, has finished; returns the bodies the finished listeners handled, in order."""
     await slack.event({**load("slack/message_im")["event"], "text": "grade 4"}, event_id="Ev-settle")
-    await slack.double.wait_for("chat.postMessage", posts + 1)
-    await asyncio.sleep(0.05)
+    finished = await slack.listeners.all_finished_after("Ev-settle")
+    assert len(settling_answers(slack)) == 1
+    return finished
+
+
+def settling_answers(slack: SlackRig) -> list[dict[str, Any]]:
+    return [p for p in slack.double.of("chat.postMessage") if header_of(p["blocks"]).startswith("Grade 4")]
 
 
 async def test_a_view_submission_is_refused_gracefully_and_nothing_is_posted(slack: SlackRig) -> None:
     """techpath opens no modals, so a view_submission is unexpected: bolt's 404 "unhandled request"."""
     response = await slack.action(load("slack/view_submission"))
     assert response.status == 404
-    await settle_with(slack, 0)
+    finished = await settle_with(slack)
+    assert [b["event_id"] for b in finished] == ["Ev-settle"]  # no listener ran for the submission
     assert [c.method for c in slack.double.calls if c.method not in ("auth.test", "users.info")] == [
         "chat.postMessage"
     ]
@@ -135,7 +140,8 @@ async def test_a_view_submission_is_refused_gracefully_and_nothing_is_posted(sla
 async def test_an_unsubscribed_event_type_is_never_a_500_and_gets_no_reply(slack: SlackRig) -> None:
     response = await slack.payload(load("slack/reaction_added"))
     assert response.status == 404  # no listener: bolt's "unhandled request", not an error
-    await settle_with(slack, 0)
+    finished = await settle_with(slack)
+    assert [b["event_id"] for b in finished] == ["Ev-settle"]
     assert len(slack.double.of("chat.postMessage")) == 1
     assert slack.double.of("views.publish") == slack.double.of("chat.update") == []
 
@@ -192,11 +198,15 @@ async def test_a_redelivered_fixture_is_handled_once(slack: SlackRig, name: str)
     first = await slack.payload(body)
     retry = await slack.payload(body, **{"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
     assert first.status == retry.status and retry.status < 500
-    answered_by = {"message_im": "chat.postMessage", "app_mention": "chat.postMessage"}
-    if name in answered_by:
-        await slack.double.wait_for(answered_by[name])
+    finished = await settle_with(slack)
+    # Both deliveries reach the listener (it is there that the retry is recognised), or neither does.
+    handled = [b["event_id"] for b in finished if b["event_id"] != "Ev-settle"]
+    assert handled == ([] if name == "reaction_added" else [body["event_id"]] * 2)
+    posted = [p for p in slack.double.of("chat.postMessage") if p not in settling_answers(slack)]
+    published = slack.double.of("views.publish")
+    if name in ("message_im", "app_mention"):
+        assert len(posted) == 1 and published == []  # answered once
     elif name == "app_home_opened":
-        await slack.double.wait_for("views.publish")
-    await settle_with(slack, 1 if name in answered_by else 0)
-    answers = len(slack.double.of("chat.postMessage")) + len(slack.double.of("views.publish"))
-    assert answers == (1 if name == "reaction_added" else 2)
+        assert posted == [] and len(published) == 1
+    else:
+        assert posted == published == []

@@ -17,6 +17,7 @@ from bot.core import Context, Event, Reply
 from cards.adaptive import render_adaptive
 from cards.model import Action, Card, Fact, Section
 from handlers.qa.common import ASK
+from tests.doubles.clock import PATIENCE, FakeClock
 from tests.teams.conftest import TENANT, TeamsRig
 
 INJECTION = "[click](https://evil.example) **now** `code` # heading"
@@ -172,15 +173,26 @@ async def test_other_activity_types_are_a_2xx_with_nothing_sent(teams: TeamsRig,
 async def test_a_slow_turn_shows_typing_before_the_answer(
     teams: TeamsRig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(bot.adapters.teams, "TYPING_AFTER_SECONDS", 0.2)
+    clock = FakeClock()
+    monkeypatch.setattr(bot.adapters.teams, "sleep_before_typing", clock.sleep)
     real_get_member = TeamsInfo.get_member
+    looking_up, answer_now = asyncio.Event(), asyncio.Event()
 
     async def slow_roster(turn_context: TurnContext, member_id: str) -> Any:
-        await asyncio.sleep(0.8)  # a slow Teams roster lookup (the real one still goes to the double)
+        looking_up.set()
+        await answer_now.wait()  # a Teams roster lookup that takes as long as the test says
         return await real_get_member(turn_context, member_id)
 
     monkeypatch.setattr(TeamsInfo, "get_member", slow_roster)
     await teams.post(teams.fixture("personal_message"))
+    await asyncio.wait_for(looking_up.wait(), timeout=PATIENCE)
+    await clock.until(lambda: clock.sleeping == 1, "the typing timer to start")
+    clock.advance(bot.adapters.teams.TYPING_AFTER_SECONDS * 0.99)
+    assert clock.sleeping == 1  # not slow enough yet: the timer has not fired
+    clock.advance(bot.adapters.teams.TYPING_AFTER_SECONDS * 0.01)
+    [typing] = await teams.connector.until(lambda sent: sent, "the typing indicator")
+    assert (typing.activity["type"], typing.conversation_id) == ("typing", "a:personal-ana")
+    answer_now.set()
     [reply] = await teams.connector.wait_for(1)
     await teams.settled()
     kinds = [(s.activity["type"], s.conversation_id) for s in teams.connector.sent]
@@ -189,12 +201,19 @@ async def test_a_slow_turn_shows_typing_before_the_answer(
 
 
 async def test_a_fast_turn_shows_no_typing(teams: TeamsRig, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(bot.adapters.teams, "TYPING_AFTER_SECONDS", 0.3)
+    clock = FakeClock()  # never advanced while the turn runs: the turn is faster than any threshold
+    monkeypatch.setattr(bot.adapters.teams, "sleep_before_typing", clock.sleep)
     await teams.post(teams.fixture("personal_message"))
-    await teams.connector.wait_for(1)
+    [reply] = await teams.connector.wait_for(1)
     await teams.settled()
-    await asyncio.sleep(0.4)  # past the threshold: a typing indicator left running would have been sent
+    assert title_of(reply.activity) == "Grade 7 Specialist (Descriptor) Technician"
     assert [s.activity["type"] for s in teams.connector.sent] == ["message"]
+    assert clock.sleeping == 0  # the turn's typing timer was stopped with it: it can never fire
+    clock.advance(bot.adapters.teams.TYPING_AFTER_SECONDS * 100)
+    await teams.post(teams.fixture("personal_message", text="band 4"))  # something that comes after
+    await teams.connector.wait_for(2)
+    await teams.settled()
+    assert [s.activity["type"] for s in teams.connector.sent] == ["message", "message"]
 
 
 async def test_a_search_answer_echoes_the_question_but_never_renders_a_link(teams: TeamsRig) -> None:

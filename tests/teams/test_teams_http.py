@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from bot.storage.downloads import ALLOWED_DOWNLOADS
 from bot.storage.people import PersonFields
 from tests.teams.conftest import PUBLIC_URL, TENANT, TeamsRig
 
@@ -142,8 +143,54 @@ async def test_export_in_teams_offers_a_short_lived_download_link(teams: TeamsRi
         await connection.execute(
             text("UPDATE downloads SET expires_at = :past"), {"past": datetime(2000, 1, 1, tzinfo=UTC)}
         )
-    assert (await teams.session.get(str(teams.server.make_url(path)))).status == 404
+    expired = await teams.session.get(str(teams.server.make_url(path)))
+    assert expired.status == 404
+    assert "expired" in (await expired.json())["error"]
+    assert await downloads_held(teams) == 0  # the export left the database when the link was refused
     assert (await teams.session.get(str(teams.server.make_url("/downloads/guessed-token")))).status == 404
+
+
+async def test_the_data_export_holds_the_personal_teams_conversation_references(teams: TeamsRig) -> None:
+    fields = PersonFields("ana.tech@uni.example", "Ana Costa", "Chemistry", "5", "g5", "", frozenset())
+    await teams.stores.people.upsert([fields])
+    channel = {"id": "19:channel;messageid=1", "conversationType": "channel", "tenantId": TENANT}
+    await teams.post(teams.activity(text="<at>techpath</at> band 4", conversation=channel))
+    await teams.connector.wait_for(1)
+    await teams.post(teams.activity(text="export my data"))
+    *_, summary, link = await teams.connector.wait_for(3)
+    assert title_of(summary.activity) == "Your data"
+    [open_url] = card_of(link.activity)["actions"]
+    download = await teams.session.get(str(teams.server.make_url(open_url["url"].removeprefix(PUBLIC_URL))))
+    [kept] = json.loads(await download.text())["teams_conversations"]  # the channel's is nobody's own
+    assert kept["conversation_id"] == f"teams:{TENANT}:a:personal-ana"
+    assert kept["reference"]["conversation"]["id"] == "a:personal-ana"
+    assert kept["reference"]["user"]["id"] == "29:ana"
+    assert kept["reference"]["serviceUrl"] == teams.connector.service_url
+    assert kept["updated_at"]
+
+
+async def downloads_held(teams: TeamsRig) -> int:
+    async with teams.stores.database.engine.connect() as connection:
+        return int((await connection.execute(text("SELECT count(*) FROM downloads"))).scalar_one())
+
+
+async def test_a_download_link_is_used_up_after_a_few_fetches(teams: TeamsRig) -> None:
+    fields = PersonFields("ana.tech@uni.example", "Ana Costa", "Chemistry", "5", "g5", "", frozenset())
+    await teams.stores.people.upsert([fields])
+    await teams.post(teams.activity(text="export my data"))
+    _, link = await teams.connector.wait_for(2)
+    assert card_of(link.activity)["body"][1]["text"] == "The link works for 15 minutes, 3 downloads at most."
+    [open_url] = card_of(link.activity)["actions"]
+    url = str(teams.server.make_url(open_url["url"].removeprefix(PUBLIC_URL)))
+    assert (await teams.session.head(url)).status == 405  # a HEAD would spend a download on nothing
+    for _ in range(ALLOWED_DOWNLOADS):
+        download = await teams.session.get(url)
+        assert download.status == 200
+        assert json.loads(await download.text())["directory_entry"]["email"] == "ana.tech@uni.example"
+    assert await downloads_held(teams) == 0  # gone with the last download, not at the daily tidy
+    used_up = await teams.session.get(url)
+    assert used_up.status == 404
+    assert (await used_up.json())["error"] == "this link has expired or been used up; ask the bot again"
 
 
 def submit_data(activity: dict[str, object], action_id: str) -> dict[str, object]:
