@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy.exc import DBAPIError
 
 import handlers.assessment
@@ -103,6 +105,9 @@ def build_engine(
         stores,
         notifiers,
         router.deliveries,
-        EngineSettings(max_attempts=settings.delivery_max_attempts),
+        EngineSettings(
+            max_attempts=settings.delivery_max_attempts,
+            lease=timedelta(seconds=settings.delivery_lease_seconds),
+        ),
         metrics=metrics,
     )

@@ -74,6 +74,10 @@ class Settings(BaseSettings):
     teams_tenant_rate: float = Field(
         default=25.0, gt=0, le=1000, validation_alias="TECHPATH_TEAMS_TENANT_RATE"
     )
+    # Seconds a worker may hold a delivery it is sending; past that (its process died) another takes it.
+    delivery_lease_seconds: float = Field(
+        default=60.0, ge=1, le=3600, validation_alias="TECHPATH_DELIVERY_LEASE_SECONDS"
+    )
     # Attempts at one delivery before it is marked failed (retryable errors only; 429s do not count).
     delivery_max_attempts: int = Field(
         default=6, ge=1, le=100, validation_alias="TECHPATH_DELIVERY_MAX_ATTEMPTS"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -30,6 +31,8 @@ class SlackApiDouble:
     calls: list[Call] = field(default_factory=list)
     # Error codes to answer a method's next calls with, in order ({"chat.postMessage": ["cannot_dm_bot"]}).
     fail_next: dict[str, list[str]] = field(default_factory=dict)
+    # Channels whose posts are taken (they appear in history) but never answered: a bot killed mid-send.
+    hold_posts: set[str] = field(default_factory=set)
     # The messages posted, per channel, as conversations.history returns them (metadata included).
     history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     uploads: dict[str, bytes] = field(default_factory=dict)
@@ -103,13 +106,16 @@ class SlackApiDouble:
             status = 500 if self.fail_next[method][0] == "internal_error" else 200
             return web.json_response({"ok": False, "error": self.fail_next[method].pop(0)}, status=status)
         self._ts += 1
-        ts = f"1700000000.{self._ts:06d}"
+        # A message's ts is its time (seconds since the epoch), as Slack's is: history's "oldest" reads it.
+        ts = f"{int(time.time())}.{self._ts:06d}"
         channel = str(args.get("channel", ""))
         if method == "chat.postMessage":
             message = {"type": "message", "ts": ts, "text": args.get("text", "")}
             if args.get("metadata"):
                 message["metadata"] = args["metadata"]
             self.history.setdefault(channel, []).append(message)
+            if channel in self.hold_posts:
+                await asyncio.Event().wait()  # never answered; ends when the caller goes away
         if method == "chat.delete":
             self.history[channel] = [m for m in self.history.get(channel, []) if m["ts"] != args.get("ts")]
         oldest = float(args.get("oldest") or 0)
