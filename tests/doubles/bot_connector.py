@@ -49,7 +49,7 @@ class BotConnectorDouble:
     def messages(self) -> list[Sent]:
         return [s for s in self.sent if s.activity.get("type") == "message"]
 
-    async def wait_for(self, count: int, timeout: float = 5.0) -> list[Sent]:
+    async def wait_for(self, count: int, timeout: float = 15.0) -> list[Sent]:
         deadline = asyncio.get_running_loop().time() + timeout
         while len(self.messages()) < count:
             if asyncio.get_running_loop().time() > deadline:

@@ -68,7 +68,7 @@ class SlackApiDouble:
     def of(self, method: str) -> list[dict[str, Any]]:
         return [c.args for c in self.calls if c.method == method]
 
-    async def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[dict[str, Any]]:
+    async def wait_for(self, method: str, count: int = 1, timeout: float = 15.0) -> list[dict[str, Any]]:
         """The calls of a method once there are at least ``count`` of them (the bot works after its ack)."""
         deadline = asyncio.get_running_loop().time() + timeout
         while len(self.of(method)) < count:
