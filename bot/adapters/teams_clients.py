@@ -68,9 +68,27 @@ class _ReusingConnectorFactory(ConnectorFactory):  # type: ignore[misc]
 
     async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
         key = (self._app_id, service_url, audience or "")
-        build = lambda: self._inner.create(service_url, audience)  # noqa: E731
+
+        async def build() -> ConnectorClient:
+            return _without_unsafe_retries(await self._inner.create(service_url, audience))
+
         client: ConnectorClient = await self._cache.get(key, build)
         return client
+
+
+# The Bot Connector client (msrest over requests/urllib3) retries up to three times inside the call, on
+# almost every 4xx/5xx status and on read timeouts, for the methods urllib3 considers idempotent: an edit
+# (PUT) or a deletion that may have arrived is sent again, and a 500, which the Bot Framework documents as
+# final, is retried. Connection failures (nothing was sent) and 502/503/504 are still retried briefly;
+# everything else reaches the caller, whose delivery engine decides.
+_RETRIED_STATUSES = frozenset({502, 503, 504})
+
+
+def _without_unsafe_retries(client: ConnectorClient) -> ConnectorClient:
+    policy = getattr(getattr(client, "config", None), "retry_policy", None)
+    if policy is not None and hasattr(policy, "policy"):
+        policy.policy = policy.policy.new(read=0, status_forcelist=_RETRIED_STATUSES)
+    return client
 
 
 class ReusingAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]

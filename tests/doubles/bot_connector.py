@@ -24,6 +24,10 @@ class Sent:
 class BotConnectorDouble:
     members: dict[str, dict[str, Any]] = field(default_factory=dict)
     sent: list[Sent] = field(default_factory=list)
+    # Answers for the next sends, in order, instead of accepting them: (status, error code[, Retry-After]).
+    fail_next: list[tuple[int, str, str]] = field(default_factory=list)
+    # Every send attempt, refused ones included (what the bot asked, not what arrived).
+    attempts: int = 0
     _server: TestServer | None = None
     _next: int = 0
 
@@ -83,10 +87,19 @@ class BotConnectorDouble:
         return web.json_response({"id": request.match_info.get("aid") or f"activity-{self._next}"})
 
     async def _send(self, request: web.Request) -> web.Response:
-        return await self._record("send", request)
+        return await self._refuse_or_record("send", request)
 
     async def _reply(self, request: web.Request) -> web.Response:
-        return await self._record("reply", request)
+        return await self._refuse_or_record("reply", request)
+
+    async def _refuse_or_record(self, verb: str, request: web.Request) -> web.Response:
+        self.attempts += 1
+        if self.fail_next:
+            status, code, retry_after = self.fail_next.pop(0)
+            headers = {"Retry-After": retry_after} if retry_after else {}
+            body = {"error": {"code": code, "message": code}}
+            return web.json_response(body, status=status, headers=headers)
+        return await self._record(verb, request)
 
     async def _update(self, request: web.Request) -> web.Response:
         return await self._record("update", request)

@@ -168,3 +168,50 @@ async def test_teams_cards_are_one_attachment_with_a_summary(teams: TeamsRig, st
     assert sent.activity["summary"] == "Secondment: imaging facility"
     [row] = await stores.outbox.rows_of("s1")
     assert row.state == "sent" and row.message_ref["activity_id"].startswith("activity-")
+
+
+async def _boss_on_teams(teams: TeamsRig, stores: Stores) -> int:
+    await stores.people.upsert(PEOPLE)
+    boss = await stores.people.by_email("boss@uni.example")
+    assert boss is not None
+    reference = {
+        "user": {"id": "29:boss"},
+        "bot": {"id": "28:bot"},
+        "conversation": {"id": "a:personal-boss", "conversationType": "personal", "tenantId": "tenant-1"},
+        "channelId": "msteams",
+        "serviceUrl": teams.connector.service_url,
+    }
+    await stores.references.save("teams", "teams:tenant-1:a:personal-boss", boss.id, reference)
+    return boss.id
+
+
+async def test_a_teams_500_is_final_and_sent_once(teams: TeamsRig, stores: Stores) -> None:
+    boss = await _boss_on_teams(teams, stores)
+    teams.connector.fail_next = [(500, "ServiceError", "")]
+    await stores.outbox.enqueue("s1", "bulletin", CARD, [Target(person_id=boss)])
+    await drained(stores)
+    [status] = await stores.outbox.status("s1")
+    assert status.by_state == {"failed": 1} and status.failed_by_reason == {"ServiceError": 1}
+    assert teams.connector.attempts == 1  # no retry inside the connector client either
+
+
+async def test_a_teams_user_who_blocked_the_bot_is_remembered(teams: TeamsRig, stores: Stores) -> None:
+    boss = await _boss_on_teams(teams, stores)
+    teams.connector.fail_next = [(403, "ConversationBlockedByUser", "")]
+    await stores.outbox.enqueue("s1", "bulletin", CARD, [Target(person_id=boss)])
+    await drained(stores)
+    assert await stores.outbox.blocked_platforms(boss) == {"teams"}
+    [status] = await stores.outbox.status("s1")
+    assert status.by_state == {"waiting": 1}
+    assert teams.connector.attempts == 1
+
+
+async def test_a_teams_429_waits_for_its_retry_after_then_sends(teams: TeamsRig, stores: Stores) -> None:
+    boss = await _boss_on_teams(teams, stores)
+    teams.connector.fail_next = [(429, "TooManyRequests", "1")]
+    await stores.outbox.enqueue("s1", "bulletin", CARD, [Target(person_id=boss)])
+    await drained(stores)
+    assert (await stores.outbox.status("s1"))[0].by_state == {"sent": 1}
+    assert teams.connector.attempts == 2
+    [(scope, _until, seconds)] = [t for t in await stores.throttles.all() if t[1] is not None]
+    assert scope == "teams:a:personal-boss" and seconds == 1.0
