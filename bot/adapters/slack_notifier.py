@@ -8,7 +8,9 @@ back (slack_sdk's rate-limit retry handler would sleep inside the call, holding 
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +27,10 @@ from cards.blockkit import render_blockkit
 from cards.model import Card
 
 logger = logging.getLogger(__name__)
+
+# The member list is read again after this long, for people who joined the workspace since.
+MEMBERS_REFRESH_SECONDS = 6 * 3600.0
+MAX_MEMBER_PAGES = 500  # 100,000 members at 200 a page
 
 PLATFORM = "slack"
 METADATA_EVENT = "techpath_delivery"
@@ -76,16 +82,52 @@ class SlackNotifier:
         self._stores = stores
         self._workspace = workspace
         self.rates = rates or SlackRates()
+        self._members: dict[str, str] | None = None
+        self._members_at = 0.0
+        self._members_lock = asyncio.Lock()
 
     async def address_of(self, person: PersonRecord) -> Address | None:
         team = self._workspace()
-        for platform, tenant, user_id in await self._stores.people.identities_of(person.id):
-            if platform != PLATFORM or (team and tenant.lower() != team.lower()):
-                continue
-            known = await self._stores.references.get(PLATFORM, _dm_key(user_id))
-            channel = str((known or {}).get("channel", ""))
-            return Address(PLATFORM, tenant, channel, {"user": user_id, "person_id": person.id})
-        return None
+        user_id = ""
+        for platform, tenant, linked in await self._stores.people.identities_of(person.id):
+            if platform == PLATFORM and (not team or tenant.lower() == team.lower()):
+                user_id = linked
+                break
+        if not user_id and team:
+            # Never wrote to the bot: found by email among the workspace's members, and linked, since
+            # the member list is the installed workspace's own.
+            user_id = (await self._members_by_email()).get(person.email.lower(), "")
+            if user_id:
+                await self._stores.people.link_identity(person.id, PLATFORM, team, user_id)
+        if not user_id:
+            return None
+        known = await self._stores.references.get(PLATFORM, _dm_key(user_id))
+        channel = str((known or {}).get("channel", ""))
+        return Address(PLATFORM, team, channel, {"user": user_id, "person_id": person.id})
+
+    async def _members_by_email(self) -> dict[str, str]:
+        """The workspace's members by email, from users.list (paginated, Tier 2) kept for a while: a first
+        broadcast to thousands would otherwise spend most of an hour on one users.lookupByEmail each."""
+        now = time.monotonic()
+        if self._members is not None and now - self._members_at < MEMBERS_REFRESH_SECONDS:
+            return self._members
+        async with self._members_lock:
+            if self._members is not None and time.monotonic() - self._members_at < MEMBERS_REFRESH_SECONDS:
+                return self._members
+            members: dict[str, str] = {}
+            cursor: str | None = None
+            address = Address(PLATFORM, self._workspace(), "")
+            for _ in range(MAX_MEMBER_PAGES):
+                page = await self._call("users.list", address, limit=200, cursor=cursor)
+                for member in page.get("members") or []:
+                    email = str((member.get("profile") or {}).get("email") or "").lower()
+                    if email and not member.get("deleted") and not member.get("is_bot"):
+                        members[email] = str(member.get("id", ""))
+                cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+                if not cursor:
+                    break
+            self._members, self._members_at = members, time.monotonic()
+            return members
 
     def channel_address(self, channel: str, tenant: str) -> Address:
         return Address(PLATFORM, tenant or self._workspace(), channel)

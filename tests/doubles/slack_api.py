@@ -129,6 +129,8 @@ class SlackApiDouble:
                 }
             },
             "chat.postMessage": {"channel": args.get("channel"), "ts": ts},
+            # The workspace's members, two to a page, so that paging is exercised.
+            "users.list": self._members_page(str(args.get("cursor") or "0")),
             "conversations.open": {
                 "channel": {"id": self.dms.get(str(args.get("users")), f"D-{args.get('users')}")}
             },
@@ -150,6 +152,16 @@ class SlackApiDouble:
             "apps.connections.open": {"url": self.base_url.replace("http://", "ws://") + "/socket"},
         }
         return web.json_response({"ok": True, **answers.get(method, {})})
+
+    def _members_page(self, cursor: str) -> dict[str, Any]:
+        users = sorted(self.emails.items())
+        start = int(cursor) if cursor.isdigit() else 0
+        page = [
+            {"id": user, "deleted": False, "is_bot": False, "profile": {"email": email}}
+            for user, email in users[start : start + 2]
+        ]
+        more = start + 2 < len(users)
+        return {"members": page, "response_metadata": {"next_cursor": str(start + 2) if more else ""}}
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
         socket = web.WebSocketResponse()

@@ -215,3 +215,25 @@ async def test_a_teams_429_waits_for_its_retry_after_then_sends(teams: TeamsRig,
     assert teams.connector.attempts == 2
     [(scope, _until, seconds)] = [t for t in await stores.throttles.all() if t[1] is not None]
     assert scope == "teams:a:personal-boss" and seconds == 1.0
+
+
+async def test_people_who_never_wrote_are_found_in_the_member_list_once(
+    slack: SlackRig, stores: Stores
+) -> None:
+    await stores.people.upsert(PEOPLE)
+    slack.double.emails.update(
+        {"U-boss": "boss@uni.example", "U-ben": "ben@uni.example", "U-x": "x@uni.example"}
+    )
+    people = [
+        await stores.people.by_email(e) for e in ("boss@uni.example", "ben@uni.example", "solo@uni.example")
+    ]
+    ids = [p.id for p in people if p is not None]
+    await stores.outbox.enqueue("s1", "bulletin", CARD, [Target(person_id=i) for i in ids])
+    await drained(stores)
+    [status] = await stores.outbox.status("s1")
+    assert status.by_state == {"sent": 2, "waiting": 1}  # Sol is not in the workspace
+    channels = sorted(m["channel"] for m in slack.double.of("chat.postMessage"))
+    assert channels == ["D-U-ben", "D-U-boss"]
+    # One read of the member list (four members, two pages) served every look-up; found people are linked.
+    assert [c.method for c in slack.double.calls].count("users.list") == 2
+    assert await stores.people.identities_of(ids[0]) == [("slack", "T1", "U-boss")]
