@@ -163,13 +163,7 @@ class SlackNotifier:
                 metadata={"event_type": METADATA_EVENT, "event_payload": {"delivery": str(delivery_id)}},
             )
             stamps.append(str(response.get("ts", "")))
-        return {
-            "platform": PLATFORM,
-            "tenant": address.tenant,
-            "channel": channel,
-            "ts": stamps[0],
-            "more": stamps[1:],
-        }
+        return _reference(address.tenant, channel, stamps)
 
     async def update(self, ref: dict[str, Any], card: Card) -> None:
         address = Address(PLATFORM, str(ref.get("tenant", "")), str(ref.get("channel", "")))
@@ -228,13 +222,7 @@ class SlackNotifier:
         if not stamps:
             return None
         stamps.sort(key=float)
-        return {
-            "platform": PLATFORM,
-            "tenant": address.tenant,
-            "channel": channel,
-            "ts": stamps[0],
-            "more": stamps[1:],
-        }
+        return _reference(address.tenant, channel, stamps)
 
     async def _open_dm(self, address: Address) -> str:
         user = str(address.extra.get("user", ""))
@@ -278,6 +266,11 @@ class SlackNotifier:
         except (aiohttp.ClientError, TimeoutError) as error:
             # The request may have reached Slack: a post is reconciled through its metadata before a resend.
             raise Retryable(type(error).__name__, unknown=True) from error
+
+
+def _reference(team: str, channel: str, stamps: list[str]) -> dict[str, Any]:
+    """What the ledger keeps of a sent message: where it is, and the ts of each of its parts."""
+    return {"platform": PLATFORM, "tenant": team, "channel": channel, "ts": stamps[0], "more": stamps[1:]}
 
 
 def _dm_key(user_id: str) -> str:

@@ -149,27 +149,6 @@ async def test_stop_sharing_and_erasure_edit_the_managers_teams_card(teams: Team
     assert edit.activity["summary"] == ERASED_MESSAGE.title
 
 
-async def test_teams_cards_are_one_attachment_with_a_summary(teams: TeamsRig, stores: Stores) -> None:
-    await stores.people.upsert(PEOPLE)
-    boss = await stores.people.by_email("boss@uni.example")
-    assert boss is not None
-    reference = {
-        "user": {"id": "29:boss"},
-        "bot": {"id": "28:bot"},
-        "conversation": {"id": "a:personal-boss", "conversationType": "personal", "tenantId": "tenant-1"},
-        "channelId": "msteams",
-        "serviceUrl": teams.connector.service_url,
-    }
-    await stores.references.save("teams", "teams:tenant-1:a:personal-boss", boss.id, reference)
-    await stores.outbox.enqueue("s1", "bulletin", CARD, [Target(person_id=boss.id)])
-    await drained(stores)
-    [sent] = [s for s in teams.connector.sent if s.conversation_id == "a:personal-boss"]
-    assert sent.activity.get("text") in (None, "") and len(sent.activity["attachments"]) == 1
-    assert sent.activity["summary"] == "Secondment: imaging facility"
-    [row] = await stores.outbox.rows_of("s1")
-    assert row.state == "sent" and row.message_ref["activity_id"].startswith("activity-")
-
-
 async def _boss_on_teams(teams: TeamsRig, stores: Stores) -> int:
     await stores.people.upsert(PEOPLE)
     boss = await stores.people.by_email("boss@uni.example")
@@ -183,6 +162,17 @@ async def _boss_on_teams(teams: TeamsRig, stores: Stores) -> int:
     }
     await stores.references.save("teams", "teams:tenant-1:a:personal-boss", boss.id, reference)
     return boss.id
+
+
+async def test_teams_cards_are_one_attachment_with_a_summary(teams: TeamsRig, stores: Stores) -> None:
+    boss = await _boss_on_teams(teams, stores)
+    await stores.outbox.enqueue("s1", "bulletin", CARD, [Target(person_id=boss)])
+    await drained(stores)
+    [sent] = [s for s in teams.connector.sent if s.conversation_id == "a:personal-boss"]
+    assert sent.activity.get("text") in (None, "") and len(sent.activity["attachments"]) == 1
+    assert sent.activity["summary"] == "Secondment: imaging facility"
+    [row] = await stores.outbox.rows_of("s1")
+    assert row.state == "sent" and row.message_ref["activity_id"].startswith("activity-")
 
 
 async def test_a_teams_500_is_final_and_sent_once(teams: TeamsRig, stores: Stores) -> None:
