@@ -252,7 +252,7 @@ def resolve_location(name_or_path: str, setting: str = "") -> Path:
 
 
 def load_bands(path: Path | None = None) -> BandSet:
-    """Load the HETT bands file (the crosswalk between frameworks)."""
+    """Load the HETT bands file (the national bands that frameworks map their grades to)."""
     path = path or bundled_path("hett")
     raw = _read_yaml(path, path.name)
     try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ from bot.storage.migrate import head_revision
 from bot.storage.people import CONSOLE_EMAIL
 from bot.storage.stores import open_stores
 from bot.storage.tables import Assessment
-from tests.test_cli import run
+from tests.test_cli import TECHPATH, run
 
 SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "people.csv"
 
@@ -279,3 +281,23 @@ def test_remove_missing_needs_every_rows_email(env: dict[str, str], tmp_path: Pa
     assert refused.returncode == 1
     assert "the email on row(s) 7 cannot be read, so who is missing cannot be told" in refused.stderr
     assert run("people", "show", "ana.tech@uni.example", env=env).returncode == 0
+
+
+def test_the_data_is_the_same_from_any_folder_without_a_data_dir_setting(tmp_path: Path) -> None:
+    env = {name: value for name, value in os.environ.items() if name != "TECHPATH_DATA_DIR"}
+    env.update({"XDG_DATA_HOME": str(tmp_path / "share"), "DATABASE_URL": ""})
+    here, there = tmp_path / "here", tmp_path / "there"
+    here.mkdir()
+    there.mkdir()
+
+    def techpath(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [TECHPATH, *args], cwd=folder, env=env, capture_output=True, text=True, timeout=60
+        )
+
+    assert techpath(here, "people", "import", str(SAMPLE)).returncode == 0
+    shown = techpath(there, "people", "show", "ana.tech@uni.example")
+    assert shown.returncode == 0, shown.stderr
+    upgraded = techpath(there, "db", "upgrade")
+    assert f"{tmp_path / 'share' / 'techpath' / 'techpath.db'}: schema at revision" in upgraded.stdout
+    assert list(here.iterdir()) == list(there.iterdir()) == []
