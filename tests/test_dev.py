@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # As setuptools prints it after `pip install -e .` (a BuildBackendWarning shown by pip).
 EDITABLE_NOTES = """\
-  /tmp/pip-build-env-0t3ikyns/overlay/lib/python3.11/site-packages/setuptools/command/editable_wheel.py:354: \
+  /tmp/pip-build-env-x1y2z3/overlay/lib/python3.11/site-packages/setuptools/command/editable_wheel.py:354: \
 BuildBackendWarning: Editable installation.
   !!
 
