@@ -39,11 +39,47 @@ def ensure_venv(extras: str) -> None:
         venv.EnvBuilder(with_pip=True).create(VENV)
     print("Installing techpath and its dependencies (first run only) ...", flush=True)
     pip = [str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    subprocess.run([*pip, "--upgrade", "pip"], check=True)
+    quietly([*pip, "--upgrade", "pip"])
     target = f".[{extras}]" if extras else "."
-    subprocess.run([*pip, "-e", target], check=True, cwd=ROOT)
+    # Editable, so the tests and the techpath command run the working tree as it is edited.
+    quietly([*pip, "-e", target])
     previous = stamp.read_text() if stamp.exists() else ""
     stamp.write_text(f"{previous}\n{wanted}")
+    print("Installed.", flush=True)
+
+
+def quietly(command: list[str]) -> None:
+    """Run an install step without setuptools' notes on an editable install ("Editable installation ...
+    Please be careful with folders ..."), which read like an error though nothing is wrong; everything else
+    it prints is shown, and all of it if the step fails."""
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    if result.returncode:
+        sys.stdout.write(result.stdout)
+        sys.stderr.write(result.stderr)
+        shown = " ".join([Path(command[0]).name, *command[1:]])
+        sys.exit(f"Installing failed (exit status {result.returncode} from {shown}); its output is above.")
+    sys.stdout.write(without_editable_notes(result.stdout))
+    sys.stderr.write(without_editable_notes(result.stderr))
+
+
+def without_editable_notes(output: str) -> str:
+    """``output`` without setuptools' "Editable installation" warning: its line, the block between "!!"
+    markers after it, and the line of setuptools' source that Python's warnings show last."""
+    kept: list[str] = []
+    lines = iter(output.splitlines(keepends=True))
+    for line in lines:
+        if "Warning: Editable installation." not in line:
+            kept.append(line)
+            continue
+        markers = 0
+        for skipped in lines:
+            markers += skipped.strip() == "!!"
+            if markers == 2:
+                break
+        following = next(lines, "")
+        if not following.startswith("    "):  # not the source line: keep it
+            kept.append(following)
+    return "".join(kept)
 
 
 def ensure_card_check() -> int:
@@ -97,6 +133,9 @@ def main(argv: list[str]) -> int:
     if command == "bench":
         ensure_venv("")
         return run(str(PYTHON), "bench/qa.py", *rest)
+    if command == "bench-startup":
+        ensure_venv("")
+        return run(str(PYTHON), "bench/startup.py", *rest)
     if command == "bench-http":
         ensure_venv("dev")
         return run(str(PYTHON), "bench/http.py", *rest)
@@ -105,7 +144,8 @@ def main(argv: list[str]) -> int:
         return run(str(BIN / "techpath"), *rest)
     print(__doc__)
     print("Commands: run (console chat), test (lint, types, tests), bench (question answering), bench-http")
-    print("(Slack and Teams over HTTP against bare baselines), techpath ARGS...")
+    print("(Slack and Teams over HTTP against bare baselines), bench-startup (how long techpath takes to")
+    print("start), techpath ARGS...")
     return 0 if command == "help" else 2
 
 

@@ -1,49 +1,52 @@
-"""Build the bot from settings: load the frameworks, index their vocabulary, register the features."""
+"""Build the bot from settings: load the frameworks, index their vocabulary, register the features.
+
+The features, the database layer and SQLAlchemy are imported by the functions that use them, so a
+command that only answers a question (``techpath ask``) never loads them."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import DBAPIError
-
-import handlers.assessment
-import handlers.inbox
-import handlers.privacy
-import handlers.qa
-import handlers.qa.answer
-import handlers.welcome
-from bot.adapters.slack_notifier import SlackNotifier, SlackRates
-from bot.adapters.teams_notifier import TeamsNotifier, TeamsRates
 from bot.core import Context
-from bot.outbox.engine import DeliveryEngine, EngineSettings
-from bot.outbox.metrics import DeliveryMetrics
-from bot.outbox.notifier import Notifier
-from bot.router import Router
 from bot.settings import Settings
-from bot.storage.database import Database, PoolOptions, default_url
-from bot.storage.health import DatabaseUnreachable, database_unavailable, explain_unreachable
-from bot.storage.migrate import upgrade
-from bot.storage.stores import Stores, open_stores
-from cards.model import Card
 from framework_data.catalogue import load_catalogue
-from framework_data.query import Query, parse_question
 from framework_data.vocabulary import build_vocabulary
+
+if TYPE_CHECKING:
+    from bot.outbox.engine import DeliveryEngine
+    from bot.outbox.metrics import DeliveryMetrics
+    from bot.outbox.notifier import Notifier
+    from bot.router import Router
+    from bot.storage.database import Database
+    from bot.storage.stores import Stores
+    from cards.model import Card
+    from framework_data.query import Query
 
 
 def build_context(settings: Settings) -> Context:
     """Load and check the frameworks; raises FrameworkError naming every problem."""
-    catalogue = load_catalogue(settings.framework, settings.crosswalk)
+    catalogue = load_catalogue(
+        settings.framework,
+        settings.crosswalk,
+        primary_setting="TECHPATH_FRAMEWORK",
+        others_setting="TECHPATH_CROSSWALK",
+    )
     return Context(catalogue=catalogue, vocabulary=build_vocabulary(catalogue))
 
 
 def open_database(settings: Settings) -> Database:
     """PostgreSQL when DATABASE_URL is set, otherwise the SQLite file in the data directory."""
+    from bot.storage.database import Database, PoolOptions, default_url
+
     pool = PoolOptions(settings.db_pool_size, settings.db_connect_timeout, settings.db_statement_timeout)
     return Database(settings.database_url or default_url(settings.data_dir), pool)
 
 
 async def ready_stores(settings: Settings) -> Stores:
     """Open the database and bring its schema up to date (idempotent, safe across replicas)."""
+    from bot.storage.stores import open_stores
+
     database = open_database(settings)
     try:
         await migrate(database)
@@ -56,6 +59,11 @@ async def ready_stores(settings: Settings) -> Stores:
 async def migrate(database: Database) -> str:
     """Apply migrations; a database that cannot be reached raises DatabaseUnreachable with one line that
     says what to check. Returns the schema revision."""
+    from sqlalchemy.exc import DBAPIError
+
+    from bot.storage.health import DatabaseUnreachable, database_unavailable, explain_unreachable
+    from bot.storage.migrate import upgrade
+
     try:
         return await upgrade(database)
     except Exception as error:
@@ -66,6 +74,13 @@ async def migrate(database: Database) -> str:
 
 def build_router(ctx: Context, stores: Stores | None = None) -> Router:
     """A router with every feature registered explicitly, in priority order."""
+    import handlers.assessment
+    import handlers.inbox
+    import handlers.privacy
+    import handlers.qa
+    import handlers.welcome
+    from bot.router import Router
+
     router = Router(ctx, stores)
     handlers.welcome.register(router)
     handlers.inbox.register(router)
@@ -77,6 +92,9 @@ def build_router(ctx: Context, stores: Stores | None = None) -> Router:
 
 def answer_one(text: str, ctx: Context) -> tuple[Query, Card]:
     """One question without a conversation (``techpath ask``): what it was read as, and the answer."""
+    import handlers.qa.answer
+    from framework_data.query import parse_question
+
     query = parse_question(text, ctx.catalogue, ctx.vocabulary)
     return query, handlers.qa.answer.answer_query(query, ctx.catalogue)
 
@@ -89,6 +107,10 @@ def build_engine(
     metrics: DeliveryMetrics | None = None,
 ) -> DeliveryEngine:
     """The delivery engine over the platforms' notifiers, at the rates the settings give."""
+    from bot.adapters.slack_notifier import SlackNotifier, SlackRates
+    from bot.adapters.teams_notifier import TeamsNotifier, TeamsRates
+    from bot.outbox.engine import DeliveryEngine, EngineSettings
+
     for notifier in notifiers:
         if isinstance(notifier, SlackNotifier):
             notifier.rates = SlackRates(

@@ -1,46 +1,41 @@
-"""The ``techpath`` command: chat, ask, validate-framework, serve."""
+"""The ``techpath`` command: chat, ask, validate-framework, serve.
+
+Each command imports what it needs when it runs: ``techpath --help`` and ``techpath ask`` must not pay for
+the chat SDKs, the web server or the database layer (see bench/startup.py)."""
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import sys
 from collections.abc import Coroutine
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from bot.app import answer_one, build_context, build_router, ready_stores
 from bot.cli_db import db
 from bot.cli_deliveries import deliveries
 from bot.cli_people import people
-from bot.console import ConsoleChat
-from bot.core import Context
-from bot.log_privacy import quiet_payload_loggers
-from bot.platforms import ConfigError, check_platforms
-from bot.serve import run_server
-from bot.settings import Settings
-from bot.storage.health import DatabaseUnreachable
-from bot.storage.people import PersonFields
-from bot.teams_app import build_manifest, write_package
-from cards.text import render_text
-from framework_data.loader import FrameworkError, load_bands, load_framework
-from framework_data.query import Intent
+from bot.words import counted
 
-logger = logging.getLogger(__name__)
-
-CONSOLE_EMAIL = "console@localhost"
+if TYPE_CHECKING:
+    from bot.core import Context
+    from bot.settings import Settings
 
 
 def _context(settings: Settings) -> Context:
+    from bot.app import build_context
+    from framework_data.loader import FrameworkError
+
     try:
         return build_context(settings)
     except FrameworkError as exc:
-        click.echo(f"The framework could not be loaded ({len(exc.problems)} problems):", err=True)
+        click.echo(f"The framework could not be loaded ({counted(len(exc.problems), 'problem')}):", err=True)
         for problem in exc.problems:
             click.echo(f"  {problem}", err=True)
-        click.echo("Fix the file, or check it with: techpath validate-framework FILE", err=True)
+        if any(p.file.startswith(("TECHPATH_FRAMEWORK=", "TECHPATH_CROSSWALK=")) for p in exc.problems):
+            click.echo("Fix the setting (in the environment or .env).", err=True)
+        else:
+            click.echo("Fix the file, or check it with: techpath validate-framework FILE", err=True)
         sys.exit(1)
 
 
@@ -50,7 +45,12 @@ class _Commands(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except DatabaseUnreachable as error:
+        except Exception as error:
+            # Only a command that opened the database can raise DatabaseUnreachable, so its module is loaded
+            # by then; importing it for every other error would load SQLAlchemy for nothing.
+            health = sys.modules.get("bot.storage.health")
+            if health is None or not isinstance(error, health.DatabaseUnreachable):
+                raise
             click.echo(str(error), err=True)
             sys.exit(1)
 
@@ -58,6 +58,11 @@ class _Commands(click.Group):
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """techpath: the technician career framework, answered in chat."""
+    import logging
+
+    from bot.log_privacy import quiet_payload_loggers
+    from bot.settings import Settings
+
     logging.basicConfig(level=Settings().log_level.upper(), stream=sys.stderr)
     quiet_payload_loggers()
 
@@ -66,6 +71,13 @@ def main() -> None:
 @click.option("--as", "as_email", metavar="EMAIL", help="Speak as this person from the directory.")
 def chat(as_email: str | None) -> None:
     """Chat with the bot in this terminal."""
+    import asyncio
+
+    from bot.app import build_router, ready_stores
+    from bot.console import ConsoleChat
+    from bot.settings import Settings
+    from bot.storage.people import CONSOLE_EMAIL, PersonFields
+
     settings = Settings()
     ctx = _context(settings)
 
@@ -109,6 +121,11 @@ def ask(question: tuple[str, ...]) -> None:
         raise click.UsageError(
             'Give a question, for example: techpath ask "what does grade 7 specialist need"'
         )
+    from bot.app import answer_one
+    from bot.settings import Settings
+    from cards.text import render_text
+    from framework_data.query import Intent
+
     ctx = _context(Settings())
     query, card = answer_one(text, ctx)
     click.echo(render_text(card))
@@ -120,10 +137,12 @@ def ask(question: tuple[str, ...]) -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 def validate_framework(file: str) -> None:
     """Check a framework FILE and report every problem with file, role and row."""
+    from framework_data.loader import FrameworkError, load_bands, load_framework
+
     try:
         loaded = load_framework(Path(file), load_bands())
     except FrameworkError as exc:
-        click.echo(f"{file}: {len(exc.problems)} problem(s)", err=True)
+        click.echo(f"{file}: {counted(len(exc.problems), 'problem')}", err=True)
         for problem in exc.problems:
             click.echo(f"  {problem}", err=True)
         sys.exit(1)
@@ -138,7 +157,14 @@ def validate_framework(file: str) -> None:
 
 @main.command()
 def serve() -> None:
-    """Serve Slack (and the health, readiness and metrics endpoints) until stopped."""
+    """Serve Slack and/or Teams (and the health, readiness and metrics endpoints) until stopped.
+
+    Needs a chat platform configured: SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN), or
+    MICROSOFT_APP_ID with MICROSOFT_APP_PASSWORD and TECHPATH_TEAMS_TENANTS."""
+    from bot.platforms import ConfigError, check_platforms
+    from bot.serve import run_server
+    from bot.settings import Settings
+
     settings = Settings()
     ctx = _context(settings)
     try:
@@ -153,11 +179,14 @@ def serve() -> None:
 def _run_loop(main_coroutine: Coroutine[Any, Any, None], loop: str) -> None:
     """Run the server on uvloop where it is installed: the same asyncio API with a faster loop, which
     under load keeps acknowledgements quick while turns are worked on (see bench/http.py)."""
+    import asyncio
+    import logging
+
     if loop == "uvloop":
         try:
             import uvloop
         except ImportError:  # not built for this platform (Windows): Python's own loop works the same
-            logger.info("uvloop is not installed; using asyncio's own event loop")
+            logging.getLogger(__name__).info("uvloop is not installed; using asyncio's own event loop")
         else:
             uvloop.run(main_coroutine)
             return
@@ -179,6 +208,9 @@ def _run_loop(main_coroutine: Coroutine[Any, Any, None], loop: str) -> None:
 )
 def teams_package(output: Path, developer: str, app_version: str) -> None:
     """Build the Teams app zip from MICROSOFT_APP_ID and TECHPATH_PUBLIC_URL."""
+    from bot.settings import Settings
+    from bot.teams_app import build_manifest, write_package
+
     settings = Settings()
     try:
         manifest = build_manifest(settings.microsoft_app_id, settings.public_url, developer, app_version)

@@ -1,14 +1,12 @@
-"""`techpath db`: apply migrations, and delete assessment data past its retention period."""
+"""`techpath db`: apply migrations, and delete assessment data past its retention period.
+
+Imports happen in the commands, so `techpath --help` does not load the database layer."""
 
 from __future__ import annotations
 
-import asyncio
-from datetime import timedelta
-
 import click
 
-from bot.app import migrate, open_database, ready_stores
-from bot.settings import Settings
+from bot.words import counted
 
 
 @click.group()
@@ -19,6 +17,11 @@ def db() -> None:
 @db.command("upgrade")
 def upgrade_command() -> None:
     """Bring the schema to the newest version (safe to run on every start, from several replicas)."""
+    import asyncio
+
+    from bot.app import migrate, open_database
+    from bot.settings import Settings
+
     database = open_database(Settings())
 
     async def run() -> str:
@@ -34,6 +37,12 @@ def upgrade_command() -> None:
 @db.command("purge")
 def purge_command() -> None:
     """Delete assessment data older than TECHPATH_RETENTION_DAYS; schedule it daily (cron, a CronJob)."""
+    import asyncio
+    from datetime import timedelta
+
+    from bot.app import ready_stores
+    from bot.settings import Settings
+
     settings = Settings()
 
     async def run() -> int:
@@ -44,4 +53,4 @@ def purge_command() -> None:
             await stores.database.close()
 
     purged = asyncio.run(run())
-    click.echo(f"{purged} assessment(s) older than {settings.retention_days} days deleted.")
+    click.echo(f"{counted(purged, 'assessment')} older than {settings.retention_days} days deleted.")

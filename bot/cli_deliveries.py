@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import timedelta
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from bot.app import ready_stores
-from bot.settings import Settings
-from bot.storage.outbox import SendStatus
-from bot.storage.tables import utcnow
+if TYPE_CHECKING:
+    from bot.storage.outbox import SendStatus
 
 # A send with rows still to go and no progress for this long is flagged, not shown as "sending" for ever.
 STALLED_AFTER = timedelta(minutes=10)
@@ -40,8 +38,8 @@ def _stalled(status: SendStatus) -> bool:
     if status.open == 0 or last is None:
         return False
     if last.tzinfo is None:
-        last = last.replace(tzinfo=utcnow().tzinfo)
-    return utcnow() - last > STALLED_AFTER
+        last = last.replace(tzinfo=UTC)
+    return datetime.now(UTC) - last > STALLED_AFTER
 
 
 @deliveries.command("status")
@@ -50,11 +48,14 @@ def _stalled(status: SendStatus) -> bool:
 def status_command(send_id: str | None, as_json: bool) -> None:
     """SEND_ID's deliveries (or the latest sends): sent, pending, failed by reason, throttling, progress."""
 
+    from bot.app import ready_stores
+    from bot.settings import Settings
+
     async def run() -> tuple[list[SendStatus], dict[str, str]]:
         stores = await ready_stores(Settings())
         try:
             statuses = await stores.outbox.status(send_id)
-            now = utcnow()
+            now = datetime.now(UTC)
             throttled = {
                 scope: until.isoformat()
                 for scope, until, _ in await stores.throttles.all()
@@ -86,6 +87,9 @@ def status_command(send_id: str | None, as_json: bool) -> None:
 @click.argument("send_id")
 def resend_command(send_id: str) -> None:
     """Try SEND_ID's failed deliveries again (only those: what was sent is not sent twice)."""
+
+    from bot.app import ready_stores
+    from bot.settings import Settings
 
     async def run() -> int:
         stores = await ready_stores(Settings())

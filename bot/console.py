@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -114,11 +115,22 @@ class ConsoleChat:
 
     def _save(self, attachment: Attachment) -> Path:
         self._exports.mkdir(parents=True, exist_ok=True)
-        path = self._exports / Path(attachment.filename).name  # never a path the handler chose
+        name = Path(Path(attachment.filename).name)  # never a path the handler chose
         content = attachment.content
-        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
-        path.chmod(0o600)  # personal data: readable by this user only
-        return path.resolve()
+        data = content if isinstance(content, bytes) else content.encode("utf-8")
+        n = 0
+        while True:
+            n += 1
+            path = self._exports / (name.name if n == 1 else f"{name.stem}-{n}{name.suffix}")
+            try:
+                # Created new, never over another file (the folder may be shared by everyone who uses this
+                # console), and readable by this user only from the start: it is personal data.
+                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                continue
+            with os.fdopen(descriptor, "wb") as file:
+                file.write(data)
+            return path.resolve()
 
     async def run(self, read: Callable[[str], str] = input, echo: bool = False) -> None:
         """Read lines until end of input or a quit word; ``echo`` repeats piped input for a readable log."""

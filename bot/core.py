@@ -97,6 +97,12 @@ DATABASE_AWAY = Card(
         )
     ],
 )
+# What a message about someone becomes once they erased their data (or left): nothing of theirs, not even
+# the name.
+ERASED_MESSAGE = Card(
+    title="This message was withdrawn",
+    sections=[Section(text="The person it was about asked for their data to be deleted, or has left.")],
+)
 PRIVATE_ONLY = Card(
     title="Let's do that in a direct message",
     sections=[

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import csv
+import io
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -36,38 +37,109 @@ _GRADE_PREFIX = re.compile(r"^(?:grade|g)\s*", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class RowProblem:
-    """Something wrong in one cell, located the way a person finds it in a spreadsheet."""
+    """Something wrong in one cell, located the way a person finds it in a spreadsheet; ``rows`` when it
+    takes several rows together (a manager loop)."""
 
     row: int
     column: str
     message: str
+    rows: tuple[int, ...] = ()
 
     def __str__(self) -> str:
-        return f"row {self.row}, column {self.column}: {self.message}"
+        where = f"rows {', '.join(map(str, self.rows))}" if self.rows else f"row {self.row}"
+        column = f", column {self.column}" if self.column else ""
+        return f"{where}{column}: {self.message}"
 
 
 @dataclass
 class ImportPlan:
-    """The valid people of a file, and every problem found, before anything is written."""
+    """The valid people of a file, and every problem found, before anything is written.
+
+    ``file_problem``: the file as a whole cannot be read (no header, a required column missing), so no
+    row was checked. ``warnings`` are reported but refuse nothing (an ignored column)."""
 
     people: list[PersonFields] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
+    warnings: list[RowProblem] = field(default_factory=list)
     rejected: int = 0
+    file_problem: bool = False
+    # Every readable email in the file, valid row or not, with its first row: who the file speaks for.
+    rows_by_email: dict[str, int] = field(default_factory=dict)
+    # Rows whose email cannot be read: the file may or may not speak for someone there.
+    unreadable_emails: list[int] = field(default_factory=list)
+
+    def reject(self, emails: Collection[str], problem: RowProblem) -> None:
+        """Take valid people out of the plan, with the one problem that rejects them all."""
+        kept = [p for p in self.people if p.email not in emails]
+        if len(kept) < len(self.people):
+            self.rejected += len(self.people) - len(kept)
+            self.people = kept
+            self.problems.append(problem)
 
 
-def _header(raw: list[str]) -> tuple[list[str], list[RowProblem]]:
-    names = []
-    problems = []
-    for position, name in enumerate(raw, start=1):
-        key = name.strip().lower().replace("_", " ")
-        column = HEADER_ALIASES.get(key, key.replace(" ", "_"))
-        if column not in COLUMNS:
-            problems.append(
-                RowProblem(1, name or f"#{position}", f"unknown column; expected {', '.join(COLUMNS)}")
-            )
+_DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs"}
+
+
+def _key(heading: str) -> str:
+    """A heading as compared: case, underscores and repeated spaces do not matter."""
+    return " ".join(heading.strip().lower().replace("_", " ").split())
+
+
+def _column_for(heading: str, columns: Mapping[str, str]) -> str:
+    """Our column for a heading: a --column mapping first, then our names and their common spellings. A
+    mapped column is taken from its mapped heading only (the caller ignores the others)."""
+    key = _key(heading)
+    for column, mapped in columns.items():
+        if _key(mapped) == key:
+            return column
+    return HEADER_ALIASES.get(key, key.replace(" ", "_"))
+
+
+def _header(
+    raw: list[str], columns: Mapping[str, str]
+) -> tuple[list[str], list[RowProblem], list[RowProblem]]:
+    """Each heading's column ("" where the column is ignored), the problems, and the warnings."""
+    names: list[str] = []
+    problems: list[RowProblem] = []
+    warnings: list[RowProblem] = []
+    first: dict[str, str] = {}
+    for position, heading in enumerate(raw, start=1):
+        label = heading.strip() or f"#{position}"
+        column = _column_for(heading, columns)
+        if column in columns and _key(columns[column]) != _key(heading):
+            warnings.append(RowProblem(1, label, f"ignored: --column {column} takes {columns[column]!r}"))
+            column = ""
+        elif column not in COLUMNS:
+            warnings.append(RowProblem(1, label, "not a column techpath reads; ignored"))
+            column = ""
+        elif column in first:
+            problems.append(RowProblem(1, label, f"{column} appears twice (first as {first[column]!r})"))
+            column = ""
+        else:
+            first[column] = label
         names.append(column)
-    problems += [RowProblem(1, c, "required column is missing") for c in REQUIRED if c not in names]
-    return names, problems
+    headings = {_key(h) for h in raw}
+    for column, mapped in columns.items():
+        if _key(mapped) not in headings:
+            listed = ", ".join(h.strip() for h in raw if h.strip())
+            problems.append(
+                RowProblem(1, column, f"--column {column}={mapped!r}: the file has no such column ({listed})")
+            )
+    for column in (c for c in REQUIRED if c not in names):
+        # An ignored column may be this one under another heading: say how to name it.
+        hint = f" (if the file calls it something else: --column {column}=HEADING)" if warnings else ""
+        problems.append(RowProblem(1, column, f"required column is missing{hint}"))
+    return names, problems, warnings
+
+
+def _delimiter(first_line: str, columns: Mapping[str, str]) -> str:
+    """The delimiter under which the header names the most of our columns (a comma when none does)."""
+
+    def known(delimiter: str) -> int:
+        cells = next(csv.reader([first_line], delimiter=delimiter), [])
+        return sum(1 for cell in cells if _column_for(cell, columns) in COLUMNS)
+
+    return max((",", ";", "\t"), key=known)
 
 
 def resolve_role(
@@ -142,26 +214,50 @@ def _check_row(
     return fields, []
 
 
-def read_people(stream: TextIO, framework: LoadedFramework) -> ImportPlan:
-    """Check a CSV export row by row; rows are numbered as a spreadsheet shows them (header is row 1)."""
+def read_people(
+    stream: TextIO, framework: LoadedFramework, columns: Mapping[str, str] | None = None
+) -> ImportPlan:
+    """Check a CSV export row by row; rows are numbered as a spreadsheet shows them (header is row 1).
+
+    ``columns`` maps our column names to the file's own headings (``{"email": "Work Email"}``). Commas,
+    semicolons (a spreadsheet set to a European locale) and tabs between cells are all read."""
     plan = ImportPlan()
-    reader = csv.reader(stream)
+    columns = dict(columns or {})
+    text = stream.read()
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = _delimiter(first_line, columns)
+    if delimiter != ",":
+        plan.warnings.append(
+            RowProblem(
+                1, "", f"this file uses {_DELIMITERS[delimiter]} between cells, not commas; read it so"
+            )
+        )
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
         plan.problems.append(RowProblem(1, "-", "the file is empty; the first row must name the columns"))
+        plan.file_problem = True
         return plan
     except csv.Error as exc:
         plan.problems.append(RowProblem(1, "-", f"not a readable CSV file ({exc})"))
+        plan.file_problem = True
         return plan
-    names, problems = _header(header)
+    names, problems, warnings = _header(header, columns)
     plan.problems += problems
+    plan.warnings += warnings
     if problems:
+        plan.file_problem = True
         return plan
     seen: dict[str, int] = {}
     for number, cells in _numbered(reader, plan):
         if not any(c.strip() for c in cells):
             continue
+        email = normalise_email(cells[names.index("email")]) if len(cells) > names.index("email") else ""
+        if _EMAIL.match(email):
+            plan.rows_by_email.setdefault(email, number)
+        else:
+            plan.unreadable_emails.append(number)
         if len(cells) != len(names):
             plan.problems.append(
                 RowProblem(number, "-", f"has {len(cells)} cells, the header has {len(names)}")
@@ -169,8 +265,8 @@ def read_people(stream: TextIO, framework: LoadedFramework) -> ImportPlan:
             plan.rejected += 1
             continue
         # A cell the export guarded against running as a formula ('=...) reads back as it was.
-        values = [restored(cell) for cell in cells]
-        person, row_problems = _check_row(dict(zip(names, values, strict=True)), number, framework)
+        row = {name: restored(cell) for name, cell in zip(names, cells, strict=True) if name}
+        person, row_problems = _check_row(row, number, framework)
         if person is not None and person.email in seen:
             row_problems.append(
                 RowProblem(number, "email", f"{person.email} already appears on row {seen[person.email]}")

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+def default_data_dir() -> Path:
+    """The per-user data folder: $XDG_DATA_HOME/techpath (~/.local/share/techpath) on Linux,
+    ~/Library/Application Support/techpath on macOS, %LOCALAPPDATA%\\techpath on Windows."""
+    if os.name == "nt":
+        local = os.environ.get("LOCALAPPDATA", "")
+        return (Path(local) if local else Path.home() / "AppData" / "Local") / "techpath"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "techpath"
+    xdg = os.environ.get("XDG_DATA_HOME", "")
+    # The XDG specification ignores a relative path here.
+    return (Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share") / "techpath"
 
 
 class Settings(BaseSettings):
@@ -33,8 +48,9 @@ class Settings(BaseSettings):
     db_statement_timeout: float = Field(
         default=10.0, gt=0, le=3600, validation_alias="TECHPATH_DB_STATEMENT_TIMEOUT"
     )
-    # Where the SQLite file and console exports live.
-    data_dir: Path = Field(default=Path("data"), validation_alias="TECHPATH_DATA_DIR")
+    # Where the SQLite file and console exports live: by default the per-user data folder (see
+    # default_data_dir), so techpath finds the same directory and assessments from whichever folder it runs.
+    data_dir: Path = Field(default_factory=default_data_dir, validation_alias="TECHPATH_DATA_DIR")
     # Assessment data older than this is deleted by the retention job (UK GDPR storage limitation).
     retention_days: int = Field(default=3 * 365, ge=1, validation_alias="TECHPATH_RETENTION_DAYS")
     # The server's event loop: uvloop (the default where it is installed) or Python's own asyncio.

@@ -121,17 +121,26 @@ def _charts(chart: Chart, room: int) -> list[Element]:
         }
         for label, bar, value in chart_rows(chart)
     ]
-    # NaN and infinity are not JSON: such a score is drawn as nothing, as the text bars draw it.
-    points = [{"x": bar.label, "y": bar.value if math.isfinite(bar.value) else 0.0} for bar in chart.bars]
+    # NaN and infinity are not JSON: such a score is drawn as nothing, as the text bars draw it. A bar
+    # without a value (a skipped competency) is left out of the native chart, where it could only be a
+    # zero; the text rows of the fallback say "skipped".
+    points: list[Element | None] = [
+        None if bar.value is None else {"x": bar.label, "y": bar.value if math.isfinite(bar.value) else 0.0}
+        for bar in chart.bars
+    ]
     title = _texts(chart.title, weight="Bolder")
 
     def element(indices: list[int]) -> Element:
         fallback = {"type": "Container", "items": [*title, *(rows[i] for i in indices)]}
-        data = [points[i] for i in indices]
+        data = [point for point in (points[i] for i in indices) if point is not None]
+        if indices and not data:
+            return fallback  # nothing a native chart could draw
         return {"type": "Chart.HorizontalBar", "title": chart.title, "data": data, "fallback": fallback}
 
     shell = _bytes(element([]))
-    cost = [_bytes(row) + _bytes(point) + 2 for row, point in zip(rows, points, strict=True)]
+    cost = [
+        _bytes(row) + (_bytes(point) if point else 0) + 2 for row, point in zip(rows, points, strict=True)
+    ]
     return [element(group) for group in batches(range(len(rows)), cost.__getitem__, room - shell)]
 
 

@@ -43,10 +43,11 @@ class Action(Frozen):
 
 
 class Bar(Frozen):
-    """One bar of a chart (a competency and its score)."""
+    """One bar of a chart (a competency and its score); ``value`` None when there is none (a skipped
+    competency), drawn as an empty bar that says so rather than as a zero."""
 
     label: str
-    value: float
+    value: float | None
 
 
 class Chart(Frozen):

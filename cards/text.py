@@ -9,6 +9,7 @@ from cards.model import Action, Card, Chart, Section
 
 WIDTH = 100
 BAR_CELLS = 20
+NO_VALUE = "skipped"  # a bar without a value: not a zero, which would be a score off the 1-10 scale
 FACT_LABEL_WIDTH = 32  # wider labels are not padded further, so one long label cannot push every value right
 
 
@@ -16,6 +17,9 @@ def chart_rows(chart: Chart) -> list[tuple[str, str, str]]:
     """Each bar as (label, bar of "█" scaled to the chart's maximum over 20 cells, value as text)."""
     rows = []
     for bar in chart.bars:
+        if bar.value is None:
+            rows.append((bar.label, "", NO_VALUE))
+            continue
         # A non-finite or out-of-range score still draws: clamped to an empty or a full bar.
         value = bar.value if math.isfinite(bar.value) else 0.0
         share = value / chart.max_value if chart.max_value > 0 and math.isfinite(chart.max_value) else 0.0

@@ -43,11 +43,22 @@ def role_ref(framework: LoadedFramework, role: Role) -> str:
     return f"{framework.id}:{role.id}"
 
 
-def load_catalogue(primary: str = "lancaster", others: Sequence[str] = ("imperial",)) -> Catalogue:
-    """Load the active framework and the ones it is compared with; raise FrameworkError on any problem."""
+def load_catalogue(
+    primary: str = "lancaster",
+    others: Sequence[str] = ("imperial",),
+    *,
+    primary_setting: str = "",
+    others_setting: str = "",
+) -> Catalogue:
+    """Load the active framework and the ones it is compared with; raise FrameworkError on any problem.
+
+    ``primary_setting`` and ``others_setting`` name where the two came from (the environment variables), so
+    a name that is neither bundled nor a file says which setting to fix."""
     bands = load_bands()
-    main = load_framework(resolve_location(primary), bands)
+    main = load_framework(resolve_location(primary, primary_setting), bands)
     extra = tuple(
-        load_framework(resolve_location(name), bands) for name in others if name and name != primary
+        load_framework(resolve_location(name, others_setting), bands)
+        for name in others
+        if name and name != primary
     )
     return Catalogue(primary=main, others=extra, bands=bands)

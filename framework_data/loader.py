@@ -12,10 +12,14 @@ import yaml
 from pydantic import ValidationError
 
 from framework_data.schema import BandSet, Cell, Framework, Role, Row
+from framework_data.yaml_errors import explain
 
 # A plain cell that still reads like a reference was transcribed without saying what it refers to.
 _LOOKS_LIKE_REFERENCE = re.compile(r"^\s*As (?:grade \d|previous grade)", re.IGNORECASE)
 BUNDLED = ("lancaster", "imperial")
+# libyaml parses the bundled files ten times faster than the pure-Python parser (it is most of the start-up
+# time of `techpath ask`); PyYAML built without it falls back to the same safe loader in Python.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -79,12 +83,16 @@ def _read_yaml(path: Path, file: str) -> Any:
     except OSError as exc:
         raise FrameworkError([Problem(file, "", f"cannot read the file ({exc.strerror})")]) from exc
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_FAST_LOADER)
+    except yaml.YAMLError:
+        pass
+    # Read again with the pure-Python parser: the same YAML, and the messages yaml_errors recognises.
+    try:
+        yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        reason = getattr(exc, "problem", None) or str(exc)
-        raise FrameworkError([Problem(file, where, f"not valid YAML: {reason}")]) from exc
+        where, message = explain(text, exc)
+        raise FrameworkError([Problem(file, where, message)]) from exc
+    raise FrameworkError([Problem(file, "", "not valid YAML")])  # libyaml alone refused it
 
 
 def _describe_location(raw: Any, loc: tuple[int | str, ...]) -> str:
@@ -117,9 +125,10 @@ def _schema_problems(raw: Any, exc: ValidationError, file: str) -> list[Problem]
 
 def _check_references(fw: Framework, file: str, band_numbers: set[str] | None) -> list[Problem]:
     problems: list[Problem] = []
+    # Lists, not sets, in the file's own order: messages read the same on every run.
     roles = {r.id: r for r in fw.roles}
-    rows = {r.id for r in fw.rows}
-    paths = {p.id for p in fw.paths}
+    rows = [r.id for r in fw.rows]
+    paths = [p.id for p in fw.paths]
     valid_roles = ", ".join(roles)
     for role in fw.roles:
         here = f"role {role.id}"
@@ -129,7 +138,7 @@ def _check_references(fw: Framework, file: str, band_numbers: set[str] | None) -
             for band in role.bands:
                 if band not in band_numbers:
                     problems.append(Problem(file, here, f"unknown HETT band {band!r}"))
-        for row_id in rows - role.cells.keys():
+        for row_id in (r for r in rows if r not in role.cells):
             problems.append(
                 Problem(file, f"{here}, row {row_id}", "no cell: give the source text, or a 'gap'")
             )
@@ -215,13 +224,35 @@ def bundled_path(name: str) -> Path:
     return Path(str(resources.files("framework_data").joinpath(f"{name}.yaml")))
 
 
-def resolve_location(name_or_path: str) -> Path:
-    """A setting names a bundled framework ("lancaster") or a YAML file of the university's own."""
-    return bundled_path(name_or_path) if name_or_path in (*BUNDLED, "hett") else Path(name_or_path)
+def resolve_location(name_or_path: str, setting: str = "") -> Path:
+    """A setting names a bundled framework ("lancaster") or a YAML file of the university's own; a name
+    that is neither raises FrameworkError listing the bundled names (and ``setting``, the variable)."""
+    if name_or_path in (*BUNDLED, "hett"):
+        return bundled_path(name_or_path)
+    path = Path(name_or_path)
+    if path.is_file() or (name_or_path.strip() and not setting and path.suffix):
+        return path  # a file, or (outside a setting) a path whose reading reports the problem
+    import difflib
+
+    label = f"{setting}={name_or_path}" if setting else repr(name_or_path)
+    bundled = ", ".join(sorted(BUNDLED))
+    looks_like_a_name = path.suffix.lower() not in (".yaml", ".yml") and len(path.parts) <= 1
+    if not name_or_path.strip():
+        message = f"is empty: give a bundled framework ({bundled}) or the path of a YAML file"
+    elif not looks_like_a_name:
+        message = f"there is no file {str(path.absolute())!r}"
+    else:
+        close = difflib.get_close_matches(name_or_path.strip().lower(), BUNDLED, n=1, cutoff=0.6)
+        message = (
+            f"no bundled framework is called {name_or_path!r}"
+            + (f" (did you mean {close[0]}?)" if close else "")
+            + f"; the bundled ones are {bundled}, or give the path of a YAML file"
+        )
+    raise FrameworkError([Problem(label, "", message)])
 
 
 def load_bands(path: Path | None = None) -> BandSet:
-    """Load the HETT bands file (the crosswalk between frameworks)."""
+    """Load the HETT bands file (the national bands that frameworks map their grades to)."""
     path = path or bundled_path("hett")
     raw = _read_yaml(path, path.name)
     try:

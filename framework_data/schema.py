@@ -181,7 +181,7 @@ class Framework(Strict):
 
 
 class Band(Strict):
-    """An NTDC/HETT band: the crosswalk between universities' grades."""
+    """An NTDC/HETT band: a national level that a framework's grades may be mapped to."""
 
     number: str
     stage: str = ""

@@ -8,7 +8,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.core import PRIVATE_ONLY, STALE_ACTION, Attachment, Context, Event, Reply
+from bot.core import ERASED_MESSAGE, PRIVATE_ONLY, STALE_ACTION, Attachment, Context, Event, Reply
 from cards.model import Action, Card, Fact, Section
 
 if TYPE_CHECKING:
@@ -146,13 +146,6 @@ def _confirm_erasure(ctx: Context) -> Card:
             Action(label="Cancel", action_id=CANCEL),
         ],
     )
-
-
-# What a message about someone becomes once they erased their data: nothing of theirs, not even the name.
-ERASED_MESSAGE = Card(
-    title="This message was withdrawn",
-    sections=[Section(text="The person it was about asked for their data to be deleted.")],
-)
 
 
 async def erase(event: Event, ctx: Context) -> list[Reply]:

@@ -86,8 +86,40 @@ def test_a_broken_active_framework_stops_start_up_with_its_problems(
     broken.write_text("id: ours\nroles: [", encoding="utf-8")
     result = run(*command, env={"TECHPATH_FRAMEWORK": str(broken)})
     assert result.returncode == 1
-    assert "The framework could not be loaded" in result.stderr
+    assert "The framework could not be loaded (1 problem):" in result.stderr
     assert "ours.yaml: line" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "problem"),
+    [
+        (
+            {"TECHPATH_FRAMEWORK": "lancastr"},
+            "TECHPATH_FRAMEWORK=lancastr: no bundled framework is called 'lancastr' (did you mean "
+            "lancaster?); the bundled ones are imperial, lancaster, or give the path of a YAML file",
+        ),
+        (
+            {"TECHPATH_CROSSWALK": "imperal"},
+            "TECHPATH_CROSSWALK=imperal: no bundled framework is called 'imperal' (did you mean imperial?); "
+            "the bundled ones are imperial, lancaster, or give the path of a YAML file",
+        ),
+        (
+            {"TECHPATH_CROSSWALK": "imperial,/nowhere/ours.yaml"},
+            "TECHPATH_CROSSWALK=/nowhere/ours.yaml: there is no file '/nowhere/ours.yaml'",
+        ),
+    ],
+    ids=["misspelt framework", "misspelt crosswalk", "crosswalk file missing"],
+)
+def test_a_framework_setting_that_names_nothing_says_which_setting_and_what_exists(
+    env: dict[str, str], problem: str
+) -> None:
+    result = run("ask", "grade 5", env=env)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "The framework could not be loaded (1 problem):",
+        f"  {problem}",
+        "Fix the setting (in the environment or .env).",
+    ]
 
 
 def test_a_universitys_own_framework_file_becomes_the_active_one(tmp_path: Path) -> None:
@@ -218,3 +250,50 @@ def test_deliveries_status_reports_what_happened_to_a_send(tmp_path: Path) -> No
     }
     missing = run("deliveries", "status", "nothing:1", env=env)
     assert missing.returncode == 1 and "no send 'nothing:1'" in missing.stderr
+
+
+# What a command may not load: the chat SDKs, the web server, the database layer and the Word writer. A
+# command imports what it needs when it runs (bench/startup.py has the times; no test measures time).
+_HEAVY = {
+    "sqlalchemy",
+    "alembic",
+    "aiosqlite",
+    "asyncpg",
+    "botbuilder",
+    "aiohttp",
+    "slack_bolt",
+    "slack_sdk",
+    "docx",
+}
+_LOADED_BY = """
+import sys
+from bot.cli import main
+try:
+    main(sys.argv[1:], prog_name="techpath")
+except SystemExit:
+    pass
+print(" ".join(sorted({name.split(".")[0] for name in sys.modules})), file=sys.stderr)
+"""
+
+
+def _top_level_modules_loaded_by(*args: str) -> set[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", _LOADED_BY, *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "TECHPATH_DATA_DIR": tempfile.mkdtemp(prefix="techpath-test-")},
+    )
+    return set(result.stderr.splitlines()[-1].split())
+
+
+def test_help_loads_no_framework_database_or_chat_sdk() -> None:
+    loaded = _top_level_modules_loaded_by("--help")
+    assert "click" in loaded
+    assert loaded.isdisjoint(_HEAVY | {"pydantic", "yaml", "rapidfuzz"}), loaded & (_HEAVY | {"pydantic"})
+
+
+def test_ask_loads_the_framework_but_no_database_or_chat_sdk() -> None:
+    loaded = _top_level_modules_loaded_by("ask", "grade 5")
+    assert {"yaml", "pydantic", "rapidfuzz"} <= loaded
+    assert loaded.isdisjoint(_HEAVY), loaded & _HEAVY

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import csv
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
+from bot.storage.database import Database, default_url
 from bot.storage.migrate import head_revision
-from tests.test_cli import run
+from bot.storage.people import CONSOLE_EMAIL
+from bot.storage.stores import open_stores
+from bot.storage.tables import Assessment
+from tests.test_cli import TECHPATH, run
 
 SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "people.csv"
 
@@ -81,7 +88,7 @@ def test_a_file_with_bad_rows_writes_nothing_unless_told_to_skip_them(
         "hr.csv: row 13, column grade: unknown grade '12'; valid grades are 3, 4, 5, 6, 7, 8, 9"
         in refused.stderr
     )
-    assert "1 row(s) rejected; nothing was written" in refused.stderr
+    assert "1 row rejected; nothing was written. Fix it, or use --skip-invalid" in refused.stderr
     assert len(run("people", "export", env=env).stdout.strip().splitlines()) == 1
     skipped = run("people", "import", str(bad), "--skip-invalid", env=env)
     assert skipped.returncode == 0
@@ -121,4 +128,205 @@ def test_db_upgrade_and_purge(env: dict[str, str]) -> None:
     assert upgraded.returncode == 0, upgraded.stderr
     assert f"schema at revision {head_revision()}" in upgraded.stdout
     purged = run("db", "purge", env={**env, "TECHPATH_RETENTION_DAYS": "30"})
-    assert purged.returncode == 0 and "0 assessment(s) older than 30 days deleted." in purged.stdout
+    assert purged.returncode == 0 and "0 assessments older than 30 days deleted." in purged.stdout
+
+
+HEADER = "email,display_name,department,grade,role,manager_email,bot_roles\n"
+
+
+def test_a_manager_loop_is_refused_naming_its_rows(env: dict[str, str], tmp_path: Path) -> None:
+    loop = tmp_path / "loop.csv"
+    loop.write_text(
+        HEADER + "c1@uni.example,C One,Physics,5,,c2@uni.example,\n"
+        "c2@uni.example,C Two,Physics,6,,c3@uni.example,\n"
+        "c3@uni.example,C Three,Physics,6,,c1@uni.example,\n"
+        "d@uni.example,D,Physics,6,,,\n",
+        encoding="utf-8",
+    )
+    refused = run("people", "import", str(loop), env=env)
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines() == [
+        "loop.csv: rows 2, 3, 4, column manager_email: a manager loop: c1@uni.example → c2@uni.example → "
+        "c3@uni.example → c1@uni.example; someone in it must report to a person outside it",
+        "3 rows rejected; nothing was written. Fix them, or use --skip-invalid to import the other rows.",
+    ]
+    skipped = run("people", "import", str(loop), "--skip-invalid", env=env)
+    assert "1 valid row: 1 were added, 0 were updated, 0 unchanged, 3 rejected." in skipped.stdout
+    exported = run("people", "export", env=env).stdout.strip().splitlines()
+    assert [line.split(",")[0] for line in exported[1:]] == ["d@uni.example"]
+
+
+def test_a_loop_through_someone_already_in_the_directory_is_refused(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    run("people", "import", str(SAMPLE), env=env)
+    # The sample has Sam reporting to Hana: Hana reporting to Sam would close a loop.
+    change = tmp_path / "change.csv"
+    change.write_text(
+        HEADER + "hana.director@uni.example,Hana Okafor,Science,9,,sam.ops@uni.example,admin\n",
+        encoding="utf-8",
+    )
+    refused = run("people", "import", str(change), env=env)
+    assert refused.returncode == 1
+    assert (
+        "change.csv: row 2, column manager_email: a manager loop: hana.director@uni.example → "
+        "sam.ops@uni.example (in the directory) → hana.director@uni.example" in refused.stderr
+    )
+
+
+def test_an_unknown_manager_is_reported_and_kept_only_as_a_pending_link_on_request(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    file = tmp_path / "hr.csv"
+    file.write_text(HEADER + "ana@uni.example,Ana,Physics,5,,boss@uni.example,\n", encoding="utf-8")
+    refused = run("people", "import", str(file), env=env)
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines() == [
+        "hr.csv: row 2, column manager_email: boss@uni.example is not in the directory or in this file (add "
+        "them, or use --pending-managers to keep such links until the managers are imported)",
+        "1 row rejected; nothing was written. Fix it, or use --skip-invalid to import the other rows (use "
+        "--pending-managers to keep such links until the managers are imported).",
+    ]
+    pending = run("people", "import", str(file), "--pending-managers", env=env)
+    assert pending.returncode == 0, pending.stderr
+    assert (
+        "hr.csv: row 2, column manager_email: boss@uni.example is not in the directory or in this file: kept "
+        "as a pending link, which takes effect when they are imported" in pending.stderr
+    )
+    shown = run("people", "show", "ana@uni.example", env=env).stdout
+    assert "manager: boss@uni.example (pending: not in the directory yet)" in shown
+    boss = tmp_path / "boss.csv"
+    boss.write_text(
+        HEADER
+        + "ana@uni.example,Ana,Physics,5,,boss@uni.example,\nboss@uni.example,Boss,Physics,7,manager,,\n",
+        encoding="utf-8",
+    )
+    assert run("people", "import", str(boss), env=env).returncode == 0
+    shown = run("people", "show", "ana@uni.example", env=env).stdout
+    assert "manager: boss@uni.example\n" in shown
+
+
+def test_unknown_columns_are_ignored_and_columns_can_be_mapped(env: dict[str, str], tmp_path: Path) -> None:
+    file = tmp_path / "hr.csv"
+    file.write_text(
+        "staff_id,Work Email,display_name,grade,role,manager_email\n"
+        "1001,ana@uni.example,Ana,5,,\n"
+        "1002,ben@uni.example,Ben,6,,ana@uni.example\n",
+        encoding="utf-8",
+    )
+    unmapped = run("people", "import", str(file), env=env)
+    assert unmapped.returncode == 1
+    assert unmapped.stderr.splitlines() == [
+        "hr.csv: row 1, column staff_id: not a column techpath reads; ignored",
+        "hr.csv: row 1, column Work Email: not a column techpath reads; ignored",
+        "hr.csv: row 1, column email: required column is missing (if the file calls it something else: "
+        "--column email=HEADING)",
+        "1 problem with the file as a whole; nothing was written.",
+    ]
+    assert "--skip-invalid" not in unmapped.stderr
+    mapped = run("people", "import", str(file), "--column", "email=Work Email", env=env)
+    assert mapped.returncode == 0, mapped.stderr
+    assert mapped.stderr == "hr.csv: row 1, column staff_id: not a column techpath reads; ignored\n"
+    assert "2 valid rows: 2 were added" in mapped.stdout
+    wrong = run("people", "import", str(file), "--column", "mail=Work Email", env=env)
+    assert wrong.returncode == 2 and "'mail' is not a column techpath reads" in wrong.stderr
+
+
+@pytest.mark.parametrize(("delimiter", "named"), [(";", "semicolons"), ("\t", "tabs")])
+def test_a_file_with_semicolons_or_tabs_between_cells_is_read(
+    env: dict[str, str], tmp_path: Path, delimiter: str, named: str
+) -> None:
+    file = tmp_path / "hr.csv"
+    file.write_text(SAMPLE.read_text(encoding="utf-8").replace(",", delimiter), encoding="utf-8")
+    result = run("people", "import", str(file), env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == f"hr.csv: row 1: this file uses {named} between cells, not commas; read it so\n"
+    assert "11 valid rows: 11 were added" in result.stdout
+    assert (
+        "Priya Raman <priya.lab@uni.example>"
+        in run("people", "show", "priya.lab@uni.example", env=env).stdout
+    )
+
+
+async def test_people_left_out_are_reported_and_removed_only_on_request(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    run("chat", stdin="quit\n", env=env)  # the console's own entry is not an HR person
+    run("people", "import", str(SAMPLE), env=env)
+    lines = ["start self-assessment", "7 a", "5 b", *["6 c"] * 8]
+    chat = run("chat", "--as", "ana.tech@uni.example", stdin="\n".join(lines) + "\n", env=env)
+    assert "Your self-assessment against" in chat.stdout
+    without = tmp_path / "without.csv"
+    kept = [line for line in SAMPLE.read_text(encoding="utf-8").splitlines() if "ana.tech" not in line]
+    without.write_text("\n".join(kept) + "\n", encoding="utf-8")
+
+    reported = run("people", "import", str(without), env=env)
+    assert reported.returncode == 0, reported.stderr
+    assert reported.stderr.splitlines() == [
+        "1 person in the directory is not in this file and stays as they are (use --remove-missing to "
+        "remove them and erase their data):",
+        "  ana.tech@uni.example",
+    ]
+    dry = run("people", "import", str(without), "--remove-missing", "--dry-run", env=env)
+    assert dry.stderr.splitlines() == [
+        "1 person not in this file would be removed, with their assessments, plans, linked accounts and "
+        "conversation state:",
+        "  ana.tech@uni.example",
+    ]
+    assert (
+        "10 valid rows: 0 would be added, 0 would be updated, 10 unchanged, 0 rejected, 1 would be removed."
+        in (dry.stdout)
+    )
+    assert run("people", "show", "ana.tech@uni.example", env=env).returncode == 0
+
+    removed = run("people", "import", str(without), "--remove-missing", env=env)
+    assert removed.returncode == 0, removed.stderr
+    assert "10 unchanged, 0 rejected, 1 were removed." in removed.stdout
+    assert run("people", "show", "ana.tech@uni.example", env=env).returncode == 1
+    database = Database(default_url(Path(env["TECHPATH_DATA_DIR"])))
+    try:
+        stores = open_stores(database)
+        assert await stores.people.by_email(CONSOLE_EMAIL) is not None
+        entries = await stores.audit.entries()
+        erased = [e for e in entries if e.action == "privacy.erase"]
+        assert [(e.actor.startswith("cli:"), e.detail) for e in erased] == [
+            (True, "assessments=1 identities=1 conversations=0 references=0")
+        ]
+        assert [e.subject for e in entries if e.action == "people.remove"] == [erased[0].subject]
+        assert entries[-1].action == "people.import" and entries[-1].detail.endswith("removed=1")
+        async with database.sessions() as session:
+            assert await session.scalar(select(func.count()).select_from(Assessment)) == 0
+    finally:
+        await database.close()
+
+
+def test_remove_missing_needs_every_rows_email(env: dict[str, str], tmp_path: Path) -> None:
+    run("people", "import", str(SAMPLE), env=env)
+    file = tmp_path / "hr.csv"
+    file.write_text(
+        SAMPLE.read_text(encoding="utf-8").replace("ana.tech@uni.example", "ana.tech"), encoding="utf-8"
+    )
+    refused = run("people", "import", str(file), "--remove-missing", "--skip-invalid", env=env)
+    assert refused.returncode == 1
+    assert "the email on row(s) 7 cannot be read, so who is missing cannot be told" in refused.stderr
+    assert run("people", "show", "ana.tech@uni.example", env=env).returncode == 0
+
+
+def test_the_data_is_the_same_from_any_folder_without_a_data_dir_setting(tmp_path: Path) -> None:
+    env = {name: value for name, value in os.environ.items() if name != "TECHPATH_DATA_DIR"}
+    env.update({"XDG_DATA_HOME": str(tmp_path / "share"), "DATABASE_URL": ""})
+    here, there = tmp_path / "here", tmp_path / "there"
+    here.mkdir()
+    there.mkdir()
+
+    def techpath(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [TECHPATH, *args], cwd=folder, env=env, capture_output=True, text=True, timeout=60
+        )
+
+    assert techpath(here, "people", "import", str(SAMPLE)).returncode == 0
+    shown = techpath(there, "people", "show", "ana.tech@uni.example")
+    assert shown.returncode == 0, shown.stderr
+    upgraded = techpath(there, "db", "upgrade")
+    assert f"{tmp_path / 'share' / 'techpath' / 'techpath.db'}: schema at revision" in upgraded.stdout
+    assert list(here.iterdir()) == list(there.iterdir()) == []

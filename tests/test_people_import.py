@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.core import Context
 from bot.people_import import ImportPlan, read_people
+from bot.people_managers import check_managers
 
 SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "people.csv"
 HEADER = "email,display_name,department,grade,role,manager_email,bot_roles\n"
@@ -60,13 +61,14 @@ def test_each_bad_cell_is_named_by_row_and_column(ctx: Context) -> None:
 def test_header_problems_stop_before_any_row(ctx: Context) -> None:
     plan = plan_for("mail,name,grade,salary\nx@uni.example,X,5,100\n", ctx)
     assert [str(p) for p in plan.problems] == [
-        "row 1, column mail: unknown column; expected email, display_name, department, grade, role, "
-        "manager_email, bot_roles",
-        "row 1, column salary: unknown column; expected email, display_name, department, grade, role, "
-        "manager_email, bot_roles",
-        "row 1, column email: required column is missing",
+        "row 1, column email: required column is missing (if the file calls it something else: "
+        "--column email=HEADING)",
     ]
-    assert plan.people == []
+    assert [str(w) for w in plan.warnings] == [
+        "row 1, column mail: not a column techpath reads; ignored",
+        "row 1, column salary: not a column techpath reads; ignored",
+    ]
+    assert plan.file_problem and plan.people == []
 
 
 def test_common_header_spellings_and_grade_prefixes_are_accepted(ctx: Context) -> None:
@@ -82,3 +84,27 @@ def test_an_empty_file_says_what_the_first_row_must_be(ctx: Context) -> None:
     assert [str(p) for p in plan_for("", ctx).problems] == [
         "row 1, column -: the file is empty; the first row must name the columns"
     ]
+
+
+def test_a_manager_who_is_being_removed_or_rejected_is_no_manager(ctx: Context) -> None:
+    text = HEADER + (
+        "a@uni.example,A,Physics,5,,boss@uni.example,\n"
+        "b@uni.example,B,Physics,5,,c@uni.example,\n"
+        "c@uni.example,C,Physics,12,,,\n"
+        "d@uni.example,D,Physics,5,,b@uni.example,\n"
+    )
+    directory = {"boss@uni.example": "", "a@uni.example": "boss@uni.example"}
+    kept = plan_for(text, ctx)
+    check_managers(kept, directory)
+    assert [p.email for p in kept.people] == ["a@uni.example"]
+    assert [str(p) for p in kept.problems] == [
+        "row 3, column manager_email: c@uni.example is on row 4, which is rejected",
+        "row 4, column grade: unknown grade '12'; valid grades are 3, 4, 5, 6, 7, 8, 9",
+        "row 5, column manager_email: b@uni.example is on row 3, which is rejected",
+    ]
+    replaced = plan_for(text, ctx)
+    check_managers(replaced, directory, replacing=True)
+    assert replaced.people == [] and replaced.rejected == 4
+    assert str(replaced.problems[0]).startswith(
+        "row 2, column manager_email: boss@uni.example is not in the directory or in this file"
+    )

@@ -12,6 +12,9 @@ from bot.storage.database import Database
 from bot.storage.tables import Identity, Person
 
 BOT_ROLES = ("technician", "coordinator", "admin")
+# The directory entry `techpath chat` makes for the person at the terminal: not from HR, so an import never
+# counts it as someone who has left.
+CONSOLE_EMAIL = "console@localhost"
 
 
 @dataclass(frozen=True)

@@ -133,34 +133,15 @@ class PrivacyStore:
     async def erase(self, person_id: int, actor: str) -> Erasure:
         """Erase assessments, plans, platform links and conversation state; record that it happened."""
         async with self._db.writing() as session:
-            accounts = (
-                await session.execute(
-                    select(Identity.platform, Identity.tenant, Identity.user_id).where(
-                        Identity.person_id == person_id
-                    )
-                )
-            ).all()
-            for platform, tenant, user_id in accounts:
-                await session.execute(
-                    delete(Contact).where(
-                        Contact.platform == platform, Contact.tenant == tenant, Contact.user_id == user_id
-                    )
-                )
-            counts = []
-            await session.execute(delete(Download).where(Download.person_id == person_id))
-            # What they wrote as a manager on their reports' assessments is theirs too.
-            await session.execute(
-                update(Assessment).where(Assessment.review["by"].as_integer() == person_id).values(review={})
-            )
-            # Messages to them (about their reports) go; messages about them were withdrawn by the caller
-            # in the same unit of work (OutboxStore.withdraw_about), which edits the copies already sent.
-            await session.execute(delete(Delivery).where(Delivery.person_id == person_id))
-            await session.execute(delete(DeliveryBlock).where(DeliveryBlock.person_id == person_id))
-            for table in (Assessment, Identity, ConversationState, ConversationReference):
-                result = await session.execute(delete(table).where(table.person_id == person_id))
-                counts.append(int(result.rowcount or 0))  # type: ignore[attr-defined]
-            erasure = Erasure(*counts)
-            add_entry(session, actor, "privacy.erase", f"person:{person_id}", erasure.summary())
+            return await _erase(session, person_id, actor)
+
+    async def remove(self, person_id: int, actor: str) -> Erasure:
+        """Someone who has left (no longer in the HR export): erase their data as ``erase`` does, then their
+        directory entry, in one transaction; the audit log records both, never what was erased."""
+        async with self._db.writing() as session:
+            erasure = await _erase(session, person_id, actor)
+            await session.execute(delete(Person).where(Person.id == person_id))
+            add_entry(session, actor, "people.remove", f"person:{person_id}", "not in the HR import")
         return erasure
 
     async def purge_expired(self, retention: timedelta, now: datetime | None = None) -> int:
@@ -231,3 +212,36 @@ async def _still_shared_with(session: AsyncSession, row: Delivery, person: Perso
         and assessment.person_id == owner.id
         and assessment.shared_with_manager_at is not None
     )
+
+
+async def _erase(session: AsyncSession, person_id: int, actor: str) -> Erasure:
+    """Everything personal about one person but their directory entry, inside the caller's transaction."""
+    accounts = (
+        await session.execute(
+            select(Identity.platform, Identity.tenant, Identity.user_id).where(
+                Identity.person_id == person_id
+            )
+        )
+    ).all()
+    for platform, tenant, user_id in accounts:
+        await session.execute(
+            delete(Contact).where(
+                Contact.platform == platform, Contact.tenant == tenant, Contact.user_id == user_id
+            )
+        )
+    counts = []
+    await session.execute(delete(Download).where(Download.person_id == person_id))
+    # What they wrote as a manager on their reports' assessments is theirs too.
+    await session.execute(
+        update(Assessment).where(Assessment.review["by"].as_integer() == person_id).values(review={})
+    )
+    # Messages to them (about their reports) go; messages about them were withdrawn by the caller in the
+    # same unit of work (OutboxStore.withdraw_about), which edits the copies already sent.
+    await session.execute(delete(Delivery).where(Delivery.person_id == person_id))
+    await session.execute(delete(DeliveryBlock).where(DeliveryBlock.person_id == person_id))
+    for table in (Assessment, Identity, ConversationState, ConversationReference):
+        result = await session.execute(delete(table).where(table.person_id == person_id))
+        counts.append(int(result.rowcount or 0))  # type: ignore[attr-defined]
+    erasure = Erasure(*counts)
+    add_entry(session, actor, "privacy.erase", f"person:{person_id}", erasure.summary())
+    return erasure

@@ -161,13 +161,8 @@ def summary_card(
 ) -> Card:
     """The scores as a chart, the strengths, and the development areas with Figure 5's opportunities."""
     rows = grid_rows(loaded)
-    bars = [
-        Bar(
-            label=rows[r].name if r in progress.scores else f"{rows[r].name} (skipped)",
-            value=progress.scores.get(r, 0.0),
-        )
-        for r in progress.rows
-    ]
+    # A skipped competency has no bar value: it reads "skipped", not a score of 0 off the 1-10 scale.
+    bars = [Bar(label=rows[r].name, value=progress.scores.get(r)) for r in progress.rows]
     scored = sorted(progress.scores.items(), key=lambda item: (item[1], progress.rows.index(item[0])))
     strengths = [r for r, score in sorted(scored, key=lambda i: -i[1]) if score >= STRONG]
     develop = development_rows(progress)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -21,6 +22,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Length
 from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
 
 from bot.spreadsheet_cells import inert_row
 from handlers.assessment.flow import MAX_SCORE, score_label
@@ -63,8 +65,11 @@ class AssessmentDocument:
     manager_name: str = ""
     manager_comment: str = ""
     source: str = ""
+    # Appendix 3's guidance question under each of PLAN_HEADINGS, from the framework (none: headings only).
+    plan_questions: tuple[str, ...] = ()
 
 
+TITLE = "Self-assessment and personal development plan"
 # Appendix 3's column headings, as in framework_data/lancaster.yaml `pdp_columns`.
 PLAN_HEADINGS = (
     "Development Objective",
@@ -88,7 +93,8 @@ EMPTY_PLAN = (
     "and a target date."
 )
 CSV_HEADER = (
-    "section,competency,score,manager_score,evidence,objective,activity,success_measure,support,target_date"
+    "section,competency,score,manager_score,evidence,objective,activity,success_measure,support,target_date,"
+    "role,framework,started,completed"
 ).split(",")
 # Characters XML 1.0 cannot hold; lxml refuses them, and they can arrive in pasted chat text.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -104,9 +110,9 @@ _PLAN_WIDTHS: list[Length] = [Cm(5.7), Cm(5.5), Cm(5.5), Cm(5.0), Cm(4.0)]
 def assessment_docx(doc: AssessmentDocument) -> bytes:
     """The assessment as a .docx: details, the shaded grid, scores and evidence, then the plan."""
     word = Document()
-    _page_setup(word, _source_line(doc))
+    _page_setup(word)
     _metadata(word, doc)
-    word.add_heading("Self-assessment and personal development plan", level=0)
+    word.add_heading(TITLE, level=0)
     for label, value in _details(doc):
         p = word.add_paragraph()
         p.add_run(f"{label}: ").bold = True
@@ -125,11 +131,11 @@ def assessment_docx(doc: AssessmentDocument) -> bytes:
 
     word.add_heading("Personal development plan", level=1)
     if doc.plan:
-        _plan_table(word, doc.plan)
+        _plan_table(word, doc.plan, doc.plan_questions)
     else:
         word.add_paragraph(EMPTY_PLAN)
 
-    # In the body as well as the footer: some viewers (and screen readers) skip footers.
+    # In the body, once: screen readers and some viewers skip footers (the footer numbers the pages).
     word.add_paragraph().add_run(_source_line(doc)).italic = True
     out = io.BytesIO()
     word.save(out)
@@ -149,23 +155,37 @@ def assessment_csv(doc: AssessmentDocument) -> str:
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
+    # On every row, so a row copied or filtered on its own still says which assessment it belongs to.
+    about = [doc.role_label, doc.framework_name, f"{doc.started:%Y-%m-%d}", _iso_day(doc.completed)]
     for row in doc.rows:
         score, manager = _number(row.score), _number(row.manager_score)
-        writer.writerow(inert_row(["assessment", row.competency, score, manager, row.evidence, *[""] * 5]))
+        writer.writerow(
+            inert_row(["assessment", row.competency, score, manager, row.evidence, *[""] * 5, *about])
+        )
     for item in doc.plan:
         plan_cells = [item.objective, item.activity, item.success_measure, item.support, item.target_date]
-        writer.writerow(inert_row(["plan", item.competency, "", "", "", *plan_cells]))
+        writer.writerow(inert_row(["plan", item.competency, "", "", "", *plan_cells, *about]))
     return out.getvalue()
 
 
-def docx_filename(doc: AssessmentDocument) -> str:
-    """``self-assessment-YYYY-MM-DD.docx``: the date only, so the name carries no personal data."""
-    return f"self-assessment-{_day(doc):%Y-%m-%d}.docx"
+def docx_filename(doc: AssessmentDocument, tag: str | None = None) -> str:
+    """``self-assessment-YYYY-MM-DD-TAG.docx``: the date and a random tag, no personal data. The tag keeps
+    two downloads from the same day apart (one person's file must never replace another's in a shared
+    folder, such as the console's exports)."""
+    return f"self-assessment-{_day(doc):%Y-%m-%d}-{tag or _tag()}.docx"
 
 
-def csv_filename(doc: AssessmentDocument) -> str:
-    """``self-assessment-YYYY-MM-DD.csv``."""
-    return f"self-assessment-{_day(doc):%Y-%m-%d}.csv"
+def csv_filename(doc: AssessmentDocument, tag: str | None = None) -> str:
+    """``self-assessment-YYYY-MM-DD-TAG.csv``, as ``docx_filename``."""
+    return f"self-assessment-{_day(doc):%Y-%m-%d}-{tag or _tag()}.csv"
+
+
+def _tag() -> str:
+    return secrets.token_hex(4)
+
+
+def _iso_day(moment: datetime | None) -> str:
+    return f"{moment:%Y-%m-%d}" if moment else ""
 
 
 def half_steps(score: float) -> tuple[int, bool]:
@@ -205,7 +225,7 @@ def _metadata(word: WordDocument, doc: AssessmentDocument) -> None:
     # Document properties travel unseen (previews, search indexes, shared drives), so they hold no personal
     # data: not even the name in the title. The template's own values ("python-docx", 2013) are replaced.
     props = word.core_properties
-    props.title = "Self-assessment and personal development plan"
+    props.title = TITLE
     props.subject = doc.framework_name
     props.author = "techpath"
     props.last_modified_by = "techpath"
@@ -217,13 +237,28 @@ def _metadata(word: WordDocument, doc: AssessmentDocument) -> None:
     props.created = props.modified = _day(doc).astimezone(UTC)
 
 
-def _page_setup(word: WordDocument, footer: str) -> None:
+def _page_setup(word: WordDocument) -> None:
     section = word.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE  # the grid's eleven columns need the width
     section.page_width, section.page_height = _PAGE_W, _PAGE_H
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, _MARGIN)
-    section.footer.paragraphs[0].text = footer
+    footer = section.footer.paragraphs[0]
+    footer.text = f"{TITLE} · page "
+    _field(footer, "PAGE")
+    footer.add_run(" of ")
+    _field(footer, "NUMPAGES")
+
+
+def _field(paragraph: Paragraph, code: str) -> None:
+    """A field Word and LibreOffice fill in as they lay out the pages (a page number)."""
+    field = OxmlElement("w:fldSimple", {qn("w:instr"): code})
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"  # shown until the viewer updates the field
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
 
 
 def _grid_table(word: WordDocument, rows: list[RowResult]) -> None:
@@ -261,8 +296,13 @@ def _scores_table(word: WordDocument, rows: list[RowResult]) -> None:
     _widths(table, widths)
 
 
-def _plan_table(word: WordDocument, plan: list[PlanItem]) -> None:
+def _plan_table(word: WordDocument, plan: list[PlanItem], questions: tuple[str, ...]) -> None:
     table = _table(word, list(PLAN_HEADINGS), _PLAN_WIDTHS)
+    # Appendix 3 puts a guidance question under each heading: it says what goes in the column.
+    if len(questions) == len(PLAN_HEADINGS):
+        for cell, question in zip(table.rows[0].cells, questions, strict=True):
+            if question:
+                cell.add_paragraph().add_run(_text(question)).italic = True
     for item in plan:
         cells = _add_row(table)
         # Appendix 3 asks "What competency, skill, knowledge do I want to develop?" under the objective,
@@ -294,7 +334,10 @@ def _table(word: WordDocument, headings: list[str], widths: list[Length]) -> Tab
 
 def _add_row(table: Table) -> tuple[_Cell, ...]:
     # python-docx leaves Table.add_row unannotated; its result is a _Row.
-    return table.add_row().cells  # type: ignore[no-untyped-call,no-any-return]
+    row = table.add_row()  # type: ignore[no-untyped-call]
+    # A row stays on one page: a plan item or a score read across a page break is easily misread.
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    return row.cells  # type: ignore[no-any-return]
 
 
 def _widths(table: Table, widths: list[Length]) -> None:

@@ -46,6 +46,8 @@ def document_of(record: AssessmentRecord, ctx: Context) -> AssessmentDocument:
     grid = {row.id: row for row in loaded.framework.grid}
     progress = record.progress
     fields = ("competency", "objective", "activity", "success_measure", "support", "target_date")
+    # The plan template is Appendix 3 of the framework the assessment is against, or else the active one's.
+    template = loaded.framework.pdp_columns or ctx.catalogue.primary.framework.pdp_columns
     return AssessmentDocument(
         person_name=ctx.person.display_name if ctx.person else "",
         role_label=role.label,
@@ -65,6 +67,7 @@ def document_of(record: AssessmentRecord, ctx: Context) -> AssessmentDocument:
         manager_comment=str(record.review.get("comment", "")),
         plan=[PlanItem(**{f: str(item.get(f, "")) for f in fields}) for item in record.plan],
         source=loaded.framework.grid_source,
+        plan_questions=tuple(column.prompt for column in template),
     )
 
 

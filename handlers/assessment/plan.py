@@ -84,12 +84,25 @@ def _add_months(day: date, months: int) -> date:
 
 
 def plan_card(
-    record: AssessmentRecord, ctx: Context, items: list[dict[str, str]], saved: bool, notice: str = ""
+    record: AssessmentRecord,
+    ctx: Context,
+    items: list[dict[str, str]],
+    saved: bool,
+    notice: str = "",
+    draft: bool = False,
 ) -> Card:
+    """The plan, the suggestions, or (``draft``) a form as typed that was refused."""
     _, role = ctx.catalogue.role(f"{record.framework_id}:{record.role_id}")
     ident = (record.id, record.key)
     sections = [Section(note=notice)] if notice else []
-    if not saved:
+    if draft and not record.plan:
+        sections.append(
+            Section(
+                text="Your plan as you typed it. Edit it to put the mistakes right, or accept the "
+                "suggestions from your development areas instead."
+            )
+        )
+    elif not saved:
         sections.append(
             Section(
                 text="Suggestions from your development areas and the framework's Figure 5. Accept them, or "
@@ -106,7 +119,8 @@ def plan_card(
     if not items:
         sections.append(Section(text="Your plan is empty: edit it to add an objective."))
     actions = [Action(label="Edit plan", action_id=EDIT, value=ident_value(ident), style="primary")]
-    if not saved and items:
+    # Until a plan is saved, the suggestions can be accepted: also after a form was refused.
+    if not saved and not record.plan and (items or draft):
         actions.insert(
             0, Action(label="Accept suggestions", action_id=ACCEPT, value=ident_value(ident, v=len(items)))
         )
@@ -260,6 +274,7 @@ async def on_accept(event: Event, ctx: Context) -> list[Reply]:
         ]
     items = suggestions(record, ctx, _today())
     saved = await ctx.stores.assessments.save_plan(record, items)
+    ctx.state.pop(DRAFT_KEY, None)  # a refused form is set aside for the suggestions
     return [Reply(card=plan_card(saved, ctx, items, saved=True, notice="Saved."), replace_original=True)]
 
 
@@ -290,12 +305,7 @@ async def on_save(event: Event, ctx: Context) -> list[Reply]:
         ]
         # Kept as typed, so "Edit plan" brings it all back to be corrected.
         ctx.state[DRAFT_KEY] = {"assessment": record.id, "items": typed}
-        card = plan_card(record, ctx, typed, saved=False, notice=str(problem))
-        return [
-            Reply(
-                card=card.model_copy(update={"actions": [a for a in card.actions if a.action_id != ACCEPT]})
-            )
-        ]
+        return [Reply(card=plan_card(record, ctx, typed, saved=False, notice=str(problem), draft=True))]
     ctx.state.pop(DRAFT_KEY, None)
     try:
         saved = await ctx.stores.assessments.save_plan(record, items)

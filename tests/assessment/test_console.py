@@ -40,3 +40,20 @@ async def test_typed_scores_and_a_pause_that_survives_a_restart(
         assert "You scored 5.5 out of 10" in said[-1]
     finally:
         await restarted.close()
+
+
+async def test_the_summary_chart_shows_a_skipped_competency_as_skipped_not_zero(
+    ctx: Context, stores: Stores, tmp_path: Path
+) -> None:
+    await stores.people.upsert([ANA])
+    said: list[str] = []
+    console = ConsoleChat(build_router(ctx, stores), "ana.tech@uni.example", tmp_path, said.append)
+    await console.handle_line("start self-assessment")
+    for typed in ("7 a", "5.5 b", "8 c", "3 d", "skip", "9 e", "6 f", "2 g", "4 h", "8 i"):
+        await console.handle_line(typed)
+    summary = next(text for text in reversed(said) if "Your scores (1-10)" in text).splitlines()
+    chart = summary[summary.index("Your scores (1-10)") + 1 :][:10]
+    safety = next(line for line in chart if line.startswith("Safety & Wellbeing"))
+    assert safety.split() == ["Safety", "&", "Wellbeing", "skipped"]
+    budget = next(line for line in chart if line.startswith("Budget Management"))
+    assert budget.split() == ["Budget", "Management", "████", "2"]

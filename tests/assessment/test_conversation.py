@@ -109,8 +109,8 @@ async def test_a_whole_assessment_typed_and_clicked(ana: Chat, stores: Stores) -
 
     assert card.title == "Your self-assessment against Grade 5 (Descriptor) Technician"
     assert card.chart is not None
-    assert [b.value for b in card.chart.bars] == [7, 5.5, 8, 3, 0, 9, 6, 2, 4, 8]
-    assert card.chart.bars[4].label == "Safety & Wellbeing (skipped)"
+    assert [b.value for b in card.chart.bars] == [7, 5.5, 8, 3, None, 9, 6, 2, 4, 8]
+    assert card.chart.bars[4].label == "Safety & Wellbeing"
     strengths, development = card.sections[0], card.sections[1]
     assert strengths.heading == "Strengths"
     assert strengths.bullets[0] == "Support for Teaching & Research: 9"

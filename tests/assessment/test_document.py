@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, datetime, timedelta, timezone
 
 import docx
@@ -74,6 +75,10 @@ def texts(table: Table) -> list[list[str]]:
 def fill(cell: _Cell) -> str | None:
     fills = cell._tc.xpath("./w:tcPr/w:shd/@w:fill")
     return str(fills[0]) if fills else None
+
+
+# The assessment every row of make()'s CSV belongs to: role, framework, started, completed.
+ABOUT = ["Grade 6 Senior Technician", "Technicians Career Framework", "2026-11-20", "2026-11-23"]
 
 
 def parsed(text: str) -> list[list[str]]:
@@ -153,6 +158,36 @@ def test_plan_table_has_the_appendix_3_columns() -> None:
     ]
 
 
+QUESTIONS = (
+    "What competency, skill, knowledge do I want to develop?",
+    "How will I achieve this? Detail the development activity/ies?",
+    "How will I know I have been successful? What key differences will the development make?",
+    "What additional resources or support will I need? Who and/or what resources can help?",
+    "Target Dates for review /completion",
+)
+
+
+def test_plan_headings_carry_appendix_3_guidance_questions() -> None:
+    plan = opened(make(plan_questions=QUESTIONS)).tables[2]
+    assert texts(plan)[0] == [
+        "Development Objective\nWhat competency, skill, knowledge do I want to develop?",
+        "Development Activity\nHow will I achieve this? Detail the development activity/ies?",
+        "What will I be doing differently?\nHow will I know I have been successful? What key differences "
+        "will the development make?",
+        "Support Needed?\nWhat additional resources or support will I need? Who and/or what resources can "
+        "help?",
+        "Date for Achievement\nTarget Dates for review /completion",
+    ]
+    assert texts(plan)[1][1] == "Shadow the finance partner for a term"
+
+
+def test_no_row_of_a_table_splits_across_pages() -> None:
+    word = opened(make())
+    for table in word.tables:
+        for row in table.rows[1:]:
+            assert row._tr.xpath("./w:trPr/w:cantSplit"), texts(table)[0]
+
+
 def test_empty_plan_is_explained_not_an_empty_table() -> None:
     word = opened(make(plan=[]))
     assert len(word.tables) == 2
@@ -176,22 +211,35 @@ def test_details_source_and_page() -> None:
     source = "Source: Technicians Career Framework, Lancaster University. Figure 4 and Appendix 3"
     assert paragraphs[-1] == source
     section = word.sections[0]
-    assert section.footer.paragraphs[0].text == source
+    assert section.orientation == WD_ORIENT.LANDSCAPE
     assert section.orientation == WD_ORIENT.LANDSCAPE
     assert section.page_width is not None and section.page_height is not None
     assert section.page_width > section.page_height
 
 
+def test_the_source_is_given_once_and_the_footer_numbers_the_pages() -> None:
+    word = opened(make())
+    body = [p.text for p in word.paragraphs]
+    assert [p for p in body if p.startswith("Source:")] == [body[-1]]
+    footer = word.sections[0].footer
+    assert "Source" not in footer.paragraphs[0].text
+    assert footer.paragraphs[0].text.startswith("Self-assessment and personal development plan · page ")
+    fields = footer._element.xpath(".//w:fldSimple/@w:instr")
+    assert [str(f).strip() for f in fields] == ["PAGE", "NUMPAGES"]
+
+
 def test_unfinished_assessment_says_so_and_is_named_by_its_start() -> None:
     doc = make(completed=None)
     assert "Completed: not yet completed" in [p.text for p in opened(doc).paragraphs]
-    assert docx_filename(doc) == "self-assessment-2026-11-20.docx"
-    assert csv_filename(doc) == "self-assessment-2026-11-20.csv"
+    assert docx_filename(doc, tag="0a1b2c3d") == "self-assessment-2026-11-20-0a1b2c3d.docx"
+    assert csv_filename(doc, tag="0a1b2c3d") == "self-assessment-2026-11-20-0a1b2c3d.csv"
 
 
-def test_file_names_carry_the_date_only() -> None:
-    assert docx_filename(make()) == "self-assessment-2026-11-23.docx"
-    assert csv_filename(make()) == "self-assessment-2026-11-23.csv"
+def test_file_names_carry_the_date_and_a_random_tag_so_they_never_collide() -> None:
+    names = {docx_filename(make()) for _ in range(20)} | {csv_filename(make()) for _ in range(20)}
+    assert len(names) == 40
+    for name in names:
+        assert re.fullmatch(r"self-assessment-2026-11-23-[0-9a-f]{8}\.(docx|csv)", name), name
 
 
 def test_metadata_has_no_personal_data() -> None:
@@ -246,12 +294,28 @@ def test_csv_is_one_table_with_formulas_neutralised() -> None:
             "success_measure",
             "support",
             "target_date",
+            "role",
+            "framework",
+            "started",
+            "completed",
         ],
-        ["assessment", "Service Delivery", "7", "", "I run the lab inductions", "", "", "", "", ""],
-        ["assessment", "Teamwork & Motivation", "5.5", "", TRICKY, "", "", "", "", ""],
-        ["assessment", "Budget Management", "", "", "", "", "", "", "", ""],
-        ["assessment", "Communication", "10", "", "'" + FORMULA, "", "", "", "", ""],
-        ["assessment", "Safety & Wellbeing", "9.5", "", "'- wrote the COSHH forms", "", "", "", "", ""],
+        ["assessment", "Service Delivery", "7", "", "I run the lab inductions", "", "", "", "", "", *ABOUT],
+        ["assessment", "Teamwork & Motivation", "5.5", "", TRICKY, "", "", "", "", "", *ABOUT],
+        ["assessment", "Budget Management", "", "", "", "", "", "", "", "", *ABOUT],
+        ["assessment", "Communication", "10", "", "'" + FORMULA, "", "", "", "", "", *ABOUT],
+        [
+            "assessment",
+            "Safety & Wellbeing",
+            "9.5",
+            "",
+            "'- wrote the COSHH forms",
+            "",
+            "",
+            "",
+            "",
+            "",
+            *ABOUT,
+        ],
         [
             "plan",
             "Budget Management",
@@ -263,6 +327,7 @@ def test_csv_is_one_table_with_formulas_neutralised() -> None:
             "I set and track the budget myself",
             "Finance partner; 1:1s",
             "31 March 2027",
+            *ABOUT,
         ],
         [
             "plan",
@@ -275,6 +340,7 @@ def test_csv_is_one_table_with_formulas_neutralised() -> None:
             "Feedback",
             "",
             "'@summer",
+            *ABOUT,
         ],
     ]
 
@@ -305,6 +371,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_prefixed(evidence: str, writ
         "",
         "",
         "",
+        *ABOUT,
     ]
 
 
@@ -312,9 +379,20 @@ def test_csv_uses_crlf_records_and_keeps_newlines_inside_quoted_cells() -> None:
     rows = [RowResult("Service Delivery", 2.0, 'two\nlines "quoted"')]
     assert assessment_csv(make(rows=rows, plan=[])) == (
         "\ufeffsection,competency,score,manager_score,evidence,objective,activity,success_measure,"
-        "support,target_date\r\n"
-        'assessment,Service Delivery,2,,"two\nlines ""quoted""",,,,,\r\n'
+        "support,target_date,role,framework,started,completed\r\n"
+        'assessment,Service Delivery,2,,"two\nlines ""quoted""",,,,,,'
+        "Grade 6 Senior Technician,Technicians Career Framework,2026-11-20,2026-11-23\r\n"
     )
+
+
+def test_csv_rows_say_which_role_was_assessed_and_when() -> None:
+    header, *rows = parsed(assessment_csv(make()))
+    about = [dict(zip(header, row, strict=True)) for row in rows]
+    assert {(r["role"], r["framework"], r["started"], r["completed"]) for r in about} == {
+        ("Grade 6 Senior Technician", "Technicians Career Framework", "2026-11-20", "2026-11-23")
+    }
+    [unfinished] = parsed(assessment_csv(make(completed=None, plan=[], rows=ROWS[:1])))[1:]
+    assert unfinished[-2:] == ["2026-11-20", ""]
 
 
 @pytest.mark.parametrize(

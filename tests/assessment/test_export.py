@@ -115,3 +115,38 @@ async def test_the_console_writes_the_file_to_disk(ctx: Context, stores: Stores,
     assert saved.suffix == ".docx" and oct(saved.stat().st_mode & 0o777) == "0o600"
     assert grid_rows(docx.Document(str(saved)))["Support for Teaching & Research"][0] == "9"
     assert any(line.startswith("Saved ") for line in said)
+
+
+async def test_two_peoples_downloads_on_one_day_never_replace_each_other_in_the_console(
+    ctx: Context, stores: Stores, tmp_path: Path
+) -> None:
+    ben = PersonFields("ben@uni.example", "Ben Osei", "Physics", "5", "g5", "", frozenset())
+    await stores.people.upsert([ANA, ben])
+    exports = tmp_path / "exports"
+    router = build_router(ctx, stores)
+    for email, service_delivery in (("ana.tech@uni.example", "7"), ("ben@uni.example", "4")):
+        console = ConsoleChat(router, email, exports, [].append)
+        answers = [f"{service_delivery} x", *ANSWERS[1:]]
+        for line in ["start self-assessment", *answers, "download my assessment", "download my assessment"]:
+            await console.handle_line(line)
+    saved = sorted(exports.iterdir())
+    assert len(saved) == 4 and len({p.name for p in saved}) == 4
+    scores = sorted(grid_rows(docx.Document(str(p)))["Service Delivery"][0] for p in saved)
+    assert scores == ["4", "4", "7", "7"]
+
+
+async def test_the_word_plan_carries_appendix_3_guidance_questions(ctx: Context, stores: Stores) -> None:
+    await stores.people.upsert([ANA])
+    ana = Chat(build_router(ctx, stores), email="ana.tech@uni.example")
+    await ana.say("hello")
+    await ana.say("start self-assessment")
+    for answer in ANSWERS:
+        await ana.say(answer)
+    await ana.click(ana.option("My development plan"))
+    plan = await ana.click(ana.option("Accept suggestions"))
+    await ana.click(ana.option("Download (Word)", plan))
+    content = ana.last[0].attachments[0].content
+    assert isinstance(content, bytes)
+    headings = [cell.text for cell in docx.Document(io.BytesIO(content)).tables[-1].rows[0].cells]
+    assert headings[0] == "Development Objective\nWhat competency, skill, knowledge do I want to develop?"
+    assert headings[4] == "Date for Achievement\nTarget Dates for review /completion"

@@ -230,3 +230,27 @@ async def test_the_console_fills_the_form_field_by_field(
     plan = await plan_of(stores)
     assert plan[0]["objective"] == "Balance the section's consumables budget"
     assert plan[0]["competency"] == "Budget Management" and len(plan) == 3
+
+
+async def test_accept_suggestions_stays_after_a_form_is_refused(ctx: Context, stores: Stores) -> None:
+    ana = await finished(ctx, stores)
+    await ana.say("my development plan")
+    form_card = await ana.click(ana.option("Edit plan"))
+    assert form_card.form is not None
+    submit = form_card.form.submit
+    event = ana._event(kind=EventKind.ACTION, action_id=submit.action_id, value=submit.value)
+    inputs = form_inputs(form_card.form, **{"1.target_date": "someday"})
+    [refused] = await ana.router.dispatch(event.model_copy(update={"inputs": inputs}))
+    assert " ".join(s.note for s in refused.card.sections).startswith("Nothing was saved:")
+    assert "Accept suggestions" in [a.label for a in refused.card.actions]
+    saved = await ana.click(ana.option("Accept suggestions", refused.card))
+    assert saved.title == "Your development plan"
+    assert [item["competency"] for item in await plan_of(stores)] == [
+        "Budget Management",
+        "Facility, Project, Infrastructure Management / Maintenance",
+        "Planning & Organising",
+    ]
+    # The refused form was set aside: editing now starts from the saved plan.
+    again = await ana.click(ana.option("Edit plan", saved))
+    assert again.form is not None
+    assert {f.id: f.value for f in again.form.fields}["1.target_date"] != "someday"

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -151,3 +155,82 @@ def test_missing_file_is_a_clear_problem(tmp_path: Path) -> None:
     with pytest.raises(FrameworkError) as caught:
         load_framework(tmp_path / "nope.yaml")
     assert "cannot read the file" in str(caught.value)
+
+
+def _lancaster_with(line: int, change: Callable[[str], str]) -> str:
+    lines = bundled_path("lancaster").read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[line - 1] = change(lines[line - 1])
+    return "".join(lines)
+
+
+def test_an_unclosed_quote_is_named_where_it_opens(tmp_path: Path) -> None:
+    # Line 145 is grade 4's communication cell: drop its closing quote.
+    text = _lancaster_with(145, lambda line: line.rstrip().removesuffix('"') + "\n")
+    assert _problems(tmp_path, text) == [
+        "university.yaml: line 145: a quote opened here is never closed (YAML read on to line 147 "
+        "looking for it)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            lambda line: line.rstrip() + " and more\n",
+            "line 145, column 224: text follows the closing quote of a value: a double quote inside a "
+            'double-quoted value is written \\", or put the whole value in single quotes',
+        ),
+        (
+            lambda line: (
+                line.replace('communication: "', "communication: Note: ").rstrip().removesuffix('"') + "\n"
+            ),
+            "line 145, column 26: a colon followed by a space inside an unquoted value: put the whole value "
+            'in double quotes ("...")',
+        ),
+        (lambda line: "\t" + line.lstrip(), "line 145: a tab character: YAML indents with spaces only"),
+        (
+            lambda line: "  " + line,
+            "line 145: indented differently from the lines around it: YAML reads indentation as structure, "
+            "so line the key up with the others at its level",
+        ),
+    ],
+    ids=["text after a quote", "colon in an unquoted value", "tab", "indentation"],
+)
+def test_common_yaml_mistakes_are_said_in_plain_words(
+    tmp_path: Path, change: Callable[[str], str], expected: str
+) -> None:
+    assert _problems(tmp_path, _lancaster_with(145, change)) == [f"university.yaml: {expected}"]
+
+
+def test_the_fast_parser_reads_the_bundled_files_as_the_python_one_does() -> None:
+    for name in ("lancaster", "imperial", "hett"):
+        text = bundled_path(name).read_text(encoding="utf-8")
+        assert yaml.load(text, Loader=yaml.CSafeLoader) == yaml.load(text, Loader=yaml.SafeLoader), name
+
+
+def test_problems_are_listed_in_the_files_order_on_every_run(tmp_path: Path) -> None:
+    raw = _raw()
+    for row in ("knowledge", "teamwork", "budget", "communication"):
+        del _role(raw, "g6")["cells"][row]
+    _role(raw, "g3")["path"] = "wizard"
+    path = tmp_path / "university.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    techpath = str(Path(sys.executable).with_name("techpath"))
+    outputs = {
+        subprocess.run(
+            [techpath, "validate-framework", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stderr
+        for seed in range(6)
+    }
+    assert outputs == {
+        f"{path}: 5 problems\n"
+        "  university.yaml: role g3: unknown path 'wizard'; paths are technical, specialist, manager\n"
+        "  university.yaml: role g6, row knowledge: no cell: give the source text, or a 'gap'\n"
+        "  university.yaml: role g6, row teamwork: no cell: give the source text, or a 'gap'\n"
+        "  university.yaml: role g6, row budget: no cell: give the source text, or a 'gap'\n"
+        "  university.yaml: role g6, row communication: no cell: give the source text, or a 'gap'\n"
+    }

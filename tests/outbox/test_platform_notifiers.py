@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from bot.core import ERASED_MESSAGE
 from bot.storage.outbox import Target
 from bot.storage.stores import Stores
 from cards.model import Card
-from handlers.privacy import ERASED_MESSAGE
 from tests.assessment.test_platforms import card_of, header, texts
 from tests.assessment.test_sharing import ANSWERS, PEOPLE, share_in_teams
 from tests.fixtures import load
