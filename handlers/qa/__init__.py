@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from bot.claims import Claim
 from bot.core import STALE_ACTION, Context, Event, Reply
 from cards.model import Card, Section
 from framework_data.query import Query
@@ -58,6 +59,6 @@ async def pick_role(event: Event, ctx: Context) -> list[Reply]:
 
 
 def register(router: Router) -> None:
-    router.on_message(answer_message)
+    router.on_message(answer_message, Claim(feature="qa", name="qa.question", anything=True))
     router.on_action(ASK, ask_again)
     router.on_action(PICK, pick_role)
