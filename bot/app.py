@@ -19,7 +19,7 @@ from bot.storage.migrate import upgrade
 from bot.storage.stores import Stores, open_stores
 from cards.model import Card
 from framework_data.catalogue import load_catalogue
-from framework_data.query import Query, parse_question
+from framework_data.query import Query
 from framework_data.vocabulary import build_vocabulary
 
 
@@ -70,5 +70,4 @@ def build_router(ctx: Context, stores: Stores | None = None) -> Router:
 
 def answer_one(text: str, ctx: Context) -> tuple[Query, Card]:
     """One question without a conversation (``techpath ask``): what it was read as, and the answer."""
-    query = parse_question(text, ctx.catalogue, ctx.vocabulary)
-    return query, handlers.qa.answer.answer_query(query, ctx.catalogue)
+    return handlers.qa.answer.answer_text(text, ctx)

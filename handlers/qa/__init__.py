@@ -11,8 +11,8 @@ from bot.claims import Claim
 from bot.core import STALE_ACTION, Context, Event, Reply
 from cards.model import Card, Section
 from framework_data.query import Query
-from handlers.qa.answer import answer_query, answer_question
-from handlers.qa.common import ASK, PICK
+from handlers.qa.answer import answer_in_conversation, answer_question
+from handlers.qa.common import ASK, MORE, PICK
 from handlers.qa.guide import help_card
 
 if TYPE_CHECKING:
@@ -46,19 +46,41 @@ async def ask_again(event: Event, ctx: Context) -> list[Reply]:
     return [Reply(card=answer_question(text, ctx))]
 
 
-async def pick_role(event: Event, ctx: Context) -> list[Reply]:
-    """A clarifying choice: its value is the query with the chosen role filled in."""
+def _query_of(event: Event, ctx: Context) -> Query | None:
+    """The query a button carries, if it still names roles, passages and topics of the frameworks."""
     try:
         query = Query.model_validate_json(event.value)
+        loaded = ctx.catalogue.framework(query.framework)
         for ref in (*query.roles, *(o for a in query.ambiguous for o in a.options)):
             ctx.catalogue.role(ref)
+        for row in query.rows:
+            loaded.rows[row]
     except (ValidationError, KeyError, ValueError):
         # A card from before a framework change, or a forged value: never trusted, never a crash.
+        return None
+    if query.passage and all(p.id != query.passage for p in loaded.framework.passages):
+        return None
+    return query
+
+
+async def pick_role(event: Event, ctx: Context) -> list[Reply]:
+    """A clarifying choice: its value is the query with the chosen role filled in."""
+    query = _query_of(event, ctx)
+    if query is None:
         return [Reply(card=STALE_ACTION, replace_original=True)]
-    return [Reply(card=answer_query(query, ctx.catalogue), replace_original=True)]
+    return [Reply(card=answer_in_conversation(query, ctx), replace_original=True)]
+
+
+async def show_more(event: Event, ctx: Context) -> list[Reply]:
+    """ "Show the full detail": the same query answered in full, as a new message under the summary."""
+    query = _query_of(event, ctx)
+    if query is None:
+        return [Reply(card=STALE_ACTION)]
+    return [Reply(card=answer_in_conversation(query.model_copy(update={"detail": True}), ctx))]
 
 
 def register(router: Router) -> None:
     router.on_message(answer_message, Claim(feature="qa", name="qa.question", anything=True))
     router.on_action(ASK, ask_again)
     router.on_action(PICK, pick_role)
+    router.on_action(MORE, show_more)

@@ -17,27 +17,49 @@ def _word(term: str) -> re.Pattern[str]:
     return re.compile(rf"\b{re.escape(term)}\w*", re.IGNORECASE)
 
 
-def search_card(loaded: LoadedFramework, terms: list[str]) -> Card | None:
-    """Where the framework mentions the terms (opportunities first, then role descriptors), or None."""
-    patterns = [_word(t) for t in terms]
+Place = tuple[str, str]  # the words searched, and the line shown for them
+
+
+def _places(loaded: LoadedFramework) -> tuple[list[Place], list[Place]]:
+    """Every opportunity (shown with its competency) and every cell's own words (with its role and row)."""
     fw = loaded.framework
-    opportunities = [
-        f"{item} ({g.name})"
-        for g in fw.grid
-        for item in g.opportunities
-        if any(p.search(item) for p in patterns)
-    ]
+    opportunities = [(item, f"{item} ({g.name})") for g in fw.grid for item in g.opportunities]
     descriptors = []
     for role in sorted(fw.roles, key=grade_order):
         for row in fw.rows:
             descriptor = loaded.descriptor(role.id, row.id)
             # Only a cell's own words: a shared cell would repeat the same hit under another role.
-            if (
-                descriptor.shared_with is None
-                and descriptor.text
-                and any(p.search(descriptor.text) for p in patterns)
-            ):
-                descriptors.append(f"{role.label}, {row.label}: {descriptor.text}")
+            if descriptor.shared_with is None and descriptor.text:
+                descriptors.append((descriptor.text, f"{role.label}, {row.label}: {descriptor.text}"))
+    return opportunities, descriptors
+
+
+def _required(terms: list[str], places: list[Place]) -> list[str]:
+    """The words a place must contain to count as an answer: every word asked, or failing that the
+    distinctive ones (long words found in a few places only), so that one common word in a cell
+    ("day" of "day-to-day" for "annual leave") never makes that cell an answer."""
+    patterns = {t: _word(t) for t in terms}
+    if any(all(p.search(words) for p in patterns.values()) for words, _ in places):
+        return terms
+    distinctive = []
+    for term, pattern in patterns.items():
+        found = sum(1 for words, _ in places if pattern.search(words))
+        if len(term) >= 5 and 0 < found <= MAX_HITS:
+            distinctive.append(term)
+    return distinctive
+
+
+def search_card(loaded: LoadedFramework, terms: list[str]) -> Card | None:
+    """Where the framework mentions the terms (opportunities first, then role descriptors), or None
+    when no place has a meaningful match."""
+    fw = loaded.framework
+    all_opportunities, all_descriptors = _places(loaded)
+    required = _required(terms, all_opportunities + all_descriptors)
+    if not required:
+        return None
+    patterns = [_word(t) for t in required]
+    opportunities = [shown for words, shown in all_opportunities if all(p.search(words) for p in patterns)]
+    descriptors = [shown for words, shown in all_descriptors if all(p.search(words) for p in patterns)]
     if not opportunities and not descriptors:
         return None
     sections = []
@@ -53,7 +75,7 @@ def search_card(loaded: LoadedFramework, terms: list[str]) -> Card | None:
         sections.append(Section(heading="Role descriptors", bullets=descriptors[:MAX_HITS], note=note))
         sources.extend(sorted({cite(loaded, r.table) for r in fw.roles}))
     return Card(
-        title=f"Where the framework mentions “{' '.join(terms)}”",
+        title=f"Where the framework mentions “{' '.join(required)}”",
         subtitle=fw.name,
         sections=sections,
         sources=sources,

@@ -1,0 +1,235 @@
+"""What the conversation is about (role, grade, competency, path), kept in its state, so that an elliptical
+question ("and the manager?", "grade 8?", "what about budget management", "how do I get there") is read
+against the previous answer, and a question's choices can be picked by typing ("the manager one", "2")."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import ValidationError
+
+from cards.model import Card
+from framework_data.catalogue import Catalogue, role_ref
+from framework_data.query import Intent, Query
+from framework_data.vocabulary import Vocabulary, normalise
+from handlers.qa.common import PICK
+
+STATE_KEY = "qa"
+# What the conversation is about is remembered only after answers about the framework's content.
+_TOPICAL = {
+    Intent.ROLE,
+    Intent.COMPARE,
+    Intent.PROGRESSION,
+    Intent.COMPETENCY,
+    Intent.DEVELOPMENT,
+    Intent.CROSSWALK,
+    Intent.PATH,
+}
+_OPENERS = (
+    ("and",),
+    ("what", "about"),
+    ("how", "about"),
+    ("what", "of"),
+    ("same", "for"),
+    ("also",),
+    ("then",),
+)
+_POINTING = {"that", "it", "there", "this", "them", "those", "these"}
+_FILLER = {
+    "the", "a", "an", "one", "ones", "path", "route", "role", "version", "instead", "then", "too", "please",
+    "and", "what", "about", "how", "at", "for", "of", "i", "mean", "meant", "option", "is", "s", "on",
+}  # fmt: skip
+_MORE = re.compile(
+    r"^(?:(?:show|tell|give)\s+(?:me\s+)?)?(?:the\s+)?(?:more|rest|everything|all(?:\s+of\s+it)?|details?|"
+    r"full(?:\s+(?:detail|details|answer|version))?|in\s+full|more\s+(?:detail|details|please)|"
+    r"side\s+by\s+side|both\s+side\s+by\s+side)$|^expand$|^go\s+on$|^tell\s+me\s+more$"
+)
+_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "last": -1}
+
+
+def _topic(state: dict[str, Any]) -> dict[str, Any]:
+    found = state.get(STATE_KEY)
+    return found if isinstance(found, dict) else {}
+
+
+def remember(state: dict[str, Any], query: Query, card: Card) -> None:
+    """Keep what this answer was about, the query behind it (for "more"), and any choices it offered."""
+    topic = _topic(state)
+    choices = [[c.label, c.value] for c in card.choices if c.action_id == PICK]
+    topic["choices"] = choices
+    if query.intent in _TOPICAL and not choices and (query.roles or query.rows or query.paths):
+        topic["about"] = {
+            "framework": query.framework,
+            "roles": query.roles,
+            "rows": query.rows,
+            "paths": query.paths,
+            "intent": query.intent.value,
+        }
+        topic["last"] = query.model_dump_json(exclude_defaults=True)
+    state[STATE_KEY] = topic
+
+
+def follow(text: str, query: Query, state: dict[str, Any], catalogue: Catalogue, vocab: Vocabulary) -> Query:
+    """The query a message means in this conversation: a typed pick of the choices just offered, the last
+    answer in full, or an elliptical question completed from what the conversation is about."""
+    topic = _topic(state)
+    said = " ".join(normalise(text))
+    tokens = [vocab.correct(t) for t in normalise(text)]
+    picked = _typed_pick(tokens, query, topic.get("choices") or [])
+    if picked is not None:
+        return picked
+    if _MORE.match(said) and topic.get("last"):
+        return _load(topic["last"]) or query
+    about = topic.get("about")
+    if not isinstance(about, dict) or about.get("framework") != query.framework:
+        return query
+    try:
+        previous = Query(
+            intent=Intent(about["intent"]),
+            framework=about["framework"],
+            roles=[r for r in about["roles"] if _known(catalogue, r)],
+            rows=list(about["rows"]),
+            paths=list(about["paths"]),
+        )
+    except (KeyError, ValueError, TypeError):
+        return query
+    return _complete(tokens, query, previous, catalogue, vocab)
+
+
+def _known(catalogue: Catalogue, ref: str) -> bool:
+    try:
+        catalogue.role(ref)
+    except (KeyError, ValueError):
+        return False
+    return True
+
+
+def _load(value: str) -> Query | None:
+    try:
+        return Query.model_validate_json(value).model_copy(update={"detail": True})
+    except ValidationError:
+        return None
+
+
+def _typed_pick(tokens: list[str], query: Query, choices: list[list[str]]) -> Query | None:
+    """A choice of the last card, typed: its number, its place ("the second"), a grade ("6") or words of
+    its label ("the manager one")."""
+    if not choices:
+        return None
+    labels = [label.lower() for label, _ in choices]
+    words = [t for t in tokens if t not in _FILLER]
+    index: int | None = None
+    if len(words) == 1 and words[0].isdigit():
+        graded = [i for i, label in enumerate(labels) if label.startswith(f"grade {words[0]} ")]
+        if len(graded) == 1:
+            index = graded[0]
+        elif not graded and 1 <= int(words[0]) <= len(choices):
+            index = int(words[0]) - 1
+    elif len(words) == 1 and words[0] in _ORDINALS:
+        position = _ORDINALS[words[0]]
+        index = len(choices) - 1 if position == -1 else position - 1 if position <= len(choices) else None
+    elif words and len(words) <= 4:
+        matching = [
+            i for i, label in enumerate(labels) if all(re.search(rf"\b{re.escape(w)}", label) for w in words)
+        ]
+        if len(matching) == 1:
+            index = matching[0]
+    if index is None and query.roles:
+        named = [i for i, (_, value) in enumerate(choices) if _picked_role(value) in query.roles]
+        index = named[0] if len(named) == 1 else None
+    if index is None:
+        return None
+    try:
+        return Query.model_validate_json(choices[index][1])
+    except ValidationError:
+        return None
+
+
+def _picked_role(value: str) -> str:
+    try:
+        roles = Query.model_validate_json(value).roles
+    except ValidationError:
+        return ""
+    return roles[-1] if roles else ""
+
+
+def _path_words_only(tokens: list[str], vocab: Vocabulary, framework: str) -> list[str]:
+    """The paths a message names when it names nothing else ("and the manager?", "the specialist one")."""
+    paths: list[str] = []
+    for token in tokens:
+        if token in _FILLER:
+            continue
+        entities = vocab.phrases.get((token,), [])
+        found = [e.key for e in entities if e.kind == "path" and e.framework == framework]
+        if not found:
+            return []
+        paths.extend(p for p in found if p not in paths)
+    return paths
+
+
+def _complete(
+    tokens: list[str], query: Query, previous: Query, catalogue: Catalogue, vocab: Vocabulary
+) -> Query:
+    """Fill in what an elliptical question leaves out from the previous topic."""
+    opener = any(tuple(tokens[: len(o)]) == o for o in _OPENERS)
+    pointing = any(t in _POINTING for t in tokens)
+    short = len([t for t in tokens if t not in _FILLER]) <= 3
+    loaded = catalogue.framework(previous.framework)
+    names_roles = bool(query.roles or query.ambiguous)
+    previous_roles = [catalogue.role(r)[1] for r in previous.roles]
+
+    paths = _path_words_only(tokens, vocab, previous.framework)
+    if paths and previous_roles and (opener or short):
+        # "and the manager?": the same grade, on the path named.
+        grade = previous_roles[0].grade
+        swapped = [r for r in loaded.framework.roles if r.grade == grade and r.path in paths]
+        if swapped:
+            intent = previous.intent if previous.intent in (Intent.ROLE, Intent.DEVELOPMENT) else Intent.ROLE
+            return previous.model_copy(
+                update={"intent": intent, "roles": [role_ref(loaded, r) for r in swapped], "paths": []}
+            )
+    if names_roles and not query.rows and (opener or short) and query.intent in (Intent.ROLE, Intent.PATH):
+        return _same_question_other_role(query, previous, catalogue)
+    if not names_roles and query.rows and opener and previous.roles and query.intent is Intent.COMPETENCY:
+        # "what about budget management": that competency for the role being discussed.
+        return query.model_copy(update={"intent": Intent.ROLE, "roles": previous.roles[:2]})
+    if pointing and not names_roles and not query.rows:
+        return _pointed_at(query, previous)
+    if pointing and query.intent is Intent.COMPARE and len(query.roles) + len(query.ambiguous) == 1:
+        return query.model_copy(update={"roles": [*previous.roles[:1], *query.roles]})  # "compare it with 9"
+    return query
+
+
+def _same_question_other_role(query: Query, previous: Query, catalogue: Catalogue) -> Query:
+    """ "grade 8?", "and at grade 9?": the previous question (its competencies) asked of another grade. An
+    ambiguous grade follows the previous path; failing that, a competency is answered for each of its
+    roles, and a whole role is asked about."""
+    roles = list(query.roles)
+    remaining = []
+    previous_paths = {catalogue.role(r)[1].path for r in previous.roles} | set(previous.paths)
+    for ambiguity in query.ambiguous:
+        same_path = [o for o in ambiguity.options if catalogue.role(o)[1].path in previous_paths]
+        if len(same_path) == 1:
+            roles.append(same_path[0])
+        elif previous.rows:
+            roles.extend(ambiguity.options)
+        else:
+            remaining.append(ambiguity)
+    intent = previous.intent if previous.intent in (Intent.DEVELOPMENT, Intent.CROSSWALK) else Intent.ROLE
+    return query.model_copy(
+        update={"roles": roles, "ambiguous": remaining, "rows": previous.rows, "intent": intent, "paths": []}
+    )
+
+
+def _pointed_at(query: Query, previous: Query) -> Query:
+    """ "how do I get there", "what band is that", "training for that": about the previous subject."""
+    if query.intent is Intent.PROGRESSION and previous.roles:
+        return query.model_copy(update={"roles": previous.roles[:1], "towards": True, "about_me": False})
+    if query.intent in (Intent.CROSSWALK, Intent.PATH) and previous.roles:
+        return query.model_copy(update={"roles": previous.roles, "about_me": False})
+    if query.intent is Intent.DEVELOPMENT and (previous.rows or previous.roles):
+        return query.model_copy(
+            update={"rows": previous.rows, "roles": previous.roles[:1] if previous.rows else []}
+        )
+    return query
