@@ -18,6 +18,7 @@ _SEARCH_STOPWORDS = set(
     "the and for you are can how who why what does about tell with any there mention mentions mentioned say "
     "says said framework guide anything something info information where please".split()
 )
+_JOB_WORDS = {"job", "jobs", "advert", "adverts", "advertised", "posts", "titles"}
 _FILLER = {"a", "an", "the", "my", "as", "at", "level", "role", "grade", "grades"}
 
 
@@ -250,6 +251,7 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary) -> Query:
     hits = _phrase_hits(tokens, scan.used, vocab)
     framework = _choose_framework(hits, scan, catalogue)
     query = Query(intent=Intent.UNKNOWN, framework=framework)
+    every_hit = hits  # those bound to a grade below still say what their words were
     hits = _bind_qualifiers(scan, hits, catalogue, framework)
     hits = _spread_over_paths(scan, hits, catalogue, framework)
     _resolve_grades(scan, catalogue, framework, query)
@@ -271,15 +273,41 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary) -> Query:
             query.rows.extend(e.key for e in mine if e.kind == "row" and e.key not in query.rows)
             query.mentions.append(" ".join(tokens[hit.start : hit.end]))
     query.bands = scan.bands
-    query.levels = scan.levels
+    query.levels = scan.levels or (_every_level(catalogue) if "hay" in tokens else [])
     query.local_grades = scan.local_grades
     query.towards = _names_a_destination(scan, hits, query)
-    query.terms = _leftover_terms(scan, hits)
+    query.terms = _leftover_terms(scan, every_hit)
     query.about_me = about_me(tokens)
     query.yes_no = asks_yes_or_no(tokens)
     query.intent = _decide_intent(query, intents, set(tokens))
     _read_asks(query, asks, tokens, catalogue)
+    if (
+        query.intent is not Intent.PASSAGE
+        and not scan.grades
+        and (query.intent is Intent.PROGRESSION or query.yes_no)
+        and len(_paths_named(hits, catalogue, framework)) >= 2
+    ):
+        # "can a specialist become a manager": a move between paths, which the framework speaks of.
+        between = catalogue.framework(framework).framework.between_paths_passage
+        if between:
+            query.intent, query.passage = Intent.PASSAGE, between
     return query
+
+
+def _every_level(catalogue: Catalogue) -> list[int]:
+    """ "What are the Hay levels": all of them."""
+    return [level.number for f in catalogue.frameworks for level in f.framework.levels]
+
+
+def _paths_named(hits: list[_Hit], catalogue: Catalogue, framework: str) -> list[str]:
+    """The career paths a question names by a path word ("specialist", "the manager path")."""
+    paths: list[str] = []
+    for hit in hits:
+        if any(e.kind == "path" and e.framework == framework for e in hit.entities):
+            path = _qualifier_path(hit, catalogue, framework)
+            if path and path not in paths:
+                paths.append(path)
+    return paths
 
 
 def _read_asks(query: Query, asks: Asks, tokens: list[str], catalogue: Catalogue) -> None:
@@ -296,6 +324,14 @@ def _read_asks(query: Query, asks: Asks, tokens: list[str], catalogue: Catalogue
         query.intent = Intent.CROSSWALK
         query.framework = asks.jobs[0][0]
         query.jobs = [index for framework, index in asks.jobs if framework == query.framework]
+    elif (
+        not specifics
+        and _JOB_WORDS & set(tokens)
+        and catalogue.framework(query.framework).framework.example_jobs
+    ):
+        # "what grades do imperial jobs have": every advertised job of that framework.
+        query.intent = Intent.CROSSWALK
+        query.jobs = list(range(len(catalogue.framework(query.framework).framework.example_jobs)))
     elif query.intent is Intent.UNKNOWN and query.about_me and any(t in ROLE_WORDS for t in tokens):
         query.intent = Intent.ROLE  # "what does my role need": the asker's role, from the directory
     if query.intent is Intent.COMPARE and not query.roles and len(query.ambiguous) == 1:

@@ -66,7 +66,8 @@ _INTENT_WORDS = {
     "who are you",
     "progression": "progress, progression, promotion, promoted, get to, get from, move up, move to, "
     "move from, next, next grade, next step, next level, step up, become, criteria, career grade, "
-    "regrade, regrading, go from, go up, get there, get promoted, promote, promotions, move on",
+    "regrade, regrading, go from, go up, get there, get promoted, promote, promotions, move on, "
+    "after this grade, after my grade, comes after, go after, beyond, where next, go next, higher grade",
     "compare": "difference, differences, compare, comparison, versus, differ, contrast, side by side",
     "development": "training, train, develop, development opportunities, improve, course, courses, "
     "opportunities, opportunity, learn, learning, get better, grow, upskill, resources",
@@ -195,11 +196,24 @@ def build_vocabulary(catalogue: Catalogue) -> Vocabulary:
     return vocab
 
 
+def _with_articles(phrase: str) -> list[str]:
+    """ "purpose of the framework" is also asked as "purpose of this framework" and "purpose of framework"."""
+    words = phrase.split()
+    if "the" not in words[1:]:
+        return [phrase]
+    variants = [
+        " ".join("this" if w == "the" else w for w in words),
+        " ".join(w for w in words if w != "the"),
+    ]
+    return [phrase, *variants]
+
+
 def _add_asks(vocab: Vocabulary, fw: Framework) -> None:
     """Phrases that name a passage, a topic outside the framework, or an advertised job."""
     for passage in fw.passages:
         for phrase in passage.asked_as:
-            vocab.add_as_read(phrase, Entity("passage", passage.id, fw.id))
+            for variant in _with_articles(phrase):
+                vocab.add_as_read(variant, Entity("passage", passage.id, fw.id))
         for phrase in passage.asked_alone_as:
             vocab.add_as_read(phrase, Entity("passage-alone", passage.id, fw.id))
     for topic in fw.outside_topics:

@@ -18,7 +18,7 @@ from handlers.qa.me import for_me, needs_my_role, which_role_card
 from handlers.qa.passages import outside_card, passage_card
 from handlers.qa.progress import progression
 from handlers.qa.roles import competency_card, path_card, role_card, role_rows_card, roles_card
-from handlers.qa.search import search_card
+from handlers.qa.search import cells_mentioning, search_card
 from handlers.qa.yesno import answer_line
 
 # Intents whose answer is the same whichever role an ambiguous grade means.
@@ -93,6 +93,13 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
             return help_card(catalogue)
         case Intent.ROLE if query.rows:
             return _with_yes_or_no(query, role_rows_card(loaded, roles, query.rows), catalogue)
+        case Intent.ROLE if query.yes_no and query.terms and len(roles) == 1:
+            # "does a senior technician need IOSH": the cell of this role that mentions it, if one does.
+            rows = cells_mentioning(loaded, roles[0], query.terms)
+            if rows:
+                asked = query.model_copy(update={"rows": rows[:1], "mentions": query.terms})
+                return _with_yes_or_no(asked, role_rows_card(loaded, roles, rows[:1]), catalogue)
+            return role_card(loaded, roles[0])
         case Intent.ROLE:
             return role_card(loaded, roles[0])
         case Intent.COMPARE if len(roles) >= 2:

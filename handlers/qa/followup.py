@@ -35,15 +35,18 @@ _OPENERS = (
     ("also",),
     ("then",),
 )
-_POINTING = {"that", "it", "there", "this", "them", "those", "these"}
+_POINTING = {"that", "it", "there", "this", "them", "those", "these", "one"}
 _FILLER = {
     "the", "a", "an", "one", "ones", "path", "route", "role", "version", "instead", "then", "too", "please",
     "and", "what", "about", "how", "at", "for", "of", "i", "mean", "meant", "option", "is", "s", "on",
 }  # fmt: skip
-_MORE = re.compile(
-    r"^(?:(?:show|tell|give)\s+(?:me\s+)?)?(?:the\s+)?(?:more|rest|everything|all(?:\s+of\s+it)?|details?|"
-    r"full(?:\s+(?:detail|details|answer|version))?|in\s+full|more\s+(?:detail|details|please)|"
-    r"side\s+by\s+side|both\s+side\s+by\s+side)$|^expand$|^go\s+on$|^tell\s+me\s+more$"
+# "show me more", "more detail please", "the full version", "side by side": the last answer in full.
+_MORE_WORDS = frozenset(
+    "more detail details detailed rest everything all full fully expand version side by both complete whole "
+    "longer answer in".split()
+)
+_MORE_FRAMING = frozenset(
+    "please can could i you me show see give tell the a some on that it this go into of".split()
 )
 _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "last": -1}
 
@@ -74,12 +77,11 @@ def follow(text: str, query: Query, state: dict[str, Any], catalogue: Catalogue,
     """The query a message means in this conversation: a typed pick of the choices just offered, the last
     answer in full, or an elliptical question completed from what the conversation is about."""
     topic = _topic(state)
-    said = " ".join(normalise(text))
     tokens = [vocab.correct(t) for t in normalise(text)]
     picked = _typed_pick(tokens, query, topic.get("choices") or [])
     if picked is not None:
         return picked
-    if _MORE.match(said) and topic.get("last"):
+    if _asks_for_more(tokens) and topic.get("last"):
         return _load(topic["last"]) or query
     about = topic.get("about")
     if not isinstance(about, dict) or about.get("framework") != query.framework:
@@ -95,6 +97,18 @@ def follow(text: str, query: Query, state: dict[str, Any], catalogue: Catalogue,
     except (KeyError, ValueError, TypeError):
         return query
     return _complete(tokens, query, previous, catalogue, vocab)
+
+
+def _asks_for_more(tokens: list[str]) -> bool:
+    words = [t for t in tokens if t not in _MORE_FRAMING]
+    return (
+        bool(words)
+        and all(t in _MORE_WORDS for t in words)
+        and any(
+            t in ("more", "detail", "details", "detailed", "rest", "everything", "full", "expand", "side")
+            for t in words
+        )
+    )
 
 
 def _known(catalogue: Catalogue, ref: str) -> bool:

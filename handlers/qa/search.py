@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from cards.model import Card, Section
 from framework_data.loader import LoadedFramework
+from framework_data.schema import Role
 from handlers.qa.common import cite, grade_order
 
 MAX_HITS = 8
@@ -74,9 +75,25 @@ def search_card(loaded: LoadedFramework, terms: list[str]) -> Card | None:
         )
         sections.append(Section(heading="Role descriptors", bullets=descriptors[:MAX_HITS], note=note))
         sources.extend(sorted({cite(loaded, r.table) for r in fw.roles}))
+    found = " ".join(required)
+    asked = " ".join(terms)
     return Card(
-        title=f"Where the framework mentions “{' '.join(required)}”",
+        # The words as asked, and which of them were found when not all were.
+        title=f"Where the framework mentions “{asked}”" + (f": only “{found}”" if asked != found else ""),
         subtitle=fw.name,
         sections=sections,
         sources=sources,
     )
+
+
+def cells_mentioning(loaded: LoadedFramework, role: Role, terms: list[str]) -> list[str]:
+    """The rows whose descriptor for ``role`` contains every one of ``terms`` (the distinctive ones, failing
+    that), in the framework's order."""
+    places = [
+        (text, row.id)
+        for row in loaded.framework.rows
+        if (text := loaded.descriptor(role.id, row.id).text) is not None
+    ]
+    required = _required(terms, places)
+    patterns = [_word(t) for t in required]
+    return [row_id for text, row_id in places if patterns and all(p.search(text) for p in patterns)]

@@ -7,7 +7,8 @@ import re
 
 from framework_data.loader import Descriptor
 
-_SENTENCE = re.compile(r"(?<=[.;!?])\s+")
+# Sentences end at a full stop, not at "e.g." or "i.e." ("May require safety qualifications (e.g. IOSH)").
+_SENTENCE = re.compile(r"(?<=[.;!?])(?<!e\.g\.)(?<!i\.e\.)\s+")
 _DEPENDS = ("dependent on role", "role dependent", "depending on")
 _MAYBE = ("may ", "could ", "might ", "can ")
 
@@ -28,7 +29,7 @@ def _kind(sentence: str) -> str:
 def _mentioned(sentences: list[str], mentions: list[str]) -> str | None:
     """The sentence sharing most words with what the question named ("REF" in "Contribute to REF.",
     "work" in "May work with minimal supervision."), words compared by their first four letters."""
-    words = {w[:4] for mention in mentions for w in mention.split() if len(w) >= 3}
+    words = {w[:4] for mention in mentions for w in mention.split() if len(w) >= 2}
     best, best_score = None, 0
     for sentence in sentences:
         score = sum(1 for w in words if re.search(rf"\b{re.escape(w)}", sentence, re.IGNORECASE))
