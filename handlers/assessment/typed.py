@@ -16,7 +16,10 @@ from bot.storage.people import PersonRecord
 from cards.model import Action, Card, Section
 from framework_data.vocabulary import Vocabulary
 from handlers.assessment.buttons import ident_value
+from handlers.assessment.cards import start_action
+from handlers.assessment.conversation import on_start, on_start_message
 from handlers.assessment.export import on_download_message
+from handlers.assessment.history import on_show
 from handlers.assessment.plan import on_accept
 from handlers.assessment.present import WHO_ARE_YOU
 from handlers.assessment.sharing import REVIEW_EDIT, on_review_edit, on_share, on_side_by_side, on_unshare
@@ -47,6 +50,14 @@ ACCEPT = re.compile(
 DOWNLOAD = re.compile(
     r"^(?:download|export)(?:\s+it|\s+that)?(?:\s+as)?(?:\s+(?:a|the))?\s*(?P<format>word|docx|csv|spreadsheet)?"
     r"(?:\s+(?:file|document|version))?$"
+)
+LATEST = re.compile(
+    r"^(?:show\s+(?:me\s+)?|open\s+|see\s+)?(?:my\s+)?(?:last|latest|most\s+recent|previous)\s+"
+    r"(?:self[\s-]?)?(?:assessment|results|scores|summary)$|^my\s+(?:results|scores|summary)$"
+)
+START_AFRESH = re.compile(
+    r"^start\s+(?:a\s+)?(?:new|fresh)(?:\s+one|\s+(?:self[\s-]?)?assessment)?$"
+    r"|^(?:discard|drop|bin)\s+it\s+and\s+start\s+(?:again|afresh|over)$"
 )
 # "show ana costa", "view ana's assessment": the words after the verb must be a name, not a framework
 # question ("show grade 7", "view lab manager"), which the handler's test below checks with the vocabulary.
@@ -155,6 +166,34 @@ async def on_download_typed(event: Event, ctx: Context) -> list[Reply]:
     return replies if replies is not None else [Reply(card=_none_finished("download"))]
 
 
+async def on_latest_typed(event: Event, ctx: Context) -> list[Reply]:
+    """ "my last assessment": the summary of the latest finished one, as its Show button gives it."""
+    if ctx.person is None or ctx.stores is None:
+        return [Reply(card=WHO_ARE_YOU)]
+    record = await _latest_finished(ctx)
+    if record is None:
+        return [Reply(card=_none_finished("show"))]
+    return as_typed(await on_show(_button(event, record), ctx))
+
+
+async def on_start_afresh_typed(event: Event, ctx: Context) -> list[Reply]:
+    """ "start a new one": the "Start a new one" button, for the role of the assessment it discards (or
+    the person's own role when none is open)."""
+    if ctx.person is None or ctx.stores is None:
+        return [Reply(card=WHO_ARE_YOU)]
+    loaded = ctx.catalogue.primary
+    open_record = await ctx.stores.assessments.open_for(ctx.person.id)
+    if open_record is not None:
+        ref = f"{open_record.framework_id}:{open_record.role_id}"
+        replacing: tuple[int, str] | None = (open_record.id, open_record.key)
+    elif ctx.person.role_id in loaded.roles:
+        ref, replacing = f"{loaded.id}:{ctx.person.role_id}", None
+    else:
+        return await on_start_message(event.model_copy(update={"text": "start self-assessment"}), ctx)
+    button = start_action("Start a new one", ref, fresh=open_record is not None, replacing=replacing)
+    return as_typed(await on_start(event.model_copy(update={"value": button.value}), ctx))
+
+
 def _named(reports: list[PersonRecord], name: str) -> list[PersonRecord]:
     """Reports whose full name, or first name, is ``name``."""
     name = " ".join(name.lower().replace("'s", "").split())
@@ -244,5 +283,7 @@ TYPED: dict[str, tuple[re.Pattern[str], Handler]] = {
     "managers-view": (MANAGERS_VIEW, on_managers_view_typed),
     "review": (REVIEW, on_review_typed),
     "accept": (ACCEPT, on_accept_typed),
+    "latest": (LATEST, on_latest_typed),
+    "start-afresh": (START_AFRESH, on_start_afresh_typed),
     "download-typed": (DOWNLOAD, on_download_typed),
 }

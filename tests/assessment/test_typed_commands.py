@@ -71,3 +71,21 @@ async def test_typed_commands_are_never_a_framework_search(ctx: Context, stores:
         assert not card.title.startswith(SEARCHED), text
     saved = await ana.say("accept suggestions")
     assert saved.title == "Your development plan"
+
+
+async def test_the_latest_summary_and_a_fresh_start_typed(ctx: Context, stores: Stores) -> None:
+    ana, _, _ = await people(ctx, stores)
+    assert (await ana.say("show my last assessment")).title == "You have no finished self-assessment"
+    summary = await finish(ana)
+    assert (await ana.say("show my last assessment")).title == summary.title
+    await ana.say("start self-assessment")
+    await ana.say("7")
+    await ana.say("pause")
+    offered = await ana.say("start self-assessment")
+    assert offered.title == "You have a self-assessment in progress"
+    fresh = await ana.say("start a new one")
+    assert fresh.title == "Self-assessment: 1 of 10"
+    owner = await stores.people.by_email("ana.tech@uni.example")
+    assert owner is not None
+    record = await stores.assessments.open_for(owner.id)
+    assert record is not None and record.progress.scores == {}  # the paused one was discarded
