@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-
 from bot.claims import Claim
 from bot.core import STALE_ACTION, Context, Event, Reply
 from cards.model import Card, Section
 from framework_data.query import Query
 from handlers.qa.answer import answer_in_conversation, answer_question
 from handlers.qa.common import ASK, MORE, PICK
+from handlers.qa.followup import valid_query
 from handlers.qa.guide import help_card
 
 if TYPE_CHECKING:
@@ -47,20 +46,9 @@ async def ask_again(event: Event, ctx: Context) -> list[Reply]:
 
 
 def _query_of(event: Event, ctx: Context) -> Query | None:
-    """The query a button carries, if it still names roles, passages and topics of the frameworks."""
-    try:
-        query = Query.model_validate_json(event.value)
-        loaded = ctx.catalogue.framework(query.framework)
-        for ref in (*query.roles, *(o for a in query.ambiguous for o in a.options)):
-            ctx.catalogue.role(ref)
-        for row in query.rows:
-            loaded.rows[row]
-    except (ValidationError, KeyError, ValueError):
-        # A card from before a framework change, or a forged value: never trusted, never a crash.
-        return None
-    if query.passage and all(p.id != query.passage for p in loaded.framework.passages):
-        return None
-    return query
+    """The query a button carries; None for a card from before a framework change, or a forged value:
+    never trusted, never a crash."""
+    return valid_query(event.value, ctx.catalogue)
 
 
 async def pick_role(event: Event, ctx: Context) -> list[Reply]:

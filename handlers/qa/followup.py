@@ -35,7 +35,10 @@ _OPENERS = (
     ("also",),
     ("then",),
 )
-_POINTING = {"that", "it", "there", "this", "them", "those", "these", "one"}
+# Words pointing back at the previous subject; "there" only when it is somewhere to get to ("how do I get
+# there"), not in "what training is there".
+_POINTING = {"that", "it", "this", "them", "those", "these", "one"}
+_TO_THERE = {"get", "go", "reach", "move", "progress"}
 _FILLER = {
     "the", "a", "an", "one", "ones", "path", "route", "role", "version", "instead", "then", "too", "please",
     "and", "what", "about", "how", "at", "for", "of", "i", "mean", "meant", "option", "is", "s", "on",
@@ -78,11 +81,12 @@ def follow(text: str, query: Query, state: dict[str, Any], catalogue: Catalogue,
     answer in full, or an elliptical question completed from what the conversation is about."""
     topic = _topic(state)
     tokens = [vocab.correct(t) for t in normalise(text)]
-    picked = _typed_pick(tokens, query, topic.get("choices") or [])
+    picked = _typed_pick(tokens, query, topic.get("choices") or [], catalogue)
     if picked is not None:
         return picked
     if _asks_for_more(tokens) and topic.get("last"):
-        return _load(topic["last"]) or query
+        last = _valid(str(topic["last"]), catalogue)
+        return last.model_copy(update={"detail": True}) if last is not None else query
     about = topic.get("about")
     if not isinstance(about, dict) or about.get("framework") != query.framework:
         return query
@@ -96,7 +100,7 @@ def follow(text: str, query: Query, state: dict[str, Any], catalogue: Catalogue,
         )
     except (KeyError, ValueError, TypeError):
         return query
-    return _complete(tokens, query, previous, catalogue, vocab)
+    return _complete(tokens, text.strip().endswith("?"), query, previous, catalogue, vocab)
 
 
 def _asks_for_more(tokens: list[str]) -> bool:
@@ -119,14 +123,29 @@ def _known(catalogue: Catalogue, ref: str) -> bool:
     return True
 
 
-def _load(value: str) -> Query | None:
+def valid_query(value: str, catalogue: Catalogue) -> Query | None:
+    """A query kept in a button or the conversation's state, if it still names only roles, competencies
+    and passages the frameworks have (a framework file may have changed since)."""
     try:
-        return Query.model_validate_json(value).model_copy(update={"detail": True})
-    except ValidationError:
+        query = Query.model_validate_json(value)
+        loaded = catalogue.framework(query.framework)
+        for ref in (*query.roles, *(o for a in query.ambiguous for o in a.options)):
+            catalogue.role(ref)
+        for row in query.rows:
+            loaded.rows[row]
+    except (ValidationError, KeyError, ValueError):
         return None
+    if query.passage and all(p.id != query.passage for p in loaded.framework.passages):
+        return None
+    return query
 
 
-def _typed_pick(tokens: list[str], query: Query, choices: list[list[str]]) -> Query | None:
+_valid = valid_query
+
+
+def _typed_pick(
+    tokens: list[str], query: Query, choices: list[list[str]], catalogue: Catalogue
+) -> Query | None:
     """A choice of the last card, typed: its number, its place ("the second"), a grade ("6") or words of
     its label ("the manager one")."""
     if not choices:
@@ -149,15 +168,13 @@ def _typed_pick(tokens: list[str], query: Query, choices: list[list[str]]) -> Qu
         ]
         if len(matching) == 1:
             index = matching[0]
-    if index is None and query.roles:
+    if index is None and query.roles and not query.rows and query.intent in (Intent.ROLE, Intent.PATH):
+        # "grade 8 manager" typed for "Which grade 8 role?" (but "grade 8 manager budget" is a new question)
         named = [i for i, (_, value) in enumerate(choices) if _picked_role(value) in query.roles]
         index = named[0] if len(named) == 1 else None
     if index is None:
         return None
-    try:
-        return Query.model_validate_json(choices[index][1])
-    except ValidationError:
-        return None
+    return _valid(choices[index][1], catalogue)
 
 
 def _picked_role(value: str) -> str:
@@ -182,19 +199,29 @@ def _path_words_only(tokens: list[str], vocab: Vocabulary, framework: str) -> li
     return paths
 
 
+def _points_back(tokens: list[str]) -> bool:
+    return any(
+        t in _POINTING or (t == "there" and i > 0 and tokens[i - 1] in _TO_THERE)
+        for i, t in enumerate(tokens)
+    )
+
+
 def _complete(
-    tokens: list[str], query: Query, previous: Query, catalogue: Catalogue, vocab: Vocabulary
+    tokens: list[str], asked: bool, query: Query, previous: Query, catalogue: Catalogue, vocab: Vocabulary
 ) -> Query:
-    """Fill in what an elliptical question leaves out from the previous topic."""
+    """Fill in what an elliptical question leaves out from the previous topic. Only a question that reads
+    as a follow-up is completed: it opens with "and" or "what about", or is a few words and a question
+    mark ("grade 8?"), or points back ("how do I get there"); a question that stands alone is answered
+    as asked."""
     opener = any(tuple(tokens[: len(o)]) == o for o in _OPENERS)
-    pointing = any(t in _POINTING for t in tokens)
-    short = len([t for t in tokens if t not in _FILLER]) <= 3
+    elliptical = opener or (asked and len([t for t in tokens if t not in _FILLER]) <= 3)
+    pointing = _points_back(tokens)
     loaded = catalogue.framework(previous.framework)
     names_roles = bool(query.roles or query.ambiguous)
     previous_roles = [catalogue.role(r)[1] for r in previous.roles]
 
     paths = _path_words_only(tokens, vocab, previous.framework)
-    if paths and previous_roles and (opener or short):
+    if paths and previous_roles and (elliptical or "one" in tokens or "instead" in tokens):
         # "and the manager?": the same grade, on the path named.
         grade = previous_roles[0].grade
         swapped = [r for r in loaded.framework.roles if r.grade == grade and r.path in paths]
@@ -203,7 +230,7 @@ def _complete(
             return previous.model_copy(
                 update={"intent": intent, "roles": [role_ref(loaded, r) for r in swapped], "paths": []}
             )
-    if names_roles and not query.rows and (opener or short) and query.intent in (Intent.ROLE, Intent.PATH):
+    if names_roles and not query.rows and elliptical and query.intent in (Intent.ROLE, Intent.PATH):
         return _same_question_other_role(query, previous, catalogue)
     if not names_roles and query.rows and opener and previous.roles and query.intent is Intent.COMPETENCY:
         # "what about budget management": that competency for the role being discussed.

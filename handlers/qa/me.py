@@ -35,6 +35,8 @@ def for_me(query: Query, catalogue: Catalogue, person: PersonRecord | None) -> Q
     """The query with the asker's role filled in, or the card asking which role is theirs."""
     loaded = catalogue.primary
     role = loaded.roles.get(person.role_id) if person is not None else None
+    if role is None and query.intent is Intent.DEVELOPMENT:
+        return query  # the opportunities are the same for everyone; the role only adds what it needs
     if role is None:
         return which_role_card(catalogue, query, person)
     return _with_role(query, role_ref(loaded, role))

@@ -3,12 +3,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.app import build_router
 from bot.core import Context
 from bot.storage.people import PersonFields
 from bot.storage.stores import Stores
 from cards.text import render_text
+from framework_data.query import parse_question
+from handlers.qa.answer import answer_query, answer_question
 from tests.assessment.test_conversation import Chat
+from tests.qa.evaluate import load_cases, load_kinds
 
 GRADE_6 = PersonFields("sam@uni.example", "Sam Lee", "Physics", "6", "g6", "", frozenset())
 
@@ -87,3 +92,24 @@ async def test_about_me_uses_the_directory_and_asks_a_stranger(ctx: Context, sto
     assert asked.title == "Which role is yours?"
     answered = await stranger.say("grade 5")
     assert answered.title == "From Grade 5 (Descriptor) Technician to Grade 6 Senior (Descriptor) Technician"
+
+
+def test_questions_that_stand_alone_are_answered_as_asked_in_a_long_conversation(ctx: Context) -> None:
+    """Every phrasing of phrasings.yaml, one after the other in one conversation, gets the answer it gets
+    alone: what the conversation is about only completes questions that read as follow-ups."""
+    conversation = replace(ctx, state={})
+    for case in load_cases():
+        alone = render_text(
+            answer_query(parse_question(case["q"], ctx.catalogue, ctx.vocabulary), ctx.catalogue)
+        )
+        in_conversation = render_text(answer_question(case["q"], conversation))
+        assert in_conversation == alone, case["q"]
+
+
+def test_the_kinds_that_stand_alone_are_answered_as_asked_in_a_long_conversation(ctx: Context) -> None:
+    conversation = replace(ctx, state={})
+    for case in load_kinds():
+        if "after" in case or "as" in case:
+            continue
+        alone = render_text(answer_question(case["q"], replace(ctx, state={})))
+        assert render_text(answer_question(case["q"], conversation)) == alone, case["q"]
