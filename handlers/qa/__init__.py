@@ -31,7 +31,7 @@ async def answer_message(event: Event, ctx: Context) -> list[Reply]:
         return [Reply(card=help_card(ctx.catalogue))]
     if len(text) > MAX_QUESTION:
         return [Reply(card=TOO_LONG)]
-    return [Reply(card=answer_question(text, ctx))]
+    return [Reply(card=answer_question(text, ctx, shared=not event.private))]
 
 
 async def ask_again(event: Event, ctx: Context) -> list[Reply]:
@@ -42,7 +42,7 @@ async def ask_again(event: Event, ctx: Context) -> list[Reply]:
         return [Reply(card=STALE_ACTION)]
     if not isinstance(text, str) or not text.strip() or len(text) > MAX_QUESTION:
         return [Reply(card=STALE_ACTION)]
-    return [Reply(card=answer_question(text, ctx))]
+    return [Reply(card=answer_question(text, ctx, shared=not event.private))]
 
 
 def _query_of(event: Event, ctx: Context) -> Query | None:
@@ -56,7 +56,8 @@ async def pick_role(event: Event, ctx: Context) -> list[Reply]:
     query = _query_of(event, ctx)
     if query is None:
         return [Reply(card=STALE_ACTION, replace_original=True)]
-    return [Reply(card=answer_in_conversation(query, ctx), replace_original=True)]
+    card = answer_in_conversation(query, ctx, shared=not event.private)
+    return [Reply(card=card, replace_original=True)]
 
 
 async def show_more(event: Event, ctx: Context) -> list[Reply]:
@@ -64,7 +65,8 @@ async def show_more(event: Event, ctx: Context) -> list[Reply]:
     query = _query_of(event, ctx)
     if query is None:
         return [Reply(card=STALE_ACTION)]
-    return [Reply(card=answer_in_conversation(query.model_copy(update={"detail": True}), ctx))]
+    detail = query.model_copy(update={"detail": True})
+    return [Reply(card=answer_in_conversation(detail, ctx, shared=not event.private))]
 
 
 def register(router: Router) -> None:

@@ -36,23 +36,24 @@ _AMBIGUITY_IS_FINE = {
 _NEEDS_A_ROLE = {Intent.ROLE}
 
 
-def answer_question(text: str, ctx: Context) -> Card:
+def answer_question(text: str, ctx: Context, shared: bool = False) -> Card:
     """The card answering a free-text question in this conversation."""
-    return answer_text(text, ctx)[1]
+    return answer_text(text, ctx, shared)[1]
 
 
-def answer_text(text: str, ctx: Context) -> tuple[Query, Card]:
+def answer_text(text: str, ctx: Context, shared: bool = False) -> tuple[Query, Card]:
     """What a question was read as in this conversation, and its answer; the conversation's state then
-    holds what the answer was about, for the next question."""
+    holds what the answer was about, for the next question. ``shared``: others can read the answer."""
     query = parse_question(text, ctx.catalogue, ctx.vocabulary)
     query = follow(text, query, ctx.state, ctx.catalogue, ctx.vocabulary)
-    return query, answer_in_conversation(query, ctx)
+    return query, answer_in_conversation(query, ctx, shared)
 
 
-def answer_in_conversation(query: Query, ctx: Context) -> Card:
-    """The card for a query, with the asker's role filled in where they asked about themselves."""
+def answer_in_conversation(query: Query, ctx: Context, shared: bool = False) -> Card:
+    """The card for a query, with the asker's role filled in where they asked about themselves (not
+    where others can read the answer)."""
     if needs_my_role(query):
-        mine = for_me(query, ctx.catalogue, ctx.person)
+        mine = for_me(query, ctx.catalogue, ctx.person, shared)
         if isinstance(mine, Card):
             remember(ctx.state, query, mine)
             return mine

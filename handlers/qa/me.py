@@ -31,14 +31,17 @@ def needs_my_role(query: Query) -> bool:
     return False
 
 
-def for_me(query: Query, catalogue: Catalogue, person: PersonRecord | None) -> Query | Card:
-    """The query with the asker's role filled in, or the card asking which role is theirs."""
+def for_me(
+    query: Query, catalogue: Catalogue, person: PersonRecord | None, shared: bool = False
+) -> Query | Card:
+    """The query with the asker's role filled in, or the card asking which role is theirs. Where others
+    can read the answer (``shared``), the directory entry is not used: a grade is personal."""
     loaded = catalogue.primary
-    role = loaded.roles.get(person.role_id) if person is not None else None
+    role = loaded.roles.get(person.role_id) if person is not None and not shared else None
     if role is None and query.intent is Intent.DEVELOPMENT:
         return query  # the opportunities are the same for everyone; the role only adds what it needs
     if role is None:
-        return which_role_card(catalogue, query, person)
+        return which_role_card(catalogue, query, person, shared)
     return _with_role(query, role_ref(loaded, role))
 
 
@@ -47,14 +50,17 @@ def _with_role(query: Query, ref: str) -> Query:
     return query.model_copy(update={"roles": [ref], "intent": intent, "framework": ref.split(":", 1)[0]})
 
 
-def which_role_card(catalogue: Catalogue, query: Query, person: PersonRecord | None) -> Card:
+def which_role_card(
+    catalogue: Catalogue, query: Query, person: PersonRecord | None, shared: bool = False
+) -> Card:
     """ "Which role is yours?": one choice per role, each carrying the question with that role filled in."""
     loaded = catalogue.primary
-    why = (
-        "You are not in the techpath directory, so I don't know your grade."
-        if person is None
-        else "Your directory entry names no role in the framework, so I don't know your grade."
-    )
+    if shared and person is not None:
+        why = "Others can read this conversation, so I don't use your directory entry here."
+    elif person is None:
+        why = "You are not in the techpath directory, so I don't know your grade."
+    else:
+        why = "Your directory entry names no role in the framework, so I don't know your grade."
     roles = sorted(loaded.framework.roles, key=lambda r: grade_key(r.grade))
     choices = [
         Action(

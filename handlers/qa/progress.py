@@ -111,9 +111,7 @@ def next_step_card(loaded: LoadedFramework, role: Role, query: Query) -> Card:
     if len(upward) == 1:
         card = step_card(loaded, role, upward[0], query)
         lead = Section(text=f"From {role.label}, the next grade is {upward[0].grade}: {upward[0].label}.")
-        return card.model_copy(
-            update={"sections": [lead, *card.sections, *([not_given] if not_given else [])]}
-        )
+        return card.model_copy(update={"sections": [lead, *card.sections]})
     return _choice_of_next_roles(loaded, role, upward, not_given)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.app import build_router
-from bot.core import Context
+from bot.core import Context, Event, EventKind
 from bot.storage.people import PersonFields
 from bot.storage.stores import Stores
 from cards.text import render_text
@@ -113,3 +113,22 @@ def test_the_kinds_that_stand_alone_are_answered_as_asked_in_a_long_conversation
             continue
         alone = render_text(answer_question(case["q"], replace(ctx, state={})))
         assert render_text(answer_question(case["q"], conversation)) == alone, case["q"]
+
+
+async def test_where_others_can_read_the_directory_grade_is_not_used(ctx: Context, stores: Stores) -> None:
+    await stores.people.upsert([GRADE_6])
+    router = build_router(ctx, stores)
+    event = Event(
+        kind=EventKind.MESSAGE,
+        platform="slack",
+        tenant="T1",
+        conversation_id="slack:T1:C-lab",
+        user_id="U-sam",
+        email="sam@uni.example",
+        text="how do I get promoted",
+        private=False,  # a channel
+    )
+    *_, reply = await router.dispatch(event)
+    assert reply.card.title == "Which role is yours?"
+    assert "Grade 6 Senior" not in reply.card.title + "".join(s.text for s in reply.card.sections)
+    assert reply.card.sections[0].text.startswith("Others can read this conversation")

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 from bot.core import Context
+from bot.storage.people import PersonRecord
 from cards.text import render_text
 from framework_data.query import Query
 from handlers.qa.answer import answer_query, answer_question
@@ -52,3 +54,13 @@ def test_yes_or_no_leads_then_the_whole_cell_then_the_whole_role(ctx: Context) -
     assert [a.label for a in card.actions] == [
         "Everything for Grade 4 Apprentice / Assistant (Descriptor) Technician"
     ]
+
+
+def test_what_the_framework_does_not_give_is_said_once(ctx: Context) -> None:
+    tom = PersonRecord("tom@uni.example", "Tom", "Physics", "7", "g7-specialist", "", frozenset(), id=7)
+    card = answer_question("how do I get promoted", replace(ctx, person=tom, state={}))
+    assert (
+        card.title
+        == "From Grade 7 Specialist (Descriptor) Technician to Grade 8 Senior Specialist Technician"
+    )
+    assert render_text(card).count("The framework gives no dates for promotion rounds") == 1
