@@ -79,6 +79,11 @@ class Query(BaseModel):
     # Everything, not the summary (the "show the full detail" button).
     detail: bool = False
 
+    def carried(self) -> str:
+        """The query as a button or the conversation's state keeps it: without the words that only a
+        search would use, so that a long question cannot make a button's value too long for the platform."""
+        return self.model_dump_json(exclude_defaults=True, exclude={"terms"})
+
 
 @dataclass
 class _Hit:

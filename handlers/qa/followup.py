@@ -72,7 +72,7 @@ def remember(state: dict[str, Any], query: Query, card: Card) -> None:
             "paths": query.paths,
             "intent": query.intent.value,
         }
-        topic["last"] = query.model_dump_json(exclude_defaults=True)
+        topic["last"] = query.carried()
     state[STATE_KEY] = topic
 
 

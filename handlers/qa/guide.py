@@ -152,9 +152,7 @@ def clarify_card(catalogue: Catalogue, query: Query) -> Card:
         resolved = query.model_copy(
             update={"roles": [*query.roles, option], "ambiguous": query.ambiguous[1:]}
         )
-        choices.append(
-            Action(label=role.label, action_id=PICK, value=resolved.model_dump_json(exclude_defaults=True))
-        )
+        choices.append(Action(label=role.label, action_id=PICK, value=resolved.carried()))
     name = catalogue.framework(query.framework).framework.name
     return Card(
         title=f"Which {ambiguity.mention} role?",

@@ -66,7 +66,7 @@ def which_role_card(
         Action(
             label=role.label,
             action_id=PICK,
-            value=_with_role(query, role_ref(loaded, role)).model_dump_json(exclude_defaults=True),
+            value=_with_role(query, role_ref(loaded, role)).carried(),
         )
         for role in roles
     ]

@@ -62,9 +62,7 @@ def step_card(loaded: LoadedFramework, start: Role, goal: Role, query: Query) ->
             "about_me": False,
         }
     )
-    more = more_action(
-        "Show what changes, competency by competency", full.model_dump_json(exclude_defaults=True)
-    )
+    more = more_action("Show what changes, competency by competency", full.carried())
     card = progression_card(loaded, start, goal, grid_rows_for(loaded, changed), query.detail, more)
     if start.grade == goal.grade:
         # The same grade on another path is a move between paths, which the framework welcomes.

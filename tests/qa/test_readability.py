@@ -64,3 +64,10 @@ def test_what_the_framework_does_not_give_is_said_once(ctx: Context) -> None:
         == "From Grade 7 Specialist (Descriptor) Technician to Grade 8 Senior Specialist Technician"
     )
     assert render_text(card).count("The framework gives no dates for promotion rounds") == 1
+
+
+def test_a_long_question_never_makes_a_button_too_long_for_slack(ctx: Context) -> None:
+    words = " ".join(f"word{i}" for i in range(250))
+    card = answer_question(f"what does grade 8 need {words}", ctx)
+    assert card.title == "Which grade 8 role?"
+    assert all(len(choice.value) <= 2000 for choice in card.choices)
