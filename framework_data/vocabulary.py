@@ -196,23 +196,28 @@ def build_vocabulary(catalogue: Catalogue) -> Vocabulary:
     return vocab
 
 
-def _with_articles(phrase: str) -> list[str]:
-    """ "purpose of the framework" is also asked as "purpose of this framework" and "purpose of framework"."""
+def _variants(phrase: str) -> list[str]:
+    """How else a passage's phrase is typed: "purpose of this framework" and "purpose of framework" for
+    "purpose of the framework"; "regrading windows" for "regrading window", and the other way round."""
     words = phrase.split()
-    if "the" not in words[1:]:
-        return [phrase]
-    variants = [
-        " ".join("this" if w == "the" else w for w in words),
-        " ".join(w for w in words if w != "the"),
-    ]
-    return [phrase, *variants]
+    found = [phrase]
+    if "the" in words[1:]:
+        found += [
+            " ".join("this" if w == "the" else w for w in words),
+            " ".join(w for w in words if w != "the"),
+        ]
+    last = words[-1]
+    if len(last) > 3 and last.isalpha():
+        other = last[:-1] if last.endswith("s") and not last.endswith("ss") else f"{last}s"
+        found += [" ".join([*variant.split()[:-1], other]) for variant in list(found)]
+    return found
 
 
 def _add_asks(vocab: Vocabulary, fw: Framework) -> None:
     """Phrases that name a passage, a topic outside the framework, or an advertised job."""
     for passage in fw.passages:
         for phrase in passage.asked_as:
-            for variant in _with_articles(phrase):
+            for variant in _variants(phrase):
                 vocab.add_as_read(variant, Entity("passage", passage.id, fw.id))
         for phrase in passage.asked_alone_as:
             vocab.add_as_read(phrase, Entity("passage-alone", passage.id, fw.id))

@@ -42,7 +42,10 @@ _TO_THERE = {"get", "go", "reach", "move", "progress"}
 _FILLER = {
     "the", "a", "an", "one", "ones", "path", "route", "role", "version", "instead", "then", "too", "please",
     "and", "what", "about", "how", "at", "for", "of", "i", "mean", "meant", "option", "is", "s", "on",
+    "same", "also", "ok", "okay",
 }  # fmt: skip
+# Words a follow-up may start with before its "and" or "what about" ("ok and budget?").
+_INTERJECTIONS = {"ok", "okay", "right", "cool", "great", "so", "hmm", "alright", "thanks", "nice", "oh"}
 # "show me more", "more detail please", "the full version", "side by side": the last answer in full.
 _MORE_WORDS = frozenset(
     "more detail details detailed rest everything all full fully expand version side by both complete whole "
@@ -213,7 +216,8 @@ def _complete(
     as a follow-up is completed: it opens with "and" or "what about", or is a few words and a question
     mark ("grade 8?"), or points back ("how do I get there"); a question that stands alone is answered
     as asked."""
-    opener = any(tuple(tokens[: len(o)]) == o for o in _OPENERS)
+    start = next((i for i, t in enumerate(tokens) if t not in _INTERJECTIONS), len(tokens))
+    opener = any(tuple(tokens[start : start + len(o)]) == o for o in _OPENERS)
     elliptical = opener or (asked and len([t for t in tokens if t not in _FILLER]) <= 3)
     pointing = _points_back(tokens)
     loaded = catalogue.framework(previous.framework)
