@@ -18,7 +18,7 @@ FRAMING = frozenset(
     """
     what whats is are was does do did the a an stand stands for mean means meaning explain define definition
     tell me about who s of exactly please i you can its it this that again more on at lancaster university
-    imperial college us our here there so ok hi hey hello quick question by
+    imperial college us our here there so ok hi hey hello quick question by and or
     """.split()
 )
 # Words that, said about the asker, mean their role ("what is expected of me", "my job").
@@ -66,8 +66,10 @@ def passage_asked(
             return framework, passage_id
     if names_specifics:
         return None
-    for framework, passage_id, start, end in asks.alone:
-        rest = [t for i, t in enumerate(tokens) if not start <= i < end]
+    for framework, passage_id, _, _ in asks.alone:
+        # Every phrase of this passage is taken out ("what is the ntdc and hett"); the rest must be framing.
+        spans = [(s, e) for f, p, s, e in asks.alone if (f, p) == (framework, passage_id)]
+        rest = [t for i, t in enumerate(tokens) if not any(s <= i < e for s, e in spans)]
         if all(t in FRAMING for t in rest):
             return framework, passage_id
     return None

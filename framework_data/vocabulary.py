@@ -67,7 +67,8 @@ _INTENT_WORDS = {
     "progression": "progress, progression, promotion, promoted, get to, get from, move up, move to, "
     "move from, next, next grade, next step, next level, step up, become, criteria, career grade, "
     "regrade, regrading, go from, go up, get there, get promoted, promote, promotions, move on, "
-    "after this grade, after my grade, comes after, go after, beyond, where next, go next, higher grade",
+    "after this grade, after my grade, comes after, go after, beyond, where next, go next, higher grade, "
+    "how far, the top, top grade, highest grade",
     "compare": "difference, differences, compare, comparison, versus, differ, contrast, side by side",
     "development": "training, train, develop, development opportunities, improve, course, courses, "
     "opportunities, opportunity, learn, learning, get better, grow, upskill, resources",

@@ -241,6 +241,9 @@ def _complete(
         return query.model_copy(update={"intent": Intent.ROLE, "roles": previous.roles[:2]})
     if pointing and not names_roles and not query.rows:
         return _pointed_at(query, previous)
+    if pointing and query.intent is Intent.PROGRESSION and len(query.roles) == 1 and previous.roles:
+        # "how would I get there from grade 6": from the role named to the one being discussed.
+        return query.model_copy(update={"roles": [query.roles[0], previous.roles[0]], "about_me": False})
     if pointing and query.intent is Intent.COMPARE and len(query.roles) + len(query.ambiguous) == 1:
         return query.model_copy(update={"roles": [*previous.roles[:1], *query.roles]})  # "compare it with 9"
     return query
