@@ -207,6 +207,8 @@ def _variants(phrase: str) -> list[str]:
             " ".join("this" if w == "the" else w for w in words),
             " ".join(w for w in words if w != "the"),
         ]
+    if len(words) >= 2 and not {"the", "a", "an", "this", "my"} & set(words):
+        found.append(" ".join([*words[:-1], "the", words[-1]]))  # "move between the paths"
     last = words[-1]
     if len(last) > 3 and last.isalpha():
         other = last[:-1] if last.endswith("s") and not last.endswith("ss") else f"{last}s"

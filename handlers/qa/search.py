@@ -38,14 +38,15 @@ def _places(loaded: LoadedFramework) -> tuple[list[Place], list[Place]]:
 def _required(terms: list[str], places: list[Place]) -> list[str]:
     """The words a place must contain to count as an answer: every word asked, or failing that the
     distinctive ones (long words found in a few places only), so that one common word in a cell
-    ("day" of "day-to-day" for "annual leave") never makes that cell an answer."""
+    ("day" of "day-to-day" for "annual leave", "close" for "when does the library close") never makes
+    that cell an answer."""
     patterns = {t: _word(t) for t in terms}
     if any(all(p.search(words) for p in patterns.values()) for words, _ in places):
         return terms
     distinctive = []
     for term, pattern in patterns.items():
         found = sum(1 for words, _ in places if pattern.search(words))
-        if len(term) >= 5 and 0 < found <= MAX_HITS:
+        if len(term) >= 6 and 0 < found <= MAX_HITS:
             distinctive.append(term)
     return distinctive
 

@@ -45,8 +45,11 @@ def implied_answer(descriptor: Descriptor, mentions: list[str]) -> tuple[str, st
     if descriptor.is_no:
         return "no", descriptor.text
     sentences = [s for s in _SENTENCE.split(descriptor.text) if s.strip()]
+    first = _kind(sentences[0])
+    if first in ("yes", "no") and re.match(r"(yes|no)\b", sentences[0].strip().lower()):
+        return first, sentences[0]  # the cell opens with its answer: "Yes. May manage multiple budgets"
     deciding = _mentioned(sentences, mentions)
-    if _kind(sentences[0]) == "depends" and (deciding is None or _kind(deciding) != "yes"):
+    if first == "depends" and (deciding is None or _kind(deciding) != "yes"):
         # "Dependent on role." governs the "could"s that follow it, not a plain "Counted in TEF."
         return "depends", sentences[0]
     if deciding is None:
