@@ -223,6 +223,10 @@ class Router:
         return await self._first_contact(event, ctx)
 
     async def _handle(self, event: Event, ctx: Context) -> list[Reply]:
+        if self.stores is None:
+            # Without a database nothing is remembered between turns, and no conversation may see
+            # another's state through the shared context.
+            ctx = replace(ctx, state={})
         if event.kind is EventKind.MESSAGE:
             return await self._handle_message(event, ctx)
         if event.kind is EventKind.ACTION:
@@ -237,10 +241,6 @@ class Router:
     async def _handle_message(self, event: Event, ctx: Context) -> list[Reply]:
         """The message goes to the first claim that takes it; a claim on conversation state whose feature
         says the state is out of date (``still_holds``) is passed over."""
-        if self.stores is None:
-            # Without a database nothing is remembered between turns, and no conversation may see
-            # another's state through the shared context.
-            ctx = replace(ctx, state={})
         # Questions waiting for their answer (a confirmation) last one message, whoever takes it.
         waiting = {
             c.state: ctx.state.get(c.state) for c in self.claims if c.one_reply and c.state in ctx.state

@@ -286,17 +286,20 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary) -> Query:
     query.yes_no = asks_yes_or_no(tokens)
     query.intent = _decide_intent(query, intents, set(tokens))
     _read_asks(query, asks, tokens, catalogue)
-    if (
-        query.intent is not Intent.PASSAGE
-        and not scan.grades
-        and (query.intent is Intent.PROGRESSION or query.yes_no)
-        and len(_paths_named(hits, catalogue, framework)) >= 2
-    ):
-        # "can a specialist become a manager": a move between paths, which the framework speaks of.
-        between = catalogue.framework(framework).framework.between_paths_passage
-        if between:
-            query.intent, query.passage = Intent.PASSAGE, between
+    _read_move_between_paths(query, scan, hits, catalogue)
     return query
+
+
+def _read_move_between_paths(query: Query, scan: Scan, hits: list[_Hit], catalogue: Catalogue) -> None:
+    """ "can a specialist become a manager": two paths and no grade, asked as a move or a yes/no, is a
+    move between paths, which the framework speaks of in a passage of its own."""
+    if query.intent is Intent.PASSAGE or scan.grades:
+        return
+    if not (query.intent is Intent.PROGRESSION or query.yes_no):
+        return
+    between = catalogue.framework(query.framework).framework.between_paths_passage
+    if between and len(_paths_named(hits, catalogue, query.framework)) >= 2:
+        query.intent, query.passage = Intent.PASSAGE, between
 
 
 def _every_level(catalogue: Catalogue) -> list[int]:

@@ -7,9 +7,10 @@ from cards.model import Card, Fact, Section
 from framework_data.catalogue import Catalogue
 from framework_data.loader import LoadedFramework
 from framework_data.query import Query
-from framework_data.schema import Passage
+from framework_data.schema import Passage, grade_key
 from handlers.qa.common import ask_action, cite
 from handlers.qa.guide import EXAMPLES
+from handlers.qa.roles import spoken
 
 
 def _cite_passage(loaded: LoadedFramework, passage: Passage) -> str:
@@ -45,7 +46,7 @@ def passage_card(loaded: LoadedFramework, passage_id: str) -> Card:
 
 def what_it_covers(loaded: LoadedFramework) -> str:
     fw = loaded.framework
-    grades = sorted({r.grade for r in fw.roles}, key=lambda g: (len(g), g))
+    grades = sorted({r.grade for r in fw.roles}, key=grade_key)
     return (
         f"The {fw.name} covers what each role needs ({fw.grade_label}s {', '.join(grades)}), its "
         f"competencies, how to progress, development opportunities, NTDC/HETT bands and career paths."
@@ -66,9 +67,7 @@ def outside_card(catalogue: Catalogue, query: Query) -> Card:
     actions = []
     for ref in query.roles[:1]:
         _, role = catalogue.role(ref)
-        actions.append(
-            ask_action(f"What {role.label} needs", f"what does grade {role.grade} {role.path} need")
-        )
+        actions.append(ask_action(f"What {role.label} needs", f"what does {spoken(role)} need"))
     actions += [ask_action(label, question) for label, question in EXAMPLES[:3]]
     return Card(
         title="Not covered by the framework",
