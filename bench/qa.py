@@ -18,6 +18,7 @@ import random
 import statistics
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,7 +35,7 @@ from framework_data.catalogue import load_catalogue
 from framework_data.query import parse_question
 from framework_data.vocabulary import build_vocabulary
 from handlers.qa.answer import answer_query
-from tests.qa.evaluate import evaluate, load_cases
+from tests.qa.evaluate import evaluate, evaluate_kind, load_cases, load_kinds
 
 TEMPLATES = [
     "what does {role} need",
@@ -174,6 +175,26 @@ def main() -> None:
     accuracy = 100 * (len(cases) - len(failures)) / len(cases)
     print(f"phrasing accuracy: {len(cases) - len(failures)}/{len(cases)} = {accuracy:.1f}%")
     for question, misses in failures:
+        print(f"  MISS {question!r}: {'; '.join(misses)}")
+    report_kinds(ctx)
+
+
+def report_kinds(ctx: Context) -> None:
+    """Accuracy on the kinds of question that used to go wrong (tests/qa/kinds.yaml), per kind."""
+    right: Counter[str] = Counter()
+    asked: Counter[str] = Counter()
+    missed = []
+    for case in load_kinds():
+        misses = evaluate_kind(case, ctx)
+        asked[case["kind"]] += 1
+        right[case["kind"]] += not misses
+        if misses:
+            missed.append((case["q"], misses))
+    total, good = sum(asked.values()), sum(right.values())
+    print(f"kinds accuracy: {good}/{total} = {100 * good / total:.1f}%")
+    for kind in asked:
+        print(f"  {kind:24} {right[kind]}/{asked[kind]}")
+    for question, misses in missed:
         print(f"  MISS {question!r}: {'; '.join(misses)}")
 
 

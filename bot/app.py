@@ -93,10 +93,8 @@ def build_router(ctx: Context, stores: Stores | None = None) -> Router:
 def answer_one(text: str, ctx: Context) -> tuple[Query, Card]:
     """One question without a conversation (``techpath ask``): what it was read as, and the answer."""
     import handlers.qa.answer
-    from framework_data.query import parse_question
 
-    query = parse_question(text, ctx.catalogue, ctx.vocabulary)
-    return query, handlers.qa.answer.answer_query(query, ctx.catalogue)
+    return handlers.qa.answer.answer_text(text, ctx)
 
 
 def build_engine(

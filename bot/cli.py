@@ -129,7 +129,7 @@ def ask(question: tuple[str, ...]) -> None:
     ctx = _context(Settings())
     query, card = answer_one(text, ctx)
     click.echo(render_text(card))
-    if query.intent is Intent.UNKNOWN or (query.unknown and not query.roles):
+    if query.intent in (Intent.UNKNOWN, Intent.OUTSIDE) or (query.unknown and not query.roles):
         sys.exit(1)
 
 

@@ -23,6 +23,10 @@ def _options(actions: list[Action]) -> str:
     return f"Type a number from 1 to {len(actions)}, or ask another question." if actions else ""
 
 
+def _typed_options(actions: list[Action]) -> str:
+    return "You can also type: " + "; ".join(a.label.rstrip("?").lower() for a in actions) + "."
+
+
 class ConsoleChat:
     """One person's conversation in the terminal."""
 
@@ -68,17 +72,26 @@ class ConsoleChat:
         event = self._fill(line) if self._form is not None else self._event_for(line.strip())
         if event is None:
             return
-        for reply in await self._router.dispatch(event):
-            self._write(render_text(reply.card))
+        replies = await self._router.dispatch(event)
+        # One numbered menu at a time: the last card with options is the menu a typed number picks from;
+        # the options of any card before it (the welcome on first contact) are offered by name instead.
+        menu = max((i for i, r in enumerate(replies) if r.card.choices or r.card.actions), default=-1)
+        if replies:
+            self._options = []
+        for index, reply in enumerate(replies):
+            card = reply.card
+            options = [*card.choices, *card.actions]
+            if options and index != menu:
+                self._write(render_text(card.model_copy(update={"choices": [], "actions": []})))
+                self._write(_typed_options(options))
+            else:
+                self._write(render_text(card))
+                if not is_scale(card.choices):  # on a scale, a typed number is the score itself
+                    self._options = options
             for attachment in reply.attachments:
                 self._write(f"Saved {self._save(attachment)}")
-            options = [*reply.card.choices, *reply.card.actions]
-            if is_scale(reply.card.choices):
-                self._options = []  # a typed number is the score itself (see cards.text)
-            elif options:
-                self._options = options
-            if reply.card.form is not None:
-                self._form, self._answers = reply.card.form, {}
+            if card.form is not None:
+                self._form, self._answers = card.form, {}
                 self._write(FORM_HELP)
                 self._ask()
 

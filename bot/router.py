@@ -5,8 +5,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
-from bot.core import DATABASE_AWAY, FAILED, STALE_ACTION, Context, Event, EventKind, Handler, Reply
+from bot.claims import Claim, claimant
+from bot.core import (
+    DATABASE_AWAY,
+    FAILED,
+    PRIVATE_ONLY,
+    STALE_ACTION,
+    Context,
+    Event,
+    EventKind,
+    Handler,
+    Reply,
+)
 from bot.locks import KeyedLocks
 from bot.outbox.policies import DeliveryPolicies
 from bot.storage.health import database_unavailable
@@ -15,10 +27,8 @@ from bot.storage.stores import Stores
 
 logger = logging.getLogger(__name__)
 
-# A message handler returns None when the message is not for it, so the next one may take it.
 # Asks the platform for the sender's email (an API call), for an account not yet linked to the directory.
 EmailLookup = Callable[[], Awaitable[str]]
-MessageHandler = Callable[[Event, Context], Awaitable[list[Reply] | None]]
 # Told who the sender is before the handlers run, so what it records can be erased by those handlers.
 SenderHook = Callable[[PersonRecord | None], Awaitable[None]]
 
@@ -41,7 +51,8 @@ class Router:
     def __init__(self, ctx: Context, stores: Stores | None = None) -> None:
         self.ctx = ctx
         self.stores = stores
-        self._message_handlers: list[MessageHandler] = []
+        # Who takes a message, in the order they are asked: each feature's declared claim and its handler.
+        self._message_handlers: list[tuple[Claim, Handler]] = []
         self._action_handlers: dict[str, Handler] = {}
         self._event_handlers: dict[EventKind, Handler] = {}
         self._first_contact: Handler | None = None
@@ -53,8 +64,24 @@ class Router:
         # The workspaces / tenants this deployment is installed in, per platform (see serve_tenants).
         self._served: dict[str, frozenset[str]] = {}
 
-    def on_message(self, handler: MessageHandler) -> None:
-        self._message_handlers.append(handler)
+    def on_message(self, handler: Handler, claim: Claim | None = None) -> None:
+        """Give ``handler`` the messages ``claim`` declares (phrases, conversation state, private only).
+        Claims are asked in the order they were registered; without a claim, a handler takes anything."""
+        claim = claim or Claim(
+            feature=getattr(handler, "__module__", "?"), name=handler.__name__, anything=True
+        )
+        if any(existing.name == claim.name for existing, _ in self._message_handlers):
+            raise ValueError(f"claim {claim.name!r} is already registered")
+        self._message_handlers.append((claim, handler))
+
+    @property
+    def claims(self) -> list[Claim]:
+        """Every registered message claim, in the order the router asks them."""
+        return [claim for claim, _ in self._message_handlers]
+
+    def claimant(self, text: str, state: dict[str, Any] | None = None, private: bool = True) -> Claim | None:
+        """The claim that takes ``text`` in a conversation with ``state`` (None if nobody does)."""
+        return claimant(self.claims, text, state or {}, private)
 
     def on_action(self, action_id: str, handler: Handler) -> None:
         if action_id in self._action_handlers:
@@ -174,12 +201,12 @@ class Router:
         return await self._first_contact(event, ctx)
 
     async def _handle(self, event: Event, ctx: Context) -> list[Reply]:
+        if self.stores is None:
+            # Without a database nothing is remembered between turns, and no conversation may see
+            # another's state through the shared context.
+            ctx = replace(ctx, state={})
         if event.kind is EventKind.MESSAGE:
-            for message_handler in self._message_handlers:
-                replies = await message_handler(event, ctx)
-                if replies is not None:
-                    return replies
-            return []
+            return await self._handle_message(event, ctx)
         if event.kind is EventKind.ACTION:
             handler = self._action_handlers.get(event.action_id)
             if handler is None:
@@ -188,3 +215,25 @@ class Router:
             return await handler(event, ctx)
         event_handler = self._event_handlers.get(event.kind)
         return await event_handler(event, ctx) if event_handler else []
+
+    async def _handle_message(self, event: Event, ctx: Context) -> list[Reply]:
+        """The message goes to the first claim that takes it; a claim on conversation state whose feature
+        says the state is out of date (``still_holds``) is passed over."""
+        # Questions waiting for their answer (a confirmation) last one message, whoever takes it.
+        waiting = {
+            c.state: ctx.state.get(c.state) for c in self.claims if c.one_reply and c.state in ctx.state
+        }
+        try:
+            for claim, handler in self._message_handlers:
+                if not claim.takes(event.text, ctx.state, event.private):
+                    continue
+                if claim.still_holds is not None and not await claim.still_holds(ctx):
+                    continue
+                if claim.private_only and not event.private:
+                    return [Reply(card=PRIVATE_ONLY)]
+                return await handler(event, ctx)
+            return []
+        finally:
+            for key, before in waiting.items():
+                if ctx.state.get(key) is before:  # not asked again by this message's handler
+                    ctx.state.pop(key, None)

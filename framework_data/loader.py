@@ -166,6 +166,11 @@ def _check_references(fw: Framework, file: str, band_numbers: set[str] | None) -
         for row_id in grid_row.rows:
             if row_id not in rows:
                 problems.append(Problem(file, f"grid row {grid_row.id}", f"unknown row {row_id!r}"))
+    passages = {p.id for p in fw.passages}
+    if fw.between_paths_passage and fw.between_paths_passage not in passages:
+        problems.append(
+            Problem(file, "between_paths_passage", f"unknown passage {fw.between_paths_passage!r}")
+        )
     for progression in fw.progressions:
         for role_id in (progression.from_role, progression.to_role):
             if role_id not in roles:
@@ -207,7 +212,7 @@ def _resolve(fw: Framework, file: str) -> tuple[dict[tuple[str, str], Descriptor
                 gap = f"The source refers to {target.role.label}, which gives no descriptor here."
                 result = Descriptor(role, row, cell.text, None, gap=gap)
             else:
-                text = f"{target.text} {cell.adds}".strip() if cell.adds else target.text
+                text = joined(target.text, cell.adds) if cell.adds else target.text
                 origin = target.shared_with or target.role
                 result = Descriptor(role, row, cell.text, text, shared_with=origin)
         resolved[key] = result
@@ -217,6 +222,18 @@ def _resolve(fw: Framework, file: str) -> tuple[dict[tuple[str, str], Descriptor
         for row_id in role.cells:
             follow(role.id, row_id, ())
     return resolved, problems
+
+
+def joined(referred: str, adds: str) -> str:
+    """The text a reference points to, followed by what the cell adds, reading as one text: "As grade 7
+    Manager but breadth of control…" continues the sentence; "As previous grade. Responsible for…" after
+    a text with no full stop ("Assists under direction") starts a new one."""
+    referred, adds = referred.strip(), adds.strip()
+    if adds[:1].islower():
+        return f"{referred.rstrip('.')}, {adds}"
+    if referred[-1:] not in ".!?":
+        referred += "."
+    return f"{referred} {adds}"
 
 
 def bundled_path(name: str) -> Path:

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 from pydantic import BaseModel
 
+from framework_data.asks import ROLE_WORDS, Asks, about_me, asks_yes_or_no, passage_asked
 from framework_data.catalogue import Catalogue, role_ref
-from framework_data.vocabulary import NEVER_CORRECT, NUMBER_WORDS, Entity, Vocabulary, normalise
+from framework_data.numbers import GradeMention, Scan, scan_numbers
+from framework_data.vocabulary import NEVER_CORRECT, Entity, Vocabulary, normalise
 
-_JOINERS = {"and", "or", "to", "versus", "through", "then", "till", "until", "into"}
-_RANGE_JOINERS = {"to", "through", "then", "till", "until", "into"}
 # Words before a role that make it the goal of a progression ("how do I become a lab manager").
 _GOAL_MARKERS = {"to", "become", "becoming", "into", "reach", "reaching"}
-_SEARCH_STOPWORDS = set("the and for you are can how who why what does about tell with any there".split())
-_FILLER = {"a", "an", "the", "my", "as", "at", "level", "role"}
+_SEARCH_STOPWORDS = set(
+    "the and for you are can how who why what does about tell with any there mention mentions mentioned say "
+    "says said framework guide anything something info information where please".split()
+)
+_JOB_WORDS = {"job", "jobs", "advert", "adverts", "advertised", "posts", "titles"}
+_FILLER = {"a", "an", "the", "my", "as", "at", "level", "role", "grade", "grades"}
 
 
 class Intent(StrEnum):
@@ -31,6 +35,10 @@ class Intent(StrEnum):
     THANKS = "thanks"
     ROLES = "roles"
     COMPETENCY = "competency"
+    # What the documents say about themselves (the Technician Commitment, HETT, switching paths).
+    PASSAGE = "passage"
+    # Something the framework does not cover (pay, leave): said plainly, with who usually answers it.
+    OUTSIDE = "outside"
     UNKNOWN = "unknown"
 
 
@@ -58,6 +66,23 @@ class Query(BaseModel):
     towards: bool = False
     # Words that matched nothing, kept for a search of the framework's text.
     terms: list[str] = []
+    # The passage asked for (PASSAGE), the topics outside the framework (OUTSIDE), advertised jobs named
+    # (indexes into the framework's example_jobs).
+    passage: str = ""
+    outside: list[str] = []
+    jobs: list[int] = []
+    # The question is about the asker ("how do I get promoted"): their role comes from the directory.
+    about_me: bool = False
+    # A yes/no question about one cell ("can a grade 4 teach"), and the words that named its competency.
+    yes_no: bool = False
+    mentions: list[str] = []
+    # Everything, not the summary (the "show the full detail" button).
+    detail: bool = False
+
+    def carried(self) -> str:
+        """The query as a button or the conversation's state keeps it: without the words that only a
+        search would use, so that a long question cannot make a button's value too long for the platform."""
+        return self.model_dump_json(exclude_defaults=True, exclude={"terms"})
 
 
 @dataclass
@@ -65,102 +90,6 @@ class _Hit:
     start: int
     end: int
     entities: list[Entity]
-
-
-@dataclass
-class _GradeMention:
-    grade: str
-    start: int
-    end: int
-    path: str = ""
-    candidates: list[str] = field(default_factory=list)
-
-
-@dataclass
-class _Scan:
-    tokens: list[str]
-    grades: list[_GradeMention] = field(default_factory=list)
-    bands: list[str] = field(default_factory=list)
-    levels: list[int] = field(default_factory=list)
-    local_grades: list[str] = field(default_factory=list)
-    used: set[int] = field(default_factory=set)
-    # "from 5 to 6", "from grade 7 to grade 8": a range of grades is a progression question.
-    ranged: bool = False
-
-
-def _number(token: str) -> str | None:
-    token = NUMBER_WORDS.get(token, token)
-    return token if token.isdigit() or (token[:-1].isdigit() and token[-1:] in "ab" and token[:-1]) else None
-
-
-def _numbers_after(scan: _Scan, i: int) -> tuple[list[tuple[str, int]], int]:
-    """Numbers in a run like "5 and 6", "5 to grade 6", "5, 6 or 7" starting at token i."""
-    found: list[tuple[str, int]] = []
-    tokens = scan.tokens
-    while i < len(tokens):
-        value = _number(tokens[i])
-        if value is not None:
-            found.append((value, i))
-            i += 1
-        elif found and tokens[i] in _JOINERS and i + 1 < len(tokens):
-            nxt = i + 1
-            if tokens[nxt] in ("grade", "grades") and nxt + 1 < len(tokens):
-                nxt += 1
-            if _number(tokens[nxt]) is None:
-                break
-            scan.ranged = scan.ranged or tokens[i] in _RANGE_JOINERS
-            i = nxt
-        else:
-            break
-    return found, i
-
-
-def _scan_numbers(scan: _Scan) -> None:
-    tokens = scan.tokens
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        if token in ("grade", "grades") and i + 1 < len(tokens):
-            found, end = _numbers_after(scan, i + 1)
-            for value, at in found:
-                if value[-1].isdigit():
-                    scan.grades.append(_GradeMention(value, at, at + 1))
-                else:
-                    scan.local_grades.append(value)  # Imperial's "grade 3a"
-            if found:
-                scan.used.update(range(i, end))
-                i = end
-                continue
-        elif token in ("band", "bands"):
-            ranged = scan.ranged
-            found, end = _numbers_after(scan, i + 1)
-            scan.ranged = ranged  # "bands 3 to 4" is a span of bands, not a progression
-            scan.bands.extend(v for v, _ in found)
-            if found:
-                scan.used.update(range(i, end))
-                i = end
-                continue
-        elif token == "hay":
-            j = i + 1 + (i + 1 < len(tokens) and tokens[i + 1] in ("level", "levels"))
-            found, end = _numbers_after(scan, j)
-            scan.levels.extend(int(v) for v, _ in found if v.isdigit())
-            scan.used.update(range(i, max(end, i + 1)))
-            i = max(end, i + 1)
-            continue
-        elif (
-            token in ("from", "between") and _number(tokens[i + 1] if i + 1 < len(tokens) else "") is not None
-        ):
-            # "from 5 to 6": bare numbers are grades when a range is spelled out.
-            found, end = _numbers_after(scan, i + 1)
-            if len(found) > 1:
-                scan.grades.extend(_GradeMention(v, at, at + 1) for v, at in found)
-                scan.used.update(range(i + 1, end))
-                i = end
-                continue
-        elif len(token) == 2 and token[0].isdigit() and token[1] in "ab":
-            scan.local_grades.append(token)  # Imperial's "2b", "3a"
-            scan.used.add(i)
-        i += 1
 
 
 def _phrase_hits(tokens: list[str], used: set[int], vocab: Vocabulary) -> list[_Hit]:
@@ -194,7 +123,7 @@ def _qualifier_path(hit: _Hit, catalogue: Catalogue, framework: str) -> str:
     return ""
 
 
-def _bind_qualifiers(scan: _Scan, hits: list[_Hit], catalogue: Catalogue, framework: str) -> list[_Hit]:
+def _bind_qualifiers(scan: Scan, hits: list[_Hit], catalogue: Catalogue, framework: str) -> list[_Hit]:
     """Attach "specialist"/"manager"/"lab manager" next to a grade to that grade; return the unbound hits."""
     bound: set[int] = set()
     for mention in scan.grades:
@@ -213,11 +142,14 @@ def _bind_qualifiers(scan: _Scan, hits: list[_Hit], catalogue: Catalogue, framew
     return [hit for index, hit in enumerate(hits) if index not in bound]
 
 
-def _resolve_grades(scan: _Scan, catalogue: Catalogue, framework: str, query: Query) -> None:
+def _resolve_grades(scan: Scan, catalogue: Catalogue, framework: str, query: Query) -> None:
     loaded = catalogue.framework(framework)
     qualified_paths = {m.path for m in scan.grades if m.path}
     for mention in scan.grades:
         roles = [r for r in loaded.framework.roles if r.grade == mention.grade]
+        if not roles and any(job_at_grade(j.grade, mention.grade) for j in loaded.framework.example_jobs):
+            scan.local_grades.append(mention.grade)  # Imperial's grade 4: advertised jobs, no role
+            continue
         if not roles:
             query.unknown.append(f"{loaded.framework.grade_label} {mention.grade}")
             continue
@@ -234,7 +166,42 @@ def _resolve_grades(scan: _Scan, catalogue: Catalogue, framework: str, query: Qu
             query.ambiguous.append(Ambiguity(mention=f"grade {mention.grade}", options=mention.candidates))
 
 
-def _choose_framework(hits: list[_Hit], scan: _Scan, catalogue: Catalogue) -> str:
+def job_at_grade(job_grade: str, grade: str) -> bool:
+    """An advertised job's grade is the one asked: "4" is 4, and "3" covers 3a and 3b."""
+    job_grade = job_grade.lower()
+    return job_grade == grade or (job_grade[:-1] == grade and job_grade[-1:] in ("a", "b"))
+
+
+def _spread_over_paths(scan: Scan, hits: list[_Hit], catalogue: Catalogue, framework: str) -> list[_Hit]:
+    """ "specialist and manager at grade 8", "grade 8 specialist or manager": one grade and several paths
+    named mean that grade on each path. Returns the hits not used up."""
+    grades = {m.grade for m in scan.grades}
+    if len(grades) != 1 or not scan.grades:
+        return hits
+    grade = next(iter(grades))
+    at_grade = {r.path for r in catalogue.framework(framework).framework.roles if r.grade == grade}
+    named: list[tuple[int, str]] = [(m.start, m.path) for m in scan.grades if m.path]
+    used: list[_Hit] = []
+    for hit in hits:
+        mine = [e for e in hit.entities if e.framework == framework]
+        # A path word ("manager"), or a title of a role at this very grade; not "technical director".
+        if not any(e.kind == "path" for e in mine) and not any(
+            e.kind == "role" and catalogue.role(e.key)[1].grade == grade for e in mine
+        ):
+            continue
+        path = _qualifier_path(hit, catalogue, framework)
+        if path in at_grade:
+            named.append((hit.start, path))
+            used.append(hit)
+    paths = list(dict.fromkeys(path for _, path in sorted(named) if path in at_grade))
+    if len(paths) < 2:
+        return hits
+    first = scan.grades[0]
+    scan.grades = [GradeMention(grade, first.start, first.end, path) for path in paths]
+    return [hit for hit in hits if hit not in used]
+
+
+def _choose_framework(hits: list[_Hit], scan: Scan, catalogue: Catalogue) -> str:
     named = [e.key for h in hits for e in h.entities if e.kind == "framework"]
     if named:
         return named[0]
@@ -243,7 +210,7 @@ def _choose_framework(hits: list[_Hit], scan: _Scan, catalogue: Catalogue) -> st
             if loaded.framework.levels or loaded.framework.example_jobs:
                 return loaded.id
     # A phrase only another framework knows ("first stage technician") selects that framework.
-    role_frameworks = [{e.framework for e in h.entities if e.kind in ("role", "row")} for h in hits]
+    role_frameworks = [{e.framework for e in h.entities if e.kind in ("role", "row", "job")} for h in hits]
     for frameworks in role_frameworks:
         if frameworks and catalogue.primary.id not in frameworks:
             return sorted(frameworks)[0]
@@ -252,7 +219,7 @@ def _choose_framework(hits: list[_Hit], scan: _Scan, catalogue: Catalogue) -> st
 
 def _decide_intent(query: Query, intents: set[str], words: set[str]) -> Intent:
     has_roles = bool(query.roles or query.ambiguous)
-    if "help" in intents and not (has_roles or query.rows):
+    if "help" in intents and not (has_roles or query.rows or "development" in intents):
         return Intent.HELP
     if "thanks" in intents and not (has_roles or query.rows):
         return Intent.THANKS
@@ -284,17 +251,22 @@ def _decide_intent(query: Query, intents: set[str], words: set[str]) -> Intent:
 def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary) -> Query:
     """Read a question into a Query. Never raises: what it cannot place it reports as unknown."""
     tokens = [vocab.correct(t) for t in normalise(text)]
-    scan = _Scan(tokens)
-    _scan_numbers(scan)
+    scan = Scan(tokens)
+    scan_numbers(scan)
     hits = _phrase_hits(tokens, scan.used, vocab)
     framework = _choose_framework(hits, scan, catalogue)
     query = Query(intent=Intent.UNKNOWN, framework=framework)
+    every_hit = hits  # those bound to a grade below still say what their words were
     hits = _bind_qualifiers(scan, hits, catalogue, framework)
+    hits = _spread_over_paths(scan, hits, catalogue, framework)
     _resolve_grades(scan, catalogue, framework, query)
     intents = {e.key for h in hits for e in h.entities if e.kind == "intent"}
     if scan.ranged:
         intents.add("progression")
+    asks = Asks()
     for hit in hits:
+        for entity in hit.entities:
+            asks.take(entity, hit.start, hit.end)
         mine = [e for e in hit.entities if e.framework == framework]
         kinds = {e.kind for e in mine}
         # "specialist" is both a role and a path: it is the path only when paths are what is asked.
@@ -302,17 +274,82 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary) -> Query:
             query.roles.extend(e.key for e in mine if e.kind == "role" and e.key not in query.roles)
         elif "path" in kinds:
             query.paths.extend(e.key for e in mine if e.kind == "path" and e.key not in query.paths)
-        query.rows.extend(e.key for e in mine if e.kind == "row" and e.key not in query.rows)
+        if "row" in kinds:
+            query.rows.extend(e.key for e in mine if e.kind == "row" and e.key not in query.rows)
+            query.mentions.append(" ".join(tokens[hit.start : hit.end]))
     query.bands = scan.bands
-    query.levels = scan.levels
+    query.levels = scan.levels or (_every_level(catalogue) if "hay" in tokens else [])
     query.local_grades = scan.local_grades
     query.towards = _names_a_destination(scan, hits, query)
-    query.terms = _leftover_terms(scan, hits)
+    query.terms = _leftover_terms(scan, every_hit)
+    query.about_me = about_me(tokens)
+    query.yes_no = asks_yes_or_no(tokens)
     query.intent = _decide_intent(query, intents, set(tokens))
+    _read_asks(query, asks, tokens, catalogue)
+    _read_move_between_paths(query, scan, hits, catalogue)
     return query
 
 
-def _names_a_destination(scan: _Scan, hits: list[_Hit], query: Query) -> bool:
+def _read_move_between_paths(query: Query, scan: Scan, hits: list[_Hit], catalogue: Catalogue) -> None:
+    """ "can a specialist become a manager": two paths and no grade, asked as a move or a yes/no, is a
+    move between paths, which the framework speaks of in a passage of its own."""
+    if query.intent is Intent.PASSAGE or scan.grades:
+        return
+    if not (query.intent is Intent.PROGRESSION or query.yes_no):
+        return
+    between = catalogue.framework(query.framework).framework.between_paths_passage
+    if between and len(_paths_named(hits, catalogue, query.framework)) >= 2:
+        query.intent, query.passage = Intent.PASSAGE, between
+
+
+def _every_level(catalogue: Catalogue) -> list[int]:
+    """ "What are the Hay levels": all of them."""
+    return [level.number for f in catalogue.frameworks for level in f.framework.levels]
+
+
+def _paths_named(hits: list[_Hit], catalogue: Catalogue, framework: str) -> list[str]:
+    """The career paths a question names by a path word ("specialist", "the manager path")."""
+    paths: list[str] = []
+    for hit in hits:
+        if any(e.kind == "path" and e.framework == framework for e in hit.entities):
+            path = _qualifier_path(hit, catalogue, framework)
+            if path and path not in paths:
+                paths.append(path)
+    return paths
+
+
+def _read_asks(query: Query, asks: Asks, tokens: list[str], catalogue: Catalogue) -> None:
+    """A topic outside the framework, then a passage of the documents, then an advertised job, take over
+    the intent read from roles and rows ("how much does a grade 6 get paid" is about pay)."""
+    names_roles = bool(query.roles or query.ambiguous)
+    specifics = names_roles or bool(query.rows or query.bands or query.levels or query.local_grades)
+    passage = passage_asked(asks, tokens, catalogue, specifics, names_roles)
+    if asks.outside:
+        query.intent, query.outside = Intent.OUTSIDE, asks.outside
+    elif passage is not None:
+        query.intent, query.framework, query.passage = Intent.PASSAGE, passage[0], passage[1]
+    elif asks.jobs and not names_roles:
+        query.intent = Intent.CROSSWALK
+        query.framework = asks.jobs[0][0]
+        query.jobs = [index for framework, index in asks.jobs if framework == query.framework]
+    elif (
+        not specifics
+        and _JOB_WORDS & set(tokens)
+        and catalogue.framework(query.framework).framework.example_jobs
+    ):
+        # "what grades do imperial jobs have": every advertised job of that framework.
+        query.intent = Intent.CROSSWALK
+        query.jobs = list(range(len(catalogue.framework(query.framework).framework.example_jobs)))
+    elif query.intent is Intent.UNKNOWN and query.about_me and any(t in ROLE_WORDS for t in tokens):
+        query.intent = Intent.ROLE  # "what does my role need": the asker's role, from the directory
+    if query.intent is Intent.COMPARE and not query.roles and len(query.ambiguous) == 1:
+        # "Compare the grade 8 roles": one grade and nothing else to compare it with means all its roles.
+        query.roles, query.ambiguous = list(query.ambiguous[0].options), []
+    if query.intent is Intent.PROGRESSION and not names_roles and "criteria" not in tokens:
+        query.about_me = True  # "how does one get promoted" is asked for oneself
+
+
+def _names_a_destination(scan: Scan, hits: list[_Hit], query: Query) -> bool:
     """Whether the only role mentioned is a destination ("to grade 9", "become a lab manager")."""
     if len(query.roles) + len(query.ambiguous) != 1:
         return False
@@ -326,7 +363,7 @@ def _names_a_destination(scan: _Scan, hits: list[_Hit], query: Query) -> bool:
     return False
 
 
-def _leftover_terms(scan: _Scan, hits: list[_Hit]) -> list[str]:
+def _leftover_terms(scan: Scan, hits: list[_Hit]) -> list[str]:
     covered = set(scan.used) | {i for h in hits for i in range(h.start, h.end)}
     return [
         token

@@ -142,6 +142,68 @@ class ExampleJob(Strict):
     title: NonEmpty
     department: str = ""
     grade: NonEmpty
+    # Other ways people write the title ("battery lab manager").
+    aliases: list[str] = []
+
+
+class Citation(Strict):
+    """The document a passage comes from, when that is not the framework's own."""
+
+    publisher: NonEmpty
+    title: NonEmpty
+    document: NonEmpty
+
+
+class Point(Strict):
+    """A named point of a passage (one of the Technician Commitment's four themes)."""
+
+    label: NonEmpty
+    text: NonEmpty
+
+
+class FollowUp(Strict):
+    """A question a passage's answer offers next, as a button."""
+
+    label: NonEmpty
+    question: NonEmpty
+
+
+class Passage(Strict):
+    """What the documents say about themselves or their subject (what the Technician Commitment is, what a
+    career grade role is, whether paths can be switched), quoted with where it comes from."""
+
+    id: Slug
+    title: NonEmpty
+    # Phrases that mean this passage wherever they appear ("technician commitment", "promotion round").
+    asked_as: list[NonEmpty] = Field(min_length=1)
+    # Phrases that mean it only when the question names no role, grade, band or competency ("hett").
+    asked_alone_as: list[NonEmpty] = []
+    # Still the answer when the question names roles ("can I switch from specialist to manager").
+    with_roles: bool = False
+    text: str = ""
+    bullets: list[NonEmpty] = []
+    points: list[Point] = []
+    # What the sources do not say, said plainly ("The framework gives no dates for promotion rounds").
+    not_given: str = ""
+    where: NonEmpty
+    # Another document than the framework's own, when the passage is quoted from it.
+    cited: Citation | None = None
+    follow_ups: list[FollowUp] = []
+
+    @model_validator(mode="after")
+    def _says_something(self) -> Passage:
+        if not (self.text or self.bullets or self.points or self.not_given):
+            raise ValueError("a passage needs text, bullets, points or not_given")
+        return self
+
+
+class OutsideTopic(Strict):
+    """Something people ask that the framework does not cover (pay, leave), and who usually answers it."""
+
+    id: Slug
+    name: NonEmpty
+    asked_as: list[NonEmpty] = Field(min_length=1)
+    who: NonEmpty
 
 
 class Framework(Strict):
@@ -163,13 +225,23 @@ class Framework(Strict):
     # The framework's general advice for moving to a role with no published criteria.
     career_steps: list[NonEmpty] = []
     career_steps_source: str = ""
+    # What the framework does not give about progressing (dates, pay), said with every "how do I progress".
+    progression_not_given: str = ""
     pdp_columns: list[PdpColumn] = []
     pdp_source: str = ""
     levels: list[Level] = []
     levels_note: str = ""
     example_jobs: list[ExampleJob] = []
+    # Said with the example jobs: what the sources do not map them to.
+    example_jobs_note: str = ""
+    passages: list[Passage] = []
+    # The passage said with a move to the same grade on another path ("from grade 7 specialist to manager").
+    between_paths_passage: str = ""
+    outside_topics: list[OutsideTopic] = []
+    # Where the framework says what it is for, cited when a question is outside it.
+    scope_source: str = ""
 
-    @field_validator("rows", "paths", "roles", "grid", "levels")
+    @field_validator("rows", "paths", "roles", "grid", "levels", "passages", "outside_topics")
     @classmethod
     def _unique_ids(cls, items: list[Any]) -> list[Any]:
         seen: set[str] = set()

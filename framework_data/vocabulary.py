@@ -9,6 +9,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from framework_data.catalogue import Catalogue, role_ref
+from framework_data.schema import Framework
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _SPLIT_PREFIX = re.compile(r"^(grade|grd|band|level|lvl|g|b)(\d+[ab]?)$")
@@ -55,7 +56,7 @@ NEVER_CORRECT = frozenset(
     some most make been being were will also just than then only over each every other good well work
     working able help here hers mean means same some such take into upon very want wants land hand
     hello thanks thank please role roles does expected expect required require requires look looks
-    between
+    between helps helped helpful
     """.split()
 )
 
@@ -65,7 +66,9 @@ _INTENT_WORDS = {
     "who are you",
     "progression": "progress, progression, promotion, promoted, get to, get from, move up, move to, "
     "move from, next, next grade, next step, next level, step up, become, criteria, career grade, "
-    "regrade, regrading, go from, go up",
+    "regrade, regrading, go from, go up, get there, get promoted, promote, promotions, move on, "
+    "after this grade, after my grade, comes after, go after, beyond, where next, go next, higher grade, "
+    "how far, the top, top grade, highest grade",
     "compare": "difference, differences, compare, comparison, versus, differ, contrast, side by side",
     "development": "training, train, develop, development opportunities, improve, course, courses, "
     "opportunities, opportunity, learn, learning, get better, grow, upskill, resources",
@@ -133,6 +136,17 @@ class Vocabulary:
     def freeze(self) -> None:
         self._word_list = sorted(self.words)
 
+    def add_as_read(self, phrase: str, entity: Entity) -> None:
+        """Index a phrase as the parser will read it, typo correction included, without making its words
+        targets of correction: "managers use" must not stop "managers" being read as "manager"."""
+        tokens = tuple(self.correct(t) for t in normalise(phrase))
+        if not tokens:
+            return
+        entities = self.phrases.setdefault(tokens, [])
+        if entity not in entities:
+            entities.append(entity)
+        self.max_phrase = max(self.max_phrase, len(tokens))
+
     def correct(self, token: str) -> str:
         """The known word a token was probably meant to be, or the token itself."""
         if token in self.words or token.isdigit():
@@ -144,7 +158,8 @@ class Vocabulary:
         cached = self._corrections.get(token)
         if cached is not None:
             return cached
-        limit = 1 if len(token) < 6 else 2
+        # Two edits only for long words: "battery" is two edits from "better", "specalist" one from a word.
+        limit = 1 if len(token) < 8 else 2
         candidates = [w for w in self._word_list if w[0] == token[0] and abs(len(w) - len(token)) <= limit]
         match = process.extractOne(token, candidates, scorer=OSA.distance, score_cutoff=limit)
         result = match[0] if match else token
@@ -177,4 +192,41 @@ def build_vocabulary(catalogue: Catalogue) -> Vocabulary:
         vocab.add(phrase, Entity("intent", intent))
     vocab.words.update(("grade", "grades", "level", "levels", "from", "to", "and"))
     vocab.freeze()
+    for loaded in catalogue.frameworks:
+        _add_asks(vocab, loaded.framework)
     return vocab
+
+
+def _variants(phrase: str) -> list[str]:
+    """How else a passage's phrase is typed: "purpose of this framework" and "purpose of framework" for
+    "purpose of the framework"; "regrading windows" for "regrading window", and the other way round."""
+    words = phrase.split()
+    found = [phrase]
+    if "the" in words[1:]:
+        found += [
+            " ".join("this" if w == "the" else w for w in words),
+            " ".join(w for w in words if w != "the"),
+        ]
+    if len(words) >= 2 and not {"the", "a", "an", "this", "my"} & set(words):
+        found.append(" ".join([*words[:-1], "the", words[-1]]))  # "move between the paths"
+    last = words[-1]
+    if len(last) > 3 and last.isalpha():
+        other = last[:-1] if last.endswith("s") and not last.endswith("ss") else f"{last}s"
+        found += [" ".join([*variant.split()[:-1], other]) for variant in list(found)]
+    return found
+
+
+def _add_asks(vocab: Vocabulary, fw: Framework) -> None:
+    """Phrases that name a passage, a topic outside the framework, or an advertised job."""
+    for passage in fw.passages:
+        for phrase in passage.asked_as:
+            for variant in _variants(phrase):
+                vocab.add_as_read(variant, Entity("passage", passage.id, fw.id))
+        for phrase in passage.asked_alone_as:
+            vocab.add_as_read(phrase, Entity("passage-alone", passage.id, fw.id))
+    for topic in fw.outside_topics:
+        for phrase in topic.asked_as:
+            vocab.add_as_read(phrase, Entity("outside", topic.id, fw.id))
+    for index, job in enumerate(fw.example_jobs):
+        for phrase in (job.title, *job.aliases):
+            vocab.add_as_read(phrase, Entity("job", str(index), fw.id))

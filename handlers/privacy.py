@@ -8,7 +8,8 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.core import ERASED_MESSAGE, PRIVATE_ONLY, STALE_ACTION, Attachment, Context, Event, Reply
+from bot.claims import Claim, as_typed, words
+from bot.core import ERASED_MESSAGE, STALE_ACTION, Attachment, Context, Event, Reply
 from cards.model import Action, Card, Fact, Section
 
 if TYPE_CHECKING:
@@ -20,6 +21,7 @@ ERASE = "privacy.erase"
 CANCEL = "privacy.cancel"
 # A confirmation button older than this is refused: the person may no longer mean it.
 CONFIRMATION_LIFETIME = timedelta(minutes=15)
+CONFIRMING = "privacy.confirm"  # in the conversation state: an erasure waiting for a typed yes or no
 _ASKS = {
     "export": ("export my data", "download my data", "my data", "what do you know about me", "data you hold"),
     "erase": ("delete my data", "erase my data", "remove my data", "forget me", "delete everything about me"),
@@ -27,13 +29,40 @@ _ASKS = {
 }
 
 
-def _ask(text: str) -> str:
-    words = " ".join(re.findall(r"[a-z0-9]+", text.lower()))
-    # Erasure is checked first: "delete my data" also contains "my data".
-    for kind in ("erase", "export", "whoami"):
-        if any(re.search(rf"\b{phrase}\b", words) for phrase in _ASKS[kind]):
-            return kind
-    return ""
+def _asking(kind: str) -> re.Pattern[str]:
+    """Any message that contains one of the phrases of ``kind`` ("could you export my data?")."""
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in _ASKS[kind]) + r")\b")
+
+
+# Erasure is claimed first: "delete my data" also contains "my data".
+ERASE_CLAIM = Claim(feature="privacy", name="privacy.erase", phrases=(_asking("erase"),), private_only=True)
+EXPORT_CLAIM = Claim(
+    feature="privacy", name="privacy.export", phrases=(_asking("export"),), private_only=True
+)
+WHOAMI_CLAIM = Claim(feature="privacy", name="privacy.whoami", phrases=(_asking("whoami"),))
+_YES = words(
+    "yes",
+    "yes delete",
+    "yes, delete",
+    "yes delete it",
+    "yes, delete it",
+    "yes delete my data",
+    "yes, delete my data",
+    "confirm",
+    "i confirm",
+    "go ahead",
+)
+_NO = words(
+    "no", "cancel", "don't", "dont", "do not", "no thanks", "no, cancel", "keep it", "keep my data", "stop"
+)
+CONFIRM_CLAIM = Claim(
+    feature="privacy",
+    name="privacy.confirm",
+    phrases=(_YES, _NO),
+    state=CONFIRMING,
+    one_reply=True,
+    private_only=True,
+)
 
 
 def not_in_directory(event: Event) -> Card:
@@ -50,20 +79,33 @@ def not_in_directory(event: Event) -> Card:
     )
 
 
-async def on_message(event: Event, ctx: Context) -> list[Reply] | None:
-    """Claim the privacy requests; every other message goes on to the next feature."""
-    kind = _ask(event.text)
-    if not kind:
-        return None
+async def on_whoami(event: Event, ctx: Context) -> list[Reply]:
     if ctx.person is None or ctx.stores is None:
         return [Reply(card=not_in_directory(event))]
-    if kind == "whoami":
-        return [Reply(card=await _profile(ctx))]
-    if not event.private:
-        return [Reply(card=PRIVATE_ONLY)]  # the export is a file, and erasure a personal decision
-    if kind == "export":
-        return [await _export(ctx)]
-    return [Reply(card=_confirm_erasure(ctx))]
+    return [Reply(card=await _profile(ctx))]
+
+
+async def on_export(event: Event, ctx: Context) -> list[Reply]:
+    if ctx.person is None or ctx.stores is None:
+        return [Reply(card=not_in_directory(event))]
+    return [await _export(ctx)]
+
+
+async def on_erase_request(event: Event, ctx: Context) -> list[Reply]:
+    """The confirmation card; the conversation then waits one message for a typed yes or no."""
+    if ctx.person is None or ctx.stores is None:
+        return [Reply(card=not_in_directory(event))]
+    card = _confirm_erasure(ctx)
+    ctx.state[CONFIRMING] = card.actions[0].value
+    return [Reply(card=card)]
+
+
+async def on_confirm_typed(event: Event, ctx: Context) -> list[Reply]:
+    """ "yes" or "cancel" typed instead of clicked, right after the confirmation card."""
+    value = str(ctx.state.pop(CONFIRMING, ""))
+    if _YES.search(" ".join(event.text.lower().split()).rstrip(".!?")):
+        return as_typed(await erase(event.model_copy(update={"value": value}), ctx))
+    return as_typed(await cancel(event, ctx))
 
 
 async def _profile(ctx: Context) -> Card:
@@ -197,6 +239,9 @@ async def cancel(event: Event, ctx: Context) -> list[Reply]:
 
 
 def register(router: Router) -> None:
-    router.on_message(on_message)
+    router.on_message(on_confirm_typed, CONFIRM_CLAIM)
+    router.on_message(on_erase_request, ERASE_CLAIM)
+    router.on_message(on_export, EXPORT_CLAIM)
+    router.on_message(on_whoami, WHOAMI_CLAIM)
     router.on_action(ERASE, erase)
     router.on_action(CANCEL, cancel)

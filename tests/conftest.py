@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -36,9 +37,15 @@ def no_network_attempts() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def ctx() -> Context:
+def frameworks() -> Context:
     """The bundled frameworks, loaded once: they are read-only."""
     return build_context(Settings(_env_file=None))
+
+
+@pytest.fixture
+def ctx(frameworks: Context) -> Context:
+    """The frameworks with a conversation state of each test's own: answers remember what they were about."""
+    return replace(frameworks, state={})
 
 
 @pytest.fixture(params=BACKENDS)

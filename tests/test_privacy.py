@@ -174,3 +174,32 @@ async def test_retention_deletes_only_old_assessment_data(stores: Stores) -> Non
     assert kept["completed_at"].startswith((now - timedelta(days=30)).date().isoformat())
     [entry] = [e for e in await stores.audit.entries() if e.action == "privacy.retention"]
     assert entry.detail == "assessments=1"
+
+
+async def test_erasure_confirmed_by_typing_yes_only_right_after_the_question(
+    ctx: Context, stores: Stores
+) -> None:
+    await add_people(stores)
+    await add_assessment(stores, "ana@uni.example", datetime.now(UTC))
+    router = build_router(ctx, stores)
+    await one(await router.dispatch(said("delete my data")))
+    # Anything else in between: the question lapses, and a later "yes" erases nothing.
+    await router.dispatch(said("grade 5 budget"))
+    reply = await one(await router.dispatch(said("yes")))
+    assert reply.card.title != "Your data has been deleted"
+    assert len(await assessments_of(stores)) == 1
+
+    await router.dispatch(said("delete my data"))
+    [kept] = await router.dispatch(said("cancel"))
+    assert kept.card.title == "Nothing was deleted" and not kept.replace_original
+    await router.dispatch(said("delete my data"))
+    [erased] = await router.dispatch(said("yes, delete my data"))
+    assert erased.card.title == "Your data has been deleted"
+    assert await assessments_of(stores) == []
+
+
+async def assessments_of(stores: Stores, email: str = "ana@uni.example") -> list[object]:
+    owner = await stores.people.by_email(email)
+    assert owner is not None
+    exported: list[object] = (await stores.privacy.export(owner.id))["assessments"]
+    return exported

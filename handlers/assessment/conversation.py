@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 
+from bot.claims import spoken
 from bot.core import STALE_ACTION, Context, Event, Reply
 from bot.storage.assessments import AlreadyOpen, AssessmentRecord, StaleAssessment
 from cards.model import Card, Section
@@ -17,7 +18,6 @@ from framework_data.catalogue import role_ref
 from framework_data.query import parse_question
 from handlers.assessment import cards
 from handlers.assessment.buttons import assessment_named, button_fields
-from handlers.assessment.export import claims as export_claims
 from handlers.assessment.flow import (
     ACTIVE,
     Command,
@@ -27,12 +27,11 @@ from handlers.assessment.flow import (
     Unreadable,
     Verb,
     advance,
+    outside_verb,
     read_command,
 )
 from handlers.assessment.history import HISTORY, history
-from handlers.assessment.plan import claims as plan_claims
 from handlers.assessment.present import WHO_ARE_YOU, assessment_card, role_of, store_of
-from handlers.assessment.sharing import claims as team_claims
 
 STATE_KEY = "assessment"  # in the conversation state: the id of the assessment answered here
 
@@ -42,7 +41,6 @@ _START = re.compile(
     re.IGNORECASE,
 )
 _AGAINST = re.compile(r"\b(?:against|for|as)\b\s+(?P<role>.+)$", re.IGNORECASE)
-_RESUME_WORDS = {"resume", "continue", "resume assessment", "continue assessment", "resume my assessment"}
 
 
 def _follow(ctx: Context, record: AssessmentRecord) -> None:
@@ -53,44 +51,74 @@ def _follow(ctx: Context, record: AssessmentRecord) -> None:
         ctx.state.pop(STATE_KEY, None)
 
 
-def claims(text: str) -> bool:
-    """Whether a message is one of this feature's phrases (any of its message handlers')."""
-    lowered = " ".join(text.split()).lower().rstrip(".!?")
-    return bool(
-        HISTORY.search(lowered)
-        or _START.search(lowered)
-        or lowered in _RESUME_WORDS
-        or export_claims(lowered)
-        or plan_claims(lowered)
-        or team_claims(lowered)
-    )
+START_WORDS = _START
+HISTORY_WORDS = HISTORY
 
 
-async def on_message(event: Event, ctx: Context) -> list[Reply] | None:
-    """Any text while an assessment is being answered here; otherwise a start phrase or "resume"."""
-    if not event.private:
-        return None
+async def still_following(ctx: Context) -> bool:
+    """Whether the assessment this conversation remembers is still being answered here."""
+    return await _following(ctx) is not None
+
+
+async def on_answer(event: Event, ctx: Context) -> list[Reply]:
+    """Any text while an assessment is being answered here: a score, evidence or a step word."""
     text = " ".join(event.text.split())
     lowered = text.lower().rstrip(".!?")
     following = await _following(ctx)
-    if following is not None:
-        # First, so that evidence such as "Assessment of COSHH risks" is evidence, not a command.
-        try:
-            command = read_command(text, following.progress.phase)
-        except Unreadable as problem:
-            if not (HISTORY.search(lowered) or _START.search(lowered)):
-                return [Reply(card=await assessment_card(ctx, following, notice=str(problem)))]
-        else:
-            return await _apply(ctx, following, command, clicked=False)
-    if HISTORY.search(lowered):
-        return await history(ctx)
-    if _START.search(lowered):
-        return await _start_from_text(text, ctx)
-    if lowered in _RESUME_WORDS and ctx.person is not None and ctx.stores is not None:
-        record = await store_of(ctx).open_for(ctx.person.id)
-        if record is not None:
-            return await _apply(ctx, record, Command(Verb.RESUME), clicked=False)
-    return None
+    if following is None:  # finished meanwhile (the router asked just before): say where things are
+        return await on_step_words(event, ctx)
+    # First, so that evidence such as "Assessment of COSHH risks" is evidence, not a command.
+    try:
+        command = read_command(text, following.progress.phase)
+    except Unreadable as problem:
+        if HISTORY.search(lowered):
+            return await history(ctx)
+        if _START.search(lowered):
+            return await _start_from_text(text, ctx)
+        return [Reply(card=await assessment_card(ctx, following, notice=str(problem)))]
+    return await _apply(ctx, following, command, clicked=False)
+
+
+async def on_history_message(event: Event, ctx: Context) -> list[Reply]:
+    return await history(ctx)
+
+
+async def on_start_message(event: Event, ctx: Context) -> list[Reply]:
+    return await _start_from_text(" ".join(event.text.split()), ctx)
+
+
+async def on_step_words(event: Event, ctx: Context) -> list[Reply]:
+    """A step word ("resume", "restart", "skip") said where no assessment is being answered: applied to
+    the person's open one, or answered with how to start one."""
+    if ctx.person is None or ctx.stores is None:
+        return [Reply(card=WHO_ARE_YOU)]
+    verb = outside_verb(event.text) or Verb.RESUME
+    record = await store_of(ctx).open_for(ctx.person.id)
+    if record is None:
+        return [Reply(card=_nothing_open(ctx, verb))]
+    if verb is Verb.CANCEL and spoken(event.text) == "cancel":
+        # A bare "cancel" may be meant for something else: discarding answers needs the assessment named.
+        notice = "Say “cancel assessment” to discard this assessment, or “resume” to carry on."
+        return [Reply(card=await assessment_card(ctx, record, notice=notice))]
+    return await _apply(ctx, record, Command(verb), clicked=False)
+
+
+def _nothing_open(ctx: Context, verb: Verb) -> Card:
+    assert ctx.person is not None
+    role = ctx.catalogue.primary.roles.get(ctx.person.role_id)
+    actions = (
+        [cards.start_action("Start a self-assessment", role_ref(ctx.catalogue.primary, role))] if role else []
+    )
+    return Card(
+        title="You have no self-assessment in progress",
+        sections=[
+            Section(
+                text=f"There is nothing to {verb.value.replace('-', ' ')}. Say “start self-assessment” to "
+                "begin one, or “my assessments” to see the ones you have finished."
+            )
+        ],
+        actions=actions,
+    )
 
 
 async def _following(ctx: Context) -> AssessmentRecord | None:

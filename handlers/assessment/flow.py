@@ -147,6 +147,15 @@ _WORDS = {
     Verb.CANCEL: {"cancel", "abandon", "discard", "cancel assessment", "stop assessment"},
     Verb.RESTART: {"restart", "start again", "start over", "restart assessment"},
 }
+# The step words that also make sense said outside the assessment they are for ("restart" with none open).
+OUTSIDE_WORDS = {
+    Verb.BACK: {"back", "go back"},
+    Verb.SKIP: {"skip", "skip this", "skip it"},
+    Verb.PAUSE: {"pause", "pause assessment", "stop for now", "save for later"},
+    Verb.RESUME: _WORDS[Verb.RESUME] | {"resume my assessment", "continue my assessment"},
+    Verb.CANCEL: _WORDS[Verb.CANCEL] | {"cancel my assessment"},
+    Verb.RESTART: _WORDS[Verb.RESTART] | {"restart my assessment"},
+}
 _NO_EVIDENCE = {"no", "none", "nothing", "no evidence", "n/a", "-"}
 # A score, optionally "/10" or "out of 10", optionally followed by evidence after a space or a separator.
 # "seven-ish" and "7.3" do not match: the whole first word must be the score.
@@ -155,6 +164,12 @@ _SCORE = re.compile(
     r"(?:(?:\s*[-\u2013\u2014:;,]\s+|\s+|\s*[-\u2013\u2014:;,]$)(?P<evidence>.*))?$",
     re.IGNORECASE | re.DOTALL,
 )
+
+
+def outside_verb(text: str) -> Verb | None:
+    """The step a message names when it is said outside the assessment it is for, if any."""
+    lowered = " ".join(text.split()).lower().rstrip(".!?")
+    return next((verb for verb, words in OUTSIDE_WORDS.items() if lowered in words), None)
 
 
 class Unreadable(Exception):

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-
+from bot.claims import Claim
 from bot.core import STALE_ACTION, Context, Event, Reply
 from cards.model import Card, Section
 from framework_data.query import Query
-from handlers.qa.answer import answer_query, answer_question
-from handlers.qa.common import ASK, PICK
+from handlers.qa.answer import answer_in_conversation, answer_question
+from handlers.qa.common import ASK, MORE, PICK
+from handlers.qa.followup import valid_query
 from handlers.qa.guide import help_card
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ async def answer_message(event: Event, ctx: Context) -> list[Reply]:
         return [Reply(card=help_card(ctx.catalogue))]
     if len(text) > MAX_QUESTION:
         return [Reply(card=TOO_LONG)]
-    return [Reply(card=answer_question(text, ctx))]
+    return [Reply(card=answer_question(text, ctx, shared=not event.private))]
 
 
 async def ask_again(event: Event, ctx: Context) -> list[Reply]:
@@ -42,22 +42,35 @@ async def ask_again(event: Event, ctx: Context) -> list[Reply]:
         return [Reply(card=STALE_ACTION)]
     if not isinstance(text, str) or not text.strip() or len(text) > MAX_QUESTION:
         return [Reply(card=STALE_ACTION)]
-    return [Reply(card=answer_question(text, ctx))]
+    return [Reply(card=answer_question(text, ctx, shared=not event.private))]
+
+
+def _query_of(event: Event, ctx: Context) -> Query | None:
+    """The query a button carries; None for a card from before a framework change, or a forged value:
+    never trusted, never a crash."""
+    return valid_query(event.value, ctx.catalogue)
 
 
 async def pick_role(event: Event, ctx: Context) -> list[Reply]:
     """A clarifying choice: its value is the query with the chosen role filled in."""
-    try:
-        query = Query.model_validate_json(event.value)
-        for ref in (*query.roles, *(o for a in query.ambiguous for o in a.options)):
-            ctx.catalogue.role(ref)
-    except (ValidationError, KeyError, ValueError):
-        # A card from before a framework change, or a forged value: never trusted, never a crash.
+    query = _query_of(event, ctx)
+    if query is None:
         return [Reply(card=STALE_ACTION, replace_original=True)]
-    return [Reply(card=answer_query(query, ctx.catalogue), replace_original=True)]
+    card = answer_in_conversation(query, ctx, shared=not event.private)
+    return [Reply(card=card, replace_original=True)]
+
+
+async def show_more(event: Event, ctx: Context) -> list[Reply]:
+    """ "Show the full detail": the same query answered in full, as a new message under the summary."""
+    query = _query_of(event, ctx)
+    if query is None:
+        return [Reply(card=STALE_ACTION)]
+    detail = query.model_copy(update={"detail": True})
+    return [Reply(card=answer_in_conversation(detail, ctx, shared=not event.private))]
 
 
 def register(router: Router) -> None:
-    router.on_message(answer_message)
+    router.on_message(answer_message, Claim(feature="qa", name="qa.question", anything=True))
     router.on_action(ASK, ask_again)
     router.on_action(PICK, pick_role)
+    router.on_action(MORE, show_more)

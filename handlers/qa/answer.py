@@ -1,27 +1,66 @@
-"""Answer a question: parse it, ask which role when it is ambiguous, then build the card for its intent."""
+"""Answer a question: parse it, read it in the conversation (follow-ups, the asker's own role), ask which
+role when it is ambiguous, then build the card for its intent."""
 
 from __future__ import annotations
 
 from bot.core import Context
-from cards.model import Card
+from cards.model import Card, Section
 from framework_data.catalogue import Catalogue
-from framework_data.query import Ambiguity, Intent, Query, parse_question
+from framework_data.query import Intent, Query, parse_question
 from framework_data.schema import Role
-from handlers.qa.common import grade_order, next_roles
-from handlers.qa.compare import compare_card, progression_card
+from handlers.qa.common import next_roles
+from handlers.qa.compare import compare_card
 from handlers.qa.crosswalk import crosswalk_card
-from handlers.qa.development import development_card, grid_rows_for, opportunity_sections
+from handlers.qa.development import development_card
+from handlers.qa.followup import follow, remember
 from handlers.qa.guide import clarify_card, grid_card, help_card, pdp_card, thanks_card, unknown_card
+from handlers.qa.me import for_me, needs_my_role, which_role_card
+from handlers.qa.passages import outside_card, passage_card
+from handlers.qa.progress import progression
 from handlers.qa.roles import competency_card, path_card, role_card, role_rows_card, roles_card
-from handlers.qa.search import search_card
+from handlers.qa.search import cells_mentioning, search_card
+from handlers.qa.yesno import answer_line
 
 # Intents whose answer is the same whichever role an ambiguous grade means.
-_AMBIGUITY_IS_FINE = {Intent.CROSSWALK, Intent.PATH, Intent.HELP, Intent.GRID, Intent.PDP, Intent.ROLES}
+_AMBIGUITY_IS_FINE = {
+    Intent.CROSSWALK,
+    Intent.PATH,
+    Intent.HELP,
+    Intent.GRID,
+    Intent.PDP,
+    Intent.ROLES,
+    Intent.PASSAGE,
+    Intent.OUTSIDE,
+}
+# Intents that need a role to answer at all.
+_NEEDS_A_ROLE = {Intent.ROLE}
 
 
-def answer_question(text: str, ctx: Context) -> Card:
-    """The card answering a free-text question."""
-    return answer_query(parse_question(text, ctx.catalogue, ctx.vocabulary), ctx.catalogue)
+def answer_question(text: str, ctx: Context, shared: bool = False) -> Card:
+    """The card answering a free-text question in this conversation."""
+    return answer_text(text, ctx, shared)[1]
+
+
+def answer_text(text: str, ctx: Context, shared: bool = False) -> tuple[Query, Card]:
+    """What a question was read as in this conversation, and its answer; the conversation's state then
+    holds what the answer was about, for the next question. ``shared``: others can read the answer."""
+    query = parse_question(text, ctx.catalogue, ctx.vocabulary)
+    query = follow(text, query, ctx.state, ctx.catalogue, ctx.vocabulary)
+    return query, answer_in_conversation(query, ctx, shared)
+
+
+def answer_in_conversation(query: Query, ctx: Context, shared: bool = False) -> Card:
+    """The card for a query, with the asker's role filled in where they asked about themselves (not
+    where others can read the answer)."""
+    if needs_my_role(query):
+        mine = for_me(query, ctx.catalogue, ctx.person, shared)
+        if isinstance(mine, Card):
+            remember(ctx.state, query, mine)
+            return mine
+        query = mine
+    card = answer_query(query, ctx.catalogue)
+    remember(ctx.state, query, card)
+    return card
 
 
 def _narrow_by_chosen_paths(query: Query, catalogue: Catalogue) -> Query:
@@ -44,24 +83,35 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
         query = _narrow_by_chosen_paths(query, catalogue)
     if query.ambiguous and query.intent not in _AMBIGUITY_IS_FINE:
         return clarify_card(catalogue, query)
+    # The same role named twice ("grade 7 specialist vs the specialist") is one role.
+    query = query.model_copy(update={"roles": list(dict.fromkeys(query.roles))})
+    if query.intent in _NEEDS_A_ROLE and not query.roles:
+        return which_role_card(catalogue, query, None)
     loaded = catalogue.framework(query.framework)
     roles: list[Role] = [catalogue.role(ref)[1] for ref in query.roles]
     match query.intent:
         case Intent.HELP:
             return help_card(catalogue)
         case Intent.ROLE if query.rows:
-            return role_rows_card(loaded, roles, query.rows)
+            return _with_yes_or_no(query, role_rows_card(loaded, roles, query.rows), catalogue)
+        case Intent.ROLE if query.yes_no and query.terms and len(roles) == 1:
+            # "does a senior technician need IOSH": the cell of this role that mentions it, if one does.
+            rows = cells_mentioning(loaded, roles[0], query.terms)
+            if rows:
+                asked = query.model_copy(update={"rows": rows[:1], "mentions": query.terms})
+                return _with_yes_or_no(asked, role_rows_card(loaded, roles, rows[:1]), catalogue)
+            return role_card(loaded, roles[0])
         case Intent.ROLE:
             return role_card(loaded, roles[0])
         case Intent.COMPARE if len(roles) >= 2:
             return compare_card(loaded, roles, query.rows)
-        case Intent.COMPARE:
+        case Intent.COMPARE if roles:
             nxt = next_roles(loaded, roles[0])
             if nxt:
                 return compare_card(loaded, [roles[0], *nxt], query.rows)
             return role_card(loaded, roles[0])
         case Intent.PROGRESSION:
-            return _progression(query, catalogue, roles)
+            return progression(query, catalogue, roles)
         case Intent.DEVELOPMENT:
             return development_card(loaded, query.rows, roles[0] if len(roles) == 1 else None)
         case Intent.CROSSWALK:
@@ -79,6 +129,10 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
             return grid_card(loaded)
         case Intent.PDP:
             return pdp_card(loaded)
+        case Intent.PASSAGE if query.passage:
+            return passage_card(loaded, query.passage)
+        case Intent.OUTSIDE:
+            return outside_card(catalogue, query)
     if query.terms and not query.unknown:
         found = search_card(loaded, query.terms)
         if found is not None:
@@ -86,38 +140,10 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
     return unknown_card(catalogue, query)
 
 
-def _progression(query: Query, catalogue: Catalogue, roles: list[Role]) -> Card:
-    loaded = catalogue.framework(query.framework)
-    if not roles:
-        if query.unknown:
-            return unknown_card(catalogue, query)
-        # "What are the criteria for promotion?": the published progressions, starting with the first.
-        published = loaded.framework.progressions
-        if not published:
-            return unknown_card(catalogue, query)
-        roles = [loaded.roles[published[0].from_role], loaded.roles[published[0].to_role]]
-    if len(roles) == 1:
-        # "How do I become a lab manager" names the goal: the start is the grade below.
-        neighbours = next_roles(loaded, roles[0], -1 if query.towards else 1)
-        if not neighbours:
-            return role_card(loaded, roles[0])
-        if len(neighbours) > 1:
-            options = [f"{loaded.id}:{r.id}" for r in neighbours]
-            pending = query.model_copy(
-                update={"ambiguous": [Ambiguity(mention=f"grade {neighbours[0].grade}", options=options)]}
-            )
-            return clarify_card(catalogue, pending)
-        roles = [roles[0], neighbours[0]]
-    start, goal = roles[0], roles[1]
-    if start.id == goal.id:
-        return role_card(loaded, start)
-    if grade_order(goal) < grade_order(start):
-        # People ask about moving up; "to grade 8 from grade 7" names the goal first.
-        start, goal = goal, start
-    changed = [
-        row.id
-        for row in loaded.framework.rows
-        if loaded.descriptor(start.id, row.id).text != loaded.descriptor(goal.id, row.id).text
-    ]
-    opportunities = opportunity_sections(loaded, grid_rows_for(loaded, changed))
-    return progression_card(loaded, start, goal, opportunities)
+def _with_yes_or_no(query: Query, card: Card, catalogue: Catalogue) -> Card:
+    """ "Can a grade 4 teach": the yes or no the cell implies, before the cell itself."""
+    if not query.yes_no or len(query.roles) != 1 or len(query.rows) != 1:
+        return card
+    loaded, role = catalogue.role(query.roles[0])
+    line = answer_line(loaded.descriptor(role.id, query.rows[0]), query.mentions)
+    return card.model_copy(update={"sections": [Section(text=line), *card.sections]})

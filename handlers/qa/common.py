@@ -10,6 +10,7 @@ from framework_data.schema import Role, grade_key
 
 ASK = "qa.ask"
 PICK = "qa.pick"
+MORE = "qa.more"  # value: a query (JSON) to answer in full, the summary's "show the full detail"
 NO_DESCRIPTOR = "The framework gives no descriptor for this role here."
 NOT_EXPECTED = "The framework's “No”: not expected in this role."
 DESCRIPTOR_PLACEHOLDER = (
@@ -30,6 +31,20 @@ def cite_role(loaded: LoadedFramework, role: Role) -> str:
 
 def path_name(loaded: LoadedFramework, role: Role) -> str:
     return next((p.name for p in loaded.framework.paths if p.id == role.path), role.path)
+
+
+def short_label(loaded: LoadedFramework, role: Role) -> str:
+    """A role named for a column of a comparison: "Grade 8 Specialist", or "Grade 6" when the grade has
+    one role. The full titles are said once, above."""
+    shared_grade = sum(1 for r in loaded.framework.roles if r.grade == role.grade) > 1
+    if not shared_grade:
+        return f"Grade {role.grade}"
+    return f"Grade {role.grade} {path_name(loaded, role).split(' (')[0]}"
+
+
+def more_action(label: str, query_json: str) -> Action:
+    """A button that answers the same query again in full."""
+    return Action(label=label, action_id=MORE, value=query_json)
 
 
 def bands_text(role: Role) -> str:

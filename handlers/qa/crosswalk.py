@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from cards.model import Card, Fact, Section
 from framework_data.catalogue import Catalogue
-from framework_data.query import Query
+from framework_data.query import Query, job_at_grade
+from framework_data.schema import ExampleJob
 from handlers.qa.common import bands_text, cite, cite_role, grade_order, path_name
 
 
@@ -57,14 +58,36 @@ def _level_section(catalogue: Catalogue, number: int, out: _Answer) -> None:
 def _jobs_section(catalogue: Catalogue, grade: str, out: _Answer) -> None:
     found = False
     for owner in catalogue.frameworks:
-        jobs = [j for j in owner.framework.example_jobs if j.grade.lower() == grade]
+        jobs = [j for j in owner.framework.example_jobs if job_at_grade(j.grade, grade)]
         if jobs:
             found = True
-            bullets = [j.title + (f" ({j.department})" if j.department else "") for j in jobs]
+            bullets = [_job_line(j) for j in jobs]
             heading = f"{owner.framework.institution} grade {grade}: advertised jobs"
-            out.add(Section(heading=heading, bullets=bullets), cite(owner, "advertised technical jobs"))
+            note = owner.framework.example_jobs_note
+            out.add(
+                Section(heading=heading, bullets=bullets, note=note), cite(owner, "advertised technical jobs")
+            )
     if not found:
         out.add(Section(text=f"The frameworks list no jobs at grade {grade}."))
+
+
+def _job_line(job: ExampleJob) -> str:
+    where = f", {job.department}" if job.department else ""
+    return f"{job.title}{where}: grade {job.grade}"
+
+
+def _named_jobs_section(catalogue: Catalogue, query: Query, out: _Answer) -> None:
+    """ "What grade is a battery laboratory manager": the grade each advert with that title gives."""
+    owner = catalogue.framework(query.framework)
+    jobs = [owner.framework.example_jobs[i] for i in query.jobs if i < len(owner.framework.example_jobs)]
+    if not jobs:
+        return
+    section = Section(
+        heading=f"{owner.framework.institution}: advertised jobs",
+        bullets=[_job_line(j) for j in jobs],
+        note=owner.framework.example_jobs_note,
+    )
+    out.add(section, cite(owner, "advertised technical jobs"))
 
 
 class _Answer:
@@ -95,6 +118,7 @@ def crosswalk_card(catalogue: Catalogue, query: Query) -> Card:
         _level_section(catalogue, level_number, out)
     for grade in query.local_grades:
         _jobs_section(catalogue, grade, out)
+    _named_jobs_section(catalogue, query, out)
     if not out.sections:
         out.add(_overview(catalogue), *(cite(f, "roles and bands") for f in catalogue.frameworks))
     subtitle = catalogue.framework(query.framework).framework.name

@@ -37,7 +37,16 @@ def help_card(catalogue: Catalogue) -> Card:
                     "The crosswalk: “what band is grade 7”, “band 4”, “Hay level 3”",
                     "Career paths: “roles on the manager path”",
                     "The self-assessment grid and the PDP template",
+                    "About you: “how do I get promoted”, “what does my role need”",
+                    "About the framework itself: “what is the Technician Commitment”, “can I switch paths”",
+                    "Follow-ups: “and the manager?”, “grade 8?”, “what about budget management”",
                 ]
+            ),
+            Section(
+                heading="Things you can type",
+                text="start self-assessment · resume · my assessments · my plan · download as csv · share "
+                "with my manager · stop sharing · my team · show <name> · add my view · my data · delete "
+                "my data",
             ),
             Section(
                 facts=[
@@ -143,9 +152,7 @@ def clarify_card(catalogue: Catalogue, query: Query) -> Card:
         resolved = query.model_copy(
             update={"roles": [*query.roles, option], "ambiguous": query.ambiguous[1:]}
         )
-        choices.append(
-            Action(label=role.label, action_id=PICK, value=resolved.model_dump_json(exclude_defaults=True))
-        )
+        choices.append(Action(label=role.label, action_id=PICK, value=resolved.carried()))
     name = catalogue.framework(query.framework).framework.name
     return Card(
         title=f"Which {ambiguity.mention} role?",

@@ -25,15 +25,13 @@ def _follow_ups(loaded: LoadedFramework, role: Role) -> list[Action]:
     actions = []
     for nxt in next_roles(loaded, role)[:2]:
         actions.append(
-            ask_action(
-                f"How do I get to {nxt.label}?", f"how do I get from {_spoken(role)} to {_spoken(nxt)}"
-            )
+            ask_action(f"How do I get to {nxt.label}?", f"how do I get from {spoken(role)} to {spoken(nxt)}")
         )
     actions.append(ask_action("Development opportunities", "what development opportunities are there"))
     return actions
 
 
-def _spoken(role: Role) -> str:
+def spoken(role: Role) -> str:
     """A role as a person would type it, unambiguous for the parser ("grade 7 specialist")."""
     qualifier = {"specialist": " specialist", "manager": " manager"}.get(role.path, "")
     return f"grade {role.grade}{qualifier}"
@@ -67,7 +65,7 @@ def role_rows_card(loaded: LoadedFramework, roles: list[Role], row_ids: list[str
         title=f"{title}: {subject}",
         subtitle=role_subtitle(loaded, roles[0]) if len(roles) == 1 else loaded.framework.name,
         sections=sections,
-        actions=[ask_action(f"Everything for {roles[0].label}", _spoken(roles[0]))],
+        actions=[ask_action(f"Everything for {roles[0].label}", spoken(roles[0]))],
         sources=[cite_role(loaded, r) for r in roles],
     )
 

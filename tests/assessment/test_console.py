@@ -57,3 +57,21 @@ async def test_the_summary_chart_shows_a_skipped_competency_as_skipped_not_zero(
     assert safety.split() == ["Safety", "&", "Wellbeing", "skipped"]
     budget = next(line for line in chart if line.startswith("Budget Management"))
     assert budget.split() == ["Budget", "Management", "████", "2"]
+
+
+async def test_first_contact_shows_one_numbered_menu_and_a_number_picks_from_it(
+    ctx: Context, stores: Stores, tmp_path: Path
+) -> None:
+    await stores.people.upsert([ANA])
+    said: list[str] = []
+    console = ConsoleChat(build_router(ctx, stores), "ana.tech@uni.example", tmp_path, said.append)
+    await console.handle_line("grade 7 specialist")
+    welcome, also, answer = said
+    assert welcome.startswith("Hello, Ana! I'm techpath") and "  1. " not in welcome
+    assert also.startswith("You can also type: what can i ask; my self-assessment;")
+    assert answer.startswith("Grade 7 Specialist (Descriptor) Technician")
+    numbered = [line for line in answer.splitlines() if line.startswith("  1. ")]
+    assert numbered == ["  1. How do I get to Grade 8 Senior Specialist Technician?"]
+    said.clear()
+    await console.handle_line("1")
+    assert said[0].startswith("From Grade 7 Specialist (Descriptor) Technician to Grade 8 Senior Specialist")

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from bot.core import Context
+from bot.storage.people import PersonRecord
 from cards.text import render_text
-from framework_data.query import parse_question
-from handlers.qa.answer import answer_query
+from framework_data.query import Intent, parse_question
+from handlers.qa.answer import answer_query, answer_text
 
 PHRASINGS = Path(__file__).with_name("phrasings.yaml")
 
@@ -54,4 +56,54 @@ def evaluate(case: dict[str, Any], ctx: Context) -> list[str]:
     for fact in case.get("contains", []):
         if _flat(fact) not in text:
             misses.append(f"answer lacks {fact!r}")
+    return misses
+
+
+KINDS = Path(__file__).with_name("kinds.yaml")
+NOT_ANSWERED = ("Not in the framework", "Not covered by the framework")
+LEADS = {"yes": "Yes.", "no": "No.", "maybe": "Possibly.", "depends": "It depends"}
+
+
+def load_kinds() -> list[dict[str, Any]]:
+    cases: list[dict[str, Any]] = yaml.safe_load(KINDS.read_text(encoding="utf-8"))
+    return cases
+
+
+def _asker(case: dict[str, Any]) -> PersonRecord | None:
+    role = case.get("as", "nobody")
+    if role == "nobody":
+        return None
+    grade = role.split("-")[0].removeprefix("g")
+    return PersonRecord("asker@uni.example", "Asker", "Physics", grade, role, "", frozenset(), id=1)
+
+
+def evaluate_kind(case: dict[str, Any], ctx: Context) -> list[str]:
+    """Every way the answer to ``case["q"]``, asked by ``case["as"]`` after ``case["after"]`` in one
+    conversation, misses what the case expects (empty when it is right)."""
+    conversation = replace(ctx, person=_asker(case), state={})
+    for earlier in case.get("after", []):
+        answer_text(earlier, conversation)
+    query, card = answer_text(case["q"], conversation)
+    text = _flat(render_text(card))
+    misses = []
+    if "roles" in case and query.roles != case["roles"]:
+        misses.append(f"roles {query.roles} != {case['roles']}")
+    for fact in case.get("contains", []):
+        if _flat(fact) not in text:
+            misses.append(f"answer lacks {fact!r}")
+    for fact in case.get("lacks", []):
+        if _flat(fact) in text:
+            misses.append(f"answer shows {fact!r}")
+    if "answer" in case:
+        lead = card.sections[0].text if card.sections else ""
+        if not lead.startswith(LEADS[case["answer"]]):
+            misses.append(f"does not lead with {LEADS[case['answer']]!r}: {lead[:60]!r}")
+    if case.get("outside") and (query.intent is not Intent.OUTSIDE or card.title not in NOT_ANSWERED):
+        misses.append(f"not said to be outside the framework ({query.intent.value}, {card.title!r})")
+    if case.get("not_answered") and card.title not in NOT_ANSWERED:
+        misses.append(f"answered as {card.title!r}")
+    if case.get("asks_role") and card.title != "Which role is yours?":
+        misses.append(f"did not ask which role: {card.title!r}")
+    if "max_lines" in case and len(render_text(card).splitlines()) > case["max_lines"]:
+        misses.append(f"{len(render_text(card).splitlines())} lines (at most {case['max_lines']})")
     return misses

@@ -1,0 +1,89 @@
+"""What kind of ask a question is, beyond the roles and rows it names: about the asker, a yes/no about one
+cell, a passage of the documents about themselves, a topic outside the framework, an advertised job."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from framework_data.catalogue import Catalogue
+from framework_data.schema import Passage
+from framework_data.vocabulary import Entity
+
+# Words of a question that mean the asker ("how do I get promoted", "what does my role need").
+ME = frozenset({"i", "me", "my", "myself", "im", "mine", "ive"})
+# A question that opens with one of these asks for a yes or a no ("can a grade 4 teach").
+YES_NO = frozenset("can could does do is are will would should must am has have need needs may".split())
+# Words that only frame a question: "what is hett" is about HETT alone.
+FRAMING = frozenset(
+    """
+    what whats is are was does do did the a an stand stands for mean means meaning explain define definition
+    tell me about who s of exactly please i you can its it this that again more on at lancaster university
+    imperial college us our here there so ok hi hey hello quick question by and or how work works process
+    scheme system
+    """.split()
+)
+# Words that, said about the asker, mean their role ("what is expected of me", "my job").
+ROLE_WORDS = frozenset(
+    "role job grade position level post expected expect need needs require requires requirements do".split()
+)
+
+
+@dataclass
+class Asks:
+    """The passages, outside topics and advertised jobs a question's phrases named, by framework."""
+
+    passages: list[tuple[str, str]] = field(default_factory=list)  # (framework, passage id)
+    alone: list[tuple[str, str, int, int]] = field(default_factory=list)  # (framework, id, start, end)
+    outside: list[str] = field(default_factory=list)  # topic ids of the primary framework
+    jobs: list[tuple[str, int]] = field(default_factory=list)  # (framework, index in example_jobs)
+
+    def take(self, entity: Entity, start: int, end: int) -> bool:
+        """Record an entity of these kinds; False for any other kind."""
+        if entity.kind == "passage":
+            if (entity.framework, entity.key) not in self.passages:
+                self.passages.append((entity.framework, entity.key))
+        elif entity.kind == "passage-alone":
+            self.alone.append((entity.framework, entity.key, start, end))
+        elif entity.kind == "outside":
+            if entity.key not in self.outside:
+                self.outside.append(entity.key)
+        elif entity.kind == "job":
+            job = (entity.framework, int(entity.key))
+            if job not in self.jobs:
+                self.jobs.append(job)
+        else:
+            return False
+        return True
+
+
+def passage_asked(
+    asks: Asks, tokens: list[str], catalogue: Catalogue, names_specifics: bool, names_roles: bool
+) -> tuple[str, str] | None:
+    """The passage a question asks for, if any. A phrase of ``asked_as`` means its passage unless the
+    question names roles and the passage is not about roles; a phrase of ``asked_alone_as`` only when
+    everything else in the question is framing ("what is hett?", not "what hett band is grade 7")."""
+    for framework, passage_id in asks.passages:
+        if not names_roles or passage_of(catalogue, framework, passage_id).with_roles:
+            return framework, passage_id
+    if names_specifics:
+        return None
+    for framework, passage_id, _, _ in asks.alone:
+        # Every phrase of this passage is taken out ("what is the ntdc and hett"); the rest must be framing.
+        spans = [(s, e) for f, p, s, e in asks.alone if (f, p) == (framework, passage_id)]
+        rest = [t for i, t in enumerate(tokens) if not any(s <= i < e for s, e in spans)]
+        if all(t in FRAMING for t in rest):
+            return framework, passage_id
+    return None
+
+
+def passage_of(catalogue: Catalogue, framework: str, passage_id: str) -> Passage:
+    return next(p for p in catalogue.framework(framework).framework.passages if p.id == passage_id)
+
+
+def asks_yes_or_no(tokens: list[str]) -> bool:
+    """ "can a grade 4 teach", "does grade 8 specialist need to do REF" (not "can you help")."""
+    return bool(tokens) and tokens[0] in YES_NO and tokens[1:2] != ["you"]
+
+
+def about_me(tokens: list[str]) -> bool:
+    return any(t in ME for t in tokens)

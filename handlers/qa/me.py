@@ -1,0 +1,78 @@
+"""Questions about the asker ("how do I get promoted", "what does my role need"): answered for their role in
+the directory, or, for someone not in it, after asking which role is theirs (never assuming one)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cards.model import Action, Card, Section
+from framework_data.catalogue import Catalogue, role_ref
+from framework_data.query import Intent, Query
+from framework_data.schema import grade_key
+from handlers.qa.common import PICK
+
+if TYPE_CHECKING:
+    from bot.storage.people import PersonRecord
+
+
+def needs_my_role(query: Query) -> bool:
+    """Whether the answer needs the asker's own role: they asked about themselves and named no role."""
+    if not query.about_me or query.roles or query.ambiguous:
+        return False
+    match query.intent:
+        case Intent.ROLE | Intent.PROGRESSION | Intent.COMPETENCY:
+            return True
+        case Intent.CROSSWALK:
+            return not (query.bands or query.levels or query.local_grades or query.jobs)
+        case Intent.DEVELOPMENT:
+            return bool(query.rows)
+        case Intent.PATH:
+            return not query.paths
+    return False
+
+
+def for_me(
+    query: Query, catalogue: Catalogue, person: PersonRecord | None, shared: bool = False
+) -> Query | Card:
+    """The query with the asker's role filled in, or the card asking which role is theirs. Where others
+    can read the answer (``shared``), the directory entry is not used: a grade is personal."""
+    loaded = catalogue.primary
+    role = loaded.roles.get(person.role_id) if person is not None and not shared else None
+    if role is None and query.intent is Intent.DEVELOPMENT:
+        return query  # the opportunities are the same for everyone; the role only adds what it needs
+    if role is None:
+        return which_role_card(catalogue, query, person, shared)
+    return _with_role(query, role_ref(loaded, role))
+
+
+def _with_role(query: Query, ref: str) -> Query:
+    intent = Intent.ROLE if query.intent is Intent.COMPETENCY else query.intent
+    return query.model_copy(update={"roles": [ref], "intent": intent, "framework": ref.split(":", 1)[0]})
+
+
+def which_role_card(
+    catalogue: Catalogue, query: Query, person: PersonRecord | None, shared: bool = False
+) -> Card:
+    """ "Which role is yours?": one choice per role, each carrying the question with that role filled in."""
+    loaded = catalogue.primary
+    if shared and person is not None:
+        why = "Others can read this conversation, so I don't use your directory entry here."
+    elif person is None:
+        why = "You are not in the techpath directory, so I don't know your grade."
+    else:
+        why = "Your directory entry names no role in the framework, so I don't know your grade."
+    roles = sorted(loaded.framework.roles, key=lambda r: grade_key(r.grade))
+    choices = [
+        Action(
+            label=role.label,
+            action_id=PICK,
+            value=_with_role(query, role_ref(loaded, role)).carried(),
+        )
+        for role in roles
+    ]
+    return Card(
+        title="Which role is yours?",
+        sections=[Section(text=why)],
+        prompt="Pick your role (or type your grade, such as “grade 6”):",
+        choices=choices,
+    )

@@ -1,0 +1,77 @@
+"""What the documents say about themselves (a passage, quoted with its source), and questions outside the
+framework: said plainly, with what it does cover and who usually answers."""
+
+from __future__ import annotations
+
+from cards.model import Card, Fact, Section
+from framework_data.catalogue import Catalogue
+from framework_data.loader import LoadedFramework
+from framework_data.query import Query
+from framework_data.schema import Passage, grade_key
+from handlers.qa.common import ask_action, cite
+from handlers.qa.guide import EXAMPLES
+from handlers.qa.roles import spoken
+
+
+def _cite_passage(loaded: LoadedFramework, passage: Passage) -> str:
+    if passage.cited is None:
+        return cite(loaded, passage.where)
+    source = passage.cited
+    return f"{source.publisher}, {source.title}: {passage.where} [{source.document}]"
+
+
+def passage_card(loaded: LoadedFramework, passage_id: str) -> Card:
+    """A passage in the documents' own words, what they do not say, and where to go next."""
+    passage = next(p for p in loaded.framework.passages if p.id == passage_id)
+    sections: list[Section] = []
+    if passage.not_given:
+        sections.append(Section(text=passage.not_given))
+    if passage.text or passage.points:
+        sections.append(
+            Section(
+                text=passage.text,
+                facts=[Fact(label=point.label, value=point.text) for point in passage.points],
+            )
+        )
+    if passage.bullets:
+        sections.append(Section(bullets=passage.bullets))
+    return Card(
+        title=passage.title,
+        subtitle=loaded.framework.name if passage.cited is None else passage.cited.title,
+        sections=sections,
+        actions=[ask_action(f.label, f.question) for f in passage.follow_ups],
+        sources=[_cite_passage(loaded, passage)],
+    )
+
+
+def what_it_covers(loaded: LoadedFramework) -> str:
+    fw = loaded.framework
+    grades = sorted({r.grade for r in fw.roles}, key=grade_key)
+    return (
+        f"The {fw.name} covers what each role needs ({fw.grade_label}s {', '.join(grades)}), its "
+        f"competencies, how to progress, development opportunities, NTDC/HETT bands and career paths."
+    )
+
+
+def outside_card(catalogue: Catalogue, query: Query) -> Card:
+    """Not covered, plainly: what was asked, what the framework does cover, and who usually answers."""
+    loaded = catalogue.primary
+    fw = loaded.framework
+    topics = [t for t in fw.outside_topics if t.id in query.outside]
+    names = " or ".join(t.name for t in topics) or "that"
+    sections = [
+        Section(text=f"The framework does not cover {names}."),
+        Section(text=what_it_covers(loaded)),
+        Section(heading="Who usually can", bullets=list(dict.fromkeys(t.who for t in topics))),
+    ]
+    actions = []
+    for ref in query.roles[:1]:
+        _, role = catalogue.role(ref)
+        actions.append(ask_action(f"What {role.label} needs", f"what does {spoken(role)} need"))
+    actions += [ask_action(label, question) for label, question in EXAMPLES[:3]]
+    return Card(
+        title="Not covered by the framework",
+        sections=sections,
+        actions=actions,
+        sources=[cite(loaded, fw.scope_source or "scope")],
+    )

@@ -1,0 +1,70 @@
+"""A yes/no question about one cell ("can a grade 4 teach"): the answer the cell implies, first, quoting the
+sentence it rests on."""
+
+from __future__ import annotations
+
+import re
+
+from framework_data.loader import Descriptor
+
+# Sentences end at a full stop, not at "e.g." or "i.e." ("May require safety qualifications (e.g. IOSH)").
+_SENTENCE = re.compile(r"(?<=[.;!?])(?<!e\.g\.)(?<!i\.e\.)\s+")
+_DEPENDS = ("dependent on role", "role dependent", "depending on")
+_MAYBE = ("may ", "could ", "might ", "can ")
+
+
+def _kind(sentence: str) -> str:
+    lowered = sentence.lower().strip()
+    if re.match(r"no\b", lowered):
+        return "no"
+    if re.match(r"yes\b", lowered):
+        return "yes"
+    if lowered.startswith(_DEPENDS):
+        return "depends"
+    if lowered.startswith(_MAYBE):
+        return "maybe"
+    return "yes"
+
+
+def _mentioned(sentences: list[str], mentions: list[str]) -> str | None:
+    """The sentence sharing most words with what the question named ("REF" in "Contribute to REF.",
+    "work" in "May work with minimal supervision."), words compared by their first four letters."""
+    words = {w[:4] for mention in mentions for w in mention.split() if len(w) >= 2}
+    best, best_score = None, 0
+    for sentence in sentences:
+        score = sum(1 for w in words if re.search(rf"\b{re.escape(w)}", sentence, re.IGNORECASE))
+        if score > best_score:
+            best, best_score = sentence, score
+    return best
+
+
+def implied_answer(descriptor: Descriptor, mentions: list[str]) -> tuple[str, str]:
+    """("yes" | "no" | "maybe" | "depends" | "not said", the sentence it rests on)."""
+    if descriptor.text is None:
+        return "not said", ""
+    if descriptor.is_no:
+        return "no", descriptor.text
+    sentences = [s for s in _SENTENCE.split(descriptor.text) if s.strip()]
+    first = _kind(sentences[0])
+    if first in ("yes", "no") and re.match(r"(yes|no)\b", sentences[0].strip().lower()):
+        return first, sentences[0]  # the cell opens with its answer: "Yes. May manage multiple budgets"
+    deciding = _mentioned(sentences, mentions)
+    if first == "depends" and (deciding is None or _kind(deciding) != "yes"):
+        # "Dependent on role." governs the "could"s that follow it, not a plain "Counted in TEF."
+        return "depends", sentences[0]
+    if deciding is None:
+        refusal = next((s for s in sentences if _kind(s) == "no"), None)
+        deciding = refusal if refusal is not None and _kind(sentences[0]) == "yes" else sentences[0]
+    return _kind(deciding), deciding
+
+
+def answer_line(descriptor: Descriptor, mentions: list[str]) -> str:
+    """The lead of the answer: the yes or no, and the framework's words for it."""
+    kind, sentence = implied_answer(descriptor, mentions)
+    where = f"{descriptor.row.label} for {descriptor.role.label}"
+    if kind == "not said":
+        return f"The framework does not say: it gives no descriptor for {where}."
+    if kind == "no" and descriptor.is_no:
+        return f"No. The framework's {where} is “No”: it is not expected in this role."
+    lead = {"yes": "Yes.", "no": "No.", "maybe": "Possibly.", "depends": "It depends on the role."}[kind]
+    return f"{lead} {where}: “{sentence.strip()}”"

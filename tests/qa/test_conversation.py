@@ -1,0 +1,134 @@
+"""Follow-up questions through the router and the real stores: the conversation remembers what it is about
+(role, grade, competency, path), across a restart, and only for itself."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.app import build_router
+from bot.core import Context, Event, EventKind
+from bot.storage.people import PersonFields
+from bot.storage.stores import Stores
+from cards.text import render_text
+from framework_data.query import parse_question
+from handlers.qa.answer import answer_query, answer_question
+from tests.assessment.test_conversation import Chat
+from tests.qa.evaluate import load_cases, load_kinds
+
+GRADE_6 = PersonFields("sam@uni.example", "Sam Lee", "Physics", "6", "g6", "", frozenset())
+
+
+async def chat(ctx: Context, stores: Stores, user: str = "U-sam", email: str = "sam@uni.example") -> Chat:
+    conversation = Chat(build_router(ctx, stores), user=user, email=email)
+    await conversation.say("hello")  # the first contact's welcome, out of the way
+    return conversation
+
+
+async def test_an_elliptical_question_is_read_against_the_previous_answer(
+    ctx: Context, stores: Stores
+) -> None:
+    sam = await chat(ctx, stores)
+    assert (
+        await sam.say("what does grade 7 specialist need")
+    ).title == "Grade 7 Specialist (Descriptor) Technician"
+    manager = await sam.say("and the manager?")
+    assert manager.title.startswith("Grade 7 (Descriptor) Facility Manager")
+    budget = await sam.say("what about budget management")
+    assert budget.title == (
+        "Budget Management: Grade 7 (Descriptor) Facility Manager, (Descriptor) Laboratory Manager, "
+        "Technical Manager"
+    )
+    band = await sam.say("what band is that?")
+    assert "NTDC/HETT band: 4" in render_text(band)
+
+
+async def test_a_grade_after_a_competency_means_that_competency_at_that_grade(
+    ctx: Context, stores: Stores
+) -> None:
+    sam = await chat(ctx, stores)
+    await sam.say("budget management at each grade")
+    card = await sam.say("grade 8?")
+    text = render_text(card)
+    assert "Budgets increase in complexity, size or number." in text
+    assert "May manage multiple budgets for whole department / facility." in text
+    assert "Managing and controlling budgets/resources/funding for Faculty / Division." not in text
+
+
+async def test_a_choice_can_be_typed_and_the_rest_asked_for(ctx: Context, stores: Stores) -> None:
+    sam = await chat(ctx, stores)
+    assert (await sam.say("what does grade 8 need")).title == "Which grade 8 role?"
+    picked = await sam.say("the manager one")
+    assert picked.title == "Grade 8 Senior Technical Manager / Technical Operations Manager"
+
+    summary = await sam.say("how do I get from grade 5 to 6")
+    assert "What changes, competency by competency" not in render_text(summary)
+    detail = await sam.say("show me more")
+    assert "What changes, competency by competency" in render_text(detail)
+    clicked = await sam.click(sam.option("Show what changes, competency by competency", summary))
+    assert render_text(clicked) == render_text(detail)
+
+
+async def test_what_a_conversation_is_about_survives_a_restart_and_stays_in_it(
+    ctx: Context, stores: Stores
+) -> None:
+    sam = await chat(ctx, stores)
+    other = await chat(ctx, stores, user="U-kim", email="kim@uni.example")
+    await sam.say("grade 7 specialist")
+    await other.say("communication at grade 4")
+    restarted = Chat(build_router(ctx, stores), user="U-sam", email="sam@uni.example")
+    assert (await restarted.say("and the manager?")).title.startswith("Grade 7 (Descriptor) Facility Manager")
+    assert (await other.say("what about grade 5")).title == "Communication: Grade 5 (Descriptor) Technician"
+
+
+async def test_about_me_uses_the_directory_and_asks_a_stranger(ctx: Context, stores: Stores) -> None:
+    await stores.people.upsert([GRADE_6])
+    sam = await chat(ctx, stores)
+    mine = await sam.say("how do I get promoted")
+    assert mine.title == "Your next step from Grade 6 Senior (Descriptor) Technician"
+    assert "Knowledge, understanding or qualifications equivalent to level 5." not in render_text(mine)
+
+    stranger = await chat(ctx, stores, user="U-x", email="x@uni.example")
+    asked = await stranger.say("how do I get promoted")
+    assert asked.title == "Which role is yours?"
+    answered = await stranger.say("grade 5")
+    assert answered.title == "From Grade 5 (Descriptor) Technician to Grade 6 Senior (Descriptor) Technician"
+
+
+def test_questions_that_stand_alone_are_answered_as_asked_in_a_long_conversation(ctx: Context) -> None:
+    """Every phrasing of phrasings.yaml, one after the other in one conversation, gets the answer it gets
+    alone: what the conversation is about only completes questions that read as follow-ups."""
+    conversation = replace(ctx, state={})
+    for case in load_cases():
+        alone = render_text(
+            answer_query(parse_question(case["q"], ctx.catalogue, ctx.vocabulary), ctx.catalogue)
+        )
+        in_conversation = render_text(answer_question(case["q"], conversation))
+        assert in_conversation == alone, case["q"]
+
+
+def test_the_kinds_that_stand_alone_are_answered_as_asked_in_a_long_conversation(ctx: Context) -> None:
+    conversation = replace(ctx, state={})
+    for case in load_kinds():
+        if "after" in case or "as" in case:
+            continue
+        alone = render_text(answer_question(case["q"], replace(ctx, state={})))
+        assert render_text(answer_question(case["q"], conversation)) == alone, case["q"]
+
+
+async def test_where_others_can_read_the_directory_grade_is_not_used(ctx: Context, stores: Stores) -> None:
+    await stores.people.upsert([GRADE_6])
+    router = build_router(ctx, stores)
+    event = Event(
+        kind=EventKind.MESSAGE,
+        platform="slack",
+        tenant="T1",
+        conversation_id="slack:T1:C-lab",
+        user_id="U-sam",
+        email="sam@uni.example",
+        text="how do I get promoted",
+        private=False,  # a channel
+    )
+    *_, reply = await router.dispatch(event)
+    assert reply.card.title == "Which role is yours?"
+    assert "Grade 6 Senior" not in reply.card.title + "".join(s.text for s in reply.card.sections)
+    assert reply.card.sections[0].text.startswith("Others can read this conversation")
