@@ -157,17 +157,31 @@ def test_missing_file_is_a_clear_problem(tmp_path: Path) -> None:
     assert "cannot read the file" in str(caught.value)
 
 
+def _lancaster_lines() -> list[str]:
+    return bundled_path("lancaster").read_text(encoding="utf-8").splitlines(keepends=True)
+
+
+# Grade 4's communication cell: a long double-quoted value followed by the next role's "  - id:" line.
+G4_COMMUNICATION = next(
+    n
+    for n, text in enumerate(_lancaster_lines(), start=1)
+    if text.startswith('      communication: "Understand and convey information which requires careful')
+)
+G4_LENGTH = len(_lancaster_lines()[G4_COMMUNICATION - 1].rstrip())
+
+
 def _lancaster_with(line: int, change: Callable[[str], str]) -> str:
-    lines = bundled_path("lancaster").read_text(encoding="utf-8").splitlines(keepends=True)
+    lines = _lancaster_lines()
     lines[line - 1] = change(lines[line - 1])
     return "".join(lines)
 
 
 def test_an_unclosed_quote_is_named_where_it_opens(tmp_path: Path) -> None:
-    # Line 145 is grade 4's communication cell: drop its closing quote.
-    text = _lancaster_with(145, lambda line: line.rstrip().removesuffix('"') + "\n")
+    # Grade 4's communication cell loses its closing quote; YAML reads on past the next role's first line.
+    line = G4_COMMUNICATION
+    text = _lancaster_with(line, lambda cell: cell.rstrip().removesuffix('"') + "\n")
     assert _problems(tmp_path, text) == [
-        "university.yaml: line 145: a quote opened here is never closed (YAML read on to line 147 "
+        f"university.yaml: line {line}: a quote opened here is never closed (YAML read on to line {line + 2} "
         "looking for it)"
     ]
 
@@ -177,20 +191,26 @@ def test_an_unclosed_quote_is_named_where_it_opens(tmp_path: Path) -> None:
     [
         (
             lambda line: line.rstrip() + " and more\n",
-            "line 145, column 224: text follows the closing quote of a value: a double quote inside a "
+            f"line {G4_COMMUNICATION}, column {G4_LENGTH + 2}: text follows the closing quote of a value: "
+            "a double quote inside a "
             'double-quoted value is written \\", or put the whole value in single quotes',
         ),
         (
             lambda line: (
                 line.replace('communication: "', "communication: Note: ").rstrip().removesuffix('"') + "\n"
             ),
-            "line 145, column 26: a colon followed by a space inside an unquoted value: put the whole value "
+            f"line {G4_COMMUNICATION}, column 26: a colon followed by a space inside an unquoted value: "
+            "put the whole value "
             'in double quotes ("...")',
         ),
-        (lambda line: "\t" + line.lstrip(), "line 145: a tab character: YAML indents with spaces only"),
+        (
+            lambda line: "\t" + line.lstrip(),
+            f"line {G4_COMMUNICATION}: a tab character: YAML indents with spaces only",
+        ),
         (
             lambda line: "  " + line,
-            "line 145: indented differently from the lines around it: YAML reads indentation as structure, "
+            f"line {G4_COMMUNICATION}: indented differently from the lines around it: "
+            "YAML reads indentation as structure, "
             "so line the key up with the others at its level",
         ),
     ],
@@ -199,7 +219,7 @@ def test_an_unclosed_quote_is_named_where_it_opens(tmp_path: Path) -> None:
 def test_common_yaml_mistakes_are_said_in_plain_words(
     tmp_path: Path, change: Callable[[str], str], expected: str
 ) -> None:
-    assert _problems(tmp_path, _lancaster_with(145, change)) == [f"university.yaml: {expected}"]
+    assert _problems(tmp_path, _lancaster_with(G4_COMMUNICATION, change)) == [f"university.yaml: {expected}"]
 
 
 def test_the_fast_parser_reads_the_bundled_files_as_the_python_one_does() -> None:
