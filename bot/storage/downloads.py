@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -12,6 +13,10 @@ from bot.storage.database import Database
 from bot.storage.tables import Download
 
 LIFETIME = timedelta(minutes=15)
+TOKEN_BYTES = 32
+# What secrets.token_urlsafe(TOKEN_BYTES) makes: URL-safe base64 without padding. Anything else in a link
+# was never offered, and is answered without a query (PostgreSQL refuses a NUL in text, for one).
+_TOKEN = re.compile(rf"[A-Za-z0-9_-]{{{len(secrets.token_urlsafe(TOKEN_BYTES))}}}")
 
 
 @dataclass(frozen=True)
@@ -27,7 +32,7 @@ class Downloads:
 
     async def offer(self, person_id: int | None, filename: str, media_type: str, content: str | bytes) -> str:
         """Store the file and return its token: 256 random bits, valid for a quarter of an hour."""
-        token = secrets.token_urlsafe(32)
+        token = secrets.token_urlsafe(TOKEN_BYTES)
         async with self._db.writing() as session:
             session.add(
                 Download(
@@ -44,6 +49,8 @@ class Downloads:
 
     async def fetch(self, token: str) -> DownloadFile | None:
         """The file, while its link is valid."""
+        if not _TOKEN.fullmatch(token):
+            return None
         async with self._db.sessions() as session:
             row = await session.get(Download, token)
             if row is None or _aware(row.expires_at) < datetime.now(UTC):
