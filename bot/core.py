@@ -118,3 +118,15 @@ STALE_ACTION = Card(
     title="That button has expired",
     sections=[Section(text="It belongs to an older version of this conversation. Type your question again.")],
 )
+
+
+# Whole numbers that clicks carry back (row ids, versions) are the database's 32-bit integers.
+MAX_CLICKED_INT = 2**31 - 1
+
+
+def clicked_int(value: object, minimum: int = 0) -> int | None:
+    """A whole number a button's value carries, or None for anything a card of ours never carries there:
+    a string, a float, a boolean, or a number out of range (a forged value, or a card from elsewhere)."""
+    if isinstance(value, int) and not isinstance(value, bool) and minimum <= value <= MAX_CLICKED_INT:
+        return value
+    return None

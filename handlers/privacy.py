@@ -8,8 +8,17 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot import bounded_json
 from bot.claims import Claim, as_typed, words
-from bot.core import ERASED_MESSAGE, STALE_ACTION, Attachment, Context, Event, Reply
+from bot.core import (
+    ERASED_MESSAGE,
+    STALE_ACTION,
+    Attachment,
+    Context,
+    Event,
+    Reply,
+    clicked_int,
+)
 from cards.model import Action, Card, Fact, Section
 
 if TYPE_CHECKING:
@@ -193,10 +202,13 @@ def _confirm_erasure(ctx: Context) -> Card:
 async def erase(event: Event, ctx: Context) -> list[Reply]:
     """Erase after confirmation, only for the person who asked, and only while the confirmation is fresh."""
     try:
-        request = json.loads(event.value)
-        person_id = int(request["person"])
+        request = bounded_json.loads(event.value)
+        person_id = clicked_int(request["person"], minimum=1)
         issued = datetime.fromisoformat(request["issued"])
     except (ValueError, KeyError, TypeError):
+        return [Reply(card=STALE_ACTION, replace_original=True)]
+    if person_id is None or issued.tzinfo is None or issued > datetime.now(UTC):
+        # The bot writes an id and an aware time of the past: anything else was not written by it.
         return [Reply(card=STALE_ACTION, replace_original=True)]
     if ctx.person is None or ctx.stores is None or ctx.person.id != person_id:
         # Someone else clicked a card that was not theirs (a shared channel), or a forged value.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +27,9 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.lookup_cache import TimedCache
+from bot.adapters.payload_checks import BadPayload, json_object, refusal, utf8_text
 from bot.adapters.slack_notifier import SlackNotifier
+from bot.adapters.slack_payload import plausible_timestamp, slack_body
 from bot.core import Event, EventKind, Reply
 from bot.platforms import SlackConfig
 from bot.router import Router
@@ -105,6 +107,8 @@ class SlackAdapter:
         self.app.action(re.compile(".+"))(self._on_action)
         self.app.event("app_home_opened")(self._on_home)
         self.app.view("techpath_form")(self._on_form)
+        # A modal this app does not know (an old version's, or another's): closed, not an error to show.
+        self.app.view(re.compile(".*"))(self._on_other_form)
         # Nobody is linked to the directory until auth.test has said which workspace the token is for.
         self._workspace = ""
         router.serve_tenants(PLATFORM, frozenset())
@@ -143,23 +147,26 @@ class SlackAdapter:
         self._router.serve_tenants(PLATFORM, frozenset({self._workspace}))
 
     async def handle(self, request: web.Request) -> web.Response:
-        """Convert the HTTP request for bolt; refuse what bolt would turn into a 500."""
+        """Check what bolt would choke on (headers, encoding, nesting, the fields read), then let bolt
+        verify the signature and dispatch. bolt sees the very headers and text that were checked."""
         if self._should_ask_for_retry(request):
             # The event could not be recorded, so it could not be handled exactly once: Slack delivers it
             # again (about a minute, then five minutes later), by when the database may be back.
             return web.json_response({"error": "database unavailable; retry later"}, status=503)
-        timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
-        if not timestamp.isdigit() or not request.headers.get("X-Slack-Signature"):
-            # slack_sdk raises on a non-numeric timestamp; a missing header is simply unverified.
+        if len(request.headers.getall("Content-Type", ())) > 1:
+            return refusal(BadPayload("more than one Content-Type header"))
+        headers: dict[str, str | Sequence[str]] = {name.lower(): v for name, v in request.headers.items()}
+        timestamp = str(headers.get("x-slack-request-timestamp", ""))
+        if not plausible_timestamp(timestamp) or not headers.get("x-slack-signature"):
+            # slack_sdk raises on a timestamp int() cannot read; a missing header is simply unverified.
             return web.json_response({"error": "invalid request"}, status=401)
-        body = await request.text()
+        content_type = str(headers.get("content-type", "")).split(";")[0] or None
         try:
-            bolt_request = AsyncBoltRequest(
-                body=body, query=request.query_string, headers=dict(request.headers)
-            )
-        except (ValueError, AttributeError, TypeError):
-            # bolt parses the body, and reads ids from it, before verifying the signature.
-            return web.json_response({"error": "malformed payload"}, status=400)
+            text = utf8_text(await request.read(), request.charset)
+            slack_body(text, content_type)
+        except BadPayload as problem:
+            return refusal(problem)
+        bolt_request = AsyncBoltRequest(body=text, query=request.query_string, headers=headers)
         return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
 
     def _should_ask_for_retry(self, request: web.Request) -> bool:
@@ -222,9 +229,9 @@ class SlackAdapter:
         """A submitted modal: acknowledged at once (closing it), then handled like a click."""
         await ack()
         try:
-            metadata = json.loads(view.get("private_metadata") or "{}")
+            metadata = json_object(view.get("private_metadata") or "{}")
             channel = str(metadata["channel"])
-        except (ValueError, KeyError, TypeError):
+        except (BadPayload, KeyError):
             logger.warning("a form came back without its metadata; ignored")
             return
         values = (view.get("state") or {}).get("values") or {}
@@ -233,7 +240,7 @@ class SlackAdapter:
             for block_id, entries in values.items()
             if isinstance(entries, dict)
         }
-        team = str((body.get("team") or {}).get("id", ""))
+        team = str((body.get("team") or {}).get("id") or "")
         thread = str(metadata.get("thread") or "") or None
         conversation = f"{channel}:{thread}" if thread else channel
         neutral = Event(
@@ -248,6 +255,9 @@ class SlackAdapter:
             private=bool(metadata.get("private")),
         )
         await self._turn(neutral, _Where(channel, thread_ts=thread))
+
+    async def _on_other_form(self, ack: Any) -> None:
+        await ack()
 
     async def _direct_channel(self, user: str) -> str:
         """The id of the app's DM with ``user`` (conversations.open, scope im:write)."""
@@ -311,21 +321,21 @@ class SlackAdapter:
             return
         if not await self._first_delivery(body):
             return
-        neutral = _event(body, event, event["channel"], text=event.get("text", ""), private=True)
+        neutral = _event(body, event, event["channel"], text=event.get("text") or "", private=True)
         await self._turn(neutral, _Where(event["channel"], thread_ts=event.get("thread_ts")))
 
     async def _on_mention(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         if not await self._first_delivery(body):
             return
         thread = event.get("thread_ts") or event["ts"]
-        text = _MENTION.sub("", event.get("text", "")).strip()
+        text = _MENTION.sub("", event.get("text") or "").strip()
         neutral = _event(body, event, f"{event['channel']}:{thread}", text=text)
         await self._turn(neutral, _Where(event["channel"], thread_ts=thread))
 
     async def _on_home(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         if event.get("tab") != "home" or not await self._first_delivery(body):
             return
-        team = str(body.get("team_id", ""))
+        team = str(body.get("team_id") or "")
         neutral = Event(
             kind=EventKind.HOME_OPENED,
             platform=PLATFORM,
@@ -354,7 +364,7 @@ class SlackAdapter:
         self, ack: Any, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
     ) -> None:
         await ack()
-        container = body.get("container", {})
+        container = body.get("container") or {}
         channel = container.get("channel_id") or (body.get("channel") or {}).get("id", "")
         ephemeral = bool(container.get("is_ephemeral"))
         # The bot posts in a "D" channel only in its own DM with the person (or ephemerally, elsewhere).
@@ -364,14 +374,15 @@ class SlackAdapter:
             # A Home tab button comes from a view, with no channel: answer in the app's DM with the
             # person, under that DM's own id, so what they type there next continues the same conversation.
             channel = await self._direct_channel(body["user"]["id"])
-        value = action.get("value") or action.get("selected_option", {}).get("value", "")
+        value = action.get("value") or (action.get("selected_option") or {}).get("value") or ""
         thread = container.get("thread_ts")
         conversation = f"{channel}:{thread}" if thread else channel
+        team = (body.get("team") or {}).get("id") or ""
         neutral = Event(
             kind=EventKind.ACTION,
             platform=PLATFORM,
-            tenant=_user_team(body.get("user"), str((body.get("team") or {}).get("id", ""))),
-            conversation_id=f"slack:{body.get('team', {}).get('id', '')}:{conversation}",
+            tenant=_user_team(body.get("user"), team),
+            conversation_id=f"slack:{team}:{conversation}",
             user_id=body["user"]["id"],
             # Renderers make ids unique per message as "handler:position"; the handler is before the colon.
             action_id=str(action.get("action_id", "")).rsplit(":", 1)[0],
@@ -384,7 +395,7 @@ class SlackAdapter:
             trigger_id=str(body.get("trigger_id", "")),
             thread_ts=thread,
             message_ts=container.get("message_ts"),
-            respond=respond if ephemeral else None,
+            respond=respond if ephemeral and body.get("response_url") else None,
         )
         await self._turn(neutral, where)
 
@@ -406,7 +417,7 @@ def _user_team(user: Any, workspace: str) -> str:
 def _event(
     body: dict[str, Any], event: dict[str, Any], conversation: str, text: str, private: bool = False
 ) -> Event:
-    team = str(body.get("team_id", ""))
+    team = str(body.get("team_id") or "")
     # In a Slack Connect conversation the sender may belong to another organisation's workspace: the
     # event names it (user_team, or team), and that, not the workspace that received it, is who they are.
     home = str(event.get("user_team") or event.get("team") or team)

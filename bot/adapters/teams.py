@@ -13,12 +13,21 @@ from types import SimpleNamespace
 from typing import Any
 
 from aiohttp import web
-from botbuilder.core import ActivityHandler, CardFactory, MessageFactory, TurnContext
+from azure.core.exceptions import DeserializationError
+from botbuilder.core import (
+    ActivityHandler,
+    CardFactory,
+    InvokeResponse,
+    MessageFactory,
+    TurnContext,
+    serializer_helper,
+)
 from botbuilder.core.teams import TeamsInfo
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 
 from bot.adapters.lookup_cache import TimedCache
+from bot.adapters.payload_checks import BadPayload, json_object, refusal, utf8_text
 from bot.adapters.teams_clients import ReusingAuthentication
 from bot.adapters.teams_keys import (
     FETCH_TIMEOUT_SECONDS,
@@ -27,6 +36,7 @@ from bot.adapters.teams_keys import (
     refresh_keys,
 )
 from bot.adapters.teams_notifier import TeamsNotifier
+from bot.adapters.teams_payload import check_activity
 from bot.core import Attachment, Event, EventKind, Reply
 from bot.platforms import TeamsConfig
 from bot.router import Router
@@ -80,8 +90,11 @@ def _action(value: dict[str, Any]) -> tuple[str, str]:
     """The handler and value of a submitted card (see cards.adaptive for the contract)."""
     if value.get("techpath_action") == "choice":
         # A menu's "Choose" button: its data holds the [action_id, value] pairs, Teams adds the picked index.
-        choices = value.get("choices")
-        index = int(value.get("choice", ""))  # ValueError when nothing was picked
+        choices, choice = value.get("choices"), value.get("choice")
+        # Teams sends the picked index as text; nothing picked, or anything else, is no choice.
+        if not isinstance(choice, str) or not choice.isdecimal() or len(choice) > 6:
+            raise ValueError("no choice")
+        index = int(choice)
         if not isinstance(choices, list) or not 0 <= index < len(choices):
             raise ValueError("no such choice")
         action_id, action_value = choices[index]
@@ -123,6 +136,12 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
             text = TurnContext.remove_recipient_mention(activity) if activity.text else ""
             event = self._event(activity, EventKind.MESSAGE, text=(text or "").strip())
         await self._turn(turn_context, event)
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        """techpath's cards submit with Action.Submit, which arrives as a message: no invoke is handled.
+        The SDK's own handling of some (signin/tokenExchange, a malformed adaptiveCard/action) raises
+        instead of answering."""
+        return InvokeResponse(status=501)
 
     async def on_members_added_activity(
         self, members_added: list[ChannelAccount], turn_context: TurnContext
@@ -317,36 +336,38 @@ class TeamsAdapter:
         if "application/json" not in request.headers.get("Content-Type", ""):
             return web.json_response({"error": "expected application/json"}, status=415)
         try:
-            body = await request.json()
-        except ValueError:
-            return web.json_response({"error": "malformed JSON"}, status=400)
-        if not isinstance(body, dict) or not body.get("type"):
-            return web.json_response({"error": "not a Bot Framework activity"}, status=400)
-        if not service_url_allowed(str(body.get("serviceUrl", "")), self._config.service_hosts):
+            body = json_object(utf8_text(await request.read(), request.charset))
+            check_activity(body)
+        except BadPayload as problem:
+            return refusal(problem)
+        if not service_url_allowed(body["serviceUrl"], self._config.service_hosts):
             logger.warning("refused an activity whose serviceUrl is not an allowed Bot Connector host")
             return web.json_response({"error": "serviceUrl not allowed"}, status=403)
+        try:
+            activity = Activity().deserialize(body)
+        except DeserializationError:  # a timestamp that is not ISO 8601, for one
+            return web.json_response({"error": "not a valid Bot Framework activity"}, status=400)
         authorization = request.headers.get("Authorization", "")
         try:
             # Authenticate up front: on a garbage, foreign or missing token botframework-connector raises
             # PyJWT, Key, Index and Attribute errors as well as PermissionError, which would surface as 500s.
             # Any failure here is an authentication failure; the turn below reuses the result.
-            activity = Activity().deserialize(body)
             authenticated = await self.authentication.authenticate_request(activity, authorization)
         except Exception as exc:
             logger.warning("Teams request refused: %s", type(exc).__name__)
             return web.json_response({"error": "unauthorized"}, status=401)
+        turn = self.adapter.process_activity(authenticated, activity, self.bot.on_turn)
         if activity.type == ActivityTypes.invoke:
             # An invoke's answer travels in the HTTP response, so it is handled before responding.
-            try:
-                response = await self.adapter.process(request, self.bot)
-            except web.HTTPException as exc:
-                return web.json_response({"error": exc.reason}, status=exc.status)
-            return response or web.Response(status=200)
+            invoke = await turn
+            if invoke is None:
+                return web.Response(status=200)
+            return web.json_response(serializer_helper(invoke.body), status=invoke.status)
         # Everything else is acknowledged at once and handled after: the reply goes through the Bot
         # Connector either way, and Teams gives up on a request after 10-15 s.
-        turn = asyncio.create_task(self.adapter.process_activity(authenticated, activity, self.bot.on_turn))
-        self._turns.add(turn)
-        turn.add_done_callback(self._turn_finished)
+        task = asyncio.create_task(turn)
+        self._turns.add(task)
+        task.add_done_callback(self._turn_finished)
         return web.Response(status=202)
 
     def _turn_finished(self, turn: asyncio.Task[Any]) -> None:

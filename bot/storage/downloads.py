@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -15,6 +16,10 @@ LIFETIME = timedelta(minutes=15)
 # A file holds a whole export: a forwarded link must not stay good for its lifetime. A few fetches, not
 # one, so that an interrupted download can be retried, or the file opened again on a second device.
 ALLOWED_DOWNLOADS = 3
+TOKEN_BYTES = 32
+# What secrets.token_urlsafe(TOKEN_BYTES) makes: URL-safe base64 without padding. Anything else in a link
+# was never offered, and is answered without a query (PostgreSQL refuses a NUL in text, for one).
+_TOKEN = re.compile(rf"[A-Za-z0-9_-]{{{len(secrets.token_urlsafe(TOKEN_BYTES))}}}")
 
 
 @dataclass(frozen=True)
@@ -30,7 +35,7 @@ class Downloads:
 
     async def offer(self, person_id: int | None, filename: str, media_type: str, content: str | bytes) -> str:
         """Store the file and return its token: 256 random bits, valid for a quarter of an hour."""
-        token = secrets.token_urlsafe(32)
+        token = secrets.token_urlsafe(TOKEN_BYTES)
         async with self._db.writing() as session:
             session.add(
                 Download(
@@ -52,6 +57,8 @@ class Downloads:
         The row is deleted by the fetch that uses its last download, or that finds it expired, rather
         than staying until the daily tidy job.
         """
+        if not _TOKEN.fullmatch(token):
+            return None
         async with self._db.reading() as session:
             # Anyone can try a token: a guess that matches nothing must not queue for the write lock.
             if await session.scalar(select(Download.token).where(Download.token == token)) is None:

@@ -7,17 +7,17 @@ free text there goes to the assessment and not to the question answerer.
 
 from __future__ import annotations
 
-import json
 import re
 
+from bot import bounded_json
 from bot.claims import spoken
-from bot.core import STALE_ACTION, Context, Event, Reply
+from bot.core import STALE_ACTION, Context, Event, Reply, clicked_int
 from bot.storage.assessments import AlreadyOpen, AssessmentRecord, StaleAssessment
 from cards.model import Card, Section
 from framework_data.catalogue import role_ref
 from framework_data.query import parse_question
 from handlers.assessment import cards
-from handlers.assessment.buttons import assessment_named, button_fields
+from handlers.assessment.buttons import assessment_named, button_fields, clicked_score
 from handlers.assessment.flow import (
     ACTIVE,
     Command,
@@ -306,10 +306,13 @@ async def on_step(event: Event, ctx: Context) -> list[Reply]:
     fields = button_fields(event)
     if fields is None:
         return [Reply(card=STALE_ACTION)]
+    version = clicked_int(fields.get("v"))
     try:
-        version, verb = int(fields["v"]), Verb(fields["c"])
-        score = float(fields["s"]) if "s" in fields else None
-    except (ValueError, KeyError, TypeError):
+        verb = Verb(str(fields.get("c")))
+    except ValueError:
+        return [Reply(card=STALE_ACTION)]
+    score = clicked_score(fields["s"]) if "s" in fields else None
+    if version is None or ("s" in fields and score is None):
         return [Reply(card=STALE_ACTION)]
     if ctx.person is None or ctx.stores is None:
         return [Reply(card=WHO_ARE_YOU)]
@@ -324,7 +327,7 @@ async def on_step(event: Event, ctx: Context) -> list[Reply]:
 
 async def on_start(event: Event, ctx: Context) -> list[Reply]:
     try:
-        value = json.loads(event.value)
+        value = bounded_json.loads(event.value)
         ref, fresh = str(value["role"]), bool(value.get("fresh", False))
         replacing = str(value.get("replace", ""))
         ctx.catalogue.role(ref)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
+from bot import bounded_json
 from bot.claims import Claim
 from bot.core import STALE_ACTION, Context, Event, Reply
 from cards.model import Card, Section
@@ -37,7 +37,7 @@ async def answer_message(event: Event, ctx: Context) -> list[Reply]:
 async def ask_again(event: Event, ctx: Context) -> list[Reply]:
     """A follow-up button: its value is a question, answered as if typed."""
     try:
-        text = json.loads(event.value)["text"]
+        text = bounded_json.loads(event.value)["text"]
     except (ValueError, KeyError, TypeError):
         return [Reply(card=STALE_ACTION)]
     if not isinstance(text, str) or not text.strip() or len(text) > MAX_QUESTION:

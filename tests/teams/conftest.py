@@ -20,6 +20,7 @@ from bot.server import build_app
 from bot.settings import Settings
 from bot.storage.stores import Stores
 from tests.doubles.bot_connector import BotConnectorDouble
+from tests.doubles.bot_identity import APP_ID, StaticCredentialsFactory, cloud_settings, identity_double
 from tests.fixtures import load
 from tests.outbox_helpers import running_engine
 
@@ -84,3 +85,36 @@ async def teams(ctx: Context, stores: Stores) -> AsyncIterator[TeamsRig]:
         yield TeamsRig(connector, server, session, stores, router=router, adapter=adapter)
     await server.close()
     await connector.close()
+
+
+# Ana, and an account in another organisation's tenant whose roster email is the same as hers (anyone can
+# type any email into their own tenant's directory).
+SECURED_MEMBERS = {
+    "29:ana": {"id": "29:ana", "aadObjectId": "aad-ana", "email": "ana.tech@uni.example"},
+    "29:mallory": {"id": "29:mallory", "aadObjectId": "aad-mallory", "email": "ana.tech@uni.example"},
+}
+
+
+@pytest.fixture
+async def secured(ctx: Context, stores: Stores) -> AsyncIterator[TeamsRig]:
+    """The same, with authentication on: Bot Framework JWTs checked against a loopback identity double
+    (tests.doubles.bot_identity mints the tokens). Its key fetching happens off the event loop: the SDK's
+    own blocking fetch would never get an answer from a double on the test's own loop."""
+    identity = await identity_double()
+    connector = BotConnectorDouble(members=SECURED_MEMBERS)
+    await connector.start()
+    config = TeamsConfig(APP_ID, "secret", "", "MultiTenant", frozenset({"127.0.0.1"}), frozenset({TENANT}))
+    app = build_app(Settings(_env_file=None), ctx, stores)
+    router = build_router(ctx, stores)
+    adapter = TeamsAdapter(
+        config, router, stores, cloud_settings(identity), StaticCredentialsFactory(), public_url=PUBLIC_URL
+    )
+    adapter.install(app)
+    await stores.contacts.first_contact("teams", TENANT, "aad-ana")
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()  # warms the signing keys in a worker thread
+    async with aiohttp.ClientSession() as session:
+        yield TeamsRig(connector, server, session, stores, router=router, adapter=adapter)
+    await server.close()
+    await connector.close()
+    await identity.close()

@@ -1,122 +1,19 @@
 """Teams with authentication: Bot Framework JWTs validated against signing keys served on loopback.
 
-The identity endpoint is a double on the test's own event loop, so key fetching must happen off the loop:
-the SDK's own blocking fetch would never get an answer here.
+The identity endpoint is a double (tests.doubles.bot_identity); the `secured` rig is in conftest.py.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
-import aiohttp
-import jwt
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestServer
-from botframework.connector.auth import AppCredentials, ServiceClientCredentialsFactory
-from cryptography.hazmat.primitives.asymmetric import rsa
-from jwt.algorithms import RSAAlgorithm
 
-from bot.adapters.teams import TeamsAdapter
-from bot.app import build_router
-from bot.core import Context
-from bot.platforms import TeamsConfig
-from bot.server import build_app
-from bot.settings import Settings
 from bot.storage.people import PersonFields
-from bot.storage.stores import Stores
-from tests.doubles.bot_connector import BotConnectorDouble
-from tests.teams.conftest import TENANT, TeamsRig
-
-APP_ID = "11111111-2222-3333-4444-555555555555"
-ISSUER = "https://api.botframework.test"
-OUTBOUND_TOKEN = "outbound-test-token"
-KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-FOREIGN_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-# The roster the connector double answers with: Ana, and an account in another organisation's tenant whose
-# roster email is the same as hers (anyone can type any email into their own tenant's directory).
-MEMBERS = {
-    "29:ana": {"id": "29:ana", "aadObjectId": "aad-ana", "email": "ana.tech@uni.example"},
-    "29:mallory": {"id": "29:mallory", "aadObjectId": "aad-mallory", "email": "ana.tech@uni.example"},
-}
-
-
-class _StaticCredentials(AppCredentials):  # type: ignore[misc]
-    def get_access_token(self, force_refresh: bool = False) -> str:
-        return OUTBOUND_TOKEN
-
-
-class _StaticCredentialsFactory(ServiceClientCredentialsFactory):  # type: ignore[misc]
-    """Outbound tokens without a call to the Microsoft identity platform."""
-
-    async def is_valid_app_id(self, app_id: str) -> bool:
-        return app_id == APP_ID
-
-    async def is_authentication_disabled(self) -> bool:
-        return False
-
-    async def create_credentials(
-        self, app_id: str, oauth_scope: str, login_endpoint: str, validate_authority: bool
-    ) -> Any:
-        return _StaticCredentials(app_id, oauth_scope=oauth_scope)
-
-
-async def _identity_double() -> TestServer:
-    jwk = RSAAlgorithm.to_jwk(KEY.public_key(), as_dict=True) | {"kid": "k1", "endorsements": ["msteams"]}
-    app = web.Application()
-    server = TestServer(app, host="127.0.0.1")
-
-    async def metadata(_: web.Request) -> web.Response:
-        return web.json_response({"issuer": ISSUER, "jwks_uri": str(server.make_url("/keys"))})
-
-    async def keys(_: web.Request) -> web.Response:
-        return web.json_response({"keys": [jwk]})
-
-    app.router.add_get("/openid", metadata)
-    app.router.add_get("/keys", keys)
-    await server.start_server()
-    return server
-
-
-def token(service_url: str, key: Any = KEY, kid: str = "k1", **claims: Any) -> str:
-    now = int(time.time())
-    payload = {
-        "iss": ISSUER,
-        "aud": APP_ID,
-        "nbf": now - 10,
-        "exp": now + 300,
-        "serviceurl": service_url,
-        **claims,
-    }
-    return jwt.encode(payload, key, algorithm="RS256", headers={"kid": kid})
-
-
-@pytest.fixture
-async def secured(ctx: Context, stores: Stores) -> AsyncIterator[TeamsRig]:
-    identity = await _identity_double()
-    connector = BotConnectorDouble(members=MEMBERS)
-    await connector.start()
-    cloud = {
-        "TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL": str(identity.make_url("/openid")),
-        "TO_BOT_FROM_CHANNEL_TOKEN_ISSUER": ISSUER,
-        "TO_CHANNEL_FROM_BOT_LOGIN_URL": str(identity.make_url("/login")),
-        "TO_CHANNEL_FROM_BOT_OAUTH_SCOPE": "https://api.botframework.com",
-    }
-    config = TeamsConfig(APP_ID, "secret", "", "MultiTenant", frozenset({"127.0.0.1"}), frozenset({TENANT}))
-    app = build_app(Settings(_env_file=None), ctx, stores)
-    adapter = TeamsAdapter(config, build_router(ctx, stores), stores, cloud, _StaticCredentialsFactory())
-    adapter.install(app)
-    await stores.contacts.first_contact("teams", TENANT, "aad-ana")
-    server = TestServer(app, host="127.0.0.1")
-    await server.start_server()  # warms the signing keys in a worker thread
-    async with aiohttp.ClientSession() as session:
-        yield TeamsRig(connector, server, session, stores)
-    await server.close()
-    await connector.close()
-    await identity.close()
+from tests.doubles.bot_identity import FOREIGN_KEY, OUTBOUND_TOKEN, token
+from tests.teams.conftest import TeamsRig
 
 
 async def test_a_properly_signed_activity_is_answered_with_the_bots_own_token(secured: TeamsRig) -> None:
