@@ -19,6 +19,7 @@ class Call:
     method: str
     args: dict[str, Any]
     peer: tuple[str, int] | None = None  # the caller's end of the connection the call came through
+    at: float = field(default_factory=time.perf_counter)  # when it arrived (the benchmark times answers)
 
 
 @dataclass
