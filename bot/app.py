@@ -6,12 +6,15 @@ command that only answers a question (``techpath ask``) never loads them."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.core import Context
 from bot.settings import Settings
-from framework_data.catalogue import load_catalogue
-from framework_data.vocabulary import build_vocabulary
+from framework_data.built_cache import cache_key, cached
+from framework_data.catalogue import Catalogue, load_catalogue
+from framework_data.loader import bundled_path, resolve_location
+from framework_data.vocabulary import Vocabulary, build_vocabulary
 
 if TYPE_CHECKING:
     from bot.outbox.engine import DeliveryEngine
@@ -24,15 +27,26 @@ if TYPE_CHECKING:
     from framework_data.query import Query
 
 
-def build_context(settings: Settings) -> Context:
-    """Load and check the frameworks; raises FrameworkError naming every problem."""
-    catalogue = load_catalogue(
-        settings.framework,
-        settings.crosswalk,
-        primary_setting="TECHPATH_FRAMEWORK",
-        others_setting="TECHPATH_CROSSWALK",
-    )
-    return Context(catalogue=catalogue, vocabulary=build_vocabulary(catalogue))
+def build_context(settings: Settings, cache_dir: Path | None = None) -> Context:
+    """Load and check the frameworks; raises FrameworkError naming every problem.
+
+    With ``cache_dir``, what was built from the same files by the same code before is read from there."""
+    names = [settings.framework, *(n for n in settings.crosswalk if n and n != settings.framework)]
+    files = [resolve_location(settings.framework, "TECHPATH_FRAMEWORK")]
+    files += [resolve_location(n, "TECHPATH_CROSSWALK") for n in names[1:]]
+
+    def build() -> tuple[Catalogue, Vocabulary]:
+        catalogue = load_catalogue(
+            settings.framework,
+            settings.crosswalk,
+            primary_setting="TECHPATH_FRAMEWORK",
+            others_setting="TECHPATH_CROSSWALK",
+        )
+        return catalogue, build_vocabulary(catalogue)
+
+    key = cache_key([*files, bundled_path("hett")], "|".join(names)) if cache_dir else ""
+    catalogue, vocabulary = cached(cache_dir, key, build)
+    return Context(catalogue=catalogue, vocabulary=vocabulary)
 
 
 def open_database(settings: Settings) -> Database:

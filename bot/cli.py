@@ -27,7 +27,7 @@ def _context(settings: Settings) -> Context:
     from framework_data.loader import FrameworkError
 
     try:
-        return build_context(settings)
+        return build_context(settings, settings.data_dir / "cache")
     except FrameworkError as exc:
         click.echo(f"The framework could not be loaded ({counted(len(exc.problems), 'problem')}):", err=True)
         for problem in exc.problems:
@@ -49,7 +49,10 @@ class _Commands(click.Group):
             # Only a command that opened the database can raise DatabaseUnreachable, so its module is loaded
             # by then; importing it for every other error would load SQLAlchemy for nothing.
             health = sys.modules.get("bot.storage.health")
-            if health is None or not isinstance(error, health.DatabaseUnreachable):
+            settings = sys.modules.get("bot.settings")
+            if (health is None or not isinstance(error, health.DatabaseUnreachable)) and (
+                settings is None or not isinstance(error, settings.SettingsError)
+            ):
                 raise
             click.echo(str(error), err=True)
             sys.exit(1)

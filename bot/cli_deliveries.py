@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -65,6 +64,8 @@ def status_command(send_id: str | None, as_json: bool) -> None:
         finally:
             await stores.database.close()
 
+    import asyncio
+
     statuses, throttled = asyncio.run(run())
     if send_id is not None and not statuses:
         raise click.ClickException(f"no send {send_id!r}; `techpath deliveries status` lists the latest")
@@ -97,6 +98,8 @@ def resend_command(send_id: str) -> None:
             return await stores.outbox.resend_failed(send_id)
         finally:
             await stores.database.close()
+
+    import asyncio
 
     count = asyncio.run(run())
     click.echo(f"{count} failed deliveries of {send_id} will be tried again by the running server")

@@ -135,6 +135,36 @@ def test_a_universitys_own_framework_file_becomes_the_active_one(tmp_path: Path)
     assert "Will purchase standard consumables and equipment." in result.stdout
 
 
+def test_an_edited_framework_file_is_answered_from_its_new_text_not_the_cache(tmp_path: Path) -> None:
+    bundled = Path(__file__).resolve().parents[1] / "framework_data" / "lancaster.yaml"
+    path = tmp_path / "northtown.yaml"
+    text = bundled.read_text(encoding="utf-8").replace("id: lancaster", "id: northtown", 1)
+    name = 'name: "Lancaster University Technicians Career Framework"'
+    env = {"TECHPATH_FRAMEWORK": str(path), "TECHPATH_CROSSWALK": "", "TECHPATH_DATA_DIR": str(tmp_path)}
+    for title in ("Northtown Technical Careers", "Northtown Careers, Revised"):
+        path.write_text(text.replace(name, f'name: "{title}"'), encoding="utf-8")
+        result = run("ask", "grade 6 budget", env=env)
+        assert result.returncode == 0, result.stderr
+        assert title in result.stdout
+    assert len(list((tmp_path / "cache").glob("frameworks-*.pickle"))) == 1
+
+
+@pytest.mark.parametrize(
+    ("env", "line"),
+    [
+        ({"TECHPATH_PORT": "abc"}, "TECHPATH_PORT=abc: Input should be a valid integer"),
+        ({"TECHPATH_DB_POOL_SIZE": "0"}, "TECHPATH_DB_POOL_SIZE=0: Input should be greater than or equal"),
+        ({"TECHPATH_EVENT_LOOP": "trio"}, "TECHPATH_EVENT_LOOP=trio: Input should be 'uvloop' or 'asyncio'"),
+    ],
+)
+def test_a_setting_that_cannot_be_used_is_one_line_naming_it(env: dict[str, str], line: str) -> None:
+    result = run("ask", "grade 5", env=env)
+    assert result.returncode == 1
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert result.stderr.startswith(line)
+    assert result.stderr.rstrip().endswith("(set in the environment or .env)")
+
+
 @pytest.mark.parametrize(
     ("env", "message"),
     [
