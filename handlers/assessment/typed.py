@@ -8,6 +8,7 @@ typing and clicking check the same things and do the same thing.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 
 from bot.claims import PhraseTest, as_typed, spoken
 from bot.core import Context, Event, Handler, Reply
@@ -106,53 +107,56 @@ def _none_finished(what: str) -> Card:
     )
 
 
-async def on_share_typed(event: Event, ctx: Context) -> list[Reply]:
-    if ctx.person is None or ctx.stores is None:
-        return [Reply(card=WHO_ARE_YOU)]
-    record = await _latest_finished(ctx)
-    if record is None:
-        return [Reply(card=_none_finished("share"))]
-    return as_typed(await on_share(_button(event, record), ctx))
+ButtonHandler = Callable[[Event, Context], Awaitable[list[Reply]]]
 
 
-async def on_unshare_typed(event: Event, ctx: Context) -> list[Reply]:
-    if ctx.person is None or ctx.stores is None:
-        return [Reply(card=WHO_ARE_YOU)]
-    record = await ctx.stores.assessments.latest_shared(ctx.person.id)
-    if record is None:
-        card = Card(
-            title="Nothing is shared",
-            sections=[Section(text="None of your self-assessments is shared with your manager.")],
+def on_latest_finished(button: ButtonHandler, what: str) -> Handler:
+    """A typed command that clicks ``button`` on the person's latest finished assessment."""
+
+    async def handle(event: Event, ctx: Context) -> list[Reply]:
+        if ctx.person is None or ctx.stores is None:
+            return [Reply(card=WHO_ARE_YOU)]
+        record = await _latest_finished(ctx)
+        if record is None:
+            return [Reply(card=_none_finished(what))]
+        return as_typed(await button(_button(event, record), ctx))
+
+    return handle
+
+
+def on_latest_shared(button: ButtonHandler, nothing_shared: Card) -> Handler:
+    """A typed command that clicks ``button`` on the person's latest shared assessment."""
+
+    async def handle(event: Event, ctx: Context) -> list[Reply]:
+        if ctx.person is None or ctx.stores is None:
+            return [Reply(card=WHO_ARE_YOU)]
+        record = await ctx.stores.assessments.latest_shared(ctx.person.id)
+        if record is None:
+            return [Reply(card=nothing_shared)]
+        return as_typed(await button(_button(event, record), ctx))
+
+    return handle
+
+
+NOTHING_SHARED = Card(
+    title="Nothing is shared",
+    sections=[Section(text="None of your self-assessments is shared with your manager.")],
+)
+NO_MANAGERS_VIEW = Card(
+    title="Your manager has no view yet",
+    sections=[
+        Section(
+            text="Your manager sees a self-assessment only once you share it: say “share with my "
+            "manager” after finishing one."
         )
-        return [Reply(card=card)]
-    return as_typed(await on_unshare(_button(event, record), ctx))
-
-
-async def on_managers_view_typed(event: Event, ctx: Context) -> list[Reply]:
-    if ctx.person is None or ctx.stores is None:
-        return [Reply(card=WHO_ARE_YOU)]
-    record = await ctx.stores.assessments.latest_shared(ctx.person.id)
-    if record is None:
-        card = Card(
-            title="Your manager has no view yet",
-            sections=[
-                Section(
-                    text="Your manager sees a self-assessment only once you share it: say “share with my "
-                    "manager” after finishing one."
-                )
-            ],
-        )
-        return [Reply(card=card)]
-    return as_typed(await on_side_by_side(_button(event, record), ctx))
-
-
-async def on_accept_typed(event: Event, ctx: Context) -> list[Reply]:
-    if ctx.person is None or ctx.stores is None:
-        return [Reply(card=WHO_ARE_YOU)]
-    record = await _latest_finished(ctx)
-    if record is None:
-        return [Reply(card=_none_finished("plan"))]
-    return as_typed(await on_accept(_button(event, record), ctx))
+    ],
+)
+on_share_typed = on_latest_finished(on_share, "share")
+on_accept_typed = on_latest_finished(on_accept, "plan")
+# "my last assessment": the summary of the latest finished one, as its Show button gives it.
+on_latest_typed = on_latest_finished(on_show, "show")
+on_unshare_typed = on_latest_shared(on_unshare, NOTHING_SHARED)
+on_managers_view_typed = on_latest_shared(on_side_by_side, NO_MANAGERS_VIEW)
 
 
 async def on_download_typed(event: Event, ctx: Context) -> list[Reply]:
@@ -164,16 +168,6 @@ async def on_download_typed(event: Event, ctx: Context) -> list[Reply]:
     canonical = event.model_copy(update={"text": f"download my assessment as {kind}"})
     replies = await on_download_message(canonical, ctx)
     return replies if replies is not None else [Reply(card=_none_finished("download"))]
-
-
-async def on_latest_typed(event: Event, ctx: Context) -> list[Reply]:
-    """ "my last assessment": the summary of the latest finished one, as its Show button gives it."""
-    if ctx.person is None or ctx.stores is None:
-        return [Reply(card=WHO_ARE_YOU)]
-    record = await _latest_finished(ctx)
-    if record is None:
-        return [Reply(card=_none_finished("show"))]
-    return as_typed(await on_show(_button(event, record), ctx))
 
 
 async def on_start_afresh_typed(event: Event, ctx: Context) -> list[Reply]:
