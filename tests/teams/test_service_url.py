@@ -10,7 +10,7 @@ import yarl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.adapters.teams import service_url_allowed
+from bot.adapters.teams_service_url import service_url_allowed
 from bot.platforms import TeamsConfig, check_platforms
 from bot.settings import Settings
 
