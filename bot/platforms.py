@@ -137,11 +137,13 @@ def _teams(settings: Settings, problems: list[str]) -> TeamsConfig | None:
         hosts,
         tenants,
         settings.teams_service_url,
-        _graph(settings, tenants, problems),
+        _graph(settings, tenants, hosts, problems),
     )
 
 
-def _graph(settings: Settings, tenants: frozenset[str], problems: list[str]) -> GraphConfig | None:
+def _graph(
+    settings: Settings, tenants: frozenset[str], hosts: frozenset[str], problems: list[str]
+) -> GraphConfig | None:
     """Graph installs, when the catalog app id is set: the app registration defaults to the bot's own."""
     if not settings.teams_catalog_app_id:
         return None
@@ -161,6 +163,8 @@ def _graph(settings: Settings, tenants: frozenset[str], problems: list[str]) -> 
         problems.append(
             "TECHPATH_TEAMS_CATALOG_APP_ID needs the tenant to install in: set TECHPATH_GRAPH_TENANT_ID"
         )
+    if (urlsplit(settings.teams_service_url).hostname or "").lower() not in hosts:
+        problems.append("TECHPATH_TEAMS_SERVICE_URL must be on a host in TECHPATH_TEAMS_SERVICE_HOSTS")
     urls = {"TECHPATH_GRAPH_URL": settings.graph_url, "TECHPATH_GRAPH_AUTHORITY": settings.graph_authority}
     for name, url in urls.items():
         if not _https_or_loopback(url):

@@ -112,6 +112,10 @@ class TeamsReach:
             return None
         tenant = self.graph.config.tenant
         service_url, bot = await self._graph_endpoint(tenant)
+        if not self._allowed(service_url):
+            # Checked before installing anything: an app installed for nothing would still notify them.
+            logger.warning("TECHPATH_TEAMS_SERVICE_URL is not an allowed Bot Connector host: no Graph route")
+            return None
         member = {"id": user_id, "aadObjectId": user_id}
         return {"via": "graph", "tenant": tenant, "member": member, "serviceUrl": service_url, "bot": bot}
 
