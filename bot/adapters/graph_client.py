@@ -70,7 +70,7 @@ class GraphClient:
         if 200 <= status < 300:
             return
         if status == 429:
-            raise RateLimited(float(body.get("_retry_after", 1.0)), f"graph:{self.config.tenant}")
+            raise RateLimited(float(body.get("_retry_after", 1.0)), f"graph:{self.config.tenant}:install")
         if status >= 500:
             raise Retryable(f"graph_http_{status}")
         code = str((body.get("error") or {}).get("code", "") or f"http_{status}")

@@ -94,7 +94,10 @@ class GraphDouble:
         if body.get("teamsApp@odata.bind") != f"{self.graph_url}/appCatalogs/teamsApps/{CATALOG_APP_ID}":
             return web.json_response({"error": {"code": "NotFound"}}, status=404)
         if self.fail_installs:
-            return web.json_response({"error": {"code": "Forbidden"}}, status=self.fail_installs.pop(0))
+            status = self.fail_installs.pop(0)
+            headers = {"Retry-After": "1"} if status == 429 else {}
+            code = "TooManyRequests" if status == 429 else "Forbidden"
+            return web.json_response({"error": {"code": code}}, status=status, headers=headers)
         user = request.match_info["user"]
         if user in self.installed:
             return web.json_response({"error": {"code": "Conflict"}}, status=409)

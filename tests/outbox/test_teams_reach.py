@@ -190,6 +190,18 @@ async def test_an_app_already_installed_409_is_taken_as_installed(rig: Rig, stor
     assert (await stores.outbox.status("s1"))[0].by_state == {"sent": 1}
 
 
+async def test_a_graph_429_holds_installs_back_for_its_retry_after(rig: Rig, stores: Stores) -> None:
+    rig.graph.users["boss@uni.example"] = "aad-boss"
+    rig.graph.fail_installs = [429]
+    boss = await _person(stores, "boss@uni.example")
+    await stores.outbox.enqueue("s1", "bulletin", CARD, [Target(person_id=boss)])
+    await drained(stores)
+    assert len(rig.graph.installs()) == 2  # refused once, then installed
+    [(scope, _until, seconds)] = [t for t in await stores.throttles.all() if t[1] is not None]
+    assert scope == f"graph:{TENANT}:install" and seconds == 1.0
+    assert (await stores.outbox.status("s1"))[0].by_state == {"sent": 1}
+
+
 @pytest.mark.parametrize("graph_answer", ["no such user", "install forbidden"])
 async def test_someone_reachable_nowhere_is_reported_and_sees_the_card_when_they_write(
     rig: Rig, stores: Stores, graph_answer: str
