@@ -33,6 +33,8 @@ PLATFORM = "teams"
 CHANNEL_ID = "msteams"
 # Rosters are read again after this long, for people who joined a team since.
 ROSTER_REFRESH_SECONDS = 6 * 3600.0
+# A roster that could not be read is tried again this soon, not after the full refresh.
+ROSTER_RETRY_SECONDS = 300.0
 ROSTER_PAGE_SIZE = 500  # the most the Bot Connector gives in one page
 MAX_ROSTER_PAGES = 200  # 100,000 members a team
 # A Graph look-up is kept this long (an unknown address too, so a broadcast asks once per person).
@@ -99,6 +101,8 @@ class TeamsReach:
     async def find(self, person: PersonRecord) -> Route | None:
         """How to reach the person: a team's roster first (nothing to install), then Graph."""
         email = person.email.lower()
+        if not email:
+            return None
         route = (await self._roster_routes()).get(email)
         if route is not None:
             return route
@@ -181,10 +185,16 @@ class TeamsReach:
                 assert self._members is not None
                 return self._members
             routes: dict[str, Route] = {}
+            complete = True
             # Least recently seen first, so the team seen last wins for someone in several.
             for install in reversed(installs):
-                routes.update(await self._members_of_team(install))
-            self._members, self._members_of, self._members_at = routes, keys, time.monotonic()
+                members = await self._members_of_team(install)
+                complete = complete and members is not None
+                routes.update(members or {})
+            read_at = time.monotonic()
+            if not complete:
+                read_at -= ROSTER_REFRESH_SECONDS - ROSTER_RETRY_SECONDS
+            self._members, self._members_of, self._members_at = routes, keys, read_at
             return routes
 
     def _fresh(self, keys: tuple[tuple[str, str, str], ...]) -> bool:
@@ -194,7 +204,8 @@ class TeamsReach:
             and time.monotonic() - self._members_at < ROSTER_REFRESH_SECONDS
         )
 
-    async def _members_of_team(self, install: Install) -> dict[str, Route]:
+    async def _members_of_team(self, install: Install) -> dict[str, Route] | None:
+        """The team's members by email and sign-in name; None when its roster could not be read."""
         service_url = install.details.get("serviceUrl")
         if not self._allowed(service_url):
             logger.warning("not reading the roster of a team whose serviceUrl is no longer allowed")
@@ -240,6 +251,7 @@ class TeamsReach:
         except Exception:
             # One team's roster failing (the bot removed meanwhile) leaves the others usable.
             logger.warning("reading a Teams roster failed", exc_info=True)
+            return None
         return routes
 
     async def _graph_endpoint(self, tenant: str) -> tuple[str, dict[str, Any]]:

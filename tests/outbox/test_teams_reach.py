@@ -252,3 +252,34 @@ async def test_removing_the_bot_from_a_team_forgets_the_team(rig: Rig, stores: S
     assert (await rig.post(removed)).status == 202
     await rig.settled()
     assert await stores.installs.of("teams") == []
+
+
+async def test_a_team_installation_update_is_remembered_and_its_removal_forgotten(
+    rig: Rig, stores: Stores
+) -> None:
+    team_scope = {
+        "conversation": {"isGroup": True, "conversationType": "channel", "tenantId": TENANT, "id": TEAM},
+        "channelData": {"team": {"id": TEAM, "name": "Lab technicians"}, "tenant": {"id": TENANT}},
+    }
+    assert (await rig.post(rig.fixture("installation_update", **team_scope))).status == 202
+    await rig.settled()
+    assert [i.place_id for i in await stores.installs.of("teams")] == [TEAM]
+    # A personal installation names no team: nothing to remember.
+    assert (await rig.post(rig.fixture("installation_update"))).status == 202
+    await rig.settled()
+    assert len(await stores.installs.of("teams")) == 1
+    removed = rig.fixture("installation_update", action="remove", **team_scope)
+    assert (await rig.post(removed)).status == 202
+    await rig.settled()
+    assert await stores.installs.of("teams") == []
+
+
+async def test_a_team_learnt_from_a_channel_message_reaches_its_members(rig: Rig, stores: Stores) -> None:
+    """A team the bot was in before it listened for installations is learnt from a message there."""
+    rig.connector.rosters["19:labteam@thread.tacv2"] = ROSTER
+    await rig.post(rig.fixture("channel_mention"))
+    await rig.settled()
+    boss = await _person(stores, "boss@uni.example")
+    await stores.outbox.enqueue("s1", "bulletin", CARD, [Target(person_id=boss)])
+    await drained(stores)
+    assert len(_sent_to(rig, "a:1on1-29:boss")) == 1
