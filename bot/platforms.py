@@ -163,6 +163,9 @@ def _graph(
         problems.append(
             "TECHPATH_TEAMS_CATALOG_APP_ID needs the tenant to install in: set TECHPATH_GRAPH_TENANT_ID"
         )
+    elif tenants and tenant.lower() not in tenants:
+        # A directory person is only ever matched to an account of a tenant this deployment serves.
+        problems.append("TECHPATH_GRAPH_TENANT_ID must be one of TECHPATH_TEAMS_TENANTS")
     if (urlsplit(settings.teams_service_url).hostname or "").lower() not in hosts:
         problems.append("TECHPATH_TEAMS_SERVICE_URL must be on a host in TECHPATH_TEAMS_SERVICE_HOSTS")
     urls = {"TECHPATH_GRAPH_URL": settings.graph_url, "TECHPATH_GRAPH_AUTHORITY": settings.graph_authority}

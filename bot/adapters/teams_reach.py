@@ -131,7 +131,8 @@ class TeamsReach:
             raise Rejected("service_url_not_allowed")
         fresh = False
         if route["via"] == "graph":
-            assert self.graph is not None
+            if self.graph is None:
+                raise Rejected("graph_not_configured")
             fresh = await self.graph.install_for(route["member"]["aadObjectId"])
         tenant = route["tenant"]
         parameters = ConversationParameters(

@@ -168,3 +168,12 @@ def test_graph_settings_that_would_leak_a_token_are_refused(setting: str, value:
 def test_graph_needs_to_know_which_tenant_to_install_in() -> None:
     with pytest.raises(ConfigError, match="TECHPATH_GRAPH_TENANT_ID"):
         _teams(TECHPATH_TEAMS_TENANTS="t-1,t-2", TECHPATH_TEAMS_CATALOG_APP_ID="catalog-1")
+
+
+def test_graph_installs_only_in_a_served_tenant() -> None:
+    with pytest.raises(ConfigError, match="TECHPATH_GRAPH_TENANT_ID must be one of"):
+        _teams(
+            TECHPATH_TEAMS_TENANTS="t-1",
+            TECHPATH_TEAMS_CATALOG_APP_ID="catalog-1",
+            TECHPATH_GRAPH_TENANT_ID="someone-elses",
+        )
