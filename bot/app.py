@@ -134,6 +134,7 @@ def build_engine(
             notifier.rates = TeamsRates(
                 per_conversation=1 / settings.teams_conversation_rate,
                 per_tenant=1 / settings.teams_tenant_rate,
+                graph_install=1 / settings.graph_install_rate,
             )
     return DeliveryEngine(
         stores,

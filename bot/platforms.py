@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from bot.settings import Settings
 
@@ -28,6 +29,17 @@ class SlackConfig:
 
 
 @dataclass(frozen=True)
+class GraphConfig:
+    client_id: str
+    client_secret: str
+    tenant: str
+    # The app's id in the organisation's Teams app catalog (not the bot's id).
+    catalog_app_id: str
+    graph_url: str = "https://graph.microsoft.com/v1.0"
+    authority: str = "https://login.microsoftonline.com"
+
+
+@dataclass(frozen=True)
 class TeamsConfig:
     app_id: str
     app_password: str
@@ -37,6 +49,10 @@ class TeamsConfig:
     # The tenants whose accounts may be linked to directory people; activities from others are answered
     # as from someone not in the directory.
     tenants: frozenset[str] = frozenset()
+    # Where a chat opened after a Graph installation goes, when no team of the tenant gave an address.
+    service_url: str = "https://smba.trafficmanager.net/teams/"
+    # Installing the app for people through Microsoft Graph; None: only team rosters reach new people.
+    graph: GraphConfig | None = None
 
     @property
     def dev_no_auth(self) -> bool:
@@ -120,7 +136,57 @@ def _teams(settings: Settings, problems: list[str]) -> TeamsConfig | None:
         settings.microsoft_app_type,
         hosts,
         tenants,
+        settings.teams_service_url,
+        _graph(settings, tenants, hosts, problems),
     )
+
+
+def _graph(
+    settings: Settings, tenants: frozenset[str], hosts: frozenset[str], problems: list[str]
+) -> GraphConfig | None:
+    """Graph installs, when the catalog app id is set: the app registration defaults to the bot's own."""
+    if not settings.teams_catalog_app_id:
+        return None
+    client_id = settings.graph_client_id or settings.microsoft_app_id
+    secret = settings.graph_client_secret or (
+        settings.microsoft_app_password if client_id == settings.microsoft_app_id else ""
+    )
+    tenant = settings.graph_tenant_id or settings.microsoft_app_tenant_id
+    if not tenant and len(tenants) == 1:
+        [tenant] = tenants
+    if not client_id or not secret:
+        problems.append(
+            "TECHPATH_TEAMS_CATALOG_APP_ID needs an app registration for Graph: set TECHPATH_GRAPH_CLIENT_ID "
+            "and TECHPATH_GRAPH_CLIENT_SECRET (or MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD)"
+        )
+    if not tenant:
+        problems.append(
+            "TECHPATH_TEAMS_CATALOG_APP_ID needs the tenant to install in: set TECHPATH_GRAPH_TENANT_ID"
+        )
+    elif tenants and tenant.lower() not in tenants:
+        # A directory person is only ever matched to an account of a tenant this deployment serves.
+        problems.append("TECHPATH_GRAPH_TENANT_ID must be one of TECHPATH_TEAMS_TENANTS")
+    if (urlsplit(settings.teams_service_url).hostname or "").lower() not in hosts:
+        problems.append("TECHPATH_TEAMS_SERVICE_URL must be on a host in TECHPATH_TEAMS_SERVICE_HOSTS")
+    urls = {"TECHPATH_GRAPH_URL": settings.graph_url, "TECHPATH_GRAPH_AUTHORITY": settings.graph_authority}
+    for name, url in urls.items():
+        if not _https_or_loopback(url):
+            problems.append(f"{name} must be an https:// URL (the calls carry a Graph token)")
+    return GraphConfig(
+        client_id,
+        secret,
+        tenant,
+        settings.teams_catalog_app_id,
+        settings.graph_url,
+        settings.graph_authority,
+    )
+
+
+def _https_or_loopback(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return True
+    return parts.scheme == "http" and (parts.hostname or "") in LOOPBACK
 
 
 def check_platforms(settings: Settings) -> Platforms:

@@ -113,6 +113,26 @@ class Settings(BaseModel):
     teams_tenant_rate: float = Field(
         default=25.0, gt=0, le=1000, validation_alias="TECHPATH_TEAMS_TENANT_RATE"
     )
+    # Reaching people on Teams who never wrote to the bot. Through a team's roster needs nothing set; through
+    # Microsoft Graph (installing the app for them) needs the app's id in the organisation's Teams app
+    # catalog, and an app registration granted TeamsAppInstallation.ReadWriteSelfForUser.All and
+    # User.Read.All (application): by default the bot's own (MICROSOFT_APP_ID/PASSWORD/TENANT_ID).
+    teams_catalog_app_id: str = Field(default="", validation_alias="TECHPATH_TEAMS_CATALOG_APP_ID")
+    graph_client_id: str = Field(default="", validation_alias="TECHPATH_GRAPH_CLIENT_ID")
+    graph_client_secret: str = Field(default="", validation_alias="TECHPATH_GRAPH_CLIENT_SECRET")
+    graph_tenant_id: str = Field(default="", validation_alias="TECHPATH_GRAPH_TENANT_ID")
+    graph_url: str = Field(default="https://graph.microsoft.com/v1.0", validation_alias="TECHPATH_GRAPH_URL")
+    graph_authority: str = Field(
+        default="https://login.microsoftonline.com", validation_alias="TECHPATH_GRAPH_AUTHORITY"
+    )
+    graph_install_rate: float = Field(
+        default=20.0, gt=0, le=1000, validation_alias="TECHPATH_GRAPH_INSTALL_RATE"
+    )
+    # The Bot Connector address for a chat opened after a Graph installation, when the bot has not yet
+    # seen a team of that tenant (whose own address it would use).
+    teams_service_url: str = Field(
+        default="https://smba.trafficmanager.net/teams/", validation_alias="TECHPATH_TEAMS_SERVICE_URL"
+    )
     # Seconds a worker may hold a delivery it is sending; past that (its process died) another takes it.
     delivery_lease_seconds: float = Field(
         default=60.0, ge=1, le=3600, validation_alias="TECHPATH_DELIVERY_LEASE_SECONDS"

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 from collections.abc import AsyncIterator
 from types import SimpleNamespace
 from typing import Any
@@ -26,6 +25,7 @@ from botbuilder.core.teams import TeamsInfo
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 
+from bot.adapters.graph_client import GraphClient
 from bot.adapters.lookup_cache import TimedCache
 from bot.adapters.payload_checks import BadPayload, json_object, refusal, utf8_text
 from bot.adapters.teams_clients import ReusingAuthentication
@@ -37,6 +37,8 @@ from bot.adapters.teams_keys import (
 )
 from bot.adapters.teams_notifier import TeamsNotifier
 from bot.adapters.teams_payload import check_activity
+from bot.adapters.teams_reach import TeamsReach, note_team
+from bot.adapters.teams_service_url import service_url_allowed
 from bot.core import Attachment, Event, EventKind, Reply
 from bot.platforms import TeamsConfig
 from bot.router import Router
@@ -52,32 +54,6 @@ PLATFORM = "teams"
 TYPING_AFTER_SECONDS = 1.0
 # The clock that delay is measured on; tests replace it with one they move by hand.
 sleep_before_typing = asyncio.sleep
-LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
-
-
-# What a Bot Connector serviceUrl looks like, and nothing else: a scheme, a plain host name, an optional
-# port and a path of ordinary characters. Anything a URL parser might read two ways (userinfo, a
-# backslash, percent-encoding, whitespace or control characters, an IPv6 zone) is refused outright, so the
-# host checked here is the host the HTTP client connects to, whichever parser it uses.
-_SERVICE_URL = re.compile(
-    r"(?P<scheme>https?)://(?P<host>[a-z0-9.-]+)(?::(?P<port>[0-9]{1,5}))?(?P<path>/[a-z0-9._~/-]*)?", re.I
-)
-
-
-def service_url_allowed(url: object, hosts: frozenset[str]) -> bool:
-    """Replies carry a bearer token: only exact, allowed Bot Connector hosts over HTTPS on port 443 (or
-    plain HTTP to a loopback test double)."""
-    if not isinstance(url, str) or len(url) > 2048:
-        return False
-    match = _SERVICE_URL.fullmatch(url)
-    if match is None:
-        return False
-    scheme, host, port = match["scheme"].lower(), match["host"].lower(), match["port"]
-    if host not in hosts:
-        return False
-    if scheme == "https":
-        return port in (None, "443")
-    return host in LOOPBACK_HOSTS
 
 
 def _tenant(activity: Activity) -> str:
@@ -149,9 +125,24 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         activity = turn_context.activity
         for member in members_added:
             if activity.recipient and member.id == activity.recipient.id:
-                continue  # the bot itself being added
+                # The bot itself added: to a team, whose members it can then reach.
+                await note_team(self._stores, activity)
+                continue
             event = self._event(activity, EventKind.MEMBER_ADDED, user=member)
             await self._turn(turn_context, event)
+
+    async def on_members_removed_activity(
+        self, members_removed: list[ChannelAccount], turn_context: TurnContext
+    ) -> None:
+        activity = turn_context.activity
+        if activity.recipient and any(m.id == activity.recipient.id for m in members_removed):
+            await note_team(self._stores, activity, installed=False)
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        await note_team(self._stores, turn_context.activity)
+
+    async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
+        await note_team(self._stores, turn_context.activity, installed=False)
 
     def _event(
         self, activity: Activity, kind: EventKind, user: ChannelAccount | None = None, **fields: Any
@@ -217,6 +208,8 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         # every turn into a write.
         reference.pop("activityId", None)
         personal = (activity.conversation.conversation_type or "personal") == "personal"
+        # A team installed before the bot listened for installations is learnt from its messages.
+        await note_team(self._stores, activity)
         await self._stores.references.save(
             PLATFORM, event.conversation_id, person.id if person and personal else None, reference
         )
@@ -306,18 +299,35 @@ class TeamsAdapter:
         self._stores = stores
         self._turns: set[asyncio.Task[Any]] = set()
         router.serve_tenants(PLATFORM, config.tenants)
-        self.notifier = TeamsNotifier(
+
+        def allowed(url: object) -> bool:
+            return service_url_allowed(url, config.service_hosts)
+
+        self._graph = GraphClient(config.graph) if config.graph else None
+        reach = TeamsReach(
             self.adapter.continue_conversation,
+            self.adapter.create_conversation,
             config.app_id,
             stores,
-            lambda url: service_url_allowed(url, config.service_hosts),
+            config.tenants,
+            allowed,
+            self._graph,
+            config.service_url,
+        )
+        self.notifier = TeamsNotifier(
+            self.adapter.continue_conversation, config.app_id, stores, allowed, reach=reach
         )
 
     def install(self, web_app: web.Application) -> None:
         web_app.router.add_post("/api/messages", self.handle, name="teams_messages")
         web_app.on_shutdown.append(self._finish_turns)
+        web_app.on_cleanup.append(self._close_graph)
         if not self._config.dev_no_auth:
             web_app.cleanup_ctx.append(self._keep_keys_fresh)
+
+    async def _close_graph(self, _: web.Application) -> None:
+        if self._graph is not None:
+            await self._graph.close()
 
     async def _finish_turns(self, _: web.Application) -> None:
         """On shutdown, let turns already acknowledged finish (bounded) rather than drop their replies."""

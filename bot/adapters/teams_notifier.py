@@ -18,7 +18,9 @@ import aiohttp
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.schema import ConversationReference
 
-from bot.outbox.notifier import Address, RateLimited, Rejected, Retryable, Scope, Unreachable
+from bot.adapters.teams_errors import connector_failure, status_and_code
+from bot.adapters.teams_reach import TeamsReach
+from bot.outbox.notifier import Address, Rejected, Retryable, Scope
 from bot.storage.people import PersonRecord
 from bot.storage.stores import Stores
 from cards.adaptive import render_adaptive
@@ -27,15 +29,6 @@ from cards.model import Card
 logger = logging.getLogger(__name__)
 
 PLATFORM = "teams"
-# error.code values (and the 403 texts) after which this person cannot be reached here until they act.
-_PERSON_GONE = {
-    "ConversationBlockedByUser",
-    "BotNotInConversationRoster",
-    "BotDisabledByAdmin",
-    "ServiceError: Bot is not installed in user's personal scope",
-}
-_RETRY_STATUS = {412, 429, 502, 503, 504}
-_UNKNOWN_STATUS = {502, 504}
 
 
 @dataclass(frozen=True)
@@ -44,6 +37,7 @@ class TeamsRates:
 
     per_conversation: float = 1 / 7  # 7 a second per conversation
     per_tenant: float = 1 / 25  # the per-app-per-tenant ceiling is documented as 30-50 a second
+    graph_install: float = 1 / 20  # Graph allows about 30 app installations a second per tenant
 
 
 class TeamsNotifier:
@@ -56,8 +50,11 @@ class TeamsNotifier:
         stores: Stores,
         service_url_allowed: Callable[[object], bool],
         rates: TeamsRates | None = None,
+        reach: TeamsReach | None = None,
     ) -> None:
         self._continue = continue_conversation
+        # Finds people with no chat with the bot yet (a team's roster, Graph); None: only stored chats.
+        self.reach = reach
         self._app_id = app_id
         self._stores = stores
         self._allowed = service_url_allowed
@@ -75,16 +72,25 @@ class TeamsNotifier:
                 str(conversation.get("id", "")),
                 {"reference": stored},
             )
-        return None
+        route = await self.reach.find(person) if self.reach is not None else None
+        if route is None:
+            return None
+        return Address(PLATFORM, str(route["tenant"]), "", {"route": route, "person_id": person.id})
 
     def channel_address(self, channel: str, tenant: str) -> Address:
         return Address(PLATFORM, tenant, channel)
 
     def scopes(self, address: Address, kind: str) -> list[Scope]:
-        return [
+        route = address.extra.get("route")
+        # A chat not opened yet is counted by the person it will be with.
+        channel = address.channel or f"new:{route['member']['id'] if route else ''}"
+        scopes = [
             Scope(f"teams:{address.tenant}", self.rates.per_tenant),
-            Scope(f"teams:{address.channel}", self.rates.per_conversation),
+            Scope(f"teams:{channel}", self.rates.per_conversation),
         ]
+        if route and route["via"] == "graph":
+            scopes.append(Scope(f"graph:{address.tenant}:install", self.rates.graph_install))
+        return scopes
 
     async def _reference(self, address: Address) -> dict[str, Any]:
         stored = address.extra.get("reference")
@@ -97,6 +103,10 @@ class TeamsNotifier:
         return dict(stored)
 
     async def send(self, address: Address, card: Card, delivery_id: int) -> dict[str, Any]:
+        route = address.extra.get("route")
+        if route is not None and self.reach is not None:
+            opened = await self.reach.open(route, int(address.extra["person_id"]))
+            address = Address(PLATFORM, address.tenant, opened["conversation"]["id"], {"reference": opened})
         stored = await self._reference(address)
         ids: list[str] = []
 
@@ -158,33 +168,9 @@ class TeamsNotifier:
         except (aiohttp.ClientError, TimeoutError) as error:
             raise Retryable(type(error).__name__, unknown=True) from error
         except Exception as error:
-            status, code = _status_and_code(error)
-            if status is None:
+            failure = connector_failure(error, f"teams:{address.channel}")
+            if failure is None:
                 raise
-            if status == 429:
-                raise RateLimited(_retry_after(error), f"teams:{address.channel}") from error
-            if status == 404 and missing_ok:
+            if missing_ok and status_and_code(error)[0] == 404:
                 return
-            if status == 403 and (code in _PERSON_GONE or "not installed" in code.lower()):
-                raise Unreachable(code or "forbidden") from error
-            if status in _RETRY_STATUS:
-                raise Retryable(f"http_{status}", unknown=status in _UNKNOWN_STATUS) from error
-            raise Rejected(code or f"http_{status}") from error
-
-
-def _status_and_code(error: BaseException) -> tuple[int | None, str]:
-    """The HTTP status and the body's error.code of a Bot Connector failure (msrest hides both)."""
-    response = getattr(error, "response", None)
-    status = getattr(response, "status_code", None) or getattr(response, "status", None)
-    body = getattr(error, "error", None)
-    detail = getattr(body, "error", None)
-    code = str(getattr(detail, "code", "") or "")
-    return (int(status) if status is not None else None), code
-
-
-def _retry_after(error: BaseException) -> float:
-    headers = getattr(getattr(error, "response", None), "headers", None) or {}
-    try:
-        return max(0.0, float(headers.get("Retry-After", "1")))
-    except (TypeError, ValueError):
-        return 1.0
+            raise failure from error

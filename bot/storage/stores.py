@@ -10,6 +10,7 @@ from bot.storage.conversations import ConversationStore
 from bot.storage.database import Database
 from bot.storage.downloads import Downloads
 from bot.storage.events import Contacts, ProcessedEvents
+from bot.storage.installs import InstallStore
 from bot.storage.outbox import OutboxStore
 from bot.storage.people import PeopleStore
 from bot.storage.privacy import PrivacyStore
@@ -31,6 +32,7 @@ class Stores:
     assessments: AssessmentStore
     outbox: OutboxStore
     throttles: ThrottleStore
+    installs: InstallStore
 
 
 def open_stores(database: Database) -> Stores:
@@ -47,4 +49,5 @@ def open_stores(database: Database) -> Stores:
         assessments=AssessmentStore(database),
         outbox=OutboxStore(database),
         throttles=ThrottleStore(database),
+        installs=InstallStore(database),
     )

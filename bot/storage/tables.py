@@ -108,6 +108,19 @@ class ConversationReference(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class BotInstall(Base):
+    """A place the bot is installed in beyond one person's chat (a Teams team), whose members it may reach
+    in a new one-to-one chat. Holds no personal data: the team's id, its service URL, the bot's account."""
+
+    __tablename__ = "bot_installs"
+
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(100), primary_key=True)
+    place_id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
 class Download(Base):
     """A file offered as a short-lived link (Teams): the unguessable token is the only way to fetch it."""
 

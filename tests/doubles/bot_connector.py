@@ -28,6 +28,14 @@ class BotConnectorDouble:
     fail_next: list[tuple[int, str, str]] = field(default_factory=list)
     # Every send attempt, refused ones included (what the bot asked, not what arrived).
     attempts: int = 0
+    # Team rosters by team id, as pagedmembers returns them, and the page size this double serves.
+    rosters: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    roster_page: int = 2
+    # Accounts (ids or Entra object ids) with the app installed in their personal scope.
+    personal_installs: set[str] = field(default_factory=set)
+    # One-to-one chats created (the request bodies), and every request's method and path, in order.
+    created: list[dict[str, Any]] = field(default_factory=list)
+    requests: list[tuple[str, str]] = field(default_factory=list)
     _server: TestServer | None = None
     _next: int = 0
 
@@ -37,7 +45,9 @@ class BotConnectorDouble:
         return str(self._server.make_url("")).rstrip("/") + "/"
 
     async def start(self) -> None:
-        app = web.Application()
+        app = web.Application(middlewares=[self._log])
+        app.router.add_post("/v3/conversations", self._create)
+        app.router.add_get("/v3/conversations/{cid}/pagedmembers", self._paged_members)
         app.router.add_post("/v3/conversations/{cid}/activities", self._send)
         app.router.add_post("/v3/conversations/{cid}/activities/{reply_to}", self._reply)
         app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self._update)
@@ -107,6 +117,39 @@ class BotConnectorDouble:
     async def _delete(self, request: web.Request) -> web.Response:
         self.sent.append(Sent("delete", request.match_info["cid"], {"id": request.match_info["aid"]}, ""))
         return web.Response(status=200)
+
+    @web.middleware
+    async def _log(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        self.requests.append((request.method, request.path))
+        response: web.StreamResponse = await handler(request)
+        return response
+
+    async def _paged_members(self, request: web.Request) -> web.Response:
+        roster = self.rosters.get(request.match_info["cid"])
+        if roster is None:
+            return web.json_response({"error": {"code": "ConversationNotFound"}}, status=404)
+        start = int(request.query.get("continuationToken") or 0)
+        size = min(int(request.query.get("pageSize") or self.roster_page), self.roster_page)
+        body: dict[str, Any] = {"members": roster[start : start + size]}
+        if start + size < len(roster):
+            body["continuationToken"] = str(start + size)
+        return web.json_response(body)
+
+    async def _create(self, request: web.Request) -> web.Response:
+        """A one-to-one chat opens only for someone the bot may reach: a member of a team it is in, or
+        someone it is installed for."""
+        body = await request.json()
+        [member] = body.get("members") or [{}]
+        reachable = set(self.personal_installs)
+        for roster in self.rosters.values():
+            reachable.update(str(m.get(key, "")) for m in roster for key in ("id", "aadObjectId"))
+        # Teams reads the tenant from channelData (botbuilder also sends it as "tenantID").
+        tenant = ((body.get("channelData") or {}).get("tenant") or {}).get("id")
+        if not tenant or member.get("id") not in reachable:
+            error = {"code": "BotNotInConversationRoster", "message": "The bot is not part of the roster."}
+            return web.json_response({"error": error}, status=403)
+        self.created.append(body)
+        return web.json_response({"id": f"a:1on1-{member['id']}"}, status=201)
 
     async def _member(self, request: web.Request) -> web.Response:
         member = self.members.get(request.match_info["uid"])

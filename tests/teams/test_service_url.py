@@ -10,8 +10,8 @@ import yarl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.adapters.teams import service_url_allowed
-from bot.platforms import TeamsConfig, check_platforms
+from bot.adapters.teams_service_url import service_url_allowed
+from bot.platforms import ConfigError, TeamsConfig, check_platforms
 from bot.settings import Settings
 
 HOSTS = frozenset({"smba.trafficmanager.net", "127.0.0.1"})
@@ -133,3 +133,47 @@ def test_a_single_tenant_app_serves_its_own_tenant_by_default() -> None:
 
 def test_the_served_tenants_can_be_listed() -> None:
     assert _teams(TECHPATH_TEAMS_TENANTS="t-1, t-2").tenants == frozenset({"t-1", "t-2"})
+
+
+def test_graph_installs_use_the_bots_own_registration_by_default() -> None:
+    teams = _teams(TECHPATH_TEAMS_TENANTS="t-1", TECHPATH_TEAMS_CATALOG_APP_ID="catalog-1")
+    assert teams.graph is not None
+    assert (teams.graph.client_id, teams.graph.client_secret, teams.graph.tenant) == ("app", "secret", "t-1")
+    assert teams.graph.catalog_app_id == "catalog-1"
+    assert _teams(TECHPATH_TEAMS_TENANTS="t-1").graph is None  # no catalog id: rosters only
+
+
+def test_another_graph_registration_brings_its_own_secret() -> None:
+    with pytest.raises(ConfigError, match="TECHPATH_GRAPH_CLIENT_SECRET"):
+        _teams(
+            TECHPATH_TEAMS_TENANTS="t-1",
+            TECHPATH_TEAMS_CATALOG_APP_ID="catalog-1",
+            TECHPATH_GRAPH_CLIENT_ID="other-app",
+        )
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "named"),
+    [
+        ("TECHPATH_GRAPH_URL", "http://graph.example/v1.0", "TECHPATH_GRAPH_URL"),
+        ("TECHPATH_GRAPH_AUTHORITY", "http://login.example", "TECHPATH_GRAPH_AUTHORITY"),
+        ("TECHPATH_TEAMS_SERVICE_URL", "https://smba.evil.example/teams/", "TECHPATH_TEAMS_SERVICE_URL"),
+    ],
+)
+def test_graph_settings_that_would_leak_a_token_are_refused(setting: str, value: str, named: str) -> None:
+    with pytest.raises(ConfigError, match=named):
+        _teams(TECHPATH_TEAMS_TENANTS="t-1", TECHPATH_TEAMS_CATALOG_APP_ID="catalog-1", **{setting: value})
+
+
+def test_graph_needs_to_know_which_tenant_to_install_in() -> None:
+    with pytest.raises(ConfigError, match="TECHPATH_GRAPH_TENANT_ID"):
+        _teams(TECHPATH_TEAMS_TENANTS="t-1,t-2", TECHPATH_TEAMS_CATALOG_APP_ID="catalog-1")
+
+
+def test_graph_installs_only_in_a_served_tenant() -> None:
+    with pytest.raises(ConfigError, match="TECHPATH_GRAPH_TENANT_ID must be one of"):
+        _teams(
+            TECHPATH_TEAMS_TENANTS="t-1",
+            TECHPATH_TEAMS_CATALOG_APP_ID="catalog-1",
+            TECHPATH_GRAPH_TENANT_ID="someone-elses",
+        )
