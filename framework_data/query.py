@@ -201,6 +201,19 @@ def _spread_over_paths(scan: Scan, hits: list[_Hit], catalogue: Catalogue, frame
     return [hit for hit in hits if hit not in used]
 
 
+def _band_as_grade(scan: Scan, hits: list[_Hit], catalogue: Catalogue, framework: str) -> None:
+    """ "band 4 specialist vs manager": a band named with two paths and no grade is the one grade of this
+    framework at that band, so that the paths are compared at it."""
+    if scan.grades or len(scan.bands) != 1 or len(_paths_named(hits, catalogue, framework)) < 2:
+        return
+    grades = {r.grade for r in catalogue.framework(framework).framework.roles if scan.bands[0] in r.bands}
+    if len(grades) != 1 or "band" not in scan.tokens:
+        return
+    at = scan.tokens.index("band") + 1
+    scan.grades.append(GradeMention(next(iter(grades)), at, at + 1))
+    scan.bands.clear()
+
+
 def _choose_framework(hits: list[_Hit], scan: Scan, catalogue: Catalogue) -> str:
     named = [e.key for h in hits for e in h.entities if e.kind == "framework"]
     if named:
@@ -257,6 +270,7 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary) -> Query:
     framework = _choose_framework(hits, scan, catalogue)
     query = Query(intent=Intent.UNKNOWN, framework=framework)
     every_hit = hits  # those bound to a grade below still say what their words were
+    _band_as_grade(scan, hits, catalogue, framework)
     hits = _bind_qualifiers(scan, hits, catalogue, framework)
     hits = _spread_over_paths(scan, hits, catalogue, framework)
     _resolve_grades(scan, catalogue, framework, query)
