@@ -261,13 +261,16 @@ def _decide_intent(query: Query, intents: set[str], words: set[str]) -> Intent:
     return Intent.UNKNOWN
 
 
-def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary) -> Query:
-    """Read a question into a Query. Never raises: what it cannot place it reports as unknown."""
+def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: str = "") -> Query:
+    """Read a question into a Query. Never raises: what it cannot place it reports as unknown. ``within``:
+    the framework to read it in when it names none (a follow-up to an answer about that framework)."""
     tokens = [vocab.correct(t) for t in normalise(text)]
     scan = Scan(tokens)
     scan_numbers(scan)
     hits = _phrase_hits(tokens, scan.used, vocab)
     framework = _choose_framework(hits, scan, catalogue)
+    if within and not any(e.kind == "framework" for h in hits for e in h.entities):
+        framework = within
     query = Query(intent=Intent.UNKNOWN, framework=framework)
     every_hit = hits  # those bound to a grade below still say what their words were
     _band_as_grade(scan, hits, catalogue, framework)
