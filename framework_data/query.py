@@ -20,6 +20,7 @@ _SEARCH_STOPWORDS = set(
 )
 _JOB_WORDS = {"job", "jobs", "advert", "adverts", "advertised", "posts", "titles"}
 _FILLER = {"a", "an", "the", "my", "as", "at", "level", "role", "grade", "grades"}
+_UPWARD = {"next", "higher"}
 
 
 class Intent(StrEnum):
@@ -78,6 +79,9 @@ class Query(BaseModel):
     mentions: list[str] = []
     # Everything, not the summary (the "show the full detail" button).
     detail: bool = False
+    # About the grade above ("what qualifications do I need for the next grade"): with about_me, the
+    # asker's next role(s) rather than their own.
+    upward: bool = False
 
     def carried(self) -> str:
         """The query as a button or the conversation's state keeps it: without the words that only a
@@ -300,6 +304,7 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
     query.towards = _names_a_destination(scan, hits, query)
     query.terms = _leftover_terms(scan, every_hit)
     query.about_me = about_me(tokens)
+    query.upward = bool(_UPWARD & set(tokens))
     query.yes_no = asks_yes_or_no(tokens)
     query.intent = _decide_intent(query, intents, set(tokens))
     _read_asks(query, asks, tokens, catalogue)
