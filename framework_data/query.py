@@ -246,6 +246,8 @@ def _decide_intent(query: Query, intents: set[str], words: set[str]) -> Intent:
         return Intent.PROGRESSION
     if len(query.roles) + len(query.ambiguous) >= 2 or ("compare" in intents and has_roles):
         return Intent.COMPARE
+    if "compare" in intents and query.about_me and not query.rows:
+        return Intent.COMPARE  # "difference between my job and the next one": the asker's role, compared
     if "development" in intents and (query.rows or not has_roles):
         return Intent.DEVELOPMENT
     if query.bands or query.levels or query.local_grades or ("crosswalk" in intents and not query.rows):

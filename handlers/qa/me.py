@@ -20,7 +20,7 @@ def needs_my_role(query: Query) -> bool:
     if not query.about_me or query.roles or query.ambiguous:
         return False
     match query.intent:
-        case Intent.ROLE | Intent.PROGRESSION | Intent.COMPETENCY:
+        case Intent.ROLE | Intent.PROGRESSION | Intent.COMPETENCY | Intent.COMPARE:
             return True
         case Intent.CROSSWALK:
             return not (query.bands or query.levels or query.local_grades or query.jobs)
