@@ -16,8 +16,8 @@ _MAYBE = ("may ", "could ", "might ", "can ")
 
 def _kind(sentence: str) -> str:
     lowered = sentence.lower().strip()
-    if re.match(r"no\b", lowered):
-        return "no"
+    if re.match(r"(no|not)\b", lowered):
+        return "no"  # "No marking.", "Not expected to work under own initiative."
     if re.match(r"yes\b", lowered):
         return "yes"
     if lowered.startswith(_DEPENDS):
