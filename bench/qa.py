@@ -35,7 +35,7 @@ from framework_data.catalogue import load_catalogue
 from framework_data.query import parse_question
 from framework_data.vocabulary import build_vocabulary
 from handlers.qa.answer import answer_query
-from tests.qa.evaluate import evaluate, evaluate_kind, load_cases, load_kinds
+from tests.qa.evaluate import HELDOUT, KINDS, evaluate, evaluate_kind, load_cases, load_kinds
 
 TEMPLATES = [
     "what does {role} need",
@@ -176,22 +176,24 @@ def main() -> None:
     print(f"phrasing accuracy: {len(cases) - len(failures)}/{len(cases)} = {accuracy:.1f}%")
     for question, misses in failures:
         print(f"  MISS {question!r}: {'; '.join(misses)}")
-    report_kinds(ctx)
+    report_kinds(ctx, KINDS, "kinds")
+    report_kinds(ctx, HELDOUT, "held-out")
 
 
-def report_kinds(ctx: Context) -> None:
-    """Accuracy on the kinds of question that used to go wrong (tests/qa/kinds.yaml), per kind."""
+def report_kinds(ctx: Context, path: Path, name: str) -> None:
+    """Accuracy on a question set of the kinds that used to go wrong (tests/qa/kinds.yaml, and the
+    held-out set tests/qa/heldout.yaml), per kind."""
     right: Counter[str] = Counter()
     asked: Counter[str] = Counter()
     missed = []
-    for case in load_kinds():
+    for case in load_kinds(path):
         misses = evaluate_kind(case, ctx)
         asked[case["kind"]] += 1
         right[case["kind"]] += not misses
         if misses:
             missed.append((case["q"], misses))
     total, good = sum(asked.values()), sum(right.values())
-    print(f"kinds accuracy: {good}/{total} = {100 * good / total:.1f}%")
+    print(f"{name} accuracy: {good}/{total} = {100 * good / total:.1f}%")
     for kind in asked:
         print(f"  {kind:24} {right[kind]}/{asked[kind]}")
     for question, misses in missed:

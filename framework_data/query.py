@@ -20,6 +20,7 @@ _SEARCH_STOPWORDS = set(
 )
 _JOB_WORDS = {"job", "jobs", "advert", "adverts", "advertised", "posts", "titles"}
 _FILLER = {"a", "an", "the", "my", "as", "at", "level", "role", "grade", "grades"}
+_UPWARD = {"next", "higher"}
 
 
 class Intent(StrEnum):
@@ -78,6 +79,9 @@ class Query(BaseModel):
     mentions: list[str] = []
     # Everything, not the summary (the "show the full detail" button).
     detail: bool = False
+    # About the grade above ("what qualifications do I need for the next grade"): with about_me, the
+    # asker's next role(s) rather than their own.
+    upward: bool = False
 
     def carried(self) -> str:
         """The query as a button or the conversation's state keeps it: without the words that only a
@@ -201,6 +205,19 @@ def _spread_over_paths(scan: Scan, hits: list[_Hit], catalogue: Catalogue, frame
     return [hit for hit in hits if hit not in used]
 
 
+def _band_as_grade(scan: Scan, hits: list[_Hit], catalogue: Catalogue, framework: str) -> None:
+    """ "band 4 specialist vs manager": a band named with two paths and no grade is the one grade of this
+    framework at that band, so that the paths are compared at it."""
+    if scan.grades or len(scan.bands) != 1 or len(_paths_named(hits, catalogue, framework)) < 2:
+        return
+    grades = {r.grade for r in catalogue.framework(framework).framework.roles if scan.bands[0] in r.bands}
+    if len(grades) != 1 or "band" not in scan.tokens:
+        return
+    at = scan.tokens.index("band") + 1
+    scan.grades.append(GradeMention(next(iter(grades)), at, at + 1))
+    scan.bands.clear()
+
+
 def _choose_framework(hits: list[_Hit], scan: Scan, catalogue: Catalogue) -> str:
     named = [e.key for h in hits for e in h.entities if e.kind == "framework"]
     if named:
@@ -229,6 +246,8 @@ def _decide_intent(query: Query, intents: set[str], words: set[str]) -> Intent:
         return Intent.PROGRESSION
     if len(query.roles) + len(query.ambiguous) >= 2 or ("compare" in intents and has_roles):
         return Intent.COMPARE
+    if "compare" in intents and query.about_me and not query.rows:
+        return Intent.COMPARE  # "difference between my job and the next one": the asker's role, compared
     if "development" in intents and (query.rows or not has_roles):
         return Intent.DEVELOPMENT
     if query.bands or query.levels or query.local_grades or ("crosswalk" in intents and not query.rows):
@@ -248,15 +267,19 @@ def _decide_intent(query: Query, intents: set[str], words: set[str]) -> Intent:
     return Intent.UNKNOWN
 
 
-def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary) -> Query:
-    """Read a question into a Query. Never raises: what it cannot place it reports as unknown."""
+def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: str = "") -> Query:
+    """Read a question into a Query. Never raises: what it cannot place it reports as unknown. ``within``:
+    the framework to read it in when it names none (a follow-up to an answer about that framework)."""
     tokens = [vocab.correct(t) for t in normalise(text)]
     scan = Scan(tokens)
     scan_numbers(scan)
     hits = _phrase_hits(tokens, scan.used, vocab)
     framework = _choose_framework(hits, scan, catalogue)
+    if within and not any(e.kind == "framework" for h in hits for e in h.entities):
+        framework = within
     query = Query(intent=Intent.UNKNOWN, framework=framework)
     every_hit = hits  # those bound to a grade below still say what their words were
+    _band_as_grade(scan, hits, catalogue, framework)
     hits = _bind_qualifiers(scan, hits, catalogue, framework)
     hits = _spread_over_paths(scan, hits, catalogue, framework)
     _resolve_grades(scan, catalogue, framework, query)
@@ -283,6 +306,7 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary) -> Query:
     query.towards = _names_a_destination(scan, hits, query)
     query.terms = _leftover_terms(scan, every_hit)
     query.about_me = about_me(tokens)
+    query.upward = bool(_UPWARD & set(tokens))
     query.yes_no = asks_yes_or_no(tokens)
     query.intent = _decide_intent(query, intents, set(tokens))
     _read_asks(query, asks, tokens, catalogue)

@@ -16,6 +16,10 @@ _SPLIT_PREFIX = re.compile(r"^(grade|grd|band|level|lvl|g|b)(\d+[ab]?)$")
 
 # Chat shorthand that edit distance cannot reach (too short, or too far from the word).
 ABBREVIATIONS = {
+    "wat": "what",
+    "wht": "what",
+    "wot": "what",
+    "hw": "how",
     "grd": "grade",
     "gr": "grade",
     "gde": "grade",

@@ -11,8 +11,8 @@ from cards.model import Card, Section
 from framework_data.query import Query
 from handlers.qa.answer import answer_in_conversation, answer_question
 from handlers.qa.common import ASK, MORE, PICK
-from handlers.qa.followup import valid_query
 from handlers.qa.guide import help_card
+from handlers.qa.picks import valid_query
 
 if TYPE_CHECKING:
     from bot.router import Router

@@ -19,7 +19,7 @@ from handlers.qa.passages import outside_card, passage_card
 from handlers.qa.progress import progression
 from handlers.qa.roles import competency_card, path_card, role_card, role_rows_card, roles_card
 from handlers.qa.search import cells_mentioning, search_card
-from handlers.qa.yesno import answer_line
+from handlers.qa.yesno import answer_line, answering_row
 
 # Intents whose answer is the same whichever role an ambiguous grade means.
 _AMBIGUITY_IS_FINE = {
@@ -92,6 +92,11 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
     match query.intent:
         case Intent.HELP:
             return help_card(catalogue)
+        case Intent.ROLE if query.rows and query.yes_no and len(roles) == 1 and len(query.rows) == 1:
+            row = answering_row(loaded, roles[0], query.rows[0], query.mentions, query.terms)
+            words = [*query.mentions, *query.terms] if row != query.rows[0] else query.mentions
+            asked = query.model_copy(update={"rows": [row], "mentions": words})
+            return _with_yes_or_no(asked, role_rows_card(loaded, roles, [row]), catalogue)
         case Intent.ROLE if query.rows:
             return _with_yes_or_no(query, role_rows_card(loaded, roles, query.rows), catalogue)
         case Intent.ROLE if query.yes_no and query.terms and len(roles) == 1:

@@ -137,7 +137,9 @@ def progression_card(
         changes, same = _changes_in_brief(loaded, start, goal)
         if changes and _published(loaded, start, goal):
             named = ", ".join(c.heading for c in changes)
-            sections.append(Section(heading="What changes", text=f"The descriptors of {named}."))
+            every = not same and len(changes) == len(loaded.framework.rows)
+            said = "Every competency's descriptor." if every else f"The descriptors of {named}."
+            sections.append(Section(heading="What changes", text=said))
         elif changes:
             sections.append(Section(heading=f"What changes: what {goal.label} needs"))
             sections.extend(changes)

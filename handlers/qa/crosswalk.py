@@ -51,7 +51,7 @@ def _level_section(catalogue: Catalogue, number: int, out: _Answer) -> None:
         out.add(Section(text=f"There is no Hay level {number}. Levels are {known or 'not defined'}."))
         return
     note = f"HETT band {', '.join(level.bands)}" if level.bands else owner.framework.levels_note
-    section = Section(heading=f"{level.scheme}: level {level.number}", text=level.summary, note=note)
+    section = Section(heading=f"{level.scheme}: Level {level.number}", text=level.summary, note=note)
     out.add(section, cite(owner, f"{level.scheme} levels"))
 
 

@@ -4,16 +4,15 @@ against the previous answer, and a question's choices can be picked by typing ("
 
 from __future__ import annotations
 
-import re
 from typing import Any
-
-from pydantic import ValidationError
 
 from cards.model import Card
 from framework_data.catalogue import Catalogue, role_ref
-from framework_data.query import Intent, Query
+from framework_data.query import Intent, Query, parse_question
 from framework_data.vocabulary import Vocabulary, normalise
 from handlers.qa.common import PICK
+from handlers.qa.picks import FILLER as _FILLER
+from handlers.qa.picks import asks_for_more, typed_pick, valid_query
 
 STATE_KEY = "qa"
 # What the conversation is about is remembered only after answers about the framework's content.
@@ -39,22 +38,8 @@ _OPENERS = (
 # there"), not in "what training is there".
 _POINTING = {"that", "it", "this", "them", "those", "these", "one"}
 _TO_THERE = {"get", "go", "reach", "move", "progress"}
-_FILLER = {
-    "the", "a", "an", "one", "ones", "path", "route", "role", "version", "instead", "then", "too", "please",
-    "and", "what", "about", "how", "at", "for", "of", "i", "mean", "meant", "option", "is", "s", "on",
-    "same", "also", "ok", "okay",
-}  # fmt: skip
 # Words a follow-up may start with before its "and" or "what about" ("ok and budget?").
 _INTERJECTIONS = {"ok", "okay", "right", "cool", "great", "so", "hmm", "alright", "thanks", "nice", "oh"}
-# "show me more", "more detail please", "the full version", "side by side": the last answer in full.
-_MORE_WORDS = frozenset(
-    "more detail details detailed rest everything all full fully expand version side by both complete whole "
-    "longer answer in".split()
-)
-_MORE_FRAMING = frozenset(
-    "please can could i you me show see give tell the a some on that it this go into of".split()
-)
-_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "last": -1}
 
 
 def _topic(state: dict[str, Any]) -> dict[str, Any]:
@@ -67,13 +52,19 @@ def remember(state: dict[str, Any], query: Query, card: Card) -> None:
     topic = _topic(state)
     choices = [[c.label, c.value] for c in card.choices if c.action_id == PICK]
     topic["choices"] = choices
-    if query.intent in _TOPICAL and not choices and (query.roles or query.rows or query.paths):
+    subject = query.roles or query.rows or query.paths or query.levels or query.local_grades
+    if query.intent in _TOPICAL and not choices and subject:
         topic["about"] = {
             "framework": query.framework,
             "roles": query.roles,
             "rows": query.rows,
             "paths": query.paths,
+            "levels": query.levels,
+            "local_grades": query.local_grades,
             "intent": query.intent.value,
+            # "can a grade 4 teach" then "and a grade 6?": the follow-up is a yes/no too.
+            "yes_no": query.yes_no,
+            "mentions": query.mentions,
         }
         topic["last"] = query.carried()
     state[STATE_KEY] = topic
@@ -84,14 +75,23 @@ def follow(text: str, query: Query, state: dict[str, Any], catalogue: Catalogue,
     answer in full, or an elliptical question completed from what the conversation is about."""
     topic = _topic(state)
     tokens = [vocab.correct(t) for t in normalise(text)]
-    picked = _typed_pick(tokens, query, topic.get("choices") or [], catalogue)
+    picked = typed_pick(tokens, query, topic.get("choices") or [], catalogue)
     if picked is not None:
         return picked
-    if _asks_for_more(tokens) and topic.get("last"):
-        last = _valid(str(topic["last"]), catalogue)
+    if asks_for_more(tokens) and topic.get("last"):
+        last = valid_query(str(topic["last"]), catalogue)
         return last.model_copy(update={"detail": True}) if last is not None else query
     about = topic.get("about")
-    if not isinstance(about, dict) or about.get("framework") != query.framework:
+    if not isinstance(about, dict):
+        return query
+    if about.get("framework") != query.framework and _elliptical(tokens, text.strip().endswith("?")):
+        # "imperial grade 3b" then "and grade 4?": read in the framework being discussed.
+        within = parse_question(text, catalogue, vocab, within=str(about.get("framework")))
+        if not within.unknown and (within.roles or within.local_grades or within.levels or within.rows):
+            query = within
+        elif about.get("levels") and any(t.isdigit() for t in tokens):
+            query = within  # "and level 3", completed below
+    if about.get("framework") != query.framework:
         return query
     try:
         previous = Query(
@@ -100,22 +100,14 @@ def follow(text: str, query: Query, state: dict[str, Any], catalogue: Catalogue,
             roles=[r for r in about["roles"] if _known(catalogue, r)],
             rows=list(about["rows"]),
             paths=list(about["paths"]),
+            levels=list(about.get("levels", [])),
+            local_grades=list(about.get("local_grades", [])),
+            yes_no=bool(about.get("yes_no")),
+            mentions=list(about.get("mentions", [])),
         )
     except (KeyError, ValueError, TypeError):
         return query
     return _complete(tokens, text.strip().endswith("?"), query, previous, catalogue, vocab)
-
-
-def _asks_for_more(tokens: list[str]) -> bool:
-    words = [t for t in tokens if t not in _MORE_FRAMING]
-    return (
-        bool(words)
-        and all(t in _MORE_WORDS for t in words)
-        and any(
-            t in ("more", "detail", "details", "detailed", "rest", "everything", "full", "expand", "side")
-            for t in words
-        )
-    )
 
 
 def _known(catalogue: Catalogue, ref: str) -> bool:
@@ -124,68 +116,6 @@ def _known(catalogue: Catalogue, ref: str) -> bool:
     except (KeyError, ValueError):
         return False
     return True
-
-
-def valid_query(value: str, catalogue: Catalogue) -> Query | None:
-    """A query kept in a button or the conversation's state, if it still names only roles, competencies
-    and passages the frameworks have (a framework file may have changed since)."""
-    try:
-        query = Query.model_validate_json(value)
-        loaded = catalogue.framework(query.framework)
-        for ref in (*query.roles, *(o for a in query.ambiguous for o in a.options)):
-            catalogue.role(ref)
-        for row in query.rows:
-            loaded.rows[row]
-    except (ValidationError, KeyError, ValueError):
-        return None
-    if query.passage and all(p.id != query.passage for p in loaded.framework.passages):
-        return None
-    return query
-
-
-_valid = valid_query
-
-
-def _typed_pick(
-    tokens: list[str], query: Query, choices: list[list[str]], catalogue: Catalogue
-) -> Query | None:
-    """A choice of the last card, typed: its number, its place ("the second"), a grade ("6") or words of
-    its label ("the manager one")."""
-    if not choices:
-        return None
-    labels = [label.lower() for label, _ in choices]
-    words = [t for t in tokens if t not in _FILLER]
-    index: int | None = None
-    if len(words) == 1 and words[0].isdigit():
-        graded = [i for i, label in enumerate(labels) if label.startswith(f"grade {words[0]} ")]
-        if len(graded) == 1:
-            index = graded[0]
-        elif not graded and 1 <= int(words[0]) <= len(choices):
-            index = int(words[0]) - 1
-    elif len(words) == 1 and words[0] in _ORDINALS:
-        position = _ORDINALS[words[0]]
-        index = len(choices) - 1 if position == -1 else position - 1 if position <= len(choices) else None
-    elif words and len(words) <= 4:
-        matching = [
-            i for i, label in enumerate(labels) if all(re.search(rf"\b{re.escape(w)}", label) for w in words)
-        ]
-        if len(matching) == 1:
-            index = matching[0]
-    if index is None and query.roles and not query.rows and query.intent in (Intent.ROLE, Intent.PATH):
-        # "grade 8 manager" typed for "Which grade 8 role?" (but "grade 8 manager budget" is a new question)
-        named = [i for i, (_, value) in enumerate(choices) if _picked_role(value) in query.roles]
-        index = named[0] if len(named) == 1 else None
-    if index is None:
-        return None
-    return _valid(choices[index][1], catalogue)
-
-
-def _picked_role(value: str) -> str:
-    try:
-        roles = Query.model_validate_json(value).roles
-    except ValidationError:
-        return ""
-    return roles[-1] if roles else ""
 
 
 def _path_words_only(tokens: list[str], vocab: Vocabulary, framework: str) -> list[str]:
@@ -209,6 +139,16 @@ def _points_back(tokens: list[str]) -> bool:
     )
 
 
+def _opens_as_follow_up(tokens: list[str]) -> bool:
+    start = next((i for i, t in enumerate(tokens) if t not in _INTERJECTIONS), len(tokens))
+    return any(tuple(tokens[start : start + len(o)]) == o for o in _OPENERS)
+
+
+def _elliptical(tokens: list[str], asked: bool) -> bool:
+    """Opens with "and" or "what about", or is a few words and a question mark ("grade 8?")."""
+    return _opens_as_follow_up(tokens) or (asked and len([t for t in tokens if t not in _FILLER]) <= 3)
+
+
 def _complete(
     tokens: list[str], asked: bool, query: Query, previous: Query, catalogue: Catalogue, vocab: Vocabulary
 ) -> Query:
@@ -216,9 +156,7 @@ def _complete(
     as a follow-up is completed: it opens with "and" or "what about", or is a few words and a question
     mark ("grade 8?"), or points back ("how do I get there"); a question that stands alone is answered
     as asked."""
-    start = next((i for i, t in enumerate(tokens) if t not in _INTERJECTIONS), len(tokens))
-    opener = any(tuple(tokens[start : start + len(o)]) == o for o in _OPENERS)
-    elliptical = opener or (asked and len([t for t in tokens if t not in _FILLER]) <= 3)
+    elliptical = _elliptical(tokens, asked)
     pointing = _points_back(tokens)
     loaded = catalogue.framework(previous.framework)
     names_roles = bool(query.roles or query.ambiguous)
@@ -236,8 +174,16 @@ def _complete(
             )
     if names_roles and not query.rows and elliptical and query.intent in (Intent.ROLE, Intent.PATH):
         return _same_question_other_role(query, previous, catalogue)
-    if not names_roles and query.rows and opener and previous.roles and query.intent is Intent.COMPETENCY:
-        # "what about budget management": that competency for the role being discussed.
+    if previous.levels and elliptical and not names_roles and not query.rows:
+        numbers = [int(t) for t in tokens if t.isdigit()]
+        if numbers:  # "hay level 2" then "and level 3"
+            return query.model_copy(update={"intent": Intent.CROSSWALK, "levels": numbers, "terms": []})
+    asks_row = not names_roles and query.rows and elliptical and query.intent is Intent.COMPETENCY
+    if asks_row and previous.intent is Intent.DEVELOPMENT:
+        # "training for budget management" then "and for safety?": the opportunities for that one.
+        return query.model_copy(update={"intent": Intent.DEVELOPMENT, "roles": previous.roles[:1]})
+    if asks_row and previous.roles:
+        # "what about budget management", "budget?": that competency for the role being discussed.
         return query.model_copy(update={"intent": Intent.ROLE, "roles": previous.roles[:2]})
     if pointing and not names_roles and not query.rows:
         return _pointed_at(query, previous)
@@ -256,17 +202,32 @@ def _same_question_other_role(query: Query, previous: Query, catalogue: Catalogu
     roles = list(query.roles)
     remaining = []
     previous_paths = {catalogue.role(r)[1].path for r in previous.roles} | set(previous.paths)
+    compared = previous.intent is Intent.COMPARE and len(previous.roles) >= 2
     for ambiguity in query.ambiguous:
         same_path = [o for o in ambiguity.options if catalogue.role(o)[1].path in previous_paths]
         if len(same_path) == 1:
             roles.append(same_path[0])
+        elif compared and same_path:
+            roles.extend(same_path)  # "grade 7 specialist vs manager" then "and at grade 8?"
         elif previous.rows:
             roles.extend(ambiguity.options)
         else:
             remaining.append(ambiguity)
-    intent = previous.intent if previous.intent in (Intent.DEVELOPMENT, Intent.CROSSWALK) else Intent.ROLE
+    intent: Intent = Intent.ROLE
+    if previous.intent in (Intent.DEVELOPMENT, Intent.CROSSWALK):
+        intent = previous.intent
+    if compared and len(roles) >= 2:
+        intent = Intent.COMPARE
+    carried = {"yes_no": previous.yes_no, "mentions": previous.mentions} if previous.rows else {}
     return query.model_copy(
-        update={"roles": roles, "ambiguous": remaining, "rows": previous.rows, "intent": intent, "paths": []}
+        update={
+            "roles": roles,
+            "ambiguous": remaining,
+            "rows": previous.rows,
+            "intent": intent,
+            "paths": [],
+            **carried,
+        }
     )
 
 

@@ -9,7 +9,7 @@ from cards.model import Action, Card, Section
 from framework_data.catalogue import Catalogue, role_ref
 from framework_data.query import Intent, Query
 from framework_data.schema import grade_key
-from handlers.qa.common import PICK
+from handlers.qa.common import PICK, next_roles
 
 if TYPE_CHECKING:
     from bot.storage.people import PersonRecord
@@ -20,7 +20,7 @@ def needs_my_role(query: Query) -> bool:
     if not query.about_me or query.roles or query.ambiguous:
         return False
     match query.intent:
-        case Intent.ROLE | Intent.PROGRESSION | Intent.COMPETENCY:
+        case Intent.ROLE | Intent.PROGRESSION | Intent.COMPETENCY | Intent.COMPARE:
             return True
         case Intent.CROSSWALK:
             return not (query.bands or query.levels or query.local_grades or query.jobs)
@@ -42,6 +42,12 @@ def for_me(
         return query  # the opportunities are the same for everyone; the role only adds what it needs
     if role is None:
         return which_role_card(catalogue, query, person, shared)
+    if query.upward and query.rows and query.intent in (Intent.COMPETENCY, Intent.ROLE):
+        # "what qualifications do I need for the next grade": that competency for the role(s) above.
+        above = next_roles(loaded, role)
+        if above:
+            refs = [role_ref(loaded, r) for r in above]
+            return query.model_copy(update={"roles": refs, "intent": Intent.ROLE, "framework": loaded.id})
     return _with_role(query, role_ref(loaded, role))
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from framework_data.loader import Descriptor
+from framework_data.loader import Descriptor, LoadedFramework
+from framework_data.schema import Role
 
 # Sentences end at a full stop, not at "e.g." or "i.e." ("May require safety qualifications (e.g. IOSH)").
 _SENTENCE = re.compile(r"(?<=[.;!?])(?<!e\.g\.)(?<!i\.e\.)\s+")
@@ -15,8 +16,8 @@ _MAYBE = ("may ", "could ", "might ", "can ")
 
 def _kind(sentence: str) -> str:
     lowered = sentence.lower().strip()
-    if re.match(r"no\b", lowered):
-        return "no"
+    if re.match(r"(no|not)\b", lowered):
+        return "no"  # "No marking.", "Not expected to work under own initiative."
     if re.match(r"yes\b", lowered):
         return "yes"
     if lowered.startswith(_DEPENDS):
@@ -26,15 +27,52 @@ def _kind(sentence: str) -> str:
     return "yes"
 
 
+def _stems(mentions: list[str]) -> set[str]:
+    return {w[:4] for mention in mentions for w in mention.split() if len(w) >= 2}
+
+
+def _score(sentence: str, stems: set[str]) -> int:
+    return sum(1 for w in stems if re.search(rf"\b{re.escape(w)}", sentence, re.IGNORECASE))
+
+
 def _mentioned(sentences: list[str], mentions: list[str]) -> str | None:
     """The sentence sharing most words with what the question named ("REF" in "Contribute to REF.",
     "work" in "May work with minimal supervision."), words compared by their first four letters."""
-    words = {w[:4] for mention in mentions for w in mention.split() if len(w) >= 2}
+    stems = _stems(mentions)
     best, best_score = None, 0
     for sentence in sentences:
-        score = sum(1 for w in words if re.search(rf"\b{re.escape(w)}", sentence, re.IGNORECASE))
+        score = _score(sentence, stems)
         if score > best_score:
             best, best_score = sentence, score
+    return best
+
+
+def _best_score(text: str | None, stems: set[str]) -> int:
+    return max((_score(s, stems) for s in _SENTENCE.split(text or "")), default=0)
+
+
+def answering_row(
+    loaded: LoadedFramework, role: Role, row_id: str, mentions: list[str], terms: list[str]
+) -> str:
+    """The row whose cell answers a yes/no: the one the question's competency word named, unless that cell
+    lacks the words that named it and another cell of the same role has them all in one sentence (the
+    question's other words breaking a tie): "does a grade 8 manager line manage people" is answered by
+    "Line management of a team", under Teamwork; "does a grade 7 specialist supervise project students"
+    by "Supervises UG and PGT project students", under Support for Teaching and Research."""
+    needed = {w[:4] for mention in mentions for w in mention.split() if len(w) >= 3}
+    extra = {w[:4] for term in terms for w in term.split() if len(w) >= 3}
+    named = loaded.descriptor(role.id, row_id)
+    if not needed or named.is_no or _score(f"{named.row.name} {named.row.label}", needed) == len(needed):
+        return row_id  # the competency itself was named ("does a grade 5 do teaching"): its cell answers
+    if _best_score(named.text, needed) == len(needed):
+        return row_id
+    best, best_extra = row_id, -1
+    for row in loaded.framework.rows:
+        text = loaded.descriptor(role.id, row.id).text or ""
+        sentences = [x for x in _SENTENCE.split(text) if _score(x, needed) == len(needed)]
+        score = max((_score(x, extra) for x in sentences), default=-1)
+        if score > best_extra:
+            best, best_extra = row.id, score
     return best
 
 

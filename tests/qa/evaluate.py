@@ -60,12 +60,14 @@ def evaluate(case: dict[str, Any], ctx: Context) -> list[str]:
 
 
 KINDS = Path(__file__).with_name("kinds.yaml")
+# Questions written from the seeds by someone who had seen neither kinds.yaml nor the answers.
+HELDOUT = Path(__file__).with_name("heldout.yaml")
 NOT_ANSWERED = ("Not in the framework", "Not covered by the framework")
 LEADS = {"yes": "Yes.", "no": "No.", "maybe": "Possibly.", "depends": "It depends"}
 
 
-def load_kinds() -> list[dict[str, Any]]:
-    cases: list[dict[str, Any]] = yaml.safe_load(KINDS.read_text(encoding="utf-8"))
+def load_kinds(path: Path = KINDS) -> list[dict[str, Any]]:
+    cases: list[dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8"))
     return cases
 
 
