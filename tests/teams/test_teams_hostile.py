@@ -59,6 +59,18 @@ REFUSED: dict[str, tuple[bytes, str, bool, int]] = {
         True,
         400,
     ),
+    "aadObjectId with a NUL": (
+        activity_with(**{"from": {"id": "29:ana", "aadObjectId": "aad-ana\u0000"}}),
+        JSON,
+        True,
+        400,
+    ),
+    "tenant id with a space": (
+        activity_with(conversation={"id": "a:personal-ana", "tenantId": "tenant 1"}),
+        JSON,
+        True,
+        400,
+    ),
     "timestamp not a date": (activity_with(timestamp="yesterday"), JSON, True, 400),
     "members added a string": (
         activity_with("conversation_update_members_added", membersAdded="29:ben"),
