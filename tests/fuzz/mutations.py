@@ -204,6 +204,12 @@ def _has(value: Any, path: Path) -> bool:
     return True
 
 
+def set_at(tree: Any, path: Path, value: Any) -> None:
+    """Put ``value`` at ``path`` in ``tree``, if the place is there."""
+    if _has(tree, path[:-1]) and isinstance(_at(tree, path[:-1]), dict):
+        _at(tree, path[:-1])[path[-1]] = value
+
+
 def _at(value: Any, path: Path) -> Any:
     for step in path:
         value = value[step]

@@ -39,6 +39,7 @@ from tests.fuzz.mutations import (
     encode,
     mutated,
     odd,
+    set_at,
 )
 from tests.slack.conftest import SECRET, SlackRig, sign_bytes
 from tests.teams.conftest import TeamsRig
@@ -372,6 +373,16 @@ def _service_urls(url: str) -> st.SearchStrategy[Any]:
     )
 
 
+TEAMS_ANSWERED = [
+    "personal_message",
+    "card_submit",
+    "card_menu_submit",
+    "channel_mention",
+    "group_chat_message",
+]
+TEAMS_IDS = [("conversation", "id"), ("from", "id"), ("from", "aadObjectId"), ("id",), ("replyToId",)]
+
+
 @dataclass(frozen=True)
 class TeamsRequest:
     fixture: str
@@ -438,7 +449,15 @@ def teams_requests(draw: st.DrawFn, service_url: str) -> TeamsRequest:
         ("value", "action"): odd({}, {"type": "Action.Execute"}, {"type": "Action.Submit", "data": None}),
         ("value", "action", "data"): odd({}, {"techpath_action": "assess.do", "value": "{}"}),
     }
-    tree = draw(mutated(load(f"teams/{name}", serviceUrl=service_url), pinned))
+    activity = load(f"teams/{name}", serviceUrl=service_url)
+    if draw(st.integers(0, 2)) == 0:
+        # A third are a message with one id odd and all else as recorded, so that the id travels as far as
+        # it can: into the conversation's key, the reference kept, the paths of the replies.
+        name = draw(st.sampled_from(TEAMS_ANSWERED))
+        activity = load(f"teams/{name}", serviceUrl=service_url)
+        set_at(activity, draw(st.sampled_from(TEAMS_IDS)), draw(IDS))
+        return TeamsRequest(name, encode(dump(activity)), JSON, "valid", service_url)
+    tree = draw(mutated(activity, pinned))
     body = draw(damaged(encode(dump(tree))))
     content_type = JSON if draw(st.integers(0, 9)) else draw(st.sampled_from(ODD_CONTENT_TYPES))
     auth = draw(
