@@ -93,7 +93,9 @@ class Each:
 Shape: TypeAlias = (
     type | Text | Required | Each | Mapping[str, "Shape"] | list["Shape"] | tuple["Shape", ...] | None
 )
-ID = Text(MAX_ID_LENGTH)
+# Ids are printable ASCII on both platforms ("U024BE7LH", "1700000100.000100", "29:1a2b..."): anything else,
+# a NUL above all, is refused here rather than by PostgreSQL, which cannot store a NUL in text.
+ID = Text(MAX_ID_LENGTH, re.compile(r"[!-~]*"))
 MAX_REASON = 200
 
 

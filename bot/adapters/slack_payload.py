@@ -130,11 +130,12 @@ _NEEDS: dict[str, Shape] = {
     "interactive_message": {"user": _CLICKER, "callback_id": Required(str)},
     "dialog_submission": {"user": _CLICKER, "callback_id": Required(str)},
     "dialog_cancellation": {"user": _CLICKER, "callback_id": Required(str)},
-    "workflow_step_edit": {"user": _CLICKER, "callback_id": Required(str)},
+    # bolt looks for a workflow step in every interaction it matches (slack_bolt.request.payload_utils).
+    "workflow_step_edit": {"user": _CLICKER, "callback_id": Required(str), "workflow_step": Required(dict)},
     "view_submission": {
         "user": _CLICKER,
         "team": _INTERACTION_TEAM,
-        "view": Required({"callback_id": Required(Text(255))}),
+        "view": Required({"callback_id": Required(Text(255)), "type": Required(str)}),
     },
     "command": {
         "team_id": Required(ID),
@@ -180,6 +181,8 @@ def slack_body(text: str, content_type: str | None) -> dict[str, Any]:
     kind = "command" if "command" in body else str(body.get("type", ""))
     if kind in _NEEDS:
         check_shape(body, _NEEDS[kind], "body")
+    if kind == "view_submission" and body["view"]["type"] == "workflow_step":
+        check_shape(body, {"workflow_step": Required(dict)}, "body")
     if kind in ("block_actions", "interactive_message") and not body.get("actions"):
         raise BadPayload("body.actions must name the action taken")
     for url in [body.get("response_url"), *(u.get("response_url") for u in body.get("response_urls") or ())]:

@@ -78,6 +78,14 @@ def _action(value: dict[str, Any]) -> tuple[str, str]:
     return str(value.get("techpath_action", "")), str(value.get("value", ""))
 
 
+# An adaptiveCard/action's answer that shows a message instead of changing the card (Universal Actions).
+CARD_ACTION_UNSUPPORTED = {
+    "statusCode": 200,
+    "type": "application/vnd.microsoft.activity.message",
+    "value": "This button doesn't work here. Send me a message instead, such as help.",
+}
+
+
 class TeamsBot(ActivityHandler):  # type: ignore[misc]
     """Converts activities; no feature logic."""
 
@@ -114,10 +122,14 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         await self._turn(turn_context, event)
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
-        """techpath's cards submit with Action.Submit, which arrives as a message: no invoke is handled.
-        The SDK's own handling of some (signin/tokenExchange, a malformed adaptiveCard/action) raises
-        instead of answering."""
-        return InvokeResponse(status=501)
+        """techpath's cards submit with Action.Submit, which arrives as a message: no invoke is handled
+        (the SDK's own handling of some, signin/tokenExchange or a malformed adaptiveCard/action, raises
+        instead of answering). An Action.Execute, from a card that is not techpath's, is answered in the
+        card's own terms; any other invoke is a 400. Not the SDK's 501: a 5xx says the bot failed, and
+        counts as an error on /metrics, when it only has nothing to offer."""
+        if turn_context.activity.name == "adaptiveCard/action":
+            return InvokeResponse(status=200, body=CARD_ACTION_UNSUPPORTED)
+        return InvokeResponse(status=400, body={"error": "this bot handles no invoke of this kind"})
 
     async def on_members_added_activity(
         self, members_added: list[ChannelAccount], turn_context: TurnContext
@@ -372,7 +384,9 @@ class TeamsAdapter:
             invoke = await turn
             if invoke is None:
                 return web.Response(status=200)
-            return web.json_response(serializer_helper(invoke.body), status=invoke.status)
+            # The SDK answers some invokes itself, with a model; this bot's own answers are plain JSON.
+            body = invoke.body if isinstance(invoke.body, dict) else serializer_helper(invoke.body)
+            return web.json_response(body, status=invoke.status)
         # Everything else is acknowledged at once and handled after: the reply goes through the Bot
         # Connector either way, and Teams gives up on a request after 10-15 s.
         task = asyncio.create_task(turn)

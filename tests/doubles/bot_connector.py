@@ -36,6 +36,8 @@ class BotConnectorDouble:
     # One-to-one chats created (the request bodies), and every request's method and path, in order.
     created: list[dict[str, Any]] = field(default_factory=list)
     requests: list[tuple[str, str]] = field(default_factory=list)
+    # Requests no route of the double matched ("POST /path"): what the bot asked that the double cannot say.
+    unrouted: list[str] = field(default_factory=list)
     _server: TestServer | None = None
     _next: int = 0
 
@@ -46,13 +48,17 @@ class BotConnectorDouble:
 
     async def start(self) -> None:
         app = web.Application(middlewares=[self._log])
+        # The Bot Connector takes ids with any character (aiohttp's default pattern refuses braces); the
+        # SDK quotes each into one path segment, so only a "/" would split one.
+        conversation = "/v3/conversations/{cid:[^/]+}"
         app.router.add_post("/v3/conversations", self._create)
-        app.router.add_get("/v3/conversations/{cid}/pagedmembers", self._paged_members)
-        app.router.add_post("/v3/conversations/{cid}/activities", self._send)
-        app.router.add_post("/v3/conversations/{cid}/activities/{reply_to}", self._reply)
-        app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self._update)
-        app.router.add_delete("/v3/conversations/{cid}/activities/{aid}", self._delete)
-        app.router.add_get("/v3/conversations/{cid}/members/{uid}", self._member)
+        app.router.add_get(conversation + "/pagedmembers", self._paged_members)
+        app.router.add_post(conversation + "/activities", self._send)
+        app.router.add_post(conversation + "/activities/{reply_to:[^/]+}", self._reply)
+        app.router.add_put(conversation + "/activities/{aid:[^/]+}", self._update)
+        app.router.add_delete(conversation + "/activities/{aid:[^/]+}", self._delete)
+        app.router.add_get(conversation + "/members/{uid:[^/]+}", self._member)
+        app.router.add_route("*", "/{tail:.*}", self._unrouted)
         self._server = TestServer(app, host="127.0.0.1")
         await self._server.start_server()
 
@@ -150,6 +156,10 @@ class BotConnectorDouble:
             return web.json_response({"error": error}, status=403)
         self.created.append(body)
         return web.json_response({"id": f"a:1on1-{member['id']}"}, status=201)
+
+    async def _unrouted(self, request: web.Request) -> web.Response:
+        self.unrouted.append(f"{request.method} {request.path}")
+        return web.json_response({"error": {"code": "NotFound"}}, status=404)
 
     async def _member(self, request: web.Request) -> web.Response:
         member = self.members.get(request.match_info["uid"])

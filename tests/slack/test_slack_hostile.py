@@ -31,6 +31,19 @@ def action_with(**payload: Any) -> bytes:
     return urlencode({"payload": json.dumps({**load("slack/block_actions"), **payload})}).encode()
 
 
+def view_with(**view: Any) -> bytes:
+    """The recorded modal submission with fields of its view replaced."""
+    payload = load("slack/view_submission")
+    payload["view"].update(view)
+    return urlencode({"payload": json.dumps(payload)}).encode()
+
+
+def view_without(name: str) -> bytes:
+    payload = load("slack/view_submission")
+    del payload["view"][name]
+    return urlencode({"payload": json.dumps(payload)}).encode()
+
+
 DEEP_JSON = b'{"type":"event_callback","event":' + b"[" * 100_000 + b"]" * 100_000 + b"}"
 DEEP_FORM = b"payload=" + quote('{"type":"block_actions","x":' + "[" * 40_000 + "]" * 40_000 + "}").encode()
 MESSAGE = json.dumps(load("slack/message_im")).encode()
@@ -77,6 +90,18 @@ REFUSED: dict[str, tuple[bytes, str, dict[str, str] | None, int]] = {
     "click actions an object": (action_with(actions={"value": "x"}), FORM, None, 400),
     "click container a list": (action_with(container=[]), FORM, None, 400),
     "click value a number": (action_with(actions=[{"action_id": "qa.ask:a0", "value": 5}]), FORM, None, 400),
+    "user id with a NUL": (event_with(user="U-ana\u0000"), JSON, None, 400),
+    "channel id with a space": (event_with(channel="D 1"), JSON, None, 400),
+    "modal submission without a view type": (view_without("type"), FORM, None, 400),
+    "workflow step saved without its step": (view_with(type="workflow_step"), FORM, None, 400),
+    "workflow step edited without its step": (
+        urlencode(
+            {"payload": json.dumps({"type": "workflow_step_edit", "callback_id": "x", "user": {"id": "U1"}})}
+        ).encode(),
+        FORM,
+        None,
+        400,
+    ),
     "command user_id missing": (
         urlencode({"command": "/techpath", "team_id": "T1"}).encode(),
         FORM,

@@ -137,15 +137,27 @@ async def test_a_menu_submitted_with_nothing_picked_is_a_stale_action_not_a_cras
     assert title_of(reply.activity) == "That button has expired"
 
 
+async def test_an_action_execute_is_answered_with_a_message_in_the_http_response(teams: TeamsRig) -> None:
+    """techpath's cards use Action.Submit (a message); an Action.Execute from any other card gets the
+    Universal Actions answer that shows a message, in the HTTP response, nothing through the connector."""
+    response = await teams.post(teams.fixture("invoke_adaptive_card_action"))
+    assert response.status == 200
+    answer = await response.json()
+    assert answer["type"] == "application/vnd.microsoft.activity.message"
+    assert "Send me a message" in answer["value"]
+    await teams.settled()
+    assert teams.connector.sent == []
+
+
 @pytest.mark.parametrize(
-    "name", ["adaptiveCard/action", "task/fetch", "composeExtension/query", "actionableMessage/executeAction"]
+    "name",
+    ["task/fetch", "composeExtension/query", "actionableMessage/executeAction", "signin/tokenExchange"],
 )
-async def test_an_invoke_is_answered_in_the_http_response_never_a_500(teams: TeamsRig, name: str) -> None:
-    """techpath uses no invoke features (its cards use Action.Submit, which arrives as a message), so
-    Bot Framework's answer for an unhandled invoke is the documented one: 501 Not Implemented, in the
-    HTTP response, with nothing sent through the connector."""
+async def test_an_invoke_the_bot_has_no_use_for_is_a_400_never_a_5xx(teams: TeamsRig, name: str) -> None:
+    """Invokes the app never asks for (its manifest declares none): a short JSON error, not the SDK's 501."""
     response = await teams.post(teams.fixture("invoke_adaptive_card_action", name=name))
-    assert response.status == 501
+    assert response.status == 400
+    assert "invoke" in (await response.json())["error"]
     await teams.settled()
     assert teams.connector.sent == []
 

@@ -59,6 +59,18 @@ REFUSED: dict[str, tuple[bytes, str, bool, int]] = {
         True,
         400,
     ),
+    "aadObjectId with a NUL": (
+        activity_with(**{"from": {"id": "29:ana", "aadObjectId": "aad-ana\u0000"}}),
+        JSON,
+        True,
+        400,
+    ),
+    "tenant id with a space": (
+        activity_with(conversation={"id": "a:personal-ana", "tenantId": "tenant 1"}),
+        JSON,
+        True,
+        400,
+    ),
     "timestamp not a date": (activity_with(timestamp="yesterday"), JSON, True, 400),
     "members added a string": (
         activity_with("conversation_update_members_added", membersAdded="29:ben"),
@@ -148,3 +160,17 @@ async def test_a_malformed_download_token_is_a_404_before_any_query(teams: Teams
     response = await teams.session.get(URL(base + token, encoded=True))
     assert response.status == 404
     assert "expired" in (await response.json())["error"]
+
+
+@pytest.mark.parametrize("conversation", ["a:{personal}", "19:x@thread.v2;messageid=1", "a%2Fb", "a?b#c"])
+async def test_a_conversation_id_of_any_printable_character_is_answered_there(
+    secured: TeamsRig, conversation: str
+) -> None:
+    """The Bot Connector's ids are opaque: the answer goes to the very id the activity came from."""
+    activity = secured.activity(text="help")
+    activity["conversation"] = {**activity["conversation"], "id": conversation}
+    headers = {"Authorization": f"Bearer {token(activity['serviceUrl'])}"}
+    response = await secured.post(activity, headers)
+    assert response.status == 202
+    [reply] = await secured.connector.wait_for(1)
+    assert reply.conversation_id == conversation
