@@ -126,14 +126,14 @@ class Settings(BaseSettings):
     def _readable_time(cls, value: str, info: ValidationInfo) -> str:
         from bot import working_time
 
-        read: dict[str, Callable[[str], object]] = {
+        readers: dict[str, Callable[[str], object]] = {
             "timezone": working_time.parse_zone,
             "reminder_hour": working_time.parse_hour,
             "working_days": working_time.parse_working_days,
             "working_hours": working_time.parse_hours,
             "holidays": working_time.parse_nation,
-        }[str(info.field_name)]
-        read(value)  # raises with the setting's name and how to write it
+        }
+        readers[str(info.field_name)](value)  # raises with the setting's name and how to write it
         return value
 
     @field_validator("crosswalk", "teams_service_hosts", "teams_tenants", mode="before")
