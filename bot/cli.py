@@ -15,6 +15,7 @@ import click
 from bot.cli_db import db
 from bot.cli_deliveries import deliveries
 from bot.cli_people import people
+from bot.cli_windows import windows
 from bot.words import counted
 
 if TYPE_CHECKING:
@@ -222,3 +223,4 @@ def teams_package(output: Path, developer: str, app_version: str) -> None:
 main.add_command(people)
 main.add_command(db)
 main.add_command(deliveries)
+main.add_command(windows)

@@ -15,6 +15,7 @@ from bot.storage.people import PeopleStore
 from bot.storage.privacy import PrivacyStore
 from bot.storage.references import ReferenceStore
 from bot.storage.throttles import ThrottleStore
+from bot.storage.windows import WindowStore
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Stores:
     assessments: AssessmentStore
     outbox: OutboxStore
     throttles: ThrottleStore
+    windows: WindowStore
 
 
 def open_stores(database: Database) -> Stores:
@@ -47,4 +49,5 @@ def open_stores(database: Database) -> Stores:
         assessments=AssessmentStore(database),
         outbox=OutboxStore(database),
         throttles=ThrottleStore(database),
+        windows=WindowStore(database),
     )
