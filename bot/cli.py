@@ -168,11 +168,17 @@ def serve() -> None:
 
     settings = Settings()
     ctx = _context(settings)
+    from bot.working_time import TimeSettingError, calendar_from_settings
+
     try:
         platforms = check_platforms(settings)
+        calendar_from_settings(settings)  # a broken closure file stops the start, saying what to fix
     except ConfigError as exc:
         for problem in exc.problems:
             click.echo(f"configuration: {problem}", err=True)
+        sys.exit(2)
+    except TimeSettingError as exc:
+        click.echo(f"configuration: {exc}", err=True)
         sys.exit(2)
     _run_loop(run_server(settings, ctx, platforms), settings.event_loop)
 
