@@ -117,6 +117,18 @@ class OutboxStore:
         about_person_id: int | None = None,
     ) -> list[int]:
         """A post of ``card`` to each target; inside the caller's unit of work when there is one."""
+        return await self.enqueue_each(
+            feature, [(send_id, card, target, subject) for target in targets], about_person_id
+        )
+
+    async def enqueue_each(
+        self,
+        feature: str,
+        posts: Iterable[tuple[str, dict[str, Any], Target, str]],
+        about_person_id: int | None = None,
+    ) -> list[int]:
+        """Many posts, each its own card to its own target: (send id, card, target, subject). One flush
+        for all of them, so a reminder round of thousands stays one short statement batch."""
         now = self._clock()
         rows = [
             Delivery(
@@ -134,8 +146,10 @@ class OutboxStore:
                 created_at=now,
                 updated_at=now,
             )
-            for target in targets
+            for send_id, card, target, subject in posts
         ]
+        if not rows:
+            return []
         async with self._db.writing() as session:
             session.add_all(rows)
             await session.flush()

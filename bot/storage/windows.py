@@ -295,6 +295,15 @@ class WindowStore:
             )
             return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    async def snoozed_due(self, now: datetime) -> bool:
+        async with self._db.reading() as session:
+            found = await session.scalar(
+                select(WindowReminder.id)
+                .where(WindowReminder.state == SNOOZED, WindowReminder.due_at <= now)
+                .limit(1)
+            )
+            return found is not None
+
     async def claim_snoozed(self, now: datetime, limit: int = 200) -> list[ReminderRecord]:
         """Snoozed reminders whose time has come, taken by one replica only (they become sent)."""
         due = and_(WindowReminder.state == SNOOZED, WindowReminder.due_at <= now)

@@ -8,6 +8,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from bot.jobs import Sleep, repeat
 from bot.storage.outbox import Target
@@ -35,6 +36,7 @@ logger = logging.getLogger(__name__)
 # Often enough that a reminder due at 09:00 goes by 09:01, and one overdue after a restart within minutes.
 TICK_SECONDS = 30.0
 TECHNICIAN = "technician"
+CHUNK = 500
 
 Details = list[tuple[PersonRecord, str, str, str]]
 
@@ -110,8 +112,10 @@ class ReminderTick:
         the window has not opened (once per occurrence, unless they turned notices off)."""
         stores = self._stores
         found = audience(window, await stores.people.all(), self._catalogue)
+        # One query for who shares an assessment at all, rather than one per report.
+        sharing = await stores.assessments.sharing([p.id for p in found.eligible])
         cards = {
-            manager_id: await self._details(found.people[manager_id], reports, now)
+            manager_id: await self._details(found.people[manager_id], reports, now, sharing)
             for manager_id, reports in found.by_manager.items()
         }
         technicians: list[int] = []
@@ -121,28 +125,53 @@ class ReminderTick:
             technicians = [i for i in ids if i not in off]
         lead = Lead.from_code(slot.lead)
         send_id = f"window:{window.id}:{occurrence.key}:{slot.lead}"
-        async with stores.database.unit_of_work():
-            managers = await stores.windows.create_reminders(
-                window.id, occurrence.key, f"manager:{slot.lead}", cards, slot.due_at
-            )
-            for manager_id, reminder_id in managers.items():
-                card = manager_card(window, occurrence, lead, reminder_id, cards[manager_id])
-                await self._enqueue(send_id, card.model_dump(), manager_id, reminder_id)
-            told = await stores.windows.create_reminders(
-                window.id, occurrence.key, TECHNICIAN, technicians, slot.due_at
-            )
-            for person_id, reminder_id in told.items():
-                card = technician_notice(window, occurrence, reminder_id)
-                await self._enqueue(f"{send_id}:notice", card.model_dump(), person_id, reminder_id)
-            await stores.windows.finish_slots([slot.id], DONE)
-        if managers or told:
+        managers = list(cards)
+        made = 0
+        # In chunks, each its own transaction (reminders and their deliveries together), so the worker
+        # is not kept waiting behind one long one; a crash between chunks leaves the slot due, and the
+        # next tick makes only what is missing.
+        for start in range(0, len(managers), CHUNK):
+            async with stores.database.unit_of_work():
+                new = await stores.windows.create_reminders(
+                    window.id,
+                    occurrence.key,
+                    f"manager:{slot.lead}",
+                    managers[start : start + CHUNK],
+                    slot.due_at,
+                )
+                posts = [
+                    (send_id, manager_card(window, occurrence, lead, rid, cards[pid]).model_dump(), pid, rid)
+                    for pid, rid in new.items()
+                ]
+                made += await self._enqueue(posts)
+        for start in range(0, len(technicians), CHUNK):
+            async with stores.database.unit_of_work():
+                new = await stores.windows.create_reminders(
+                    window.id, occurrence.key, TECHNICIAN, technicians[start : start + CHUNK], slot.due_at
+                )
+                notices = [
+                    (f"{send_id}:notice", technician_notice(window, occurrence, rid).model_dump(), pid, rid)
+                    for pid, rid in new.items()
+                ]
+                made += await self._enqueue(notices)
+        await stores.windows.finish_slots([slot.id], DONE)
+        if made:
             logger.info(
-                "window %s (%s) %s: %d manager reminders, %d notices queued",
-                window.id, occurrence.key, slot.lead, len(managers), len(told),
-            )  # fmt: skip
-        return len(managers) + len(told)
+                "window %s (%s) %s: %d reminders and notices queued",
+                window.id,
+                occurrence.key,
+                slot.lead,
+                made,
+            )
+        return made
 
-    async def _details(self, manager: PersonRecord, reports: list[PersonRecord], now: datetime) -> Details:
+    async def _details(
+        self,
+        manager: PersonRecord,
+        reports: list[PersonRecord],
+        now: datetime,
+        sharing: set[int] | None = None,
+    ) -> Details:
         today = self._calendar.local_date(now)
         roles = self._catalogue.primary.roles
         return [
@@ -150,18 +179,25 @@ class ReminderTick:
                 report,
                 roles[report.role_id].label if report.role_id in roles else f"Grade {report.grade}",
                 time_in_grade(report.grade_since, today),
-                await readiness_line(self._stores, self._catalogue, report, manager),
+                await readiness_line(self._stores, self._catalogue, report, manager)
+                if sharing is None or report.id in sharing
+                else "",
             )
             for report in reports
         ]
 
-    async def _enqueue(self, send_id: str, card: dict[str, object], person_id: int, reminder_id: int) -> None:
-        await self._stores.outbox.enqueue(
-            send_id, REMINDER_FEATURE, card, [Target(person_id=person_id)], subject=subject_of(reminder_id)
+    async def _enqueue(self, posts: list[tuple[str, dict[str, Any], int, int]]) -> int:
+        """(send id, card, person id, reminder id) each to the engine, in one batch."""
+        await self._stores.outbox.enqueue_each(
+            REMINDER_FEATURE,
+            [(send_id, card, Target(person_id=pid), subject_of(rid)) for send_id, card, pid, rid in posts],
         )
+        return len(posts)
 
     async def _snoozed(self, now: datetime) -> int:
         """Snoozed reminders whose day has come: the card again, worked out afresh."""
+        if not await self._stores.windows.snoozed_due(now):
+            return 0  # a read, not a write transaction, on the ticks with nothing to do
         made = 0
         async with self._stores.database.unit_of_work():
             for reminder in await self._stores.windows.claim_snoozed(now):
@@ -183,7 +219,6 @@ class ReminderTick:
             return 0
         details = await self._details(manager, reports, now)
         card = manager_card(window, occurrence, Lead.from_code(code), reminder.id, details)
-        await self._enqueue(
-            f"window:{window.id}:{occurrence.key}:snoozed", card.model_dump(), manager.id, reminder.id
+        return await self._enqueue(
+            [(f"window:{window.id}:{occurrence.key}:snoozed", card.model_dump(), manager.id, reminder.id)]
         )
-        return 1
