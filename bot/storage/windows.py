@@ -217,14 +217,22 @@ class WindowStore:
             )
             return int(count or 0)
 
-    async def due_slots(self, now: datetime) -> list[SlotRecord]:
+    async def due_work(self, now: datetime) -> tuple[list[SlotRecord], bool]:
+        """The tick's look: the slots due, and whether any snoozed reminder is due, in one session (two
+        index range scans, whatever the number of reminders pending)."""
         async with self._db.reading() as session:
             rows = await session.scalars(
                 select(WindowSlot)
                 .where(WindowSlot.state == SCHEDULED, WindowSlot.due_at <= now)
                 .order_by(WindowSlot.due_at)
             )
-            return [SlotRecord(s.id, s.window_id, s.occurrence, s.lead, _aware(s.due_at)) for s in rows]
+            slots = [SlotRecord(s.id, s.window_id, s.occurrence, s.lead, _aware(s.due_at)) for s in rows]
+            snoozed = await session.scalar(
+                select(WindowReminder.id)
+                .where(WindowReminder.state == SNOOZED, WindowReminder.due_at <= now)
+                .limit(1)
+            )
+            return slots, snoozed is not None
 
     async def slots_of(self, window_id: int) -> list[tuple[str, str, datetime, str]]:
         async with self._db.reading() as session:
@@ -294,15 +302,6 @@ class WindowStore:
                 .values(**values)
             )
             return bool(result.rowcount)  # type: ignore[attr-defined]
-
-    async def snoozed_due(self, now: datetime) -> bool:
-        async with self._db.reading() as session:
-            found = await session.scalar(
-                select(WindowReminder.id)
-                .where(WindowReminder.state == SNOOZED, WindowReminder.due_at <= now)
-                .limit(1)
-            )
-            return found is not None
 
     async def claim_snoozed(self, now: datetime, limit: int = 200) -> list[ReminderRecord]:
         """Snoozed reminders whose time has come, taken by one replica only (they become sent)."""

@@ -68,13 +68,15 @@ class ReminderTick:
         now = self._clock()
         if not self._calendar.in_working_hours(now):
             return 0
+        due, snoozed = await self._stores.windows.due_work(now)
         groups: dict[tuple[int, str], list[SlotRecord]] = defaultdict(list)
-        for slot in await self._stores.windows.due_slots(now):
+        for slot in due:
             groups[(slot.window_id, slot.occurrence)].append(slot)
         made = 0
         for (window_id, occurrence), slots in groups.items():
             made += await self._occurrence(window_id, occurrence, slots, now)
-        return made + await self._snoozed(now)
+        # Only a tick with a snoozed reminder due opens a write transaction for them.
+        return made + (await self._snoozed(now) if snoozed else 0)
 
     async def _occurrence(self, window_id: int, key: str, slots: list[SlotRecord], now: datetime) -> int:
         store = self._stores.windows
@@ -196,8 +198,6 @@ class ReminderTick:
 
     async def _snoozed(self, now: datetime) -> int:
         """Snoozed reminders whose day has come: the card again, worked out afresh."""
-        if not await self._stores.windows.snoozed_due(now):
-            return 0  # a read, not a write transaction, on the ticks with nothing to do
         made = 0
         async with self._stores.database.unit_of_work():
             for reminder in await self._stores.windows.claim_snoozed(now):
