@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.core import Context
+from bot.storage.assessment_progress import Phase, Progress
 from bot.storage.database import Database
 from bot.storage.stores import Stores, open_stores
 from bot.storage.tables import Delivery
@@ -167,3 +168,25 @@ async def test_a_report_moving_manager_between_leads_is_on_the_new_managers_card
     assert await ticker.run_once() == 2
     slots = [(lead, due, state) for _, lead, due, state in await stores.windows.slots_of(1)]
     assert slots[-1] == ("-3:closes", BEFORE_CLOSING, "done")
+
+
+async def test_a_report_who_shared_an_assessment_has_a_readiness_line(stores: Stores, ctx: Context) -> None:
+    now = Now()
+    await directory_and_window(stores, ctx, now.at)
+    who = await ids(stores)
+    rows = ("a", "b", "c")
+    done = Progress(rows=rows, step=3, phase=Phase.COMPLETE, scores={"a": 8.0, "b": 7.0, "c": 5.0})
+    record = await stores.assessments.start(who["ann"], "lancaster", "g6", done)
+    await stores.assessments.set_shared(record, True)
+    # Ben finished one too, and kept it to himself: nothing of it on the card.
+    kept = await stores.assessments.start(who["ben"], "lancaster", "g6", done)
+    assert not kept.shared
+    now.at = FIRST_LEAD
+    await tick(stores, ctx, now).run_once()
+    [(_, _, lines)] = [row for row in await queued(stores) if row[0] == who["mo"]]
+    six = ctx.catalogue.primary.roles["g6"].label
+    assert lines == [
+        f"Ann Five: Grade 5 (Descriptor) Technician, 2 years 5 months in grade. "
+        f"Shared self-assessment against {six}: 2 of 3 areas at 7+",
+        "Ben Five: Grade 5 (Descriptor) Technician",
+    ]
