@@ -277,14 +277,14 @@ class WindowStore:
         ]
         if not values:
             return {}
+        # Run over many parameter sets (one cached statement), not as one multi-row VALUES compiled anew.
         statement = (
             self._insert(WindowReminder)
-            .values(values)
             .on_conflict_do_nothing()
             .returning(WindowReminder.person_id, WindowReminder.id)
         )
         async with self._db.writing() as session:
-            return {person: reminder for person, reminder in (await session.execute(statement)).all()}
+            return {person: reminder for person, reminder in (await session.execute(statement, values)).all()}
 
     async def reminder(self, reminder_id: int) -> ReminderRecord | None:
         async with self._db.reading() as session:

@@ -193,6 +193,7 @@ class ReminderTick:
         await self._stores.outbox.enqueue_each(
             REMINDER_FEATURE,
             [(send_id, card, Target(person_id=pid), subject_of(rid)) for send_id, card, pid, rid in posts],
+            want_ids=False,
         )
         return len(posts)
 
