@@ -15,8 +15,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # The UK nations as the holidays package names them (its subdivisions of GB).
 NATIONS = ("ENG", "WLS", "SCT", "NIR")
@@ -81,6 +79,8 @@ def parse_nation(text: str) -> str:
 def read_closures(path: Path) -> frozenset[date]:
     """The institution's closure dates from a YAML list of dates and ``{from, to}`` ranges.
     Raises TimeSettingError naming the file and the entry to fix; a broken file is never half read."""
+    import yaml  # here, not at the top: every command reads the settings, few read this file
+
     where = f"TECHPATH_CLOSURES ({path.name})"
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
