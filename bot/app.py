@@ -5,7 +5,8 @@ command that only answers a question (``techpath ask``) never loads them."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,8 +24,10 @@ if TYPE_CHECKING:
     from bot.router import Router
     from bot.storage.database import Database
     from bot.storage.stores import Stores
+    from bot.working_time import InstitutionCalendar
     from cards.model import Card
     from framework_data.query import Query
+    from handlers.windows.tick import ReminderTick
 
 
 def build_context(settings: Settings, cache_dir: Path | None = None) -> Context:
@@ -86,22 +89,44 @@ async def migrate(database: Database) -> str:
         raise
 
 
-def build_router(ctx: Context, stores: Stores | None = None) -> Router:
-    """A router with every feature registered explicitly, in priority order."""
+def build_router(
+    ctx: Context,
+    stores: Stores | None = None,
+    calendar: InstitutionCalendar | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> Router:
+    """A router with every feature registered explicitly, in priority order. ``calendar`` is the
+    institution's (the default: London, Mon-Fri, England's bank holidays); ``clock`` a test's own."""
     import handlers.assessment
     import handlers.inbox
     import handlers.privacy
     import handlers.qa
     import handlers.welcome
+    import handlers.windows
     from bot.router import Router
+    from bot.storage.tables import utcnow
 
     router = Router(ctx, stores)
     handlers.welcome.register(router)
     handlers.inbox.register(router)
     handlers.privacy.register(router)
+    handlers.windows.register(router, calendar, clock or utcnow)
     handlers.assessment.register(router)
     handlers.qa.register(router)
     return router
+
+
+def build_reminder_tick(
+    ctx: Context,
+    stores: Stores,
+    calendar: InstitutionCalendar,
+    clock: Callable[[], datetime] | None = None,
+) -> ReminderTick:
+    """The promotion-window scheduler tick (it runs on every replica, beside the delivery worker)."""
+    from bot.storage.tables import utcnow
+    from handlers.windows.tick import ReminderTick
+
+    return ReminderTick(stores, ctx.catalogue, calendar, clock or utcnow)
 
 
 def answer_one(text: str, ctx: Context) -> tuple[Query, Card]:

@@ -15,6 +15,7 @@ import click
 from bot.cli_db import db
 from bot.cli_deliveries import deliveries
 from bot.cli_people import people
+from bot.cli_windows import windows
 from bot.words import counted
 
 if TYPE_CHECKING:
@@ -170,11 +171,17 @@ def serve() -> None:
 
     settings = Settings()
     ctx = _context(settings)
+    from bot.working_time import TimeSettingError, calendar_from_settings
+
     try:
         platforms = check_platforms(settings)
+        calendar_from_settings(settings)  # a broken closure file stops the start, saying what to fix
     except ConfigError as exc:
         for problem in exc.problems:
             click.echo(f"configuration: {problem}", err=True)
+        sys.exit(2)
+    except TimeSettingError as exc:
+        click.echo(f"configuration: {exc}", err=True)
         sys.exit(2)
     _run_loop(run_server(settings, ctx, platforms), settings.event_loop)
 
@@ -225,3 +232,4 @@ def teams_package(output: Path, developer: str, app_version: str) -> None:
 main.add_command(people)
 main.add_command(db)
 main.add_command(deliveries)
+main.add_command(windows)

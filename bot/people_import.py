@@ -7,6 +7,7 @@ import io
 import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TextIO
 
 from bot.spreadsheet_cells import restored
@@ -14,7 +15,16 @@ from bot.storage.people import BOT_ROLES, PersonFields, normalise_email
 from framework_data.loader import LoadedFramework
 from framework_data.schema import Role, grade_key
 
-COLUMNS = ("email", "display_name", "department", "grade", "role", "manager_email", "bot_roles")
+COLUMNS = (
+    "email",
+    "display_name",
+    "department",
+    "grade",
+    "role",
+    "manager_email",
+    "bot_roles",
+    "grade_since",
+)
 REQUIRED = ("email", "display_name", "grade")
 # Header spellings HR systems commonly use for our columns.
 HEADER_ALIASES = {
@@ -30,6 +40,9 @@ HEADER_ALIASES = {
     "roles": "bot_roles",
     "bot roles": "bot_roles",
     "dept": "department",
+    "grade since": "grade_since",
+    "in grade since": "grade_since",
+    "grade start date": "grade_since",
 }
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 _GRADE_PREFIX = re.compile(r"^(?:grade|g)\s*", re.IGNORECASE)
@@ -200,6 +213,15 @@ def _check_row(
     bot_roles, error = _bot_roles(row.get("bot_roles", ""))
     if error:
         problems.append(RowProblem(number, "bot_roles", error))
+    since_text = row.get("grade_since", "").strip()
+    since = None
+    if since_text:
+        try:
+            since = date.fromisoformat(since_text)
+        except ValueError:
+            problems.append(
+                RowProblem(number, "grade_since", f"{since_text!r} is not a date; write it as 2021-09-01")
+            )
     if problems or role is None:
         return None, problems
     fields = PersonFields(
@@ -210,6 +232,7 @@ def _check_row(
         role_id=role.id,
         manager_email=manager,
         bot_roles=bot_roles,
+        grade_since=since,
     )
     return fields, []
 

@@ -12,7 +12,7 @@ from aiohttp import web
 
 from bot.adapters.slack import SlackAdapter
 from bot.adapters.teams import TeamsAdapter
-from bot.app import build_engine, build_router, ready_stores
+from bot.app import build_engine, build_reminder_tick, build_router, ready_stores
 from bot.core import Context
 from bot.jobs import in_background
 from bot.outbox.engine import DeliveryEngine
@@ -23,6 +23,7 @@ from bot.platforms import Platforms
 from bot.server import METRICS, build_app
 from bot.settings import Settings
 from bot.storage.stores import Stores
+from bot.working_time import calendar_from_settings
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,8 @@ async def start_server(
 ) -> tuple[web.AppRunner, list[object]]:
     """Start listening; returns the runner and any Socket Mode handlers to close."""
     stores = await ready_stores(settings)
-    router = build_router(ctx, stores)
+    calendar = calendar_from_settings(settings)
+    router = build_router(ctx, stores, calendar)
     app = build_app(settings, ctx, stores)
     extra: list[object] = []
     notifiers: list[Notifier] = []
@@ -64,6 +66,8 @@ async def start_server(
 
     engine = build_engine(settings, stores, router, notifiers, DeliveryMetrics(app[METRICS]))
     app.cleanup_ctx.append(_delivery_worker(engine, stores))
+    # Every replica ticks: each reminder is made once by its unique key, whichever gets there first.
+    app.cleanup_ctx.append(in_background(build_reminder_tick(ctx, stores, calendar).run))
 
     async def close_database(_: web.Application) -> None:
         await stores.database.close()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 # pydantic-settings would do this too, but importing it costs a one-shot `techpath ask` a fifth of its time;
 # what we need of it is small: variables by name, case-insensitively, over a .env file, over defaults.
@@ -141,6 +142,15 @@ class Settings(BaseModel):
     delivery_max_attempts: int = Field(
         default=6, ge=1, le=100, validation_alias="TECHPATH_DELIVERY_MAX_ATTEMPTS"
     )
+    # The institution's clock for reminders: its zone, the local hour they go at, the days and hours it
+    # works, the UK nation whose bank holidays it keeps (ENG, WLS, SCT, NIR or none), and a YAML file of
+    # closure dates (see README).
+    timezone: str = Field(default="Europe/London", validation_alias="TECHPATH_TIMEZONE")
+    reminder_hour: str = Field(default="09:00", validation_alias="TECHPATH_REMINDER_HOUR")
+    working_days: str = Field(default="Mon-Fri", validation_alias="TECHPATH_WORKING_DAYS")
+    working_hours: str = Field(default="08:00-18:00", validation_alias="TECHPATH_WORKING_HOURS")
+    holidays: str = Field(default="ENG", validation_alias="TECHPATH_HOLIDAYS")
+    closures: Path | None = Field(default=None, validation_alias="TECHPATH_CLOSURES")
     # Local development only: accept Teams activities without authentication, on loopback.
     teams_dev_no_auth: bool = Field(default=False, validation_alias="TECHPATH_TEAMS_DEV_NO_AUTH")
     # Bot Connector hosts a reply may go to (exact host names; replies carry a bearer token).
@@ -153,6 +163,21 @@ class Settings(BaseModel):
         ],
         validation_alias="TECHPATH_TEAMS_SERVICE_HOSTS",
     )
+
+    @field_validator("timezone", "reminder_hour", "working_days", "working_hours", "holidays")
+    @classmethod
+    def _readable_time(cls, value: str, info: ValidationInfo) -> str:
+        from bot import working_time
+
+        readers: dict[str, Callable[[str], object]] = {
+            "timezone": working_time.parse_zone,
+            "reminder_hour": working_time.parse_hour,
+            "working_days": working_time.parse_working_days,
+            "working_hours": working_time.parse_hours,
+            "holidays": working_time.parse_nation,
+        }
+        readers[str(info.field_name)](value)  # raises with the setting's name and how to write it
+        return value
 
     @field_validator("crosswalk", "teams_service_hosts", "teams_tenants", mode="before")
     @classmethod

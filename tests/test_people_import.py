@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 from pathlib import Path
 
 from bot.core import Context
@@ -108,3 +109,17 @@ def test_a_manager_who_is_being_removed_or_rejected_is_no_manager(ctx: Context) 
     assert str(replaced.problems[0]).startswith(
         "row 2, column manager_email: boss@uni.example is not in the directory or in this file"
     )
+
+
+def test_grade_since_is_optional_and_checked(ctx: Context) -> None:
+    text = HEADER.replace("\n", ",grade since\n") + (
+        "ok@uni.example,Ok Person,Physics,5,,,,2021-09-01\n"
+        "blank@uni.example,Blank,Physics,5,,,,\n"
+        "bad@uni.example,Bad Date,Physics,5,,,,last spring\n"
+    )
+    plan = plan_for(text, ctx)
+    since = {p.email: p.grade_since for p in plan.people}
+    assert since == {"ok@uni.example": date(2021, 9, 1), "blank@uni.example": None}
+    assert [str(p) for p in plan.problems] == [
+        "row 4, column grade_since: 'last spring' is not a date; write it as 2021-09-01"
+    ]

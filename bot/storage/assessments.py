@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -142,6 +143,22 @@ class AssessmentStore:
             if result.rowcount != 1:  # type: ignore[attr-defined]
                 raise StaleAssessment(record.id)
         return replace(record, review=review)
+
+    async def sharing(self, person_ids: Sequence[int]) -> set[int]:
+        """Which of these people share a finished assessment with their manager (one query for many)."""
+        found: set[int] = set()
+        async with self._db.reading() as session:
+            for start in range(0, len(person_ids), 1000):
+                found.update(
+                    await session.scalars(
+                        select(Assessment.person_id).where(
+                            Assessment.person_id.in_(person_ids[start : start + 1000]),
+                            Assessment.status == Phase.COMPLETE.value,
+                            Assessment.shared_with_manager_at.is_not(None),
+                        )
+                    )
+                )
+        return found
 
     async def latest_shared(self, person_id: int) -> AssessmentRecord | None:
         """A report's most recent finished assessment that they share with their manager."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, or_, select, update
+from sqlalchemy import and_, case, delete, func, insert, or_, select, update
 
 from bot.storage.database import Database
 from bot.storage.tables import Delivery, DeliveryBlock, utcnow
@@ -117,29 +117,50 @@ class OutboxStore:
         about_person_id: int | None = None,
     ) -> list[int]:
         """A post of ``card`` to each target; inside the caller's unit of work when there is one."""
+        return await self.enqueue_each(
+            feature, [(send_id, card, target, subject) for target in targets], about_person_id
+        )
+
+    async def enqueue_each(
+        self,
+        feature: str,
+        posts: Iterable[tuple[str, dict[str, Any], Target, str]],
+        about_person_id: int | None = None,
+        want_ids: bool = True,
+    ) -> list[int]:
+        """Many posts, each its own card to its own target: (send id, card, target, subject), as one
+        statement over many rows. Their ids come back unless ``want_ids`` is False (then SQLite runs
+        them as one executemany, not a statement a row)."""
         now = self._clock()
         rows = [
-            Delivery(
-                send_id=send_id,
-                kind=POST,
-                feature=feature,
-                subject=subject,
-                about_person_id=about_person_id,
-                person_id=target.person_id,
-                platform=target.platform,
-                channel=target.channel,
-                card=card,
-                state=PENDING,
-                next_attempt_at=now,
-                created_at=now,
-                updated_at=now,
-            )
-            for target in targets
+            {
+                "send_id": send_id,
+                "kind": POST,
+                "feature": feature,
+                "subject": subject,
+                "about_person_id": about_person_id,
+                "person_id": target.person_id,
+                "platform": target.platform,
+                "channel": target.channel,
+                "card": card,
+                "state": PENDING,
+                "next_attempt_at": now,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for send_id, card, target, subject in posts
         ]
+        if not rows:
+            return []
+        # A Core statement run over many rows: compiled once and cached, where ORM objects' flush
+        # compiled a new multi-row INSERT for every batch size.
+        ids: list[int] = []
         async with self._db.writing() as session:
-            session.add_all(rows)
-            await session.flush()
-            ids = [row.id for row in rows]
+            if want_ids:
+                statement = insert(Delivery).returning(Delivery.id, sort_by_parameter_order=True)
+                ids = list(await session.scalars(statement, rows))
+            else:
+                await session.execute(insert(Delivery), rows)
         self.written.set()
         return ids
 

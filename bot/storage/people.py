@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
@@ -28,8 +30,10 @@ class PersonFields:
     role_id: str
     manager_email: str
     bot_roles: frozenset[str]
+    # When they started at their grade, where the HR export says (for "time in grade").
+    grade_since: date | None = None
 
-    def as_columns(self) -> dict[str, str]:
+    def as_columns(self) -> dict[str, Any]:
         return {
             "email": self.email,
             "display_name": self.display_name,
@@ -38,6 +42,7 @@ class PersonFields:
             "role_id": self.role_id,
             "manager_email": self.manager_email,
             "bot_roles": ",".join(sorted(self.bot_roles)),
+            "grade_since": self.grade_since,
         }
 
 
@@ -45,7 +50,7 @@ class PersonFields:
 class PersonRecord(PersonFields):
     """A person as handlers see them: the directory fields and the id, no database session attached."""
 
-    id: int
+    id: int = field(kw_only=True)
 
     @property
     def fields(self) -> PersonFields:
@@ -70,6 +75,7 @@ def _record(row: Person) -> PersonRecord:
         role_id=row.role_id,
         manager_email=row.manager_email,
         bot_roles=frozenset(r for r in row.bot_roles.split(",") if r),
+        grade_since=row.grade_since,
     )
 
 

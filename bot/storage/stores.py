@@ -16,6 +16,7 @@ from bot.storage.people import PeopleStore
 from bot.storage.privacy import PrivacyStore
 from bot.storage.references import ReferenceStore
 from bot.storage.throttles import ThrottleStore
+from bot.storage.windows import WindowStore
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Stores:
     outbox: OutboxStore
     throttles: ThrottleStore
     installs: InstallStore
+    windows: WindowStore
 
 
 def open_stores(database: Database) -> Stores:
@@ -50,4 +52,5 @@ def open_stores(database: Database) -> Stores:
         outbox=OutboxStore(database),
         throttles=ThrottleStore(database),
         installs=InstallStore(database),
+        windows=WindowStore(database),
     )

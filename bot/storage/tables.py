@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -44,6 +45,8 @@ class Person(Base):
     manager_email: Mapped[str] = mapped_column(String(320), default="", index=True)
     # Comma-separated bot roles beyond technician: "coordinator", "admin".
     bot_roles: Mapped[str] = mapped_column(String(100), default="")
+    # When they started at their grade, when the HR export says.
+    grade_since: Mapped[date | None] = mapped_column(Date, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
