@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from bot.storage.stores import Stores
     from cards.model import Card
     from framework_data.query import Query
+    from handlers.bulletin.desk import BulletinConfig, BulletinDesk
 
 
 def build_context(settings: Settings) -> Context:
@@ -72,9 +73,30 @@ async def migrate(database: Database) -> str:
         raise
 
 
-def build_router(ctx: Context, stores: Stores | None = None) -> Router:
+def bulletin_config(settings: Settings) -> BulletinConfig:
+    from handlers.bulletin.desk import BulletinConfig
+
+    return BulletinConfig(
+        approval=settings.bulletin_approval,
+        slack_channels=tuple(settings.bulletin_slack_channels),
+        public_url=settings.public_url,
+        link_secret=settings.link_secret,
+    )
+
+
+def bulletin_desk(settings: Settings, ctx: Context, stores: Stores) -> BulletinDesk:
+    """Posting, editing, recalling and reporting on the bulletin, for the CLI."""
+    from dataclasses import replace
+
+    from handlers.bulletin.desk import BulletinDesk
+
+    return BulletinDesk(replace(ctx, stores=stores), stores, bulletin_config(settings))
+
+
+def build_router(ctx: Context, stores: Stores | None = None, settings: Settings | None = None) -> Router:
     """A router with every feature registered explicitly, in priority order."""
     import handlers.assessment
+    import handlers.bulletin
     import handlers.inbox
     import handlers.privacy
     import handlers.qa
@@ -86,6 +108,7 @@ def build_router(ctx: Context, stores: Stores | None = None) -> Router:
     handlers.inbox.register(router)
     handlers.privacy.register(router)
     handlers.assessment.register(router)
+    handlers.bulletin.register(router, bulletin_config(settings or Settings(_env_file=None)))  # type: ignore[call-arg]
     handlers.qa.register(router)
     return router
 

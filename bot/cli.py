@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from bot.cli_bulletin import bulletin
 from bot.cli_db import db
 from bot.cli_deliveries import deliveries
 from bot.cli_people import people
@@ -100,7 +101,7 @@ def chat(as_email: str | None) -> None:
                     )
                 user = person.email
             console = ConsoleChat(
-                build_router(ctx, stores), user_id=user, exports=settings.data_dir / "exports"
+                build_router(ctx, stores, settings), user_id=user, exports=settings.data_dir / "exports"
             )
             await console.run(echo=not sys.stdin.isatty())
         finally:
@@ -222,3 +223,4 @@ def teams_package(output: Path, developer: str, app_version: str) -> None:
 main.add_command(people)
 main.add_command(db)
 main.add_command(deliveries)
+main.add_command(bulletin)

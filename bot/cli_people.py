@@ -179,7 +179,8 @@ def import_people(
     pending_managers: bool,
     remove_missing: bool,
 ) -> None:
-    """Load FILE (CSV: email, display_name, department, grade, role, manager_email, bot_roles)."""
+    """Load FILE (CSV: email, display_name, department, grade, role, manager_email, bot_roles,
+    coordinator_scope)."""
     import asyncio
     import getpass
 
@@ -288,6 +289,7 @@ def export_people(output: Path | None) -> None:
                 p.role_id,
                 p.manager_email,
                 ";".join(sorted(p.bot_roles)),
+                ";".join(sorted(p.coordinator_scope)),
             ]
             for p in everyone
         ]

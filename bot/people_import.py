@@ -14,7 +14,16 @@ from bot.storage.people import BOT_ROLES, PersonFields, normalise_email
 from framework_data.loader import LoadedFramework
 from framework_data.schema import Role, grade_key
 
-COLUMNS = ("email", "display_name", "department", "grade", "role", "manager_email", "bot_roles")
+COLUMNS = (
+    "email",
+    "display_name",
+    "department",
+    "grade",
+    "role",
+    "manager_email",
+    "bot_roles",
+    "coordinator_scope",
+)
 REQUIRED = ("email", "display_name", "grade")
 # Header spellings HR systems commonly use for our columns.
 HEADER_ALIASES = {
@@ -30,6 +39,9 @@ HEADER_ALIASES = {
     "roles": "bot_roles",
     "bot roles": "bot_roles",
     "dept": "department",
+    "scope": "coordinator_scope",
+    "coordinator scope": "coordinator_scope",
+    "audience scope": "coordinator_scope",
 }
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 _GRADE_PREFIX = re.compile(r"^(?:grade|g)\s*", re.IGNORECASE)
@@ -200,6 +212,13 @@ def _check_row(
     bot_roles, error = _bot_roles(row.get("bot_roles", ""))
     if error:
         problems.append(RowProblem(number, "bot_roles", error))
+    scope = frozenset(d.strip() for d in re.split(r"[;|]+", row.get("coordinator_scope", "")) if d.strip())
+    if scope and not ({"coordinator", "admin"} & bot_roles):
+        problems.append(
+            RowProblem(
+                number, "coordinator_scope", "a scope limits a coordinator: add coordinator to bot_roles"
+            )
+        )
     if problems or role is None:
         return None, problems
     fields = PersonFields(
@@ -210,6 +229,7 @@ def _check_row(
         role_id=role.id,
         manager_email=manager,
         bot_roles=bot_roles,
+        coordinator_scope=scope,
     )
     return fields, []
 

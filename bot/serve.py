@@ -32,7 +32,7 @@ async def start_server(
 ) -> tuple[web.AppRunner, list[object]]:
     """Start listening; returns the runner and any Socket Mode handlers to close."""
     stores = await ready_stores(settings)
-    router = build_router(ctx, stores)
+    router = build_router(ctx, stores, settings)
     app = build_app(settings, ctx, stores)
     extra: list[object] = []
     notifiers: list[Notifier] = []

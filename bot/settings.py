@@ -98,6 +98,14 @@ class Settings(BaseSettings):
     delivery_max_attempts: int = Field(
         default=6, ge=1, le=100, validation_alias="TECHPATH_DELIVERY_MAX_ATTEMPTS"
     )
+    # The TC bulletin: a second coordinator approves each post before it goes out; Slack channel ids it
+    # always posts to (comma-separated), besides those a coordinator chose in chat; the key its tracked
+    # links are signed with (made and kept in the database when empty).
+    bulletin_approval: bool = Field(default=False, validation_alias="TECHPATH_BULLETIN_APPROVAL")
+    bulletin_slack_channels: Annotated[list[str], NoDecode] = Field(
+        default=[], validation_alias="TECHPATH_BULLETIN_SLACK_CHANNELS"
+    )
+    link_secret: str = Field(default="", validation_alias="TECHPATH_LINK_SECRET")
     # Local development only: accept Teams activities without authentication, on loopback.
     teams_dev_no_auth: bool = Field(default=False, validation_alias="TECHPATH_TEAMS_DEV_NO_AUTH")
     # Bot Connector hosts a reply may go to (exact host names; replies carry a bearer token).
@@ -111,7 +119,9 @@ class Settings(BaseSettings):
         validation_alias="TECHPATH_TEAMS_SERVICE_HOSTS",
     )
 
-    @field_validator("crosswalk", "teams_service_hosts", "teams_tenants", mode="before")
+    @field_validator(
+        "crosswalk", "teams_service_hosts", "teams_tenants", "bulletin_slack_channels", mode="before"
+    )
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):

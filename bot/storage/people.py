@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
@@ -28,6 +28,8 @@ class PersonFields:
     role_id: str
     manager_email: str
     bot_roles: frozenset[str]
+    # A coordinator's audience: the departments they may post bulletin opportunities to; empty for all.
+    coordinator_scope: frozenset[str] = field(default=frozenset(), kw_only=True)
 
     def as_columns(self) -> dict[str, str]:
         return {
@@ -38,6 +40,7 @@ class PersonFields:
             "role_id": self.role_id,
             "manager_email": self.manager_email,
             "bot_roles": ",".join(sorted(self.bot_roles)),
+            "coordinator_scope": ",".join(sorted(self.coordinator_scope)),
         }
 
 
@@ -70,6 +73,7 @@ def _record(row: Person) -> PersonRecord:
         role_id=row.role_id,
         manager_email=row.manager_email,
         bot_roles=frozenset(r for r in row.bot_roles.split(",") if r),
+        coordinator_scope=frozenset(d for d in row.coordinator_scope.split(",") if d),
     )
 
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from bot.storage.assessments import AssessmentStore
 from bot.storage.audit import AuditLog
+from bot.storage.bulletin import BulletinStore
+from bot.storage.bulletin_uptake import UptakeStore
 from bot.storage.conversations import ConversationStore
 from bot.storage.database import Database
 from bot.storage.downloads import Downloads
@@ -31,6 +33,8 @@ class Stores:
     assessments: AssessmentStore
     outbox: OutboxStore
     throttles: ThrottleStore
+    bulletin: BulletinStore
+    uptake: UptakeStore
 
 
 def open_stores(database: Database) -> Stores:
@@ -47,4 +51,6 @@ def open_stores(database: Database) -> Stores:
         assessments=AssessmentStore(database),
         outbox=OutboxStore(database),
         throttles=ThrottleStore(database),
+        bulletin=BulletinStore(database),
+        uptake=UptakeStore(database),
     )

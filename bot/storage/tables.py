@@ -44,6 +44,8 @@ class Person(Base):
     manager_email: Mapped[str] = mapped_column(String(320), default="", index=True)
     # Comma-separated bot roles beyond technician: "coordinator", "admin".
     bot_roles: Mapped[str] = mapped_column(String(100), default="")
+    # A coordinator's audience: the departments they may post to (comma-separated); empty for all.
+    coordinator_scope: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
