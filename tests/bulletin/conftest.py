@@ -4,6 +4,7 @@ what the CLI posts arrives at the loopback Slack and Bot Connector doubles."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from bot.app import build_router
 from bot.cli import main
 from bot.core import Context
 from bot.platforms import SlackConfig, TeamsConfig
+from bot.router import Router
 from bot.server import build_app
 from bot.settings import Settings
 from bot.storage.bulletin import ChannelRecord
@@ -28,7 +30,7 @@ from bot.storage.stores import Stores
 from tests.doubles.bot_connector import BotConnectorDouble
 from tests.doubles.slack_api import SlackApiDouble
 from tests.outbox_helpers import running_engine
-from tests.slack.conftest import SECRET
+from tests.slack.conftest import SECRET, sign
 
 TENANT = "tenant-1"
 PUBLIC_URL = "https://techpath.example.ac.uk"
@@ -68,6 +70,20 @@ class BulletinRig:
     session: aiohttp.ClientSession
     stores: Stores
     ids: dict[str, int]
+    router: Router
+
+    async def slack_event(self, payload: dict[str, Any]) -> None:
+        """A signed Events API delivery, as Slack posts it."""
+        body = json.dumps(payload)
+        headers = {"Content-Type": "application/json", **sign(body)}
+        async with self.session.post(
+            self.url("/slack/events"), data=body.encode(), headers=headers
+        ) as response:
+            assert response.status == 200
+
+    async def teams_activity(self, activity: dict[str, Any]) -> None:
+        async with self.session.post(self.url("/api/messages"), json=activity) as response:
+            assert response.status in (200, 201, 202)
 
     async def cli(self, *args: str, **env: str) -> Result:
         """``techpath ARGS`` against this rig's database, as an operator runs it (in a thread: the command
@@ -141,7 +157,7 @@ async def rig(ctx: Context, stores: Stores, tmp_path: Path) -> AsyncIterator[Bul
     slack.calls.clear()
     notifiers = (slack_adapter.notifier, teams_adapter.notifier)
     async with aiohttp.ClientSession() as session, running_engine(stores, router, *notifiers):
-        yield BulletinRig(slack, connector, server, session, stores, ids)
+        yield BulletinRig(slack, connector, server, session, stores, ids, router)
     await server.close()
     await slack.close()
     await connector.close()
