@@ -13,7 +13,14 @@ from bot.settings import Settings
 from framework_data.catalogue import load_catalogue
 from framework_data.vocabulary import build_vocabulary
 
+# How often a replica looks for opportunities past their closing date.
+CLOSING_EVERY_SECONDS = 15 * 60
+
 if TYPE_CHECKING:
+    import asyncio
+    from collections.abc import Callable, Coroutine
+    from typing import Any
+
     from bot.outbox.engine import DeliveryEngine
     from bot.outbox.metrics import DeliveryMetrics
     from bot.outbox.notifier import Notifier
@@ -91,6 +98,20 @@ def bulletin_desk(settings: Settings, ctx: Context, stores: Stores) -> BulletinD
     from handlers.bulletin.desk import BulletinDesk
 
     return BulletinDesk(replace(ctx, stores=stores), stores, bulletin_config(settings))
+
+
+def bulletin_closing(
+    settings: Settings, ctx: Context, stores: Stores
+) -> Callable[[asyncio.Event], Coroutine[Any, Any, None]]:
+    """The job that turns opportunities past their closing date into "Closed" cards, every 15 minutes."""
+    from bot.jobs import repeat
+
+    desk = bulletin_desk(settings, ctx, stores)
+
+    async def job(stop: asyncio.Event) -> None:
+        await repeat("bulletin closing", desk.close_due, stop, CLOSING_EVERY_SECONDS)
+
+    return job
 
 
 def build_router(ctx: Context, stores: Stores | None = None, settings: Settings | None = None) -> Router:

@@ -12,7 +12,7 @@ from aiohttp import web
 
 from bot.adapters.slack import SlackAdapter
 from bot.adapters.teams import TeamsAdapter
-from bot.app import build_engine, build_router, ready_stores
+from bot.app import build_engine, build_router, bulletin_closing, ready_stores
 from bot.core import Context
 from bot.jobs import in_background
 from bot.outbox.engine import DeliveryEngine
@@ -64,6 +64,7 @@ async def start_server(
 
     engine = build_engine(settings, stores, router, notifiers, DeliveryMetrics(app[METRICS]))
     app.cleanup_ctx.append(_delivery_worker(engine, stores))
+    app.cleanup_ctx.append(in_background(bulletin_closing(settings, ctx, stores)))
 
     async def close_database(_: web.Application) -> None:
         await stores.database.close()

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.storage.bulletin_tables import BulletinChannel, BulletinPreference, Opportunity
@@ -191,6 +191,24 @@ class BulletinStore:
         async with self._db.reading() as session:
             rows = [_record(r) for r in await session.scalars(query.order_by(Opportunity.id))]
         return sorted(rows, key=lambda r: (r.closes_on == "", r.closes_on, r.id))
+
+    async def claim_closed(self, today: str) -> list[OpportunityRecord]:
+        """Posted opportunities whose closing date has passed and whose copies do not say so yet, marked
+        as saying so: whichever replica asks first takes each one, once."""
+        async with self._db.writing() as session:
+            rows = await session.scalars(
+                update(Opportunity)
+                .where(
+                    Opportunity.status == POSTED,
+                    Opportunity.closes_on != "",
+                    Opportunity.closes_on < today,
+                    Opportunity.closed_shown.is_(False),
+                )
+                .values(closed_shown=True, updated_at=utcnow())
+                .returning(Opportunity)
+                .execution_options(synchronize_session=False)
+            )
+            return [_record(r) for r in rows]
 
     async def by_author(self, email: str) -> list[OpportunityRecord]:
         async with self._db.reading() as session:

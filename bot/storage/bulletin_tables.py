@@ -34,6 +34,8 @@ class Opportunity(Base):
     author_email: Mapped[str] = mapped_column(String(320))
     approved_by: Mapped[str] = mapped_column(String(320), default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Its copies were changed to say "Closed" once the closing date passed (done once, by any replica).
+    closed_shown: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     posted_at: Mapped[datetime | None] = mapped_column(default=None)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -159,24 +159,38 @@ class BulletinDesk:
         record = await self._own(opportunity_id, editor)
         if refusal := scope_refusal(editor, fields):
             raise Refused(refusal)
-        reasons = {r.person_id: r.reason for r in await recipients(fields, self.ctx, self.stores)}
         async with self.stores.database.unit_of_work():
             record = await self.stores.bulletin.revise(record.id, fields)
-            edited = 0
-            if record.status == POSTED:
-                key = await self._key()
-                channel_card = self._card(record, key, None, "")
-
-                def card_for(person_id: int | None, platform: str, channel: str) -> dict[str, Any]:
-                    if person_id is None:
-                        return channel_card
-                    return self._card(record, key, person_id, reasons.get(person_id, ""))
-
-                edited = await self.stores.outbox.change_sent(
-                    FEATURE, record.subject, channel_card, card_for=card_for
-                )
+            edited = await self._revise_copies(record) if record.status == POSTED else 0
             await self.stores.audit.record(editor.email, "bulletin.edit", record.subject, f"copies={edited}")
         return edited
+
+    async def close_due(self) -> int:
+        """Change the copies of every opportunity whose closing date has passed to say "Closed" (its
+        buttons go); returns how many opportunities closed."""
+        closed = 0
+        async with self.stores.database.unit_of_work():
+            for record in await self.stores.bulletin.claim_closed(self.today().isoformat()):
+                copies = await self._revise_copies(record)
+                await self.stores.audit.record(
+                    "system", "bulletin.closed", record.subject, f"copies={copies}"
+                )
+                closed += 1
+        return closed
+
+    async def _revise_copies(self, record: OpportunityRecord) -> int:
+        """Every copy of ``record`` (sent, or still to go) re-made from it, each keeping its own link
+        and reason; channel copies first."""
+        reasons = {r.person_id: r.reason for r in await recipients(record, self.ctx, self.stores)}
+        key = await self._key()
+        channel_card = self._card(record, key, None, "")
+
+        def card_for(person_id: int | None, platform: str, channel: str) -> dict[str, Any]:
+            if person_id is None:
+                return channel_card
+            return self._card(record, key, person_id, reasons.get(person_id, ""))
+
+        return await self.stores.outbox.change_sent(FEATURE, record.subject, channel_card, card_for=card_for)
 
     async def recall(self, opportunity_id: int, by: PersonRecord) -> int:
         """Withdraw the opportunity: copies not sent yet are cancelled, sent ones deleted everywhere."""

@@ -35,6 +35,7 @@ def upgrade() -> None:
         sa.Column("author_email", sa.String(320), nullable=False),
         sa.Column("approved_by", sa.String(320), nullable=False),
         sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("closed_shown", sa.Boolean, nullable=False, server_default=sa.false()),
         sa.Column("created_at", AWARE, nullable=False),
         sa.Column("posted_at", AWARE),
         sa.Column("updated_at", AWARE, nullable=False),
