@@ -3,8 +3,11 @@ private copy to each technician in the audience, saying why; edit and recall rea
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
+from bot.core import Context
+from handlers.bulletin.files import read_opportunities
 from tests.assessment.test_platforms import card_of, header, texts
 from tests.bulletin.conftest import TEAMS_CHANNEL, BulletinRig
 from tests.outbox_helpers import drained
@@ -211,3 +214,17 @@ async def test_with_approval_on_a_post_waits_for_a_second_coordinator(
     assert len(rig.slack_posts("C-bulletin")) == 1 and len(rig.slack_posts("D-ana")) == 1
     audit = [e.action for e in await rig.stores.audit.entries(f"opportunity:{opportunity}")]
     assert audit == ["bulletin.awaiting_approval", "bulletin.approve"]
+
+
+def test_the_example_opportunity_file_reads_as_documented(ctx: Context) -> None:
+    example = Path(__file__).resolve().parents[2] / "examples" / "opportunity.yaml"
+    [found], problems = read_opportunities(
+        example.read_text(encoding="utf-8"), example.name, ctx, date(2026, 1, 1)
+    )
+    assert problems == []
+    assert (found.kind, found.grades, found.departments) == (
+        "secondment",
+        ("5", "6"),
+        ("Chemistry", "Physics"),
+    )
+    assert found.competencies == ("budget", "planning")
