@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, or_, select, update
+from sqlalchemy import and_, case, delete, func, insert, or_, select, update
 
 from bot.storage.database import Database
 from bot.storage.tables import Delivery, DeliveryBlock, utcnow
@@ -137,27 +137,30 @@ class OutboxStore:
         order given: rows are claimed oldest first, so what comes first goes first."""
         now = self._clock()
         rows = [
-            Delivery(
-                send_id=send_id,
-                kind=POST,
-                feature=feature,
-                subject=subject,
-                about_person_id=about_person_id,
-                person_id=target.person_id,
-                platform=target.platform,
-                channel=target.channel,
-                card=card,
-                state=PENDING,
-                next_attempt_at=now,
-                created_at=now,
-                updated_at=now,
-            )
+            {
+                "send_id": send_id,
+                "kind": POST,
+                "feature": feature,
+                "subject": subject,
+                "about_person_id": about_person_id,
+                "person_id": target.person_id,
+                "platform": target.platform,
+                "channel": target.channel,
+                "card": card,
+                "state": PENDING,
+                "next_attempt_at": now,
+                "created_at": now,
+                "updated_at": now,
+            }
             for target, card in cards
         ]
+        if not rows:
+            return []
+        # One multi-row INSERT ... RETURNING, not the ORM's row-by-row unit of work: a post to 10,000
+        # people took seconds per thousand rows through session.add_all.
+        statement = insert(Delivery).returning(Delivery.id, sort_by_parameter_order=True)
         async with self._db.writing() as session:
-            session.add_all(rows)
-            await session.flush()
-            ids = [row.id for row in rows]
+            ids = list(await session.scalars(statement, rows))
         self.written.set()
         return ids
 
