@@ -17,7 +17,14 @@ from framework_data.catalogue import Catalogue, load_catalogue
 from framework_data.loader import bundled_path, resolve_location
 from framework_data.vocabulary import Vocabulary, build_vocabulary
 
+# How often a replica looks for opportunities past their closing date.
+CLOSING_EVERY_SECONDS = 15 * 60
+
 if TYPE_CHECKING:
+    import asyncio
+    from collections.abc import Callable, Coroutine
+    from typing import Any
+
     from bot.outbox.engine import DeliveryEngine
     from bot.outbox.metrics import DeliveryMetrics
     from bot.outbox.notifier import Notifier
@@ -27,6 +34,7 @@ if TYPE_CHECKING:
     from bot.working_time import InstitutionCalendar
     from cards.model import Card
     from framework_data.query import Query
+    from handlers.bulletin.desk import BulletinConfig, BulletinDesk
     from handlers.windows.tick import ReminderTick
 
 
@@ -89,15 +97,52 @@ async def migrate(database: Database) -> str:
         raise
 
 
+def bulletin_config(settings: Settings) -> BulletinConfig:
+    from handlers.bulletin.desk import BulletinConfig
+
+    return BulletinConfig(
+        approval=settings.bulletin_approval,
+        slack_channels=tuple(settings.bulletin_slack_channels),
+        public_url=settings.public_url,
+        link_secret=settings.link_secret,
+    )
+
+
+def bulletin_desk(settings: Settings, ctx: Context, stores: Stores) -> BulletinDesk:
+    """Posting, editing, recalling and reporting on the bulletin, for the CLI."""
+    from dataclasses import replace
+
+    from handlers.bulletin.desk import BulletinDesk
+
+    return BulletinDesk(replace(ctx, stores=stores), stores, bulletin_config(settings))
+
+
+def bulletin_closing(
+    settings: Settings, ctx: Context, stores: Stores
+) -> Callable[[asyncio.Event], Coroutine[Any, Any, None]]:
+    """The job that turns opportunities past their closing date into "Closed" cards, every 15 minutes."""
+    from bot.jobs import repeat
+
+    desk = bulletin_desk(settings, ctx, stores)
+
+    async def job(stop: asyncio.Event) -> None:
+        await repeat("bulletin closing", desk.close_due, stop, CLOSING_EVERY_SECONDS)
+
+    return job
+
+
 def build_router(
     ctx: Context,
     stores: Stores | None = None,
     calendar: InstitutionCalendar | None = None,
     clock: Callable[[], datetime] | None = None,
+    settings: Settings | None = None,
 ) -> Router:
     """A router with every feature registered explicitly, in priority order. ``calendar`` is the
-    institution's (the default: London, Mon-Fri, England's bank holidays); ``clock`` a test's own."""
+    institution's (the default: London, Mon-Fri, England's bank holidays); ``clock`` a test's own;
+    ``settings`` the bulletin's."""
     import handlers.assessment
+    import handlers.bulletin
     import handlers.inbox
     import handlers.privacy
     import handlers.qa
@@ -112,6 +157,7 @@ def build_router(
     handlers.privacy.register(router)
     handlers.windows.register(router, calendar, clock or utcnow)
     handlers.assessment.register(router)
+    handlers.bulletin.register(router, bulletin_config(settings or Settings(_env_file=None)))
     handlers.qa.register(router)
     return router
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from bot.cli_bulletin import bulletin
 from bot.cli_db import db
 from bot.cli_deliveries import deliveries
 from bot.cli_people import people
@@ -81,6 +82,7 @@ def chat(as_email: str | None) -> None:
     from bot.console import ConsoleChat
     from bot.settings import Settings
     from bot.storage.people import CONSOLE_EMAIL, PersonFields
+    from bot.working_time import calendar_from_settings
 
     settings = Settings()
     ctx = _context(settings)
@@ -104,7 +106,9 @@ def chat(as_email: str | None) -> None:
                     )
                 user = person.email
             console = ConsoleChat(
-                build_router(ctx, stores), user_id=user, exports=settings.data_dir / "exports"
+                build_router(ctx, stores, calendar_from_settings(settings), settings=settings),
+                user_id=user,
+                exports=settings.data_dir / "exports",
             )
             await console.run(echo=not sys.stdin.isatty())
         finally:
@@ -233,3 +237,4 @@ main.add_command(people)
 main.add_command(db)
 main.add_command(deliveries)
 main.add_command(windows)
+main.add_command(bulletin)

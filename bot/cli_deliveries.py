@@ -10,6 +10,7 @@ import click
 
 if TYPE_CHECKING:
     from bot.storage.outbox import SendStatus
+    from bot.storage.stores import Stores
 
 # A send with rows still to go and no progress for this long is flagged, not shown as "sending" for ever.
 STALLED_AFTER = timedelta(minutes=10)
@@ -46,21 +47,29 @@ def _stalled(status: SendStatus) -> bool:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def status_command(send_id: str | None, as_json: bool) -> None:
     """SEND_ID's deliveries (or the latest sends): sent, pending, failed by reason, throttling, progress."""
+    show_status(send_id, as_json)
 
+
+async def load_status(stores: Stores, send_id: str | None) -> tuple[list[SendStatus], dict[str, str]]:
+    """The sends' statuses, and the scopes throttled now."""
+    statuses = await stores.outbox.status(send_id)
+    now = datetime.now(UTC)
+    throttled = {
+        scope: until.isoformat()
+        for scope, until, _ in await stores.throttles.all()
+        if until is not None and (until if until.tzinfo else until.replace(tzinfo=now.tzinfo)) > now
+    }
+    return statuses, throttled
+
+
+def show_status(send_id: str | None, as_json: bool) -> None:
     from bot.app import ready_stores
     from bot.settings import Settings
 
     async def run() -> tuple[list[SendStatus], dict[str, str]]:
         stores = await ready_stores(Settings())
         try:
-            statuses = await stores.outbox.status(send_id)
-            now = datetime.now(UTC)
-            throttled = {
-                scope: until.isoformat()
-                for scope, until, _ in await stores.throttles.all()
-                if until is not None and (until if until.tzinfo else until.replace(tzinfo=now.tzinfo)) > now
-            }
-            return statuses, throttled
+            return await load_status(stores, send_id)
         finally:
             await stores.database.close()
 
@@ -69,6 +78,10 @@ def status_command(send_id: str | None, as_json: bool) -> None:
     statuses, throttled = asyncio.run(run())
     if send_id is not None and not statuses:
         raise click.ClickException(f"no send {send_id!r}; `techpath deliveries status` lists the latest")
+    print_status(statuses, throttled, as_json)
+
+
+def print_status(statuses: list[SendStatus], throttled: dict[str, str], as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps([_as_json(s, throttled) for s in statuses], indent=2))
         return

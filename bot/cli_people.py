@@ -180,7 +180,7 @@ def import_people(
     remove_missing: bool,
 ) -> None:
     """Load FILE (CSV: email, display_name, department, grade, role, manager_email, bot_roles and,
-    optionally, grade_since: the date they started at their grade)."""
+    optionally, grade_since: the date they started at their grade, and coordinator_scope)."""
     import asyncio
     import getpass
 
@@ -290,6 +290,7 @@ def export_people(output: Path | None) -> None:
                 p.manager_email,
                 ";".join(sorted(p.bot_roles)),
                 p.grade_since.isoformat() if p.grade_since else "",
+                ";".join(sorted(p.coordinator_scope)),
             ]
             for p in everyone
         ]

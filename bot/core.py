@@ -48,6 +48,11 @@ class Event(BaseModel):
     # A one-to-one conversation between the person and the bot, where nobody else reads what is said.
     # Personal data (assessments, plans, exports) is only ever shown there; adapters set it.
     private: bool = False
+    # The channel the event came from, as a later post there names it (a Slack channel id, a Teams
+    # channel's conversation id without its thread), and its name where the platform says; empty in a
+    # one-to-one chat.
+    channel: str = ""
+    channel_name: str = ""
 
 
 class Attachment(BaseModel):
@@ -118,6 +123,11 @@ STALE_ACTION = Card(
     title="That button has expired",
     sections=[Section(text="It belongs to an older version of this conversation. Type your question again.")],
 )
+
+
+class Refused(Exception):
+    """A feature will not do what was asked (outside the person's scope, not theirs to change); the
+    message says why, in words for the person who asked."""
 
 
 # Whole numbers that clicks carry back (row ids, versions) are the database's 32-bit integers.

@@ -24,6 +24,7 @@ COLUMNS = (
     "manager_email",
     "bot_roles",
     "grade_since",
+    "coordinator_scope",
 )
 REQUIRED = ("email", "display_name", "grade")
 # Header spellings HR systems commonly use for our columns.
@@ -43,6 +44,9 @@ HEADER_ALIASES = {
     "grade since": "grade_since",
     "in grade since": "grade_since",
     "grade start date": "grade_since",
+    "scope": "coordinator_scope",
+    "coordinator scope": "coordinator_scope",
+    "audience scope": "coordinator_scope",
 }
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 _GRADE_PREFIX = re.compile(r"^(?:grade|g)\s*", re.IGNORECASE)
@@ -222,6 +226,13 @@ def _check_row(
             problems.append(
                 RowProblem(number, "grade_since", f"{since_text!r} is not a date; write it as 2021-09-01")
             )
+    scope = frozenset(d.strip() for d in re.split(r"[;|]+", row.get("coordinator_scope", "")) if d.strip())
+    if scope and not ({"coordinator", "admin"} & bot_roles):
+        problems.append(
+            RowProblem(
+                number, "coordinator_scope", "a scope limits a coordinator: add coordinator to bot_roles"
+            )
+        )
     if problems or role is None:
         return None, problems
     fields = PersonFields(
@@ -233,6 +244,7 @@ def _check_row(
         manager_email=manager,
         bot_roles=bot_roles,
         grade_since=since,
+        coordinator_scope=scope,
     )
     return fields, []
 

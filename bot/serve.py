@@ -12,7 +12,7 @@ from aiohttp import web
 
 from bot.adapters.slack import SlackAdapter
 from bot.adapters.teams import TeamsAdapter
-from bot.app import build_engine, build_reminder_tick, build_router, ready_stores
+from bot.app import build_engine, build_reminder_tick, build_router, bulletin_closing, ready_stores
 from bot.core import Context
 from bot.jobs import in_background
 from bot.outbox.engine import DeliveryEngine
@@ -34,7 +34,7 @@ async def start_server(
     """Start listening; returns the runner and any Socket Mode handlers to close."""
     stores = await ready_stores(settings)
     calendar = calendar_from_settings(settings)
-    router = build_router(ctx, stores, calendar)
+    router = build_router(ctx, stores, calendar, settings=settings)
     app = build_app(settings, ctx, stores)
     extra: list[object] = []
     notifiers: list[Notifier] = []
@@ -68,6 +68,7 @@ async def start_server(
     app.cleanup_ctx.append(_delivery_worker(engine, stores))
     # Every replica ticks: each reminder is made once by its unique key, whichever gets there first.
     app.cleanup_ctx.append(in_background(build_reminder_tick(ctx, stores, calendar).run))
+    app.cleanup_ctx.append(in_background(bulletin_closing(settings, ctx, stores)))
 
     async def close_database(_: web.Application) -> None:
         await stores.database.close()

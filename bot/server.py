@@ -13,6 +13,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 
 from bot.core import Context
 from bot.jobs import in_background, run_tidy_job
+from bot.link_redirect import add_link_route
 from bot.settings import Settings
 from bot.storage.stores import Stores
 
@@ -111,6 +112,7 @@ def build_app(settings: Settings, ctx: Context, stores: Stores) -> web.Applicati
     app.router.add_get("/healthz", healthz, name="healthz")
     app.router.add_get("/readyz", readyz, name="readyz")
     app.router.add_get("/metrics", metrics_page, name="metrics")
+    add_link_route(app, settings, stores)
     retention = timedelta(days=settings.retention_days)
     app.cleanup_ctx.append(in_background(lambda stop: run_tidy_job(stores, retention, stop)))
     app[METRICS] = metrics.registry

@@ -151,6 +151,14 @@ class Settings(BaseModel):
     working_hours: str = Field(default="08:00-18:00", validation_alias="TECHPATH_WORKING_HOURS")
     holidays: str = Field(default="ENG", validation_alias="TECHPATH_HOLIDAYS")
     closures: Path | None = Field(default=None, validation_alias="TECHPATH_CLOSURES")
+    # The TC bulletin: a second coordinator approves each post before it goes out; Slack channel ids it
+    # always posts to (comma-separated), besides those a coordinator chose in chat; the key its tracked
+    # links are signed with (made and kept in the database when empty).
+    bulletin_approval: bool = Field(default=False, validation_alias="TECHPATH_BULLETIN_APPROVAL")
+    bulletin_slack_channels: list[str] = Field(
+        default=[], validation_alias="TECHPATH_BULLETIN_SLACK_CHANNELS"
+    )
+    link_secret: str = Field(default="", validation_alias="TECHPATH_LINK_SECRET")
     # Local development only: accept Teams activities without authentication, on loopback.
     teams_dev_no_auth: bool = Field(default=False, validation_alias="TECHPATH_TEAMS_DEV_NO_AUTH")
     # Bot Connector hosts a reply may go to (exact host names; replies carry a bearer token).
@@ -179,7 +187,9 @@ class Settings(BaseModel):
         readers[str(info.field_name)](value)  # raises with the setting's name and how to write it
         return value
 
-    @field_validator("crosswalk", "teams_service_hosts", "teams_tenants", mode="before")
+    @field_validator(
+        "crosswalk", "teams_service_hosts", "teams_tenants", "bulletin_slack_channels", mode="before"
+    )
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):

@@ -145,6 +145,12 @@ def _charts(chart: Chart, room: int) -> list[Element]:
 
 
 def _submit(action: Action) -> Element:
+    if action.url:
+        return {
+            "type": "Action.OpenUrl",
+            "title": truncate(action_label(action), BUTTON_TITLE),
+            "url": action.url,
+        }
     submit: Element = {
         "type": "Action.Submit",
         "title": truncate(action_label(action), BUTTON_TITLE),

@@ -132,6 +132,8 @@ def _button(action: Action, action_id: str) -> Block:
     }
     if action.value:
         button["value"] = action.value
+    if action.url:
+        button["url"] = action.url
     if action.style != "default":
         button["style"] = action.style
     return button

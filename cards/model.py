@@ -40,6 +40,8 @@ class Action(Frozen):
     action_id: str
     value: str = ""
     style: Literal["default", "primary", "danger"] = "default"
+    # A link the button opens (an https address), instead of only sending the action back.
+    url: str = ""
 
 
 class Bar(Frozen):

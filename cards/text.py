@@ -115,7 +115,8 @@ def render_text(card: Card) -> str:
         options = []
     for number, option in enumerate(options, start=1):
         marker = f"  {number}. "
-        lines.extend(_wrap(option.label, marker, " " * len(marker)))
+        label = f"{option.label}: {option.url}" if option.url else option.label
+        lines.extend(_wrap(label, marker, " " * len(marker)))
     if card.sources:
         lines.append("")
         for source in card.sources:

@@ -30,7 +30,7 @@ def test_import_is_idempotent_and_dry_run_writes_nothing(env: dict[str, str]) ->
     assert dry.returncode == 0, dry.stderr
     assert "11 would be added, 0 would be updated, 0 unchanged, 0 rejected" in dry.stdout
     assert run("people", "export", env=env).stdout.strip().splitlines() == [
-        "email,display_name,department,grade,role,manager_email,bot_roles,grade_since"
+        "email,display_name,department,grade,role,manager_email,bot_roles,grade_since,coordinator_scope"
     ]
     first = run("people", "import", str(SAMPLE), env=env)
     assert "11 were added, 0 were updated, 0 unchanged, 0 rejected" in first.stdout

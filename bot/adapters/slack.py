@@ -330,6 +330,7 @@ class SlackAdapter:
         thread = event.get("thread_ts") or event["ts"]
         text = _MENTION.sub("", event.get("text") or "").strip()
         neutral = _event(body, event, f"{event['channel']}:{thread}", text=text)
+        neutral = neutral.model_copy(update={"channel": str(event["channel"])})
         await self._turn(neutral, _Where(event["channel"], thread_ts=thread))
 
     async def _on_home(self, event: dict[str, Any], body: dict[str, Any]) -> None:

@@ -56,6 +56,16 @@ TYPING_AFTER_SECONDS = 1.0
 sleep_before_typing = asyncio.sleep
 
 
+def _channel_of(activity: Activity) -> tuple[str, str]:
+    """A channel conversation's id without its thread (";messageid=..."), and the channel's name."""
+    if (activity.conversation.conversation_type or "personal") != "channel":
+        return "", ""
+    data = activity.channel_data or {}
+    channel = data.get("channel") or {}
+    root = str(channel.get("id") or data.get("teamsChannelId") or activity.conversation.id.split(";")[0])
+    return root, str(channel.get("name") or "")
+
+
 def _tenant(activity: Activity) -> str:
     conversation_tenant = getattr(activity.conversation, "tenant_id", None) if activity.conversation else None
     channel_tenant = ((activity.channel_data or {}).get("tenant") or {}).get("id")
@@ -163,6 +173,7 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         user_id = str(getattr(who, "aad_object_id", None) or who.id)
         tenant = _tenant(activity)
         personal = (activity.conversation.conversation_type or "personal") == "personal"
+        channel, channel_name = _channel_of(activity)
         return Event(
             kind=kind,
             platform=PLATFORM,
@@ -170,6 +181,8 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
             conversation_id=f"teams:{tenant}:{activity.conversation.id}",
             user_id=user_id,
             private=personal,
+            channel=channel,
+            channel_name=channel_name,
             **fields,
         )
 
@@ -225,6 +238,14 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         await self._stores.references.save(
             PLATFORM, event.conversation_id, person.id if person and personal else None, reference
         )
+        if event.channel and event.channel != activity.conversation.id:
+            # A new post in the channel (a bulletin card) starts a thread of its own: keep the channel's
+            # reference too, not only this thread's.
+            conversation = {**reference.get("conversation", {}), "id": event.channel}
+            channel_key = f"teams:{event.tenant}:{event.channel}"
+            await self._stores.references.save(
+                PLATFORM, channel_key, None, {**reference, "conversation": conversation}
+            )
 
     async def _send(self, turn_context: TurnContext, reply: Reply) -> None:
         for index, card in enumerate(render_adaptive(reply.card)):

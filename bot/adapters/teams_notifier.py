@@ -96,6 +96,9 @@ class TeamsNotifier:
         stored = address.extra.get("reference")
         if stored is None:
             stored = await self._stores.references.get(PLATFORM, f"teams:{address.tenant}:{address.channel}")
+        if stored is None and not address.tenant:
+            # A channel row names the channel only (the engine has no tenant for it).
+            stored = await self._stores.references.of_channel(PLATFORM, address.channel)
         if not stored:
             raise Rejected("no_conversation_reference")
         if not self._allowed(stored.get("serviceUrl")):

@@ -25,6 +25,8 @@ POST, EDIT, DELETE = "post", "edit", "delete"
 # Reasons kept on rows that will not be sent (shown to coordinators as they are).
 NOT_REACHABLE_YET = "not_reachable_yet"
 WITHDRAWN = "withdrawn"
+# A copy's own card in an edit, from its target: (person id, platform, channel).
+CardFor = Callable[[int | None, str, str], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class Row:
     changes_id: int | None = None
     created_at: datetime | None = None
     lease_owner: str = ""
+    reason: str = ""
 
 
 def _row(d: Delivery) -> Row:
@@ -78,6 +81,7 @@ def _row(d: Delivery) -> Row:
         changes_id=d.changes_id,
         created_at=d.created_at,
         lease_owner=d.lease_owner,
+        reason=d.reason,
     )
 
 
@@ -164,14 +168,36 @@ class OutboxStore:
         self.written.set()
         return ids
 
+    async def enqueue_cards(
+        self,
+        send_id: str,
+        feature: str,
+        cards: Iterable[tuple[Target, dict[str, Any]]],
+        subject: str = "",
+        about_person_id: int | None = None,
+    ) -> list[int]:
+        """One send whose targets each get a card of their own (a link, a reason, only theirs), in the
+        order given: rows are claimed oldest first, so what comes first goes first."""
+        return await self.enqueue_each(
+            feature, [(send_id, card, target, subject) for target, card in cards], about_person_id
+        )
+
     async def change_sent(
-        self, feature: str, subject: str, card: dict[str, Any] | None, *, erase_original: bool = False
+        self,
+        feature: str,
+        subject: str,
+        card: dict[str, Any] | None,
+        *,
+        erase_original: bool = False,
+        card_for: CardFor | None = None,
     ) -> int:
         """An edit (``card``) or a deletion (None) of every message already sent about ``subject``, and
         the cancellation of every post not yet sent. With ``erase_original`` the sent rows lose their card
-        (the reference to the message is kept in the change row). Returns how many changes were queued."""
+        (the reference to the message is kept in the change row). With ``card_for`` an edit gives each
+        copy a card of its own, and the posts not yet sent go out with theirs instead of being cancelled.
+        Returns how many changes were queued."""
         about = and_(Delivery.feature == feature, Delivery.subject == subject)
-        return await self._change_where(about, card, erase_original)
+        return await self._change_where(about, card, erase_original, card_for)
 
     async def withdraw_about(self, person_id: int, card: dict[str, Any]) -> int:
         """Erasure of the person a message is about: what is not sent yet is cancelled, what is sent is
@@ -183,17 +209,28 @@ class OutboxStore:
             )
         return changed
 
-    async def _change_where(self, about: Any, card: dict[str, Any] | None, erase_original: bool) -> int:
+    async def _change_where(
+        self, about: Any, card: dict[str, Any] | None, erase_original: bool, card_for: CardFor | None = None
+    ) -> int:
         now = self._clock()
         async with self._db.writing() as session:
-            await session.execute(
-                update(Delivery)
-                .where(about, Delivery.kind == POST, Delivery.state.in_([PENDING, WAITING]))
-                .values(state=CANCELLED, reason=WITHDRAWN, card={}, updated_at=now)
-            )
+            unsent = and_(about, Delivery.kind == POST, Delivery.state.in_([PENDING, WAITING]))
+            if card_for is not None and card is not None:
+                for waiting in await session.scalars(select(Delivery).where(unsent)):
+                    waiting.card = card_for(waiting.person_id, waiting.platform, waiting.channel)
+                    waiting.updated_at = now
+            else:
+                await session.execute(
+                    update(Delivery)
+                    .where(unsent)
+                    .values(state=CANCELLED, reason=WITHDRAWN, card={}, updated_at=now)
+                )
+            # In the order they were posted: channel copies, posted first, are changed first too.
             sent = list(
                 await session.scalars(
-                    select(Delivery).where(about, Delivery.kind == POST, Delivery.state.in_([SENT, SENDING]))
+                    select(Delivery)
+                    .where(about, Delivery.kind == POST, Delivery.state.in_([SENT, SENDING]))
+                    .order_by(Delivery.id)
                 )
             )
             for original in sent:
@@ -213,7 +250,11 @@ class OutboxStore:
                         person_id=original.person_id,
                         platform=original.platform,
                         channel=original.channel,
-                        card=card or {},
+                        card=(
+                            card_for(original.person_id, original.platform, original.channel)
+                            if card_for is not None and card is not None
+                            else card or {}
+                        ),
                         state=PENDING,
                         message_ref=dict(original.message_ref),
                         next_attempt_at=now,

@@ -32,6 +32,8 @@ class PersonFields:
     bot_roles: frozenset[str]
     # When they started at their grade, where the HR export says (for "time in grade").
     grade_since: date | None = None
+    # A coordinator's audience: the departments they may post bulletin opportunities to; empty for all.
+    coordinator_scope: frozenset[str] = field(default=frozenset(), kw_only=True)
 
     def as_columns(self) -> dict[str, Any]:
         return {
@@ -43,6 +45,7 @@ class PersonFields:
             "manager_email": self.manager_email,
             "bot_roles": ",".join(sorted(self.bot_roles)),
             "grade_since": self.grade_since,
+            "coordinator_scope": ",".join(sorted(self.coordinator_scope)),
         }
 
 
@@ -76,6 +79,7 @@ def _record(row: Person) -> PersonRecord:
         manager_email=row.manager_email,
         bot_roles=frozenset(r for r in row.bot_roles.split(",") if r),
         grade_since=row.grade_since,
+        coordinator_scope=frozenset(d for d in row.coordinator_scope.split(",") if d),
     )
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.audit import add_entry
+from bot.storage.bulletin_tables import BulletinClick, BulletinInterest, BulletinPreference
 from bot.storage.database import Database
 from bot.storage.tables import (
     Assessment,
@@ -73,6 +74,7 @@ class PrivacyStore:
                 .order_by(ConversationReference.updated_at)
             )
             cards_for, cards_about = await _cards_of(session, person)
+            bulletin = await _bulletin_of(session, person_id)
             return {
                 "exported_at": datetime.now(UTC).isoformat(),
                 "directory_entry": {
@@ -128,6 +130,7 @@ class PrivacyStore:
                 ],
                 "cards_for_you": cards_for,
                 "cards_about_you": cards_about,
+                "bulletin": bulletin,
             }
 
     async def erase(self, person_id: int, actor: str) -> Erasure:
@@ -151,6 +154,9 @@ class PrivacyStore:
         async with self._db.writing() as session:
             result = await session.execute(delete(Assessment).where(last_touched < cutoff))
             purged = int(result.rowcount or 0)  # type: ignore[attr-defined]
+            # Interest and clicks on bulletin opportunities are personal data too, kept no longer.
+            await session.execute(delete(BulletinInterest).where(BulletinInterest.at < cutoff))
+            await session.execute(delete(BulletinClick).where(BulletinClick.at < cutoff))
             if purged:
                 add_entry(session, "system", "privacy.retention", "", f"assessments={purged}")
         return purged
@@ -239,9 +245,31 @@ async def _erase(session: AsyncSession, person_id: int, actor: str) -> Erasure:
     # same unit of work (OutboxStore.withdraw_about), which edits the copies already sent.
     await session.execute(delete(Delivery).where(Delivery.person_id == person_id))
     await session.execute(delete(DeliveryBlock).where(DeliveryBlock.person_id == person_id))
+    for uptake in (BulletinInterest, BulletinClick, BulletinPreference):
+        await session.execute(delete(uptake).where(uptake.person_id == person_id))
     for table in (Assessment, Identity, ConversationState, ConversationReference):
         result = await session.execute(delete(table).where(table.person_id == person_id))
         counts.append(int(result.rowcount or 0))  # type: ignore[attr-defined]
     erasure = Erasure(*counts)
     add_entry(session, actor, "privacy.erase", f"person:{person_id}", erasure.summary())
     return erasure
+
+
+async def _bulletin_of(session: AsyncSession, person_id: int) -> dict[str, Any]:
+    """The bulletin opportunities the person said they were interested in or clicked, and their settings."""
+    interest = await session.scalars(
+        select(BulletinInterest).where(BulletinInterest.person_id == person_id).order_by(BulletinInterest.at)
+    )
+    clicks = await session.scalars(
+        select(BulletinClick).where(BulletinClick.person_id == person_id).order_by(BulletinClick.at)
+    )
+    preference = await session.get(BulletinPreference, person_id)
+    return {
+        "interested_in": [{"opportunity": i.opportunity_id, "at": _iso(i.at)} for i in interest],
+        "link_clicks": [
+            {"opportunity": c.opportunity_id, "at": _iso(c.at), "from": c.source} for c in clicks
+        ],
+        "settings": {"mode": preference.mode, "use_self_assessment": preference.use_assessment}
+        if preference
+        else None,
+    }

@@ -58,3 +58,19 @@ class ReferenceStore:
         async with self._db.reading() as session:
             row = await session.get(ConversationReference, (platform, conversation_id))
             return dict(row.reference) if row else None
+
+    async def of_channel(self, platform: str, channel: str) -> dict[str, Any] | None:
+        """The reference of a channel known by its conversation id alone (a bulletin channel), whichever
+        tenant's key it was kept under; the most recently refreshed one."""
+        async with self._db.reading() as session:
+            row = await session.scalar(
+                select(ConversationReference)
+                .where(
+                    ConversationReference.platform == platform,
+                    ConversationReference.person_id.is_(None),
+                    ConversationReference.conversation_id.endswith(f":{channel}", autoescape=True),
+                )
+                .order_by(ConversationReference.updated_at.desc())
+                .limit(1)
+            )
+            return dict(row.reference) if row else None

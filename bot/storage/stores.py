@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from bot.storage.assessments import AssessmentStore
 from bot.storage.audit import AuditLog
+from bot.storage.bulletin import BulletinStore
+from bot.storage.bulletin_uptake import UptakeStore
 from bot.storage.conversations import ConversationStore
 from bot.storage.database import Database
 from bot.storage.downloads import Downloads
@@ -35,6 +37,8 @@ class Stores:
     throttles: ThrottleStore
     installs: InstallStore
     windows: WindowStore
+    bulletin: BulletinStore
+    uptake: UptakeStore
 
 
 def open_stores(database: Database) -> Stores:
@@ -53,4 +57,6 @@ def open_stores(database: Database) -> Stores:
         throttles=ThrottleStore(database),
         installs=InstallStore(database),
         windows=WindowStore(database),
+        bulletin=BulletinStore(database),
+        uptake=UptakeStore(database),
     )

@@ -47,6 +47,8 @@ class Person(Base):
     bot_roles: Mapped[str] = mapped_column(String(100), default="")
     # When they started at their grade, when the HR export says.
     grade_since: Mapped[date | None] = mapped_column(Date, default=None)
+    # A coordinator's audience: the departments they may post to (comma-separated); empty for all.
+    coordinator_scope: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
