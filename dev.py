@@ -139,6 +139,9 @@ def main(argv: list[str]) -> int:
     if command == "bench-http":
         ensure_venv("dev")
         return run(str(PYTHON), "bench/http.py", *rest)
+    if command == "bench-turn":
+        ensure_venv("dev")
+        return run(str(PYTHON), "bench/turn.py", *rest)
     if command == "techpath":
         ensure_venv("")
         return run(str(BIN / "techpath"), *rest)
