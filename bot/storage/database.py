@@ -107,7 +107,9 @@ class Database:
         if self.dialect == "postgresql":
             options |= _postgresql_options(self.pool)
         if self.dialect == "sqlite":
-            options = {"connect_args": {"timeout": 30}, "hide_parameters": True}
+            from bot.storage.sqlite_driver import OneTripDBAPI
+
+            options = {"connect_args": {"timeout": 30}, "hide_parameters": True, "module": OneTripDBAPI()}
         self.engine: AsyncEngine = create_async_engine(self.url, **options)
         # The turn locks (bot/storage/conversations.py) hold a connection each for a whole turn, while the
         # turn's own reads and writes need connections too. From one pool, a burst of turns took every
