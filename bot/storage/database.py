@@ -73,10 +73,16 @@ def _sqlite_begin_reading(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN")
 
 
+# Set on the write connections that run one statement by itself (Database.write): no transaction around it.
+_ONE_STATEMENT = "techpath_one_statement"
+
+
 def _sqlite_begin_writing(connection: Any) -> None:
     # A write transaction takes the write lock up front: two deferred transactions that read, then try
-    # to write, deadlock in SQLite ("database is locked") instead of waiting for each other.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # to write, deadlock in SQLite ("database is locked") instead of waiting for each other. A statement
+    # by itself cannot deadlock that way, and SQLite makes it a transaction of its own.
+    if not connection.get_execution_options().get(_ONE_STATEMENT):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 @dataclass(frozen=True)
@@ -143,9 +149,13 @@ class Database:
         # snapshot by itself): on SQLite no BEGIN and ROLLBACK, each a statement of its own through the
         # driver's thread; on PostgreSQL two round trips fewer. SQLite's connections for them never begin.
         self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        # One write statement by itself needs no BEGIN and COMMIT either: it is atomic by itself.
+        self._one_statement = self._autocommit
         if self.dialect == "sqlite":
             self._autocommit = create_async_engine(self.url, **options)
             event.listen(self._autocommit.sync_engine, "connect", _sqlite_pragmas)
+            # On SQLite through the one write connection, so that writers still queue in this process.
+            self._one_statement = self._write_engine.execution_options(**{_ONE_STATEMENT: True})
         self.health = DatabaseHealth(self.engine)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, class_=AsyncSession)
         self._writes = async_sessionmaker(self._write_engine, expire_on_commit=False, class_=AsyncSession)
@@ -197,14 +207,15 @@ class Database:
             return (await connection.execute(statement, params)).all()
 
     async def write(self, statement: Executable, params: dict[str, Any] | None = None) -> AnyResult:
-        """One write statement in a transaction of its own, without an ORM session around it; inside a
-        unit of work, in that unit's transaction under a savepoint (as ``writing`` does)."""
+        """One write statement, atomic by itself, without an ORM session or a transaction around it (on
+        PostgreSQL one round trip where BEGIN and COMMIT made three); inside a unit of work, in that
+        unit's transaction under a savepoint (as ``writing`` does)."""
         unit = self._unit()
         if unit is not None:
             async with unit.begin_nested():
                 result: AnyResult = await unit.execute(statement, params)  # type: ignore[assignment]
                 return result
-        async with self._write_engine.begin() as connection:
+        async with self._one_statement.connect() as connection:
             return await connection.execute(statement, params)
 
     def sync_engine_for_writes(self) -> Any:
