@@ -147,8 +147,8 @@ def main(argv: list[str]) -> int:
         return run(str(BIN / "techpath"), *rest)
     print(__doc__)
     print("Commands: run (console chat), test (lint, types, tests), bench (question answering), bench-http")
-    print("(Slack and Teams over HTTP against bare baselines), bench-startup (how long techpath takes to")
-    print("start), techpath ARGS...")
+    print("(Slack and Teams over HTTP against bare baselines), bench-turn (CPU time of a Slack turn),")
+    print("bench-startup (how long techpath takes to start), techpath ARGS...")
     return 0 if command == "help" else 2
 
 
