@@ -142,13 +142,17 @@ def main(argv: list[str]) -> int:
     if command == "bench-reminders":
         ensure_venv("dev")
         return run(str(PYTHON), "bench/reminders.py", *rest)
+    if command == "bench-turn":
+        ensure_venv("dev")
+        return run(str(PYTHON), "bench/turn.py", *rest)
     if command == "techpath":
         ensure_venv("")
         return run(str(BIN / "techpath"), *rest)
     print(__doc__)
     print("Commands: run (console chat), test (lint, types, tests), bench (question answering), bench-http")
-    print("(Slack and Teams over HTTP against bare baselines), bench-startup (how long techpath takes to")
-    print("start), bench-reminders (the scheduler tick with 100,000 reminders pending), techpath ARGS...")
+    print("(Slack and Teams over HTTP against bare baselines), bench-turn (CPU time of a Slack turn),")
+    print("bench-startup (how long techpath takes to start), bench-reminders (the scheduler tick with")
+    print("100,000 reminders pending), techpath ARGS...")
     return 0 if command == "help" else 2
 
 

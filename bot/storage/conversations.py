@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import delete, text, update
+from sqlalchemy import bindparam, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.locks import KeyedLocks
@@ -47,22 +47,20 @@ class ConversationStore:
             return
         key = {"key": conversation_id}
         async with self._db.turn_lock_connection() as connection:
-            await connection.execute(text("SELECT pg_advisory_lock(hashtextextended(:key, 0))"), key)
-            await connection.commit()
+            # The lock pool's connections are in autocommit: a session-level lock needs no transaction.
+            await connection.execute(_LOCK, key)
             try:
                 yield
             finally:
-                await connection.execute(text("SELECT pg_advisory_unlock(hashtextextended(:key, 0))"), key)
-                await connection.commit()
+                await connection.execute(_UNLOCK, key)
 
     @asynccontextmanager
     async def turn(self, conversation_id: str, person_id: int | None) -> AsyncIterator[StateBox]:
         """Hold the conversation for one turn; the state is saved when the block exits without an error."""
         async with self._local_lock(conversation_id), self._replica_lock(conversation_id):
-            async with self._db.reading() as session:
-                row = await session.get(ConversationState, conversation_id)
-                version = row.version if row else None
-                box = StateBox(dict(row.data) if row else {})
+            found = await self._db.fetch(_STATE, {"conversation_id": conversation_id})
+            version = found[0].version if found else None
+            box = StateBox(dict(found[0].data) if found else {})
             yield box
             if box.changed:
                 await self._save(conversation_id, person_id, box.data, version)
@@ -70,33 +68,38 @@ class ConversationStore:
     async def _save(
         self, conversation_id: str, person_id: int | None, data: dict[str, Any], version: int | None
     ) -> None:
-        async with self._db.writing() as session:
-            if not data:
-                # An empty state is no state: nothing personal is left behind.
-                await session.execute(
-                    delete(ConversationState).where(ConversationState.conversation_id == conversation_id)
-                )
-                return
-            if version is None:
-                session.add(
-                    ConversationState(conversation_id=conversation_id, person_id=person_id, data=data)
-                )
-                try:
-                    await session.flush()
-                except IntegrityError as exc:
-                    raise StateConflict(conversation_id) from exc
-                return
-            result = await session.execute(
-                update(ConversationState)
-                .where(
-                    ConversationState.conversation_id == conversation_id, ConversationState.version == version
-                )
-                .values(data=data, version=version + 1, updated_at=utcnow())
+        if not data:
+            # An empty state is no state: nothing personal is left behind.
+            await self._db.write(
+                delete(ConversationState).where(ConversationState.conversation_id == conversation_id)
             )
-            if result.rowcount != 1:  # type: ignore[attr-defined]
-                raise StateConflict(conversation_id)
+            return
+        if version is None:
+            try:
+                await self._db.write(
+                    insert(ConversationState).values(
+                        conversation_id=conversation_id, person_id=person_id, data=data
+                    )
+                )
+            except IntegrityError as exc:
+                raise StateConflict(conversation_id) from exc
+            return
+        result = await self._db.write(
+            update(ConversationState)
+            .where(ConversationState.conversation_id == conversation_id, ConversationState.version == version)
+            .values(data=data, version=version + 1, updated_at=utcnow())
+        )
+        if result.rowcount != 1:
+            raise StateConflict(conversation_id)
 
     async def load(self, conversation_id: str) -> dict[str, Any]:
-        async with self._db.reading() as session:
-            row = await session.get(ConversationState, conversation_id)
-            return dict(row.data) if row else {}
+        found = await self._db.fetch(_STATE, {"conversation_id": conversation_id})
+        return dict(found[0].data) if found else {}
+
+
+# Run for every turn: built once (building a statement costs more than SQLite takes to run it).
+_STATE = select(ConversationState.data, ConversationState.version).where(
+    ConversationState.conversation_id == bindparam("conversation_id")
+)
+_LOCK = text("SELECT pg_advisory_lock(hashtextextended(:key, 0))")
+_UNLOCK = text("SELECT pg_advisory_unlock(hashtextextended(:key, 0))")

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy import Executable, Row, event
+from sqlalchemy.engine import CursorResult, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from bot.log_privacy import quiet_payload_loggers
@@ -41,6 +43,10 @@ def default_url(data_dir: Path) -> str:
     return f"sqlite+aiosqlite:///{(data_dir / 'techpath.db').resolve()}"
 
 
+# A row of a statement whose columns mypy is not told about.
+AnyRow = Row[*tuple[Any, ...]]
+AnyResult = CursorResult[*tuple[Any, ...]]
+
 # The transaction of a unit of work under way (see Database.unit_of_work): the database, the task that
 # opened it, and its session. Tasks started inside it inherit the variable, so the task is checked too.
 _UNIT: ContextVar[tuple[Any, Any, AsyncSession] | None] = ContextVar("techpath_unit_of_work", default=None)
@@ -67,10 +73,16 @@ def _sqlite_begin_reading(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN")
 
 
+# Set on the write connections that run one statement by itself (Database.write): no transaction around it.
+_ONE_STATEMENT = "techpath_one_statement"
+
+
 def _sqlite_begin_writing(connection: Any) -> None:
     # A write transaction takes the write lock up front: two deferred transactions that read, then try
-    # to write, deadlock in SQLite ("database is locked") instead of waiting for each other.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # to write, deadlock in SQLite ("database is locked") instead of waiting for each other. A statement
+    # by itself cannot deadlock that way, and SQLite makes it a transaction of its own.
+    if not connection.get_execution_options().get(_ONE_STATEMENT):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 @dataclass(frozen=True)
@@ -101,7 +113,9 @@ class Database:
         if self.dialect == "postgresql":
             options |= _postgresql_options(self.pool)
         if self.dialect == "sqlite":
-            options = {"connect_args": {"timeout": 30}, "hide_parameters": True}
+            from bot.storage.sqlite_driver import OneTripDBAPI
+
+            options = {"connect_args": {"timeout": 30}, "hide_parameters": True, "module": OneTripDBAPI()}
         self.engine: AsyncEngine = create_async_engine(self.url, **options)
         # The turn locks (bot/storage/conversations.py) hold a connection each for a whole turn, while the
         # turn's own reads and writes need connections too. From one pool, a burst of turns took every
@@ -113,7 +127,11 @@ class Database:
         # writes anyway, and turns waiting on a platform's API need not hold each other up.
         self.turn_slots = asyncio.Semaphore(self.pool.size if self.dialect == "postgresql" else 64)
         if self.dialect == "postgresql":
-            self.lock_engine = create_async_engine(self.url, **options)
+            # Autocommit: taking and releasing a session-level advisory lock needs no transaction around
+            # it, and each BEGIN and COMMIT would be one more round trip per turn.
+            self.lock_engine = create_async_engine(self.url, isolation_level="AUTOCOMMIT", **options)
+            for engine in (self.engine, self.lock_engine):
+                _ping_when_idle(engine)
         # PostgreSQL needs nothing special for writes; SQLite gets a second engine that begins IMMEDIATE.
         self._write_engine = self.engine
         if self.dialect == "sqlite":
@@ -127,6 +145,17 @@ class Database:
             ):
                 event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
                 event.listen(engine.sync_engine, "begin", begin)
+        # One-statement reads run without a transaction around them (a statement reads one consistent
+        # snapshot by itself): on SQLite no BEGIN and ROLLBACK, each a statement of its own through the
+        # driver's thread; on PostgreSQL two round trips fewer. SQLite's connections for them never begin.
+        self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        # One write statement by itself needs no BEGIN and COMMIT either: it is atomic by itself.
+        self._one_statement = self._autocommit
+        if self.dialect == "sqlite":
+            self._autocommit = create_async_engine(self.url, **options)
+            event.listen(self._autocommit.sync_engine, "connect", _sqlite_pragmas)
+            # On SQLite through the one write connection, so that writers still queue in this process.
+            self._one_statement = self._write_engine.execution_options(**{_ONE_STATEMENT: True})
         self.health = DatabaseHealth(self.engine)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, class_=AsyncSession)
         self._writes = async_sessionmaker(self._write_engine, expire_on_commit=False, class_=AsyncSession)
@@ -168,6 +197,27 @@ class Database:
             return None
         return unit[2]
 
+    async def fetch(self, statement: Executable, params: dict[str, Any] | None = None) -> Sequence[AnyRow]:
+        """The rows of one read statement, as plain rows (no ORM objects to build for a look-up). Inside
+        a unit of work it runs in that unit's transaction, so it sees what the unit wrote."""
+        unit = self._unit()
+        if unit is not None:
+            return (await unit.execute(statement, params)).all()
+        async with self._autocommit.connect() as connection:
+            return (await connection.execute(statement, params)).all()
+
+    async def write(self, statement: Executable, params: dict[str, Any] | None = None) -> AnyResult:
+        """One write statement, atomic by itself, without an ORM session or a transaction around it (on
+        PostgreSQL one round trip where BEGIN and COMMIT made three); inside a unit of work, in that
+        unit's transaction under a savepoint (as ``writing`` does)."""
+        unit = self._unit()
+        if unit is not None:
+            async with unit.begin_nested():
+                result: AnyResult = await unit.execute(statement, params)  # type: ignore[assignment]
+                return result
+        async with self._one_statement.connect() as connection:
+            return await connection.execute(statement, params)
+
     def sync_engine_for_writes(self) -> Any:
         """The engine writes go through, for instrumentation (tests and diagnostics)."""
         return self._write_engine.sync_engine
@@ -195,6 +245,8 @@ class Database:
             await self._write_engine.dispose()
         if self.lock_engine is not None:
             await self.lock_engine.dispose()
+        if self.dialect == "sqlite":
+            await self._autocommit.dispose()
 
 
 @asynccontextmanager
@@ -208,9 +260,34 @@ async def _joined(session: AsyncSession) -> AsyncIterator[AsyncSession]:
     yield session
 
 
+# A pooled connection unused for longer than this is checked (one round trip) before a turn gets it.
+IDLE_PING_SECONDS = 5.0
+
+
+def _ping_when_idle(engine: AsyncEngine) -> None:
+    """Check a pooled connection before use only when it sat idle for a while: a database restarted or a
+    connection dropped by a firewall is found before a statement fails, as with pool_pre_ping, but a busy
+    pool does not pay a ping (on asyncpg, BEGIN, SELECT 1 and ROLLBACK) for every checkout."""
+
+    def checkin(_: Any, record: Any) -> None:
+        record.info["checked_in_at"] = time.monotonic()
+
+    def checkout(dbapi_connection: Any, record: Any, _: Any) -> None:
+        since = record.info.get("checked_in_at")
+        if since is None or time.monotonic() - since < IDLE_PING_SECONDS:
+            return
+        try:
+            dbapi_connection.ping()
+        except Exception as exc:
+            # The pool discards this connection and tries another (or a new one).
+            raise DisconnectionError("a pooled connection no longer answers") from exc
+
+    event.listen(engine.sync_engine, "checkin", checkin)
+    event.listen(engine.sync_engine, "checkout", checkout)
+
+
 def _postgresql_options(pool: PoolOptions) -> dict[str, Any]:
     return {
-        "pool_pre_ping": True,
         "pool_size": pool.size,
         # A fixed pool: what waits, waits in line, rather than opening connections the server may not have.
         "max_overflow": 0,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -65,9 +65,8 @@ class ProcessedEvents:
             .on_conflict_do_nothing()
             .returning(ProcessedEvent.platform, ProcessedEvent.event_id)
         )
-        async with self._db.writing() as session:
-            result = await session.execute(statement)
-            return {(str(platform), str(event_id)) for platform, event_id in result.all()}
+        result = await self._db.write(statement)
+        return {(str(row[0]), str(row[1])) for row in result.all()}
 
     async def forget_older_than(self, age: timedelta) -> int:
         """Drop records past any platform's retry window; returns how many."""
@@ -97,8 +96,7 @@ class Contacts:
             self._known.clear()
         self._known.add(key)
         try:
-            async with self._db.writing() as session:
-                session.add(Contact(platform=platform, tenant=tenant, user_id=user_id))
+            await self._db.write(insert(Contact).values(platform=platform, tenant=tenant, user_id=user_id))
         except IntegrityError:
             return False
         except BaseException:

@@ -481,6 +481,5 @@ class OutboxStore:
             .exists()
         )
         blocked = select(DeliveryBlock.person_id).where(DeliveryBlock.person_id == person_id).exists()
-        async with self._db.reading() as session:
-            row = (await session.execute(select(waiting, blocked))).one()
-            return bool(row[0]), bool(row[1])
+        row = (await self._db.fetch(select(waiting, blocked)))[0]
+        return bool(row[0]), bool(row[1])

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from bot.storage.database import Database
+from bot.storage.database import AnyRow, Database
 from bot.storage.tables import Identity, Person
 
 BOT_ROLES = ("technician", "coordinator", "admin")
@@ -68,7 +69,7 @@ class PersonRecord(PersonFields):
         return "admin" in self.bot_roles
 
 
-def _record(row: Person) -> PersonRecord:
+def _record(row: Person | AnyRow) -> PersonRecord:
     return PersonRecord(
         id=row.id,
         email=row.email,
@@ -94,9 +95,8 @@ class PeopleStore:
         self._db = database
 
     async def by_email(self, email: str) -> PersonRecord | None:
-        async with self._db.reading() as session:
-            row = await session.scalar(select(Person).where(Person.email == normalise_email(email)))
-            return _record(row) if row else None
+        found = await self._db.fetch(_BY_EMAIL, {"email": normalise_email(email)})
+        return _record(found[0]) if found else None
 
     async def by_id(self, person_id: int) -> PersonRecord | None:
         async with self._db.reading() as session:
@@ -122,11 +122,9 @@ class PeopleStore:
             return bool(count)
 
     async def by_identity(self, platform: str, tenant: str, user_id: str) -> PersonRecord | None:
-        async with self._db.reading() as session:
-            row = await session.scalar(
-                _BY_IDENTITY, {"platform": platform, "tenant": tenant, "user_id": user_id}
-            )
-            return _record(row) if row else None
+        key = {"platform": platform, "tenant": tenant, "user_id": user_id}
+        found = await self._db.fetch(_BY_IDENTITY, key)
+        return _record(found[0]) if found else None
 
     async def identities_of(self, person_id: int) -> list[tuple[str, str, str]]:
         async with self._db.reading() as session:
@@ -135,11 +133,10 @@ class PeopleStore:
 
     async def link_identity(self, person_id: int, platform: str, tenant: str, user_id: str) -> None:
         """Link a platform account to a person; linking the same account again changes nothing."""
-        try:
-            async with self._db.writing() as session:
-                session.add(Identity(person_id=person_id, platform=platform, tenant=tenant, user_id=user_id))
-        except IntegrityError:
-            pass  # already linked, perhaps by another replica at the same moment
+        link = {"person_id": person_id, "platform": platform, "tenant": tenant, "user_id": user_id}
+        # Already linked (perhaps by another replica at the same moment) is fine.
+        with suppress(IntegrityError):
+            await self._db.write(insert(Identity).values(**link))
 
     async def upsert(self, people: Sequence[PersonFields]) -> tuple[int, int, int]:
         """Insert new and update changed people in one transaction; returns added, updated, unchanged."""
@@ -164,9 +161,23 @@ class PeopleStore:
         return added, updated, unchanged
 
 
-# Run at the start of every turn: built once, not per call (building it cost more than running it).
+# Run at the start of every turn: built once, not per call (building it cost more than running it), and
+# read as plain rows of the columns a record needs (building ORM objects cost more again).
+_PERSON_COLUMNS = (
+    Person.id,
+    Person.email,
+    Person.display_name,
+    Person.department,
+    Person.grade,
+    Person.role_id,
+    Person.manager_email,
+    Person.bot_roles,
+    Person.grade_since,
+    Person.coordinator_scope,
+)
+_BY_EMAIL = select(*_PERSON_COLUMNS).where(Person.email == bindparam("email"))
 _BY_IDENTITY = (
-    select(Person)
+    select(*_PERSON_COLUMNS)
     .join(Identity, Identity.person_id == Person.id)
     .where(
         Identity.platform == bindparam("platform"),
