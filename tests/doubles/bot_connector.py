@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+
+from tests.doubles.rate_limits import RateLimits, teams_scopes
 
 
 @dataclass
@@ -18,6 +21,7 @@ class Sent:
     activity: dict[str, Any]
     authorization: str
     peer: tuple[str, int] | None = None  # the bot's end of the connection it sent through
+    at: float = field(default_factory=time.perf_counter)  # when it arrived (the benchmark times sends)
 
 
 @dataclass
@@ -28,6 +32,10 @@ class BotConnectorDouble:
     fail_next: list[tuple[int, str, str]] = field(default_factory=list)
     # Every send attempt, refused ones included (what the bot asked, not what arrived).
     attempts: int = 0
+    # The Bot Framework's published limits, enforced (429 with Retry-After past them); None: no limits.
+    limits: RateLimits | None = None
+    # Refused by the limits, per conversation.
+    refused: dict[str, int] = field(default_factory=dict)
     _server: TestServer | None = None
     _next: int = 0
 
@@ -72,7 +80,21 @@ class BotConnectorDouble:
             await asyncio.sleep(0.01)
         return list(self.sent)
 
+    def _over_limit(self, request: web.Request) -> web.Response | None:
+        if self.limits is None:
+            return None
+        conversation = request.match_info["cid"]
+        retry_after = self.limits.admit(teams_scopes(conversation))
+        if retry_after is None:
+            return None
+        self.refused[conversation] = self.refused.get(conversation, 0) + 1
+        body = {"error": {"code": "Throttled", "message": "Too many requests"}}
+        return web.json_response(body, status=429, headers={"Retry-After": str(retry_after)})
+
     async def _record(self, verb: str, request: web.Request) -> web.Response:
+        refused = self._over_limit(request)
+        if refused is not None:
+            return refused
         self._next += 1
         body = await request.json()
         self.sent.append(
@@ -105,6 +127,9 @@ class BotConnectorDouble:
         return await self._record("update", request)
 
     async def _delete(self, request: web.Request) -> web.Response:
+        refused = self._over_limit(request)
+        if refused is not None:
+            return refused
         self.sent.append(Sent("delete", request.match_info["cid"], {"id": request.match_info["aid"]}, ""))
         return web.Response(status=200)
 
