@@ -139,13 +139,16 @@ def main(argv: list[str]) -> int:
     if command == "bench-http":
         ensure_venv("dev")
         return run(str(PYTHON), "bench/http.py", *rest)
+    if command == "bench-broadcast":
+        ensure_venv("dev")
+        return run(str(PYTHON), "bench/broadcast.py", *rest)
     if command == "techpath":
         ensure_venv("")
         return run(str(BIN / "techpath"), *rest)
     print(__doc__)
     print("Commands: run (console chat), test (lint, types, tests), bench (question answering), bench-http")
     print("(Slack and Teams over HTTP against bare baselines), bench-startup (how long techpath takes to")
-    print("start), techpath ARGS...")
+    print("start), bench-broadcast (the delivery engine against rate-limited doubles), techpath ARGS...")
     return 0 if command == "help" else 2
 
 
