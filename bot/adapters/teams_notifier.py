@@ -162,7 +162,10 @@ class TeamsNotifier:
             if status is None:
                 raise
             if status == 429:
-                raise RateLimited(_retry_after(error), f"teams:{address.channel}") from error
+                # The Bot Connector does not say whether the conversation's limit or the tenant's was hit:
+                # the tenant is held back (every call books a slot in it), or the other conversations
+                # would keep calling a tenant that is over its limit.
+                raise RateLimited(_retry_after(error), f"teams:{address.tenant}") from error
             if status == 404 and missing_ok:
                 return
             if status == 403 and (code in _PERSON_GONE or "not installed" in code.lower()):
