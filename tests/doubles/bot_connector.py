@@ -36,6 +36,8 @@ class BotConnectorDouble:
     limits: RateLimits | None = None
     # Refused by the limits, per conversation.
     refused: dict[str, int] = field(default_factory=dict)
+    # Conversations whose messages are taken (recorded) but never answered: a bot killed mid-send.
+    hold: set[str] = field(default_factory=set)
     _server: TestServer | None = None
     _next: int = 0
 
@@ -106,6 +108,8 @@ class BotConnectorDouble:
                 request.transport.get_extra_info("peername") if request.transport else None,
             )
         )
+        if verb != "update" and request.match_info["cid"] in self.hold:
+            await asyncio.Event().wait()  # never answered; ends when the caller goes away
         return web.json_response({"id": request.match_info.get("aid") or f"activity-{self._next}"})
 
     async def _send(self, request: web.Request) -> web.Response:
