@@ -98,14 +98,15 @@ async def _until_sent(stores: Stores, send_id: str, total: int, timeout: float) 
 
 
 def _report(
-    platform: str, allowed: float, arrivals: list[float], seconds: float, figures: dict[str, int]
+    platform: str, allowed: float, arrivals: list[float], seconds: float, cpu: float, figures: dict[str, int]
 ) -> None:
     span = max(arrivals) - min(arrivals) if len(arrivals) > 1 else float("nan")
     achieved = (len(arrivals) - 1) / span if span else float("nan")
     print(
         f"{platform:6} sent {len(arrivals):6}  {achieved:7.1f}/s of {allowed:6.1f}/s allowed "
         f"= {achieved / allowed:.2f}  total {seconds:6.1f} s  lost {figures['lost']}  "
-        f"duplicated {figures['duplicated']}  429s {figures['refused']}  early calls {figures['early']}",
+        f"duplicated {figures['duplicated']}  429s {figures['refused']}  early calls {figures['early']}  "
+        f"CPU {cpu * 1000 / max(1, len(arrivals)):.1f} ms a send (engine and doubles, one process)",
         flush=True,
     )
 
