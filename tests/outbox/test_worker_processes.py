@@ -89,7 +89,7 @@ class Server:
                 self.process.wait(timeout=20)
 
 
-async def _until(check: Callable[[], Awaitable[bool]], what: str, timeout: float = 240.0) -> None:
+async def _until(check: Callable[[], Awaitable[bool]], what: str, timeout: float = 300.0) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     while not await check():
         assert asyncio.get_running_loop().time() < deadline, f"timed out waiting for {what}"
@@ -106,9 +106,15 @@ async def doubles() -> AsyncIterator[tuple[SlackApiDouble, BotConnectorDouble]]:
     await connector.close()
 
 
-async def _all_sent(stores: Stores, send_id: str) -> bool:
-    [status] = await stores.outbox.status(send_id)
-    return status.by_state == {"sent": status.total}
+async def _all_sent(stores: Stores, send_id: str, timeout: float = 900.0) -> None:
+    """Wait until every row of the send is sent; the timeout only ends a stuck run, saying where it was."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        [status] = await stores.outbox.status(send_id)
+        if status.by_state == {"sent": status.total}:
+            return
+        assert asyncio.get_running_loop().time() < deadline, f"rows still not sent: {status.by_state}"
+        await asyncio.sleep(0.2)
 
 
 async def test_two_worker_processes_deliver_each_of_2000_rows_once(
@@ -123,7 +129,7 @@ async def test_two_worker_processes_deliver_each_of_2000_rows_once(
         await asyncio.gather(*(server.ready() for server in servers))
         # Written once both workers wait for work, so that they compete for every batch.
         await stores.outbox.enqueue("everyone", "bulletin", CARD, [Target(person_id=p) for p in people])
-        await _until(lambda: _all_sent(stores, "everyone"), "every row to be sent")
+        await _all_sent(stores, "everyone")
         by_process = [(await server.sent()).get("slack", 0.0) for server in servers]
     finally:
         for server in servers:
@@ -170,7 +176,7 @@ async def test_a_worker_killed_mid_send_loses_nothing_and_slack_sends_nothing_tw
         slack.hold_posts.clear()
         connector.hold.clear()
         second = Server(stores.database, tmp_path, slack, "second")
-        await _until(lambda: _all_sent(stores, "everyone"), "the restarted worker to send the rest")
+        await _all_sent(stores, "everyone")  # by the restarted worker
     finally:
         for server in (first, second):
             if server is not None:
