@@ -27,6 +27,7 @@ from tests.outbox_helpers import slack_recipients, teams_recipients
 TENANT = "tenant-1"
 ROWS = 2000  # the figure
 CARD = Card(title="Bulletin: new training dates").model_dump()
+RESENT = re.compile(r"WARNING:bot\.outbox\.engine:delivery \d+: outcome unknown after a crash, resent")
 SENT = re.compile(r'^techpath_delivery_attempts_total\{outcome="sent",platform="(\w+)"\} (\S+)$', re.M)
 
 
@@ -198,3 +199,5 @@ async def test_a_worker_killed_mid_send_loses_nothing_and_slack_sends_nothing_tw
         delivery = ids[2 * int(conversation.removeprefix("a:t")) + 1]
         assert f"delivery {delivery}: outcome unknown after a crash, resent" in log
     assert f"delivery {ids[200]}: was sent before the crash; not sent again" in log
+    unknown = [line for line in log.splitlines() if "outcome unknown" in line]
+    assert unknown and all(RESENT.fullmatch(line) for line in unknown)  # a warning with nothing but the id
