@@ -34,7 +34,9 @@ SENT = re.compile(r'^techpath_delivery_attempts_total\{outcome="sent",platform="
 class Server:
     """One `techpath serve` on loopback, its delivery worker sending to the doubles; stderr kept."""
 
-    def __init__(self, database: Database, data_dir: Path, slack: SlackApiDouble, name: str) -> None:
+    def __init__(
+        self, database: Database, data_dir: Path, slack: SlackApiDouble, name: str, lease: float = 30.0
+    ) -> None:
         self.port = _free_port()
         self.log = data_dir / f"{name}.log"
         env = {
@@ -55,7 +57,7 @@ class Server:
             "TECHPATH_SLACK_CHANNEL_RATE": "100",
             "TECHPATH_TEAMS_TENANT_RATE": "1000",
             "TECHPATH_TEAMS_CONVERSATION_RATE": "100",
-            "TECHPATH_DELIVERY_LEASE_SECONDS": "2",
+            "TECHPATH_DELIVERY_LEASE_SECONDS": str(lease),
         }
         with self.log.open("wb") as log:
             self.process = subprocess.Popen([TECHPATH, "serve"], env=env, stdout=log, stderr=log)
@@ -158,7 +160,8 @@ async def test_a_worker_killed_mid_send_loses_nothing_and_slack_sends_nothing_tw
     # way when it is killed (rows 200 and 201 of the send, in one batch).
     slack.hold_posts.add("D-s100")
     connector.hold.add("a:t100")
-    first = Server(stores.database, tmp_path, slack, "first")
+    # A short lease, so that the restarted worker soon takes the dead one's rows.
+    first = Server(stores.database, tmp_path, slack, "first", lease=2)
     second: Server | None = None
     try:
 
@@ -176,7 +179,7 @@ async def test_a_worker_killed_mid_send_loses_nothing_and_slack_sends_nothing_tw
         assert {ids[200], ids[201]} <= in_flight  # the ledger never heard how they went
         slack.hold_posts.clear()
         connector.hold.clear()
-        second = Server(stores.database, tmp_path, slack, "second")
+        second = Server(stores.database, tmp_path, slack, "second", lease=2)
         await _all_sent(stores, "everyone")  # by the restarted worker
     finally:
         for server in (first, second):
