@@ -145,6 +145,9 @@ def main(argv: list[str]) -> int:
     if command == "bench-turn":
         ensure_venv("dev")
         return run(str(PYTHON), "bench/turn.py", *rest)
+    if command == "bench-broadcast":
+        ensure_venv("dev")
+        return run(str(PYTHON), "bench/broadcast.py", *rest)
     if command == "techpath":
         ensure_venv("")
         return run(str(BIN / "techpath"), *rest)
@@ -152,7 +155,8 @@ def main(argv: list[str]) -> int:
     print("Commands: run (console chat), test (lint, types, tests), bench (question answering), bench-http")
     print("(Slack and Teams over HTTP against bare baselines), bench-turn (CPU time of a Slack turn),")
     print("bench-startup (how long techpath takes to start), bench-reminders (the scheduler tick with")
-    print("100,000 reminders pending), techpath ARGS...")
+    print("100,000 reminders pending), bench-broadcast (the delivery engine against rate-limited doubles),")
+    print("techpath ARGS...")
     return 0 if command == "help" else 2
 
 

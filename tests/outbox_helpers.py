@@ -9,14 +9,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert, select
+
 from bot.app import build_engine
 from bot.outbox.engine import DeliveryEngine
 from bot.outbox.notifier import Address, Notifier, Scope
 from bot.router import Router
 from bot.settings import Settings
 from bot.storage.outbox import PENDING, SENDING
-from bot.storage.people import PersonRecord
+from bot.storage.people import PersonFields, PersonRecord
 from bot.storage.stores import Stores
+from bot.storage.tables import ConversationReference, Identity, Person
 from cards.model import Card
 
 
@@ -84,3 +87,73 @@ class RecordingNotifier:
 
     async def find_sent(self, address: Address, delivery_id: int, since: datetime) -> dict[str, Any] | None:
         return None
+
+
+async def _people(stores: Stores, prefix: str, count: int) -> list[int]:
+    fields = [
+        PersonFields(
+            f"{prefix}{n}@uni.example", f"Person {prefix}{n}", "Chemistry", "5", "g5", "", frozenset()
+        )
+        for n in range(count)
+    ]
+    await stores.people.upsert(fields)
+    async with stores.database.reading() as session:
+        ids = dict(
+            (
+                await session.execute(select(Person.email, Person.id).where(Person.email.like(f"{prefix}%")))
+            ).all()
+        )
+    return [ids[f.email] for f in fields]
+
+
+async def slack_recipients(stores: Stores, count: int, team: str = "T1") -> list[int]:
+    """``count`` directory people linked to Slack accounts U-s{n} whose DMs D-s{n} the bot knows (they
+    have written to it before), written in bulk."""
+    ids = await _people(stores, "s", count)
+    async with stores.database.writing() as session:
+        await session.execute(
+            insert(Identity),
+            [
+                {"person_id": p, "platform": "slack", "tenant": team, "user_id": f"U-s{n}"}
+                for n, p in enumerate(ids)
+            ],
+        )
+        await session.execute(
+            insert(ConversationReference),
+            [
+                {
+                    "platform": "slack",
+                    "conversation_id": f"dm:U-s{n}",
+                    "person_id": p,
+                    "reference": {"channel": f"D-s{n}"},
+                }
+                for n, p in enumerate(ids)
+            ],
+        )
+    return ids
+
+
+async def teams_recipients(stores: Stores, count: int, tenant: str, service_url: str) -> list[int]:
+    """``count`` directory people with a one-to-one Teams chat a:t{n} with the bot (its reference kept, as
+    after their first message), written in bulk."""
+    ids = await _people(stores, "t", count)
+    async with stores.database.writing() as session:
+        await session.execute(
+            insert(ConversationReference),
+            [
+                {
+                    "platform": "teams",
+                    "conversation_id": f"a:t{n}",
+                    "person_id": p,
+                    "reference": {
+                        "user": {"id": f"29:t{n}", "aadObjectId": f"aad-t{n}"},
+                        "bot": {"id": "28:techpath", "name": "techpath"},
+                        "conversation": {"id": f"a:t{n}", "conversationType": "personal", "tenantId": tenant},
+                        "channelId": "msteams",
+                        "serviceUrl": service_url,
+                    },
+                }
+                for n, p in enumerate(ids)
+            ],
+        )
+    return ids

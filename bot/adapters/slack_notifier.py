@@ -247,11 +247,11 @@ class SlackNotifier:
             code = str(response.get("error", "")) if isinstance(response.data, dict) else ""
             if response.status_code == 429 or code == "ratelimited":
                 retry_after = float(response.headers.get("Retry-After", "1") or 1)
+                # Slack does not say which limit it was (the channel's or the workspace's): the widest
+                # scope the call counts against is held back, or other channels would keep calling a
+                # workspace that is over its limit (every post books a slot in the method's scope).
                 team = address.tenant or self._workspace()
-                scope = f"slack:{team}:{method}"
-                if method == "chat.postMessage":
-                    scope = f"slack:{team}:channel:{arguments.get('channel', '')}"
-                raise RateLimited(retry_after, scope) from error
+                raise RateLimited(retry_after, f"slack:{team}:{method}") from error
             if missing_ok and code == "message_not_found":
                 return {}
             if code in _PERSON_GONE:

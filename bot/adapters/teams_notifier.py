@@ -171,7 +171,10 @@ class TeamsNotifier:
         except (aiohttp.ClientError, TimeoutError) as error:
             raise Retryable(type(error).__name__, unknown=True) from error
         except Exception as error:
-            failure = connector_failure(error, f"teams:{address.channel}")
+            # The Bot Connector does not say whether the conversation's limit or the tenant's was hit: a
+            # 429 holds back the tenant (every call books a slot in it), or the other conversations would
+            # keep calling a tenant that is over its limit.
+            failure = connector_failure(error, f"teams:{address.tenant}")
             if failure is None:
                 raise
             if missing_ok and status_and_code(error)[0] == 404:

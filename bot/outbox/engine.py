@@ -86,6 +86,9 @@ class DeliveryEngine:
     async def run_once(self) -> int:
         """Claim one batch and work it through; returns how many rows were claimed."""
         await self._count_rows()
+        # Past half the lease a row is not sent but put back: its send could outlast the lease, and another
+        # worker, taking it as a dead worker's, would find no trace of it and send it again.
+        send_by = self._clock() + self.settings.lease / 2
         rows = await self._stores.outbox.claim(self.owner, self.settings.batch, self.settings.lease)
         if not rows:
             return 0
@@ -94,7 +97,7 @@ class DeliveryEngine:
         async def one(row: Row) -> None:
             async with slots:
                 try:
-                    await self._process(row)
+                    await self._process(row, send_by)
                 except Exception as error:
                     logger.exception("delivery %s failed unexpectedly", row.id)
                     await self._retry(row, type(error).__name__)
@@ -102,10 +105,10 @@ class DeliveryEngine:
         await asyncio.gather(*(one(row) for row in rows))
         return len(rows)
 
-    async def _process(self, row: Row) -> None:
+    async def _process(self, row: Row, send_by: datetime) -> None:
         outbox = self._stores.outbox
         if row.kind in (EDIT, DELETE):
-            await self._change(row)
+            await self._change(row, send_by)
             return
         if not await self._policies.may_go(self._stores, row):
             await outbox.mark_cancelled(row, self.owner, WITHDRAWN)
@@ -115,7 +118,9 @@ class DeliveryEngine:
             await outbox.mark_waiting(row, self.owner, NOT_REACHABLE_YET)
             return
         notifier, address = found
-        if not await self._wait_for_slot(row, notifier, address, "post"):
+        if not await self._wait_for_slot(row, notifier, address, "post") or not await self._in_lease(
+            row, send_by
+        ):
             return
         if row.outcome_unknown:
             since = row.created_at or self._clock() - timedelta(days=1)
@@ -141,14 +146,26 @@ class DeliveryEngine:
                     (self._clock() - created).total_seconds()
                 )
 
-    async def _change(self, row: Row) -> None:
+    async def _in_lease(self, row: Row, send_by: datetime) -> bool:
+        """True while there is time to send within the lease; otherwise the row goes back to pending."""
+        if self._clock() <= send_by:
+            return True
+        logger.info("delivery %s: its lease is running out; put back unsent", row.id)
+        await self._stores.outbox.retry_later(
+            row, self.owner, self._clock(), "lease_running_out", attempted=False
+        )
+        return False
+
+    async def _change(self, row: Row, send_by: datetime) -> None:
         notifier = self._notifiers.get(str(row.message_ref.get("platform", "")))
         if notifier is None:
             await self._stores.outbox.mark_failed(row, self.owner, "platform_not_configured")
             return
         ref = row.message_ref
         address = Address(notifier.platform, str(ref.get("tenant", "")), str(ref.get("channel", "")))
-        if not await self._wait_for_slot(row, notifier, address, row.kind):
+        if not await self._wait_for_slot(row, notifier, address, row.kind) or not await self._in_lease(
+            row, send_by
+        ):
             return
         try:
             if row.kind == EDIT:

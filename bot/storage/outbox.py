@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, insert, or_, select, update
+from sqlalchemy import and_, case, delete, func, insert, or_, select, union_all, update
 
 from bot.storage.database import Database
 from bot.storage.tables import Delivery, DeliveryBlock, utcnow
@@ -279,17 +279,27 @@ class OutboxStore:
             and_(Delivery.state == PENDING, Delivery.next_attempt_at <= now),
             and_(Delivery.state == SENDING, Delivery.lease_expires_at < now),
         )
-        # Chosen once, in a materialised CTE: as a plain IN (subquery) PostgreSQL may run the subquery again
-        # for each row, each time skipping the rows it has just locked, and so claim more than ``limit``.
-        chosen = (
-            select(Delivery.id)
-            .where(due)
-            .order_by(Delivery.next_attempt_at, Delivery.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-            .cte("chosen")
-            .prefix_with("MATERIALIZED")
-        )
+
+        def oldest(condition: Any, name: str) -> Any:
+            return (
+                select(Delivery.id)
+                .where(condition)
+                .order_by(Delivery.next_attempt_at, Delivery.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+                .cte(name)
+                .prefix_with("MATERIALIZED")
+            )
+
+        # One search per state, each an index range in order (ix_deliveries_due): with both states in one
+        # OR the database read and sorted every pending row (230 ms at 100,000 pending). Each is chosen
+        # once, in a materialised CTE: as a plain IN (subquery) PostgreSQL may run the subquery again for
+        # each row, each time skipping the rows it has just locked, and so claim more than ``limit``.
+        # Expired leases come first: their rows have waited longest.
+        expired = oldest(and_(Delivery.state == SENDING, Delivery.lease_expires_at < now), "expired")
+        pending = oldest(and_(Delivery.state == PENDING, Delivery.next_attempt_at <= now), "pending")
+        both = union_all(select(expired.c.id), select(pending.c.id)).subquery()
+        chosen = select(both.c.id).limit(limit).cte("chosen").prefix_with("MATERIALIZED")
         statement = (
             update(Delivery)
             .where(Delivery.id == chosen.c.id, due)

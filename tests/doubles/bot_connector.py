@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+
+from tests.doubles.rate_limits import RateLimits, teams_scopes
 
 
 @dataclass
@@ -18,6 +21,7 @@ class Sent:
     activity: dict[str, Any]
     authorization: str
     peer: tuple[str, int] | None = None  # the bot's end of the connection it sent through
+    at: float = field(default_factory=time.perf_counter)  # when it arrived (the benchmark times sends)
 
 
 @dataclass
@@ -38,6 +42,12 @@ class BotConnectorDouble:
     requests: list[tuple[str, str]] = field(default_factory=list)
     # Requests no route of the double matched ("POST /path"): what the bot asked that the double cannot say.
     unrouted: list[str] = field(default_factory=list)
+    # The Bot Framework's published limits, enforced (429 with Retry-After past them); None: no limits.
+    limits: RateLimits | None = None
+    # Refused by the limits, per conversation.
+    refused: dict[str, int] = field(default_factory=dict)
+    # Conversations whose messages are taken (recorded) but never answered: a bot killed mid-send.
+    hold: set[str] = field(default_factory=set)
     _server: TestServer | None = None
     _next: int = 0
 
@@ -88,7 +98,21 @@ class BotConnectorDouble:
             await asyncio.sleep(0.01)
         return list(self.sent)
 
+    def _over_limit(self, request: web.Request) -> web.Response | None:
+        if self.limits is None:
+            return None
+        conversation = request.match_info["cid"]
+        retry_after = self.limits.admit(teams_scopes(conversation))
+        if retry_after is None:
+            return None
+        self.refused[conversation] = self.refused.get(conversation, 0) + 1
+        body = {"error": {"code": "Throttled", "message": "Too many requests"}}
+        return web.json_response(body, status=429, headers={"Retry-After": str(retry_after)})
+
     async def _record(self, verb: str, request: web.Request) -> web.Response:
+        refused = self._over_limit(request)
+        if refused is not None:
+            return refused
         self._next += 1
         body = await request.json()
         self.sent.append(
@@ -100,6 +124,8 @@ class BotConnectorDouble:
                 request.transport.get_extra_info("peername") if request.transport else None,
             )
         )
+        if verb != "update" and request.match_info["cid"] in self.hold:
+            await asyncio.Event().wait()  # never answered; ends when the caller goes away
         return web.json_response({"id": request.match_info.get("aid") or f"activity-{self._next}"})
 
     async def _send(self, request: web.Request) -> web.Response:
@@ -121,6 +147,9 @@ class BotConnectorDouble:
         return await self._record("update", request)
 
     async def _delete(self, request: web.Request) -> web.Response:
+        refused = self._over_limit(request)
+        if refused is not None:
+            return refused
         self.sent.append(Sent("delete", request.match_info["cid"], {"id": request.match_info["aid"]}, ""))
         return web.Response(status=200)
 

@@ -13,6 +13,8 @@ import aiohttp
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
+from tests.doubles.rate_limits import RateLimits, slack_scopes
+
 
 @dataclass
 class Call:
@@ -38,6 +40,8 @@ class SlackApiDouble:
     history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     uploads: dict[str, bytes] = field(default_factory=dict)
     rate_limit_next: dict[str, int] = field(default_factory=dict)
+    # Slack's published limits, enforced (429 with Retry-After past them); None: every call is answered.
+    limits: RateLimits | None = None
     # Socket Mode: the envelopes' acknowledgements the bot sent back over the WebSocket.
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
@@ -102,6 +106,15 @@ class SlackApiDouble:
             )
         args = await self._arguments(request)
         peer = request.transport.get_extra_info("peername") if request.transport else None
+        if self.limits is not None:
+            retry_after = self.limits.admit(slack_scopes(method, str(args.get("channel", ""))))
+            if retry_after is not None:
+                self.calls.append(Call(f"{method} (429)", args, peer))
+                return web.json_response(
+                    {"ok": False, "error": "ratelimited"},
+                    status=429,
+                    headers={"Retry-After": str(retry_after)},
+                )
         self.calls.append(Call(method, args, peer))
         if self.fail_next.get(method):
             status = 500 if self.fail_next[method][0] == "internal_error" else 200

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -251,3 +251,24 @@ async def test_metrics_count_rows_attempts_and_latency(stores: Stores) -> None:
     assert 'techpath_deliveries{state="pending"} 2.0' in page  # counted as the round began
     assert 'techpath_delivery_attempts_total{outcome="sent",platform="test"} 2.0' in page
     assert 'techpath_delivery_seconds_count{platform="test"} 2.0' in page
+
+
+async def test_a_row_whose_lease_is_running_out_is_put_back_not_sent(stores: Stores) -> None:
+    """Another worker may take a row whose lease ended as a dead worker's: a send begun that late could
+    be made twice, so the row goes back unsent."""
+    [person] = await _people(stores, 1)
+    await stores.outbox.enqueue("s1", "bulletin", CARD, [Target(person_id=person)])
+    now = [datetime(2026, 12, 1, 9, 0, tzinfo=UTC)]
+    policies = DeliveryPolicies()
+
+    async def slow_check(_: Stores, __: Any) -> bool:
+        now[0] += timedelta(seconds=31)  # the feature took longer than half the 60 s lease to answer
+        return True
+
+    policies.allow("bulletin", slow_check)
+    notifier = RecordingNotifier()
+    engine = DeliveryEngine(stores, [notifier], policies, FAST, clock=lambda: now[0])
+    assert await engine.run_once() == 1
+    assert notifier.sent == []
+    [row] = await stores.outbox.rows_of("s1")
+    assert row.state == "pending" and row.attempts == 0 and not row.outcome_unknown
