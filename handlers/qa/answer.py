@@ -9,7 +9,7 @@ from framework_data.catalogue import Catalogue
 from framework_data.query import Intent, Query, parse_question
 from framework_data.schema import Role
 from handlers.qa.common import next_roles
-from handlers.qa.compare import compare_card
+from handlers.qa.compare import compare_card, paths_absent_card
 from handlers.qa.crosswalk import crosswalk_card
 from handlers.qa.development import development_card
 from handlers.qa.followup import follow, remember
@@ -46,21 +46,26 @@ def answer_text(text: str, ctx: Context, shared: bool = False) -> tuple[Query, C
     holds what the answer was about, for the next question. ``shared``: others can read the answer."""
     query = parse_question(text, ctx.catalogue, ctx.vocabulary)
     query = follow(text, query, ctx.state, ctx.catalogue, ctx.vocabulary)
-    return query, answer_in_conversation(query, ctx, shared)
+    return _answered(query, ctx, shared)
 
 
 def answer_in_conversation(query: Query, ctx: Context, shared: bool = False) -> Card:
     """The card for a query, with the asker's role filled in where they asked about themselves (not
     where others can read the answer)."""
+    return _answered(query, ctx, shared)[1]
+
+
+def _answered(query: Query, ctx: Context, shared: bool) -> tuple[Query, Card]:
+    """The query as answered (the asker's role filled in) and its card."""
     if needs_my_role(query):
         mine = for_me(query, ctx.catalogue, ctx.person, shared)
         if isinstance(mine, Card):
             remember(ctx.state, query, mine)
-            return mine
+            return query, mine
         query = mine
     card = answer_query(query, ctx.catalogue)
     remember(ctx.state, query, card)
-    return card
+    return query, card
 
 
 def _narrow_by_chosen_paths(query: Query, catalogue: Catalogue) -> Query:
@@ -108,6 +113,8 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
             return role_card(loaded, roles[0])
         case Intent.ROLE:
             return role_card(loaded, roles[0])
+        case Intent.COMPARE if query.absent_paths and roles:
+            return paths_absent_card(loaded, roles, query.absent_paths, roles[0].grade)
         case Intent.COMPARE if len(roles) >= 2:
             return compare_card(loaded, roles, query.rows)
         case Intent.COMPARE if roles:
