@@ -62,7 +62,9 @@ def passage_asked(
     """The passage a question asks for, if any. A phrase of ``asked_as`` means its passage unless the
     question names roles and the passage is not about roles; a phrase of ``asked_alone_as`` only when
     everything else in the question is framing ("what is hett?", not "what hett band is grade 7")."""
-    for framework, passage_id in asks.passages:
+    # A specific passage before an overview named in the same question, else in the order asked.
+    named = sorted(asks.passages, key=lambda fp: passage_of(catalogue, *fp).overview)
+    for framework, passage_id in named:
         if not names_roles or passage_of(catalogue, framework, passage_id).with_roles:
             return framework, passage_id
     if names_specifics:
