@@ -21,6 +21,7 @@ _SEARCH_STOPWORDS = set(
 _JOB_WORDS = {"job", "jobs", "advert", "adverts", "advertised", "posts", "titles"}
 _FILLER = {"a", "an", "the", "my", "as", "at", "level", "role", "grade", "grades"}
 _UPWARD = {"next", "higher"}
+_MOVE_WORDS = {"move", "moving", "transfer", "transferring", "cross", "over", "side", "across"}
 
 
 class Intent(StrEnum):
@@ -330,7 +331,10 @@ def _read_move_between_paths(query: Query, scan: Scan, hits: list[_Hit], catalog
     if not (query.intent is Intent.PROGRESSION or query.yes_no):
         return
     between = catalogue.framework(query.framework).framework.between_paths_passage
-    if between and len(_paths_named(hits, catalogue, query.framework)) >= 2:
+    named = len(_paths_named(hits, catalogue, query.framework))
+    # "could I move over to the manager side": the asker's own path is the other one.
+    moving = query.about_me and bool(_MOVE_WORDS & set(scan.tokens))
+    if between and (named >= 2 or (named == 1 and moving)):
         query.intent, query.passage = Intent.PASSAGE, between
 
 

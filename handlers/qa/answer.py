@@ -19,7 +19,7 @@ from handlers.qa.passages import outside_card, passage_card
 from handlers.qa.progress import progression
 from handlers.qa.roles import competency_card, path_card, role_card, role_rows_card, roles_card
 from handlers.qa.search import cells_mentioning, search_card
-from handlers.qa.yesno import answer_line, answering_row
+from handlers.qa.yesno import answer_line, answering_row, row_saying_all
 
 # Intents whose answer is the same whichever role an ambiguous grade means.
 _AMBIGUITY_IS_FINE = {
@@ -102,6 +102,15 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
             words = [*query.mentions, *query.terms] if row != query.rows[0] else query.mentions
             asked = query.model_copy(update={"rows": [row], "mentions": words})
             return _with_yes_or_no(asked, role_rows_card(loaded, roles, [row]), catalogue)
+        case Intent.ROLE if (
+            query.rows
+            and query.yes_no
+            and len(roles) == 1
+            and (saying := row_saying_all(loaded, roles[0], query.rows, query.mentions))
+        ):
+            # "does a grade 7 specialist supervise UG projects": the one cell that says it all.
+            asked = query.model_copy(update={"rows": [saying]})
+            return _with_yes_or_no(asked, role_rows_card(loaded, roles, [saying]), catalogue)
         case Intent.ROLE if query.rows:
             return _with_yes_or_no(query, role_rows_card(loaded, roles, query.rows), catalogue)
         case Intent.ROLE if query.yes_no and query.terms and len(roles) == 1:

@@ -7,10 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from cards.model import Card
+from framework_data.asks import ME
 from framework_data.catalogue import Catalogue, role_ref
-from framework_data.query import Intent, Query, parse_question
+from framework_data.query import Ambiguity, Intent, Query, parse_question
 from framework_data.vocabulary import Vocabulary, normalise
-from handlers.qa.common import PICK
+from handlers.qa.common import PICK, next_roles
 from handlers.qa.picks import FILLER as _FILLER
 from handlers.qa.picks import asks_for_more, typed_pick, valid_query
 
@@ -39,6 +40,8 @@ _OPENERS = (
 _POINTING = {"that", "it", "this", "them", "those", "these", "one"}
 _TO_THERE = {"get", "go", "reach", "move", "progress"}
 # Words a follow-up may start with before its "and" or "what about" ("ok and budget?").
+# Words asking for the grade above the one discussed ("next grade up?", "and the one above?").
+_ABOVE = {"next", "higher", "above"}
 _INTERJECTIONS = {"ok", "okay", "right", "cool", "great", "so", "hmm", "alright", "thanks", "nice", "oh"}
 
 
@@ -185,6 +188,8 @@ def _complete(
     if asks_row and previous.roles:
         # "what about budget management", "budget?": that competency for the role being discussed.
         return query.model_copy(update={"intent": Intent.ROLE, "roles": previous.roles[:2]})
+    if (elliptical or pointing) and previous_roles and not names_roles and _asks_grade_above(tokens):
+        return _grade_above(query, previous, catalogue)
     if pointing and not names_roles and not query.rows:
         return _pointed_at(query, previous)
     if pointing and query.intent is Intent.PROGRESSION and len(query.roles) == 1 and previous.roles:
@@ -242,3 +247,30 @@ def _pointed_at(query: Query, previous: Query) -> Query:
             update={"rows": previous.rows, "roles": previous.roles[:1] if previous.rows else []}
         )
     return query
+
+
+def _asks_grade_above(tokens: list[str]) -> bool:
+    """ "next grade up?", "and the one above?": the grade above the one discussed, not the asker's own."""
+    return bool(_ABOVE & set(tokens)) and not (ME & set(tokens))
+
+
+def _grade_above(query: Query, previous: Query, catalogue: Catalogue) -> Query:
+    """The previous question asked of the role(s) above the one discussed: its competencies there, or the
+    step up to it (a choice when two roles are above)."""
+    loaded, role = catalogue.role(previous.roles[0])
+    above = [role_ref(loaded, r) for r in next_roles(loaded, role)]
+    base = query.model_copy(update={"about_me": False, "upward": False, "framework": previous.framework})
+    if not above:  # the top grade: the next-step answer says there is no grade above
+        top = {"intent": Intent.PROGRESSION, "roles": previous.roles[:1], "about_me": True}
+        return base.model_copy(update=top)
+    if previous.rows:
+        carried = {"yes_no": previous.yes_no, "mentions": previous.mentions}
+        return base.model_copy(
+            update={"intent": Intent.ROLE, "roles": above, "rows": previous.rows, **carried}
+        )
+    if len(above) == 1:
+        return base.model_copy(update={"intent": Intent.PROGRESSION, "roles": [previous.roles[0], *above]})
+    mention = f"grade {catalogue.role(above[0])[1].grade}"
+    return base.model_copy(
+        update={"intent": Intent.ROLE, "roles": [], "ambiguous": [Ambiguity(mention=mention, options=above)]}
+    )
