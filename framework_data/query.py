@@ -359,7 +359,7 @@ def _read_asks(query: Query, asks: Asks, tokens: list[str], catalogue: Catalogue
     the intent read from roles and rows ("how much does a grade 6 get paid" is about pay)."""
     names_roles = bool(query.roles or query.ambiguous)
     specifics = names_roles or bool(query.rows or query.bands or query.levels or query.local_grades)
-    passage = passage_asked(asks, tokens, catalogue, specifics, names_roles)
+    passage = passage_asked(asks, tokens, catalogue, specifics, names_roles, query.framework)
     if asks.outside:
         query.intent, query.outside = Intent.OUTSIDE, asks.outside
     elif passage is not None:
