@@ -68,6 +68,21 @@ async def test_the_grade_above_or_below_is_next_to_the_one_discussed_not_the_ask
     assert "There is no higher grade" in render_text(top)
 
 
+async def test_me_compared_with_a_role_or_a_grade_named_starts_from_my_role(
+    ctx: Context, stores: Stores
+) -> None:
+    await stores.people.upsert([GRADE_6])
+    sam = await chat(ctx, stores)
+    compared = await sam.say("what's the difference between me and a grade 7 specialist")
+    assert compared.title == (
+        "Grade 6 Senior (Descriptor) Technician vs Grade 7 Specialist (Descriptor) Technician"
+    )
+    step = await sam.say("what do i need to do to get to grade 7")
+    assert step.title == "Your next step from Grade 6 Senior (Descriptor) Technician"
+    assert "Specialist (Descriptor) Technician" in render_text(step)
+    assert "Technical Manager" in render_text(step)
+
+
 async def test_paths_without_a_role_at_the_grade_are_said_to_be_absent(ctx: Context, stores: Stores) -> None:
     sam = await chat(ctx, stores)
     card = await sam.say("specialist vs manager at grade 9")
