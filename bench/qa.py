@@ -35,7 +35,7 @@ from framework_data.catalogue import load_catalogue
 from framework_data.query import parse_question
 from framework_data.vocabulary import build_vocabulary
 from handlers.qa.answer import answer_query
-from tests.qa.evaluate import HELDOUT, KINDS, evaluate, evaluate_kind, load_cases, load_kinds
+from tests.qa.evaluate import HELDOUT, HELDOUT2, KINDS, evaluate, evaluate_kind, load_cases, load_kinds
 
 TEMPLATES = [
     "what does {role} need",
@@ -178,6 +178,7 @@ def main() -> None:
         print(f"  MISS {question!r}: {'; '.join(misses)}")
     report_kinds(ctx, KINDS, "kinds")
     report_kinds(ctx, HELDOUT, "held-out")
+    report_kinds(ctx, HELDOUT2, "held-out 2")
 
 
 def report_kinds(ctx: Context, path: Path, name: str) -> None:

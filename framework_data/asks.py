@@ -57,12 +57,20 @@ class Asks:
 
 
 def passage_asked(
-    asks: Asks, tokens: list[str], catalogue: Catalogue, names_specifics: bool, names_roles: bool
+    asks: Asks,
+    tokens: list[str],
+    catalogue: Catalogue,
+    names_specifics: bool,
+    names_roles: bool,
+    framework: str = "",
 ) -> tuple[str, str] | None:
     """The passage a question asks for, if any. A phrase of ``asked_as`` means its passage unless the
     question names roles and the passage is not about roles; a phrase of ``asked_alone_as`` only when
     everything else in the question is framing ("what is hett?", not "what hett band is grade 7")."""
-    for framework, passage_id in asks.passages:
+    # The framework the question is about first ("how many technicians does imperial have"), then a
+    # specific passage before an overview named in the same question, else in the order asked.
+    named = sorted(asks.passages, key=lambda fp: (fp[0] != framework, passage_of(catalogue, *fp).overview))
+    for framework, passage_id in named:
         if not names_roles or passage_of(catalogue, framework, passage_id).with_roles:
             return framework, passage_id
     if names_specifics:

@@ -21,6 +21,7 @@ _SEARCH_STOPWORDS = set(
 _JOB_WORDS = {"job", "jobs", "advert", "adverts", "advertised", "posts", "titles"}
 _FILLER = {"a", "an", "the", "my", "as", "at", "level", "role", "grade", "grades"}
 _UPWARD = {"next", "higher"}
+_MOVE_WORDS = {"move", "moving", "transfer", "transferring", "cross", "over", "side", "across"}
 
 
 class Intent(StrEnum):
@@ -82,6 +83,8 @@ class Query(BaseModel):
     # About the grade above ("what qualifications do I need for the next grade"): with about_me, the
     # asker's next role(s) rather than their own.
     upward: bool = False
+    # Career paths named with a grade that has no role on them ("specialist vs manager at grade 9").
+    absent_paths: list[str] = []
 
     def carried(self) -> str:
         """The query as a button or the conversation's state keeps it: without the words that only a
@@ -176,12 +179,15 @@ def job_at_grade(job_grade: str, grade: str) -> bool:
     return job_grade == grade or (job_grade[:-1] == grade and job_grade[-1:] in ("a", "b"))
 
 
-def _spread_over_paths(scan: Scan, hits: list[_Hit], catalogue: Catalogue, framework: str) -> list[_Hit]:
+def _spread_over_paths(
+    scan: Scan, hits: list[_Hit], catalogue: Catalogue, framework: str
+) -> tuple[list[_Hit], list[str]]:
     """ "specialist and manager at grade 8", "grade 8 specialist or manager": one grade and several paths
-    named mean that grade on each path. Returns the hits not used up."""
+    named mean that grade on each path. Returns the hits not used up, and the paths named that have no
+    role at that grade ("specialist vs manager at grade 9": grade 9 is on the Manager path only)."""
     grades = {m.grade for m in scan.grades}
     if len(grades) != 1 or not scan.grades:
-        return hits
+        return hits, []
     grade = next(iter(grades))
     at_grade = {r.path for r in catalogue.framework(framework).framework.roles if r.grade == grade}
     named: list[tuple[int, str]] = [(m.start, m.path) for m in scan.grades if m.path]
@@ -194,15 +200,18 @@ def _spread_over_paths(scan: Scan, hits: list[_Hit], catalogue: Catalogue, frame
         ):
             continue
         path = _qualifier_path(hit, catalogue, framework)
-        if path in at_grade:
+        if path:
             named.append((hit.start, path))
             used.append(hit)
-    paths = list(dict.fromkeys(path for _, path in sorted(named) if path in at_grade))
-    if len(paths) < 2:
-        return hits
+    every = list(dict.fromkeys(path for _, path in sorted(named)))
+    paths = [path for path in every if path in at_grade]
+    absent = [path for path in every if path not in at_grade]
+    if len(every) < 2 or (len(paths) < 2 and not absent):
+        return hits, []
     first = scan.grades[0]
-    scan.grades = [GradeMention(grade, first.start, first.end, path) for path in paths]
-    return [hit for hit in hits if hit not in used]
+    # The grade's own role(s) when none of the paths named is there ("specialist vs manager at grade 5").
+    scan.grades = [GradeMention(grade, first.start, first.end, path) for path in paths or [""]]
+    return [hit for hit in hits if hit not in used], absent
 
 
 def _band_as_grade(scan: Scan, hits: list[_Hit], catalogue: Catalogue, framework: str) -> None:
@@ -281,7 +290,7 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
     every_hit = hits  # those bound to a grade below still say what their words were
     _band_as_grade(scan, hits, catalogue, framework)
     hits = _bind_qualifiers(scan, hits, catalogue, framework)
-    hits = _spread_over_paths(scan, hits, catalogue, framework)
+    hits, query.absent_paths = _spread_over_paths(scan, hits, catalogue, framework)
     _resolve_grades(scan, catalogue, framework, query)
     intents = {e.key for h in hits for e in h.entities if e.kind == "intent"}
     if scan.ranged:
@@ -322,7 +331,10 @@ def _read_move_between_paths(query: Query, scan: Scan, hits: list[_Hit], catalog
     if not (query.intent is Intent.PROGRESSION or query.yes_no):
         return
     between = catalogue.framework(query.framework).framework.between_paths_passage
-    if between and len(_paths_named(hits, catalogue, query.framework)) >= 2:
+    named = len(_paths_named(hits, catalogue, query.framework))
+    # "could I move over to the manager side": the asker's own path is the other one.
+    moving = query.about_me and bool(_MOVE_WORDS & set(scan.tokens))
+    if between and (named >= 2 or (named == 1 and moving)):
         query.intent, query.passage = Intent.PASSAGE, between
 
 
@@ -347,7 +359,7 @@ def _read_asks(query: Query, asks: Asks, tokens: list[str], catalogue: Catalogue
     the intent read from roles and rows ("how much does a grade 6 get paid" is about pay)."""
     names_roles = bool(query.roles or query.ambiguous)
     specifics = names_roles or bool(query.rows or query.bands or query.levels or query.local_grades)
-    passage = passage_asked(asks, tokens, catalogue, specifics, names_roles)
+    passage = passage_asked(asks, tokens, catalogue, specifics, names_roles, query.framework)
     if asks.outside:
         query.intent, query.outside = Intent.OUTSIDE, asks.outside
     elif passage is not None:

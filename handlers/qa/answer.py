@@ -9,7 +9,7 @@ from framework_data.catalogue import Catalogue
 from framework_data.query import Intent, Query, parse_question
 from framework_data.schema import Role
 from handlers.qa.common import next_roles
-from handlers.qa.compare import compare_card
+from handlers.qa.compare import compare_card, paths_absent_card
 from handlers.qa.crosswalk import crosswalk_card
 from handlers.qa.development import development_card
 from handlers.qa.followup import follow, remember
@@ -19,7 +19,7 @@ from handlers.qa.passages import outside_card, passage_card
 from handlers.qa.progress import progression
 from handlers.qa.roles import competency_card, path_card, role_card, role_rows_card, roles_card
 from handlers.qa.search import cells_mentioning, search_card
-from handlers.qa.yesno import answer_line, answering_row
+from handlers.qa.yesno import answer_line, answering_row, row_saying_all
 
 # Intents whose answer is the same whichever role an ambiguous grade means.
 _AMBIGUITY_IS_FINE = {
@@ -46,21 +46,26 @@ def answer_text(text: str, ctx: Context, shared: bool = False) -> tuple[Query, C
     holds what the answer was about, for the next question. ``shared``: others can read the answer."""
     query = parse_question(text, ctx.catalogue, ctx.vocabulary)
     query = follow(text, query, ctx.state, ctx.catalogue, ctx.vocabulary)
-    return query, answer_in_conversation(query, ctx, shared)
+    return _answered(query, ctx, shared)
 
 
 def answer_in_conversation(query: Query, ctx: Context, shared: bool = False) -> Card:
     """The card for a query, with the asker's role filled in where they asked about themselves (not
     where others can read the answer)."""
+    return _answered(query, ctx, shared)[1]
+
+
+def _answered(query: Query, ctx: Context, shared: bool) -> tuple[Query, Card]:
+    """The query as answered (the asker's role filled in) and its card."""
     if needs_my_role(query):
         mine = for_me(query, ctx.catalogue, ctx.person, shared)
         if isinstance(mine, Card):
             remember(ctx.state, query, mine)
-            return mine
+            return query, mine
         query = mine
     card = answer_query(query, ctx.catalogue)
     remember(ctx.state, query, card)
-    return card
+    return query, card
 
 
 def _narrow_by_chosen_paths(query: Query, catalogue: Catalogue) -> Query:
@@ -97,6 +102,15 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
             words = [*query.mentions, *query.terms] if row != query.rows[0] else query.mentions
             asked = query.model_copy(update={"rows": [row], "mentions": words})
             return _with_yes_or_no(asked, role_rows_card(loaded, roles, [row]), catalogue)
+        case Intent.ROLE if (
+            query.rows
+            and query.yes_no
+            and len(roles) == 1
+            and (saying := row_saying_all(loaded, roles[0], query.rows, query.mentions))
+        ):
+            # "does a grade 7 specialist supervise UG projects": the one cell that says it all.
+            asked = query.model_copy(update={"rows": [saying]})
+            return _with_yes_or_no(asked, role_rows_card(loaded, roles, [saying]), catalogue)
         case Intent.ROLE if query.rows:
             return _with_yes_or_no(query, role_rows_card(loaded, roles, query.rows), catalogue)
         case Intent.ROLE if query.yes_no and query.terms and len(roles) == 1:
@@ -108,6 +122,8 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
             return role_card(loaded, roles[0])
         case Intent.ROLE:
             return role_card(loaded, roles[0])
+        case Intent.COMPARE if query.absent_paths and roles:
+            return paths_absent_card(loaded, roles, query.absent_paths, roles[0].grade)
         case Intent.COMPARE if len(roles) >= 2:
             return compare_card(loaded, roles, query.rows)
         case Intent.COMPARE if roles:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from cards.model import Action, Card, Fact, Section
 from framework_data.loader import LoadedFramework
-from framework_data.schema import GridRow, Progression, Role
+from framework_data.schema import GridRow, Progression, Role, grade_key
 from handlers.qa.common import cite, cite_role, descriptor_text, grade_order, short_label
+from handlers.qa.roles import role_card
 
 
 def _row_facts(loaded: LoadedFramework, roles: list[Role], row_id: str) -> tuple[list[Fact], bool]:
@@ -175,3 +176,29 @@ def _changes_in_brief(loaded: LoadedFramework, start: Role, goal: Role) -> tuple
         text, note = descriptor_text(after)
         changes.append(Section(heading=row.label, text=text, note=note))
     return changes, same
+
+
+def paths_absent_card(loaded: LoadedFramework, roles: list[Role], absent: list[str], grade: str) -> Card:
+    """ "Specialist vs manager at grade 9": say which paths have no role at that grade, where they do have
+    roles, and what the grade has (its role in full when it has one, side by side when several)."""
+    fw = loaded.framework
+    names = {p.id: p.name for p in fw.paths}
+    missing = " or ".join(names.get(p, p) for p in absent)
+    at_grade = [r for r in fw.roles if r.grade == grade]
+    here = "; ".join(f"{r.label} ({names.get(r.path, r.path)} path)" for r in at_grade)
+    lead = f"The framework has no {missing} role at {fw.grade_label} {grade}"
+    lead += f": {fw.grade_label} {grade} has {'only ' if len(at_grade) == 1 else ''}{here}." if here else "."
+    elsewhere = []
+    for path in absent:
+        grades = sorted({r.grade for r in fw.roles if r.path == path}, key=grade_key)
+        if grades:
+            listed = ", ".join(grades[:-1]) + f" and {grades[-1]}" if len(grades) > 1 else grades[0]
+            elsewhere.append(f"The {names.get(path, path)} path has roles at {fw.grade_label} {listed}.")
+    sections = [Section(text=" ".join([lead, *elsewhere]))]
+    if len(roles) >= 2:
+        body = compare_card(loaded, roles, [])
+    elif roles:
+        body = role_card(loaded, roles[0])
+    else:
+        return Card(title=f"No {missing} role at {fw.grade_label} {grade}", sections=sections)
+    return body.model_copy(update={"sections": sections + body.sections})

@@ -7,10 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from cards.model import Card
+from framework_data.asks import ME
 from framework_data.catalogue import Catalogue, role_ref
-from framework_data.query import Intent, Query, parse_question
+from framework_data.query import Ambiguity, Intent, Query, parse_question
 from framework_data.vocabulary import Vocabulary, normalise
-from handlers.qa.common import PICK
+from handlers.qa.common import PICK, next_roles
 from handlers.qa.picks import FILLER as _FILLER
 from handlers.qa.picks import asks_for_more, typed_pick, valid_query
 
@@ -39,6 +40,9 @@ _OPENERS = (
 _POINTING = {"that", "it", "this", "them", "those", "these", "one"}
 _TO_THERE = {"get", "go", "reach", "move", "progress"}
 # Words a follow-up may start with before its "and" or "what about" ("ok and budget?").
+# Words asking for the grade above (or below) the one discussed ("next grade up?", "the one below?").
+_ABOVE = {"next", "higher", "above"}
+_BELOW = {"below", "lower", "previous"}
 _INTERJECTIONS = {"ok", "okay", "right", "cool", "great", "so", "hmm", "alright", "thanks", "nice", "oh"}
 
 
@@ -185,6 +189,9 @@ def _complete(
     if asks_row and previous.roles:
         # "what about budget management", "budget?": that competency for the role being discussed.
         return query.model_copy(update={"intent": Intent.ROLE, "roles": previous.roles[:2]})
+    step = _direction(tokens)
+    if (elliptical or pointing) and previous_roles and not names_roles and step:
+        return _grade_beside(query, previous, catalogue, step)
     if pointing and not names_roles and not query.rows:
         return _pointed_at(query, previous)
     if pointing and query.intent is Intent.PROGRESSION and len(query.roles) == 1 and previous.roles:
@@ -242,3 +249,36 @@ def _pointed_at(query: Query, previous: Query) -> Query:
             update={"rows": previous.rows, "roles": previous.roles[:1] if previous.rows else []}
         )
     return query
+
+
+def _direction(tokens: list[str]) -> int:
+    """ "next grade up?", "and the one above?" (1), "and the one below?" (-1): a grade next to the one
+    discussed, not the asker's own (0 when neither, or when the asker speaks of themselves)."""
+    if ME & set(tokens):
+        return 0
+    return 1 if _ABOVE & set(tokens) else -1 if _BELOW & set(tokens) else 0
+
+
+def _grade_beside(query: Query, previous: Query, catalogue: Catalogue, step: int) -> Query:
+    """The previous question asked of the role(s) above (or below) the one discussed: its competencies
+    there, or the step up to it, or that role (a choice when two roles are there)."""
+    loaded, role = catalogue.role(previous.roles[0])
+    beside = [role_ref(loaded, r) for r in next_roles(loaded, role, step)]
+    base = query.model_copy(update={"about_me": False, "upward": False, "framework": previous.framework})
+    if not beside and step > 0:  # the top grade: the next-step answer says there is no grade above
+        top = {"intent": Intent.PROGRESSION, "roles": previous.roles[:1], "about_me": True}
+        return base.model_copy(update=top)
+    if not beside:
+        return base.model_copy(update={"intent": Intent.ROLE, "roles": previous.roles[:1]})
+    if previous.rows:
+        carried = {"yes_no": previous.yes_no, "mentions": previous.mentions}
+        rows = {"intent": Intent.ROLE, "roles": beside, "rows": previous.rows}
+        return base.model_copy(update={**rows, **carried})
+    if len(beside) == 1 and step > 0:
+        return base.model_copy(update={"intent": Intent.PROGRESSION, "roles": [previous.roles[0], *beside]})
+    if len(beside) == 1:
+        return base.model_copy(update={"intent": Intent.ROLE, "roles": beside})
+    mention = f"grade {catalogue.role(beside[0])[1].grade}"
+    return base.model_copy(
+        update={"intent": Intent.ROLE, "roles": [], "ambiguous": [Ambiguity(mention=mention, options=beside)]}
+    )

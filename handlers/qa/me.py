@@ -16,7 +16,17 @@ if TYPE_CHECKING:
 
 
 def needs_my_role(query: Query) -> bool:
-    """Whether the answer needs the asker's own role: they asked about themselves and named no role."""
+    """Whether the answer needs the asker's own role: they asked about themselves and named no role, or
+    compared themselves with one ("the difference between me and a grade 7 specialist")."""
+    if query.about_me and query.intent is Intent.COMPARE and len(query.roles) == 1 and not query.ambiguous:
+        return True
+    if (
+        query.about_me
+        and query.intent is Intent.PROGRESSION
+        and not query.roles
+        and len(query.ambiguous) == 1
+    ):
+        return True  # "what do I need to get to grade 7": from the asker's role to that grade's roles
     if not query.about_me or query.roles or query.ambiguous:
         return False
     match query.intent:
@@ -38,8 +48,10 @@ def for_me(
     can read the answer (``shared``), the directory entry is not used: a grade is personal."""
     loaded = catalogue.primary
     role = loaded.roles.get(person.role_id) if person is not None and not shared else None
-    if role is None and query.intent is Intent.DEVELOPMENT:
-        return query  # the opportunities are the same for everyone; the role only adds what it needs
+    if role is None and (query.intent is Intent.DEVELOPMENT or query.ambiguous):
+        # The opportunities are the same for everyone; the role only adds what it needs. A grade named
+        # ("how do I become grade 7") is asked about first, which role of it.
+        return query
     if role is None:
         return which_role_card(catalogue, query, person, shared)
     if query.upward and query.rows and query.intent in (Intent.COMPETENCY, Intent.ROLE):
@@ -48,12 +60,21 @@ def for_me(
         if above:
             refs = [role_ref(loaded, r) for r in above]
             return query.model_copy(update={"roles": refs, "intent": Intent.ROLE, "framework": loaded.id})
+    if query.ambiguous:
+        next_up = [role_ref(loaded, r) for r in next_roles(loaded, role)]
+        if sorted(query.ambiguous[0].options) == sorted(next_up):
+            # The grade asked is the asker's next: their next step, with every role there.
+            query = query.model_copy(update={"ambiguous": [], "towards": False})
+        else:
+            return query.model_copy(update={"roles": [role_ref(loaded, role)], "towards": False})
     return _with_role(query, role_ref(loaded, role))
 
 
 def _with_role(query: Query, ref: str) -> Query:
     intent = Intent.ROLE if query.intent is Intent.COMPETENCY else query.intent
-    return query.model_copy(update={"roles": [ref], "intent": intent, "framework": ref.split(":", 1)[0]})
+    # Compared with a role named, the asker's own comes first; alone, with the next grade's.
+    roles = list(dict.fromkeys([ref, *query.roles])) if intent is Intent.COMPARE else [ref]
+    return query.model_copy(update={"roles": roles, "intent": intent, "framework": ref.split(":", 1)[0]})
 
 
 def which_role_card(

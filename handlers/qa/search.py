@@ -43,6 +43,10 @@ def _required(terms: list[str], places: list[Place]) -> list[str]:
     patterns = {t: _word(t) for t in terms}
     if any(all(p.search(words) for p in patterns.values()) for words, _ in places):
         return terms
+    if any(len(t) >= 6 and not any(p.search(w) for w, _ in places) for t, p in patterns.items()):
+        # A distinctive word the framework never uses ("redundancy policy"): what it is about is not
+        # here, and the cells with the other words ("policy") would not answer it.
+        return []
     distinctive = []
     for term, pattern in patterns.items():
         found = sum(1 for words, _ in places if pattern.search(words))

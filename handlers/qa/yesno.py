@@ -76,6 +76,22 @@ def answering_row(
     return best
 
 
+def row_saying_all(
+    loaded: LoadedFramework, role: Role, row_ids: list[str], mentions: list[str]
+) -> str | None:
+    """Where a yes/no names several competency words ("does a grade 7 specialist supervise UG projects"
+    reads Management and Facility or Project Management), the row whose cell has them all in one
+    sentence ("Supervises UG and PGT project students."), the rows named first; None when no cell has."""
+    needed = {w[:4] for mention in mentions for w in mention.split() if len(w) >= 3}
+    if len(needed) < 2:
+        return None
+    ordered = row_ids + [r.id for r in loaded.framework.rows if r.id not in row_ids]
+    for row_id in ordered:
+        if _best_score(loaded.descriptor(role.id, row_id).text, needed) == len(needed):
+            return row_id
+    return None
+
+
 def implied_answer(descriptor: Descriptor, mentions: list[str]) -> tuple[str, str]:
     """("yes" | "no" | "maybe" | "depends" | "not said", the sentence it rests on)."""
     if descriptor.text is None:

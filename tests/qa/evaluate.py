@@ -62,6 +62,8 @@ def evaluate(case: dict[str, Any], ctx: Context) -> list[str]:
 KINDS = Path(__file__).with_name("kinds.yaml")
 # Questions written from the seeds by someone who had seen neither kinds.yaml nor the answers.
 HELDOUT = Path(__file__).with_name("heldout.yaml")
+# A second such set, by another hand, written without sight of kinds.yaml, heldout.yaml or the answers.
+HELDOUT2 = Path(__file__).with_name("heldout2.yaml")
 NOT_ANSWERED = ("Not in the framework", "Not covered by the framework")
 LEADS = {"yes": "Yes.", "no": "No.", "maybe": "Possibly.", "depends": "It depends"}
 

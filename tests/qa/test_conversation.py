@@ -54,6 +54,44 @@ async def test_a_grade_after_a_competency_means_that_competency_at_that_grade(
     assert "Managing and controlling budgets/resources/funding for Faculty / Division." not in text
 
 
+async def test_the_grade_above_or_below_is_next_to_the_one_discussed_not_the_askers(
+    ctx: Context, stores: Stores
+) -> None:
+    sam = await chat(ctx, stores)  # grade 6 in the directory: "next grade up" is not about Sam here
+    await sam.say("teamwork grade 4")
+    up = render_text(await sam.say("next grade up?"))
+    assert "Leads by example. Works mainly independently" in up  # grade 5's Teamwork and Motivation
+    down = await sam.say("and the one below?")
+    assert down.title == "Teamwork and Motivation: Grade 4 Apprentice / Assistant (Descriptor) Technician"
+    await sam.say("what does a grade 9 do")
+    top = await sam.say("next grade up?")
+    assert "There is no higher grade" in render_text(top)
+
+
+async def test_me_compared_with_a_role_or_a_grade_named_starts_from_my_role(
+    ctx: Context, stores: Stores
+) -> None:
+    await stores.people.upsert([GRADE_6])
+    sam = await chat(ctx, stores)
+    compared = await sam.say("what's the difference between me and a grade 7 specialist")
+    assert compared.title == (
+        "Grade 6 Senior (Descriptor) Technician vs Grade 7 Specialist (Descriptor) Technician"
+    )
+    step = await sam.say("what do i need to do to get to grade 7")
+    assert step.title == "Your next step from Grade 6 Senior (Descriptor) Technician"
+    assert "Specialist (Descriptor) Technician" in render_text(step)
+    assert "Technical Manager" in render_text(step)
+
+
+async def test_paths_without_a_role_at_the_grade_are_said_to_be_absent(ctx: Context, stores: Stores) -> None:
+    sam = await chat(ctx, stores)
+    card = await sam.say("specialist vs manager at grade 9")
+    text = render_text(card)
+    assert card.title == "Grade 9 Technical Director"
+    assert "no Specialist (Teaching or Research) role at grade 9" in text
+    assert "Specialist (Descriptor) Technician" not in text
+
+
 async def test_a_choice_can_be_typed_and_the_rest_asked_for(ctx: Context, stores: Stores) -> None:
     sam = await chat(ctx, stores)
     assert (await sam.say("what does grade 8 need")).title == "Which grade 8 role?"

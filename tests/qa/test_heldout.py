@@ -1,5 +1,5 @@
-"""The held-out questions (heldout.yaml), written from the seeds without sight of kinds.yaml or of the
-answers: each gets the answer its facts describe."""
+"""The held-out questions (heldout.yaml, heldout2.yaml), each written from the seeds without sight of
+kinds.yaml, of the other held-out set or of the answers: each gets the answer its facts describe."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from bot.core import Context
-from tests.qa.evaluate import HELDOUT, evaluate_kind, load_kinds
+from tests.qa.evaluate import HELDOUT, HELDOUT2, evaluate_kind, load_kinds
 
-CASES = load_kinds(HELDOUT)
+SETS = {"heldout": load_kinds(HELDOUT), "heldout2": load_kinds(HELDOUT2)}
+CASES = [case for cases in SETS.values() for case in cases]
 KINDS = {
     "same-grade comparison",
     "about me",
@@ -24,11 +25,13 @@ KINDS = {
 }
 
 
-def test_every_kind_is_asked_and_no_question_twice() -> None:
-    kinds = Counter(case["kind"] for case in CASES)
+@pytest.mark.parametrize("name", SETS)
+def test_every_kind_is_asked_and_no_question_twice(name: str) -> None:
+    cases = SETS[name]
+    kinds = Counter(case["kind"] for case in cases)
     assert set(kinds) == KINDS
     assert all(count >= 2 for count in kinds.values()), kinds
-    asked = [(c["q"].lower(), c.get("as"), tuple(c.get("after", []))) for c in CASES]
+    asked = [(c["q"].lower(), c.get("as"), tuple(c.get("after", []))) for c in cases]
     assert len(set(asked)) == len(asked)
 
 
