@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -40,6 +39,8 @@ def _with_desk(work: Callable[[BulletinDesk], Awaitable[T]]) -> T:
             return await work(bulletin_desk(settings, ctx, stores))
         finally:
             await stores.database.close()
+
+    import asyncio
 
     try:
         return asyncio.run(run())

@@ -3,7 +3,6 @@ was reminded, and withdraw one."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from collections.abc import Awaitable, Callable
@@ -34,6 +33,8 @@ def _run(work: Callable[[Stores], Awaitable[T]]) -> T:
             return await work(stores)
         finally:
             await stores.database.close()
+
+    import asyncio
 
     return asyncio.run(run())
 

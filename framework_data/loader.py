@@ -8,18 +8,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from framework_data.schema import BandSet, Cell, Framework, Role, Row
-from framework_data.yaml_errors import explain
 
 # A plain cell that still reads like a reference was transcribed without saying what it refers to.
 _LOOKS_LIKE_REFERENCE = re.compile(r"^\s*As (?:grade \d|previous grade)", re.IGNORECASE)
 BUNDLED = ("lancaster", "imperial")
-# libyaml parses the bundled files ten times faster than the pure-Python parser (it is most of the start-up
-# time of `techpath ask`); PyYAML built without it falls back to the same safe loader in Python.
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -82,8 +77,15 @@ def _read_yaml(path: Path, file: str) -> Any:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise FrameworkError([Problem(file, "", f"cannot read the file ({exc.strerror})")]) from exc
+    # Imported here: a start that finds the frameworks in the cache (bot/app.py) never parses YAML.
+    import yaml
+
+    from framework_data.yaml_errors import explain
+
+    # libyaml parses the bundled files ten times faster than the pure-Python parser; PyYAML built without
+    # it falls back to the same safe loader in Python.
     try:
-        return yaml.load(text, Loader=_FAST_LOADER)
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError:
         pass
     # Read again with the pure-Python parser: the same YAML, and the messages yaml_errors recognises.
