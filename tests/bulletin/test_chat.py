@@ -58,8 +58,9 @@ async def test_a_coordinator_chooses_a_slack_channel_by_saying_so_there(
         event_id="Ev3",
         event__text="<@UBOT> stop using this channel",
     )
+    before = len(rig.slack.of("chat.postMessage"))
     await rig.slack_event(stop)
-    await rig.slack.wait_for("chat.postMessage", len(rig.slack.of("chat.postMessage")) + 1)
+    await rig.slack.wait_for("chat.postMessage", before + 1)
     assert "C-new" not in {c.channel for c in await rig.stores.bulletin.channels()}
 
 

@@ -16,6 +16,10 @@ from tests.slack.conftest import SlackRig
 # What a person might type to make the bot ping everyone, or show a link under a harmless name.
 HOSTILE = "<!channel> <!here> <@U123> <https://evil.example|Lancaster>"
 CONTROL_SEQUENCES = ("<!channel>", "<!here>", "<@U123>", "<https://evil.example")
+# Searched for, so made of words a search still answers (a long word the framework never uses, such as
+# "channel", makes it answer "not in the framework", which echoes nothing).
+SEARCHED = "<!here> <@U123> <https://evil.ex|Lancaster>"
+SEARCHED_SEQUENCES = ("<!here>", "<@U123>", "<https://evil.ex")
 
 
 def header_of(blocks: list[dict[str, Any]]) -> str:
@@ -152,14 +156,14 @@ async def test_an_unsubscribed_event_type_is_never_a_500_and_gets_no_reply(slack
 
 async def test_a_search_answer_echoes_the_question_but_never_pings_or_links(slack: SlackRig) -> None:
     """An unmatched question is answered by searching for its words, and the title quotes them."""
-    body = load("slack/app_mention", event__text=f"<@UBOT> mentoring {HOSTILE}")
+    body = load("slack/app_mention", event__text=f"<@UBOT> mentoring {SEARCHED}")
     await slack.payload(body)
     [posted] = await slack.double.wait_for("chat.postMessage")
     title = header_of(posted["blocks"])
     assert title.startswith("Where the framework mentions “mentoring")
-    assert "channel" in title  # the user's words are echoed...
+    assert "evil" in title  # the user's words are echoed...
     sent = json.dumps(posted)
-    for sequence in CONTROL_SEQUENCES:  # ...but none of Slack's control sequences survive
+    for sequence in SEARCHED_SEQUENCES:  # ...but none of Slack's control sequences survive
         assert sequence not in sent
     for text in mrkdwn_texts(posted):
         assert "<" not in text and ">" not in text

@@ -21,6 +21,9 @@ from tests.doubles.clock import PATIENCE, FakeClock
 from tests.teams.conftest import TENANT, TeamsRig
 
 INJECTION = "[click](https://evil.example) **now** `code` # heading"
+# Searched for, so made of words a search still answers (a long word the framework never uses makes it
+# answer "not in the framework", which echoes nothing).
+SEARCHED = "[click](https://evil.ex) **now** `code` # head"
 
 
 def card_of(activity: dict[str, Any]) -> dict[str, Any]:
@@ -229,13 +232,13 @@ async def test_a_fast_turn_shows_no_typing(teams: TeamsRig, monkeypatch: pytest.
 
 
 async def test_a_search_answer_echoes_the_question_but_never_renders_a_link(teams: TeamsRig) -> None:
-    activity = teams.fixture("channel_mention", text=f"<at>techpath</at> mentoring {INJECTION}")
+    activity = teams.fixture("channel_mention", text=f"<at>techpath</at> mentoring {SEARCHED}")
     await teams.post(activity)
     [reply] = await teams.connector.wait_for(1)
     assert title_of(reply.activity).startswith("Where the framework mentions “mentoring click")
     for text in markdown_texts(card_of(reply.activity)):
         assert "](" not in text and "[click]" not in text
-    assert "https://evil.example" not in json.dumps(reply.activity)
+    assert "https://evil.ex" not in json.dumps(reply.activity)
 
 
 async def echo(event: Event, ctx: Context) -> list[Reply]:
