@@ -89,7 +89,8 @@ async def test_a_slack_429_is_rescheduled_not_slept_on(slack: SlackRig, stores: 
     slack.double.rate_limit_next["chat.postMessage"] = 1
     await stores.outbox.enqueue("s1", "bulletin", CARD, [Target(person_id=boss)])
     await drained(stores)
-    [(scope, _until, seconds)] = [t for t in await stores.throttles.all() if t[1] is not None]
+    # Held back seconds, not the "until" (which a later call may already have passed and cleared).
+    [(scope, _until, seconds)] = [t for t in await stores.throttles.all() if t[2]]
     # Slack does not say which limit it was: the workspace's scope for the method is held back.
     assert scope == "slack:T1:chat.postMessage" and seconds == 1.0
     assert [c.method for c in slack.double.calls].count("chat.postMessage (429)") == 1
@@ -204,7 +205,8 @@ async def test_a_teams_429_waits_for_its_retry_after_then_sends(teams: TeamsRig,
     await drained(stores)
     assert (await stores.outbox.status("s1"))[0].by_state == {"sent": 1}
     assert teams.connector.attempts == 2
-    [(scope, _until, seconds)] = [t for t in await stores.throttles.all() if t[1] is not None]
+    # Held back seconds, not the "until" (which a later call may already have passed and cleared).
+    [(scope, _until, seconds)] = [t for t in await stores.throttles.all() if t[2]]
     # Nor does the Bot Connector: the tenant's scope is held back.
     assert scope == "teams:tenant-1" and seconds == 1.0
 

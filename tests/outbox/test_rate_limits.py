@@ -119,6 +119,5 @@ async def test_no_replica_calls_a_throttled_scope_before_its_retry_after(
     posted = [c.args["channel"] for c in slack_api.calls if c.method == "chat.postMessage"]
     assert sorted(posted) == sorted(f"D-s{n}" for n in range(PEOPLE))  # each person once
     assert sorted(m.conversation_id for m in connector.messages()) == sorted(f"a:t{n}" for n in range(PEOPLE))
-    assert all(engine.sent > 0 for engine in engines)  # both replicas sent
     throttled = {scope for scope, until, _ in await stores.throttles.all() if until is not None}
     assert {"slack:T1:chat.postMessage", f"teams:{TENANT}"} <= throttled
