@@ -8,7 +8,6 @@ typing and clicking check the same things and do the same thing.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
 
 from bot.claims import PhraseTest, as_typed, spoken
 from bot.core import Context, Event, Handler, Reply
@@ -107,10 +106,7 @@ def _none_finished(what: str) -> Card:
     )
 
 
-ButtonHandler = Callable[[Event, Context], Awaitable[list[Reply]]]
-
-
-def on_latest_finished(button: ButtonHandler, what: str) -> Handler:
+def on_latest_finished(button: Handler, what: str) -> Handler:
     """A typed command that clicks ``button`` on the person's latest finished assessment."""
 
     async def handle(event: Event, ctx: Context) -> list[Reply]:
@@ -124,7 +120,7 @@ def on_latest_finished(button: ButtonHandler, what: str) -> Handler:
     return handle
 
 
-def on_latest_shared(button: ButtonHandler, nothing_shared: Card) -> Handler:
+def on_latest_shared(button: Handler, nothing_shared: Card) -> Handler:
     """A typed command that clicks ``button`` on the person's latest shared assessment."""
 
     async def handle(event: Event, ctx: Context) -> list[Reply]:

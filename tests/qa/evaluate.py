@@ -68,6 +68,21 @@ NOT_ANSWERED = ("Not in the framework", "Not covered by the framework")
 LEADS = {"yes": "Yes.", "no": "No.", "maybe": "Possibly.", "depends": "It depends"}
 
 
+# The kinds of question every set asks (the list), so each set's accuracy reads per kind.
+QUESTION_KINDS = frozenset(
+    {
+        "same-grade comparison",
+        "about me",
+        "outside",
+        "documents",
+        "imperial",
+        "yes/no",
+        "follow-up",
+        "readability",
+    }
+)
+
+
 def load_kinds(path: Path = KINDS) -> list[dict[str, Any]]:
     cases: list[dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8"))
     return cases

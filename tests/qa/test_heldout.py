@@ -9,27 +9,17 @@ from typing import Any
 import pytest
 
 from bot.core import Context
-from tests.qa.evaluate import HELDOUT, HELDOUT2, evaluate_kind, load_kinds
+from tests.qa.evaluate import HELDOUT, HELDOUT2, QUESTION_KINDS, evaluate_kind, load_kinds
 
 SETS = {"heldout": load_kinds(HELDOUT), "heldout2": load_kinds(HELDOUT2)}
 CASES = [case for cases in SETS.values() for case in cases]
-KINDS = {
-    "same-grade comparison",
-    "about me",
-    "outside",
-    "documents",
-    "imperial",
-    "yes/no",
-    "follow-up",
-    "readability",
-}
 
 
 @pytest.mark.parametrize("name", SETS)
 def test_every_kind_is_asked_and_no_question_twice(name: str) -> None:
     cases = SETS[name]
     kinds = Counter(case["kind"] for case in cases)
-    assert set(kinds) == KINDS
+    assert set(kinds) == QUESTION_KINDS
     assert all(count >= 2 for count in kinds.values()), kinds
     asked = [(c["q"].lower(), c.get("as"), tuple(c.get("after", []))) for c in cases]
     assert len(set(asked)) == len(asked)

@@ -8,23 +8,14 @@ from typing import Any
 import pytest
 
 from bot.core import Context
-from tests.qa.evaluate import evaluate_kind, load_kinds
+from tests.qa.evaluate import QUESTION_KINDS, evaluate_kind, load_kinds
 
 CASES = load_kinds()
 
 
 def test_every_kind_has_enough_varied_questions() -> None:
     kinds = Counter(case["kind"] for case in CASES)
-    assert set(kinds) == {
-        "same-grade comparison",
-        "about me",
-        "outside",
-        "documents",
-        "imperial",
-        "yes/no",
-        "follow-up",
-        "readability",
-    }
+    assert set(kinds) == QUESTION_KINDS
     assert all(count >= 3 for count in kinds.values()), kinds
     asked = [(c["q"].lower(), c.get("as"), tuple(c.get("after", []))) for c in CASES]
     assert len(set(asked)) == len(asked)
