@@ -55,16 +55,21 @@ async def test_a_send_of_unknown_outcome_is_found_in_history_and_not_sent_twice(
     boss = await _boss_on_slack(slack, stores)
     slack.double.history.setdefault("D-boss", [])
     await stores.references.save("slack", "dm:U-boss", boss, {"channel": "D-boss"})
-    [delivery_id] = await stores.outbox.enqueue("s1", "bulletin", CARD, [Target(person_id=boss)])
-    # The dead worker's claim (its lease already over) and the post it made before dying.
-    [claimed] = await stores.outbox.claim("dead", 1, timedelta(seconds=-1))
-    slack.double.history["D-boss"].append(
-        {
-            "type": "message",
-            "ts": "1800000000.000001",
-            "metadata": {"event_type": "techpath_delivery", "event_payload": {"delivery": str(delivery_id)}},
-        }
-    )
+    # The dead worker's claim (its lease already over) and the post it made before dying, all before the
+    # transaction commits: the running engine sees the row only once it is a send of unknown outcome.
+    async with stores.database.unit_of_work():
+        [delivery_id] = await stores.outbox.enqueue("s1", "bulletin", CARD, [Target(person_id=boss)])
+        [claimed] = await stores.outbox.claim("dead", 1, timedelta(seconds=-1))
+        slack.double.history["D-boss"].append(
+            {
+                "type": "message",
+                "ts": "1800000000.000001",
+                "metadata": {
+                    "event_type": "techpath_delivery",
+                    "event_payload": {"delivery": str(delivery_id)},
+                },
+            }
+        )
     await drained(stores)
     assert slack.double.of("chat.postMessage") == []  # found, so not posted again
     [row] = await stores.outbox.rows_of("s1")
