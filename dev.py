@@ -142,6 +142,9 @@ def main(argv: list[str]) -> int:
     if command == "bench-reminders":
         ensure_venv("dev")
         return run(str(PYTHON), "bench/reminders.py", *rest)
+    if command == "bench-bulletin":
+        ensure_venv("dev")
+        return run(str(PYTHON), "bench/bulletin.py", *rest)
     if command == "bench-turn":
         ensure_venv("dev")
         return run(str(PYTHON), "bench/turn.py", *rest)
@@ -156,7 +159,7 @@ def main(argv: list[str]) -> int:
     print("(Slack and Teams over HTTP against bare baselines), bench-turn (CPU time of a Slack turn),")
     print("bench-startup (how long techpath takes to start), bench-reminders (the scheduler tick with")
     print("100,000 reminders pending), bench-broadcast (the delivery engine against rate-limited doubles),")
-    print("techpath ARGS...")
+    print("bench-bulletin (one opportunity posted to a large directory), techpath ARGS...")
     return 0 if command == "help" else 2
 
 

@@ -1,7 +1,8 @@
 """Bulletin benchmark: one opportunity posted to a directory of N people, as `techpath bulletin post` does.
 
-Run with `.venv/bin/python bench/bulletin.py [--people 10000] [--database-url postgresql://...]` (a fresh
-database is made in it; without a URL, a SQLite file in a temporary folder). Prints the time to preview and
+Run with `python3 dev.py bench-bulletin [--people 10000] [--database postgresql]` (PostgreSQL: a throwaway
+database on 127.0.0.1:5432, user postgres, trust auth, or the server in BENCH_POSTGRES; SQLite: a file in a
+temporary folder). Prints the time to preview and
 to post (the opportunity, one ledger row per channel and per person, and the audit line, in one
 transaction), with --memory the peak Python memory of each, and checks that every person in the audience
 has exactly one row and that the unreachable are counted in the preview. Sending is measured elsewhere
@@ -10,20 +11,23 @@ has exactly one row and that the unreachable are counted in the preview. Sending
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 import argparse
 import asyncio
 import tempfile
 import time
 import tracemalloc
-import uuid
 from collections import Counter
 from collections.abc import Awaitable
 from dataclasses import replace
-from pathlib import Path
 from typing import TypeVar
 
-import asyncpg
-
+from bench.answers import ThrowawayPostgres
 from bot.app import build_context, bulletin_desk
 from bot.settings import Settings
 from bot.storage.bulletin import ChannelRecord, OpportunityFields
@@ -103,21 +107,19 @@ async def run(people: int, url: str, memory: bool) -> None:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--people", type=int, default=10_000)
-    parser.add_argument("--database-url", default="")
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--memory", action="store_true", help="Also trace peak memory (slows the run).")
     args = parser.parse_args()
-    if not args.database_url:
+    if args.database == "sqlite":
         with tempfile.TemporaryDirectory() as folder:
             await run(args.people, f"sqlite:///{Path(folder) / 'bench.db'}", args.memory)
         return
-    name = f"techpath_bench_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect("postgresql://" + args.database_url.split("://", 1)[1])
+    postgres = ThrowawayPostgres()
+    await postgres.create()
     try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        await run(args.people, f"{args.database_url.rsplit('/', 1)[0]}/{name}", args.memory)
+        await run(args.people, postgres.url, args.memory)
     finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+        await postgres.drop()
 
 
 if __name__ == "__main__":

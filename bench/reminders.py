@@ -1,9 +1,9 @@
 """Reminder benchmark: the cost of a scheduler tick with 100,000 reminders pending, and due-to-sent delay.
 
-Run with `python3 dev.py bench-reminders` (or `.venv/bin/python bench/reminders.py [--ticks N]`); add
-`--postgresql postgresql://postgres@127.0.0.1:5432/postgres` to measure PostgreSQL too (a scratch database
-is created there and dropped after). The directory has 10,000 people (1,000 managers with 9 reports
-each), 10 windows and 100,000 reminders pending (snoozed to days ahead). Printed figures:
+Run with `python3 dev.py bench-reminders [--ticks N] [--database postgresql]` (PostgreSQL: a throwaway
+database on 127.0.0.1:5432, user postgres, trust auth, or the server in BENCH_POSTGRES, dropped after). The
+directory has 10,000 people (1,000 managers with 9 reports each), 10 windows and 100,000 reminders pending
+(snoozed to days ahead). Printed figures:
 
 - the cost of a tick that finds nothing due among them (p50 and p99 of N ticks; target p99 < 50 ms);
 - one lead time falling due: the tick that makes its reminders (1,000 manager cards, and the notice to
@@ -21,16 +21,15 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 # The project root instead of bench/ (whose http.py would hide the standard library's).
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-import asyncpg
 from sqlalchemy import insert
 
+from bench.answers import ThrowawayPostgres
 from bot.app import build_context, build_router
 from bot.settings import Settings
 from bot.storage.database import Database
@@ -157,23 +156,22 @@ async def measure(name: str, database: Database, ticks: int) -> None:
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ticks", type=int, default=300, help="idle ticks measured (default 300)")
-    parser.add_argument("--postgresql", default="", help="a PostgreSQL server URL to measure too")
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="techpath-bench-"))
-    sqlite = Database(f"sqlite:///{folder / 'bench.db'}")
-    await upgrade(sqlite)
-    await measure("SQLite", sqlite, args.ticks)
-    if args.postgresql:
-        name = f"techpath_bench_{uuid.uuid4().hex[:8]}"
-        admin = await asyncpg.connect(args.postgresql)
-        try:
-            await admin.execute(f'CREATE DATABASE "{name}"')
-            database = Database(f"{args.postgresql.rsplit('/', 1)[0]}/{name}")
-            await upgrade(database)
-            await measure("PostgreSQL", database, args.ticks)
-        finally:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            await admin.close()
+    if args.database == "sqlite":
+        folder = Path(tempfile.mkdtemp(prefix="techpath-bench-"))
+        sqlite = Database(f"sqlite:///{folder / 'bench.db'}")
+        await upgrade(sqlite)
+        await measure("SQLite", sqlite, args.ticks)
+        return 0
+    postgres = ThrowawayPostgres()
+    await postgres.create()
+    try:
+        database = Database(postgres.url)
+        await upgrade(database)
+        await measure("PostgreSQL", database, args.ticks)
+    finally:
+        await postgres.drop()
     return 0
 
 
