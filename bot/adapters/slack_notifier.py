@@ -20,7 +20,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.outbox.notifier import Address, RateLimited, Rejected, Retryable, Scope, Unreachable
+from bot.outbox.notifier import LOOKUP, Address, RateLimited, Rejected, Retryable, Scope, Unreachable
 from bot.storage.people import PersonRecord
 from bot.storage.stores import Stores
 from cards.blockkit import render_blockkit
@@ -65,7 +65,8 @@ class SlackRates:
 
     post_per_channel: float = 1.0  # chat.postMessage: about one a second per channel
     post_per_workspace: float = 0.05  # and a workspace-wide limit Slack does not publish: 20/s
-    tier3: float = 1.2  # conversations.open, chat.update, chat.delete: Tier 3, about 50 a minute
+    # conversations.open, chat.update, chat.delete, conversations.history: Tier 3, about 50 a minute
+    tier3: float = 1.2
 
 
 class SlackNotifier:
@@ -145,6 +146,8 @@ class SlackNotifier:
             if not address.channel:
                 scopes.append(Scope(f"slack:{team}:conversations.open", self.rates.tier3))
             return scopes
+        if kind == LOOKUP:
+            return [Scope(f"slack:{team}:conversations.history", self.rates.tier3)]
         method = "chat.update" if kind == "edit" else "chat.delete"
         return [Scope(f"slack:{team}:{method}", self.rates.tier3)]
 

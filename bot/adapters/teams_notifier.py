@@ -20,7 +20,7 @@ from botbuilder.schema import ConversationReference
 
 from bot.adapters.teams_errors import connector_failure, status_and_code
 from bot.adapters.teams_reach import TeamsReach
-from bot.outbox.notifier import Address, Rejected, Retryable, Scope
+from bot.outbox.notifier import LOOKUP, Address, Rejected, Retryable, Scope
 from bot.storage.people import PersonRecord
 from bot.storage.stores import Stores
 from cards.adaptive import render_adaptive
@@ -81,6 +81,8 @@ class TeamsNotifier:
         return Address(PLATFORM, tenant, channel)
 
     def scopes(self, address: Address, kind: str) -> list[Scope]:
+        if kind == LOOKUP:
+            return []  # find_sent makes no call: the Bot Connector has no look-up
         route = address.extra.get("route")
         # A chat not opened yet is counted by the person it will be with.
         channel = address.channel or f"new:{route['member']['id'] if route else ''}"

@@ -13,8 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from pydantic import ValidationError
+
 from bot.outbox.metrics import DeliveryMetrics
-from bot.outbox.notifier import Address, Notifier, RateLimited, Rejected, Retryable, Unreachable
+from bot.outbox.notifier import LOOKUP, Address, Notifier, RateLimited, Rejected, Retryable, Unreachable
 from bot.outbox.policies import DeliveryPolicies
 from bot.storage.outbox import DELETE, EDIT, NOT_REACHABLE_YET, WITHDRAWN, Row
 from bot.storage.stores import Stores
@@ -24,6 +26,8 @@ from cards.model import Card
 logger = logging.getLogger(__name__)
 
 METRICS_EVERY_SECONDS = 15.0
+# The reason a row whose stored card does not validate failed with.
+INVALID_CARD = "invalid_card"
 
 
 @dataclass(frozen=True)
@@ -118,19 +122,31 @@ class DeliveryEngine:
             await outbox.mark_waiting(row, self.owner, NOT_REACHABLE_YET)
             return
         notifier, address = found
-        if not await self._wait_for_slot(row, notifier, address, "post") or not await self._in_lease(
-            row, send_by
-        ):
+        card = await self._card_of(row)
+        if card is None:
             return
         if row.outcome_unknown:
+            # The look-up is a call of its own (Slack's conversations.history is Tier 3), so it is
+            # throttled like one.
+            if not await self._wait_for_slot(row, notifier, address, LOOKUP) or not await self._in_lease(
+                row, send_by
+            ):
+                return
             since = row.created_at or self._clock() - timedelta(days=1)
-            already = await notifier.find_sent(address, row.id, since)
+            try:
+                already = await notifier.find_sent(address, row.id, since)
+            except Exception as error:
+                await self._failed(row, notifier, error)
+                return
             if already is not None:
                 logger.warning("delivery %s: was sent before the crash; not sent again", row.id)
                 await outbox.mark_sent(row, self.owner, already)
                 return
             logger.warning("delivery %s: outcome unknown after a crash, resent", row.id)
-        card = Card.model_validate(row.card)
+        if not await self._wait_for_slot(row, notifier, address, "post") or not await self._in_lease(
+            row, send_by
+        ):
+            return
         try:
             ref = await notifier.send(address, card, row.id)
         except Exception as error:
@@ -145,6 +161,18 @@ class DeliveryEngine:
                 self.metrics.latency.labels(notifier.platform).observe(
                     (self._clock() - created).total_seconds()
                 )
+
+    async def _card_of(self, row: Row) -> Card | None:
+        """The row's card, or None when it is not a card at all (written by an older or broken version):
+        it can never be sent, so it fails at once rather than being retried until the attempts run out."""
+        try:
+            return Card.model_validate(row.card)
+        except ValidationError as error:
+            logger.error(
+                "delivery %s: its card is not valid (%d problems); not sent", row.id, error.error_count()
+            )
+            await self._stores.outbox.mark_failed(row, self.owner, INVALID_CARD, "ValidationError")
+            return None
 
     async def _in_lease(self, row: Row, send_by: datetime) -> bool:
         """True while there is time to send within the lease; otherwise the row goes back to pending."""
@@ -167,9 +195,12 @@ class DeliveryEngine:
             row, send_by
         ):
             return
+        card = await self._card_of(row) if row.kind == EDIT else None
+        if row.kind == EDIT and card is None:
+            return
         try:
-            if row.kind == EDIT:
-                await notifier.update(row.message_ref, Card.model_validate(row.card))
+            if card is not None:
+                await notifier.update(row.message_ref, card)
             else:
                 await notifier.delete(row.message_ref)
         except Exception as error:

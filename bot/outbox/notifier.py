@@ -21,6 +21,11 @@ class Address:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+# The kinds of call a notifier's scopes are asked for: a post, an edit, a delete, and the look-up of a send
+# whose outcome is unknown (a crash mid-send).
+LOOKUP = "lookup"
+
+
 @dataclass(frozen=True)
 class Scope:
     """A rate-limit scope the call counts against, and the least time between two calls in it."""
@@ -70,7 +75,8 @@ class Notifier(Protocol):
 
     def channel_address(self, channel: str, tenant: str) -> Address: ...
 
-    def scopes(self, address: Address, kind: str) -> list[Scope]: ...
+    def scopes(self, address: Address, kind: str) -> list[Scope]:
+        """The throttles a call of ``kind`` ("post", "edit", "delete" or LOOKUP) counts against."""
 
     async def send(self, address: Address, card: Card, delivery_id: int) -> dict[str, Any]: ...
 

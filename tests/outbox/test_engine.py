@@ -106,6 +106,21 @@ async def test_a_permanent_error_is_not_retried_and_its_reason_is_kept(stores: S
     assert Refusing.calls == 1
 
 
+async def test_a_row_whose_card_is_not_a_card_fails_at_once_and_sends_nothing(stores: Stores) -> None:
+    [person] = await _people(stores, 1)
+    # A card no version of Card accepts (what a broken writer or a hand-edited row could leave).
+    await stores.outbox.enqueue("s1", "bulletin", {"title": ["not", "text"]}, [Target(person_id=person)])
+    notifier = RecordingNotifier()
+    engine = DeliveryEngine(stores, [notifier], DeliveryPolicies(), FAST)
+    while await engine.run_once():
+        pass
+    [status] = await stores.outbox.status("s1")
+    assert status.by_state == {"failed": 1} and status.failed_by_reason == {"invalid_card": 1}
+    assert notifier.sent == []
+    [row] = await stores.outbox.rows_of("s1")
+    assert row.attempts == 1  # one try, not retried until the cap: it never can be sent
+
+
 async def test_a_retryable_error_stops_at_the_attempt_cap(stores: Stores) -> None:
     [person] = await _people(stores, 1)
     await stores.outbox.enqueue("s1", "bulletin", CARD, [Target(person_id=person)])

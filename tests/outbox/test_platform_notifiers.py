@@ -75,6 +75,8 @@ async def test_a_send_of_unknown_outcome_is_found_in_history_and_not_sent_twice(
     [row] = await stores.outbox.rows_of("s1")
     assert row.state == "sent" and row.message_ref["ts"] == "1800000000.000001" and claimed.id == row.id
     assert [c.method for c in slack.double.calls].count("conversations.history") == 1
+    # The look-up is a Tier 3 call and was booked as one, in the workspace's history scope.
+    assert "slack:T1:conversations.history" in [scope for scope, _, _ in await stores.throttles.all()]
 
 
 async def test_a_person_who_cannot_get_a_dm_is_blocked_and_their_card_waits(

@@ -57,6 +57,7 @@ class Server:
             "TECHPATH_SLACK_CHANNEL_RATE": "100",
             "TECHPATH_TEAMS_TENANT_RATE": "1000",
             "TECHPATH_TEAMS_CONVERSATION_RATE": "100",
+            "TECHPATH_SLACK_TIER3_PER_MINUTE": "6000",
             "TECHPATH_DELIVERY_LEASE_SECONDS": str(lease),
         }
         with self.log.open("wb") as log:
