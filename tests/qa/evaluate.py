@@ -64,6 +64,8 @@ KINDS = Path(__file__).with_name("kinds.yaml")
 HELDOUT = Path(__file__).with_name("heldout.yaml")
 # A second such set, by another hand, written without sight of kinds.yaml, heldout.yaml or the answers.
 HELDOUT2 = Path(__file__).with_name("heldout2.yaml")
+# A third, by another hand again, written from the seeds without sight of the answers.
+HELDOUT3 = Path(__file__).with_name("heldout3.yaml")
 NOT_ANSWERED = ("Not in the framework", "Not covered by the framework")
 LEADS = {"yes": "Yes.", "no": "No.", "maybe": "Possibly.", "depends": "It depends"}
 

@@ -1,5 +1,6 @@
-"""The held-out questions (heldout.yaml, heldout2.yaml), each written from the seeds without sight of
-kinds.yaml, of the other held-out set or of the answers: each gets the answer its facts describe."""
+"""The held-out questions (heldout.yaml, heldout2.yaml, heldout3.yaml), each written from the seeds without
+sight of kinds.yaml's questions, of the other held-out sets' questions or of the answers: each gets the answer
+its facts describe."""
 
 from __future__ import annotations
 
@@ -9,9 +10,13 @@ from typing import Any
 import pytest
 
 from bot.core import Context
-from tests.qa.evaluate import HELDOUT, HELDOUT2, QUESTION_KINDS, evaluate_kind, load_kinds
+from tests.qa.evaluate import HELDOUT, HELDOUT2, HELDOUT3, QUESTION_KINDS, evaluate_kind, load_kinds
 
-SETS = {"heldout": load_kinds(HELDOUT), "heldout2": load_kinds(HELDOUT2)}
+SETS = {
+    "heldout": load_kinds(HELDOUT),
+    "heldout2": load_kinds(HELDOUT2),
+    "heldout3": load_kinds(HELDOUT3),
+}
 CASES = [case for cases in SETS.values() for case in cases]
 
 
