@@ -14,6 +14,7 @@ from bot.storage.windows import REMINDER_FEATURE
 from bot.working_time import InstitutionCalendar
 from handlers.windows.buttons import NOTICES_WORDS, STATUS_WORDS, WindowActions
 from handlers.windows.cards import ACKNOWLEDGE, NOTICES_OFF, SNOOZE, TELL
+from handlers.windows.policy import ReminderPolicy
 
 if TYPE_CHECKING:
     from bot.router import Router
@@ -49,5 +50,8 @@ def register(
     router.on_action(SNOOZE, _private(actions.on_snooze))
     router.on_action(TELL, _private(actions.on_tell))
     router.on_action(NOTICES_OFF, _private(actions.on_notices_off))
-    router.deliveries.allow(REMINDER_FEATURE, actions.may_deliver)
+    router.deliveries.allow_many(
+        REMINDER_FEATURE,
+        ReminderPolicy(router.ctx.catalogue, calendar or InstitutionCalendar(), clock).may_deliver,
+    )
     return actions

@@ -1,5 +1,5 @@
 """What people do with window cards: acknowledge, snooze, tell a report, turn notices off; the
-coordinator's status in chat; and the delivery policy asked before a reminder goes."""
+coordinator's status in chat. The delivery policy asked before a reminder goes is policy.py's."""
 
 from __future__ import annotations
 
@@ -10,15 +10,14 @@ from typing import Any
 
 from bot import bounded_json
 from bot.core import STALE_ACTION, Context, Event, Reply, clicked_int
-from bot.storage.outbox import Row, Target
-from bot.storage.stores import Stores
+from bot.storage.outbox import Target
 from bot.storage.windows import ACKNOWLEDGED, CANCELLED, REMINDER_FEATURE, SNOOZED, ReminderRecord
-from bot.windows_schedule import closing_instant, occurrence_named
+from bot.windows_schedule import occurrence_named
 from bot.windows_status import window_status
 from bot.working_time import InstitutionCalendar
 from cards.model import Card, Section
 from framework_data.catalogue import Catalogue
-from handlers.windows.audience import eligible_reports, is_eligible
+from handlers.windows.audience import is_eligible
 from handlers.windows.cards import status_card, technician_notice
 from handlers.windows.tick import subject_of
 
@@ -148,24 +147,3 @@ class WindowActions:
             return [_note(f"There is no window {found.group(1)}", "`techpath windows list` shows their ids.")]
         status = await window_status(ctx.stores, window)
         return [Reply(card=status_card(status, self.calendar.local_date(self.clock())))]
-
-    async def may_deliver(self, stores: Stores, row: Row) -> bool:
-        """Asked as a reminder goes: not for a window withdrawn or closed, nor to a manager who no longer
-        has an eligible report."""
-        prefix, _, number = row.subject.partition(":")
-        if prefix != "window-reminder" or not number.isdigit():
-            return False
-        reminder = await stores.windows.reminder(int(number))
-        if reminder is None or reminder.state == CANCELLED:
-            return False
-        window = await stores.windows.get(reminder.window_id)
-        if window is None or window.deleted:
-            return False
-        if self.clock() >= closing_instant(self.calendar, occurrence_named(window, reminder.occurrence)):
-            return False
-        if reminder.lead.startswith("manager:"):
-            manager = await stores.people.by_id(reminder.person_id)
-            return manager is not None and bool(
-                await eligible_reports(stores, window, manager, self.catalogue)
-            )
-        return True
