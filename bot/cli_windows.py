@@ -48,7 +48,7 @@ def import_command(file: Path, dry_run: bool) -> None:
     from bot.app import build_context
     from bot.settings import Settings
     from bot.windows_import import read_windows
-    from bot.windows_schedule import plan
+    from bot.windows_schedule import replan
     from bot.working_time import TimeSettingError, calendar_from_settings
 
     settings = Settings()
@@ -76,7 +76,7 @@ def import_command(file: Path, dry_run: bool) -> None:
         lines = []
         async with stores.database.unit_of_work():
             for record, outcome in await stores.windows.save(checked.windows):
-                occurrence = await plan(stores.windows, record, calendar, now)
+                occurrence = await replan(stores.windows, record, calendar, now, outcome)
                 when = f"next opens {occurrence.opens}" if occurrence else "already closed: no reminders"
                 lines.append(f"{record.key} (id {record.id}): {outcome}, {when}")
         return lines

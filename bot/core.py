@@ -43,7 +43,7 @@ class Event(BaseModel):
     value: str = ""
     # A submitted form's inputs, by field id.
     inputs: dict[str, str] = {}
-    # Slack's trigger for opening a modal, present on a click.
+    # Slack's trigger for opening a modal, present on a click and on a slash command.
     trigger_id: str = ""
     # A one-to-one conversation between the person and the bot, where nobody else reads what is said.
     # Personal data (assessments, plans, exports) is only ever shown there; adapters set it.

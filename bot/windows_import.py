@@ -23,8 +23,12 @@ KINDS = {
     "apprenticeship_intake": "Apprenticeship intake",
 }
 RECURRENCES = ("once", "yearly")
+# Kinds whose criteria, when none are given, are the framework's own for the eligible grades.
+QUOTES_FRAMEWORK = ("career_grade_progression", "promotion_round")
 ANCHORS = {"opening": "opens", "opens": "opens", "closing": "closes", "closes": "closes"}
 DEFAULT_LEADS = ((-14, "opens"), (0, "opens"), (-3, "closes"))
+# What the columns and the cards hold (a Slack section holds 3,000 characters).
+NAME_LIMIT, LINK_LIMIT, CONTACT_LIMIT, TEXT_LIMIT = 200, 500, 320, 3000
 _LEAD = re.compile(r"^(?:(\d+)\s+days?\s+(before|after)\s+|on\s+)(opening|closing|opens|closes)$")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
@@ -138,6 +142,10 @@ class _Checker:
     def problem(self, where: str, name: str, message: str) -> None:
         self.problems.append(WindowProblem(where, name, message))
 
+    def _at_most(self, where: str, name: str, text: str, limit: int) -> None:
+        if len(text) > limit:
+            self.problem(where, name, f"{len(text)} characters; at most {limit}")
+
     def window(self, raw: Any, number: int, keys: set[str]) -> WindowSpec | None:
         where = f"window {number}"
         if not isinstance(raw, dict):
@@ -159,12 +167,15 @@ class _Checker:
         name = _text(raw, "name")
         if not name:
             self.problem(where, "name", "a name is required")
+        self._at_most(where, "name", name, NAME_LIMIT)
         kind = _text(raw, "kind")
         if kind not in KINDS:
             self.problem(where, "kind", f"{kind or 'nothing'!r}: choose one of {', '.join(KINDS)}")
         opens, closes = _as_date(raw.get("opens")), _as_date(raw.get("closes"))
         for label, value in (("opens", opens), ("closes", closes)):
-            if value is None:
+            if value is None and raw.get(label) in (None, ""):
+                self.problem(where, label, "a date is required; write it as 2027-03-01")
+            elif value is None:
                 self.problem(where, label, f"{raw.get(label)!r} is not a date; write it as 2027-03-01")
         if opens and closes and closes < opens:
             self.problem(where, "closes", f"{closes} is before opens {opens}")
@@ -177,6 +188,8 @@ class _Checker:
         if not isinstance(mentoring, dict):
             self.problem(where, "mentoring", "give contact: and how: under mentoring")
             mentoring = {}
+        self._at_most(where, "mentoring.contact", _text(mentoring, "contact"), CONTACT_LIMIT)
+        self._at_most(where, "mentoring.how", _text(mentoring, "how"), TEXT_LIMIT)
         leads = self._leads(raw.get("leads"), where, opens, closes)
         if len(self.problems) > before or opens is None or closes is None:
             return None
@@ -237,20 +250,11 @@ class _Checker:
         text, link = _text(raw, "text"), _text(raw, "link")
         if link and not link.startswith(("https://", "http://")):
             self.problem(where, "criteria.link", f"{link!r} is not a web address (https://...)")
-        if not text and kind in ("career_grade_progression", "promotion_round"):
-            text = self.framework_criteria(grades)
+        self._at_most(where, "criteria.link", link, LINK_LIMIT)
+        self._at_most(where, "criteria.text", text, TEXT_LIMIT)
+        if not text and kind in QUOTES_FRAMEWORK:
+            text = framework_criteria(self.framework, grades)
         return text, link
-
-    def framework_criteria(self, grades: tuple[str, ...]) -> str:
-        """The framework's own published criteria for moving on from an eligible grade, where it has any."""
-        fw = self.framework.framework
-        roles = self.framework.roles
-        found = [p for p in fw.progressions if roles[p.from_role].grade in grades]
-        parts = []
-        for step in found:
-            heading = f"{roles[step.from_role].label} to {roles[step.to_role].label} ({step.source}):"
-            parts.append("\n".join([heading, *(f"- {c}" for c in step.criteria)]))
-        return "\n\n".join(parts)
 
     def _leads(self, raw: Any, where: str, opens: date | None, closes: date | None) -> tuple[Lead, ...]:
         if raw is None:
@@ -280,6 +284,27 @@ class _Checker:
                 self.problem(where, f"leads[{number}]", f"{lead} is listed twice")
             leads.append(lead)
         return tuple(leads)
+
+
+def framework_criteria(framework: LoadedFramework, grades: Collection[str]) -> str:
+    """The framework's own published criteria for moving on from an eligible grade, where it has any."""
+    roles = framework.roles
+    found = [p for p in framework.framework.progressions if roles[p.from_role].grade in grades]
+    parts = []
+    for step in found:
+        heading = f"{roles[step.from_role].label} to {roles[step.to_role].label} ({step.source}):"
+        parts.append("\n".join([heading, *(f"- {c}" for c in step.criteria)]))
+    return "\n\n".join(parts)
+
+
+def check_window(
+    raw: dict[str, Any], framework: LoadedFramework, departments: Collection[str] = ()
+) -> tuple[WindowSpec | None, list[WindowProblem]]:
+    """One window in the file's shape (from a chat form, say), checked exactly as a file's windows are:
+    the window, or None and every problem, each naming its field."""
+    checker = _Checker(framework, departments)
+    spec = checker.window(raw, 1, set())
+    return (None if checker.problems else spec), checker.problems
 
 
 def read_windows(text: str, framework: LoadedFramework, departments: Collection[str] = ()) -> WindowPlan:

@@ -33,6 +33,18 @@ def occurrence_named(window: WindowRecord, key: str) -> Occurrence:
     return Occurrence(opens, opens + (window.closes - window.opens))
 
 
+def is_occurrence_of(window: WindowRecord, key: str) -> bool:
+    """Whether ``key`` is an occurrence the window has with its dates now (not one from before an edit
+    moved them)."""
+    try:
+        opens = date.fromisoformat(key)
+    except ValueError:
+        return False
+    if window.recurrence != "yearly":
+        return opens == window.opens
+    return opens.year >= window.opens.year and opens == same_day_in_year(window.opens, opens.year)
+
+
 def closing_instant(calendar: InstitutionCalendar, occurrence: Occurrence) -> datetime:
     """A window is open to the end of its closing day, local time."""
     return calendar.instant(occurrence.closes + timedelta(days=1), time(0, 0))
@@ -81,4 +93,15 @@ async def plan(
     occurrence = current_occurrence(window, calendar, now, after)
     if occurrence is not None:
         await store.add_slots(window.id, slots_for(window, calendar, occurrence))
+    return occurrence
+
+
+async def replan(
+    store: WindowStore, window: WindowRecord, calendar: InstitutionCalendar, now: datetime, outcome: str
+) -> Occurrence | None:
+    """After a save (``outcome`` as WindowStore.save gives it): the next occurrence's lead times scheduled,
+    and, when the dates moved, what had not been sent about the old dates withdrawn."""
+    occurrence = await plan(store, window, calendar, now)
+    if outcome == "rescheduled":
+        await store.withdraw_other_occurrences(window.id, occurrence.key if occurrence else "")
     return occurrence

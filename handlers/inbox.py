@@ -27,8 +27,11 @@ def waiting_cards(policies: DeliveryPolicies) -> Handler:
         replies = []
         # Taken (marked shown) first, so a worker that reaches them meanwhile cannot send them too; each
         # is checked again, as sharing may have stopped since it was written.
-        for row in await outbox.take_waiting(ctx.person.id):
-            if await policies.may_go(ctx.stores, row):
+        taken = await outbox.take_waiting(ctx.person.id)
+        verdicts = await policies.verdicts(ctx.stores, taken)
+        for row in taken:
+            allowed = verdicts.get(row.id)
+            if allowed if allowed is not None else await policies.may_go(ctx.stores, row):
                 replies.append(Reply(card=Card.model_validate(row.card)))
             else:
                 await outbox.withdraw_taken(row.id)

@@ -214,13 +214,16 @@ class SlackAdapter:
         return email
 
     async def _open_form(self, form: Form, where: _Where) -> None:
-        """A form opens as a modal; where its answer goes, and what submits it, travel in its metadata."""
+        """A form opens as a modal; where its answer goes, and what submits it, travel in its metadata.
+        A modal opened from a slash command or an ephemeral message (which only the person sees, and which
+        nothing can be posted under) is answered in the person's DM with the app: channel "" says so."""
+        private_to_them = where.respond is not None
         metadata = {
             "action": form.submit.action_id,
             "value": form.submit.value,
-            "channel": where.channel,
-            "thread": where.thread_ts or "",
-            "private": where.channel.startswith("D"),
+            "channel": "" if private_to_them else where.channel,
+            "thread": "" if private_to_them else where.thread_ts or "",
+            "private": private_to_them or where.channel.startswith("D"),
         }
         view = render_modal(form, json.dumps(metadata, separators=(",", ":")))
         await self.client.views_open(trigger_id=where.trigger_id, view=view)
@@ -234,6 +237,8 @@ class SlackAdapter:
         except (BadPayload, KeyError):
             logger.warning("a form came back without its metadata; ignored")
             return
+        if not channel:
+            channel = await self._direct_channel(body["user"]["id"])
         values = (view.get("state") or {}).get("values") or {}
         inputs = {
             block_id: str((entries.get("value") or {}).get("value") or "")
@@ -358,8 +363,11 @@ class SlackAdapter:
             conversation_id=f"slack:{command['team_id']}:{command['channel_id']}:{command['user_id']}",
             user_id=command["user_id"],
             text=text[len("share ") :] if shared else text,
+            # A form in the answer opens as a modal with it (for three seconds).
+            trigger_id=str(command.get("trigger_id", "")),
         )
-        await self._turn(neutral, _Where(command["channel_id"], respond=respond, shared=shared))
+        where = _Where(command["channel_id"], respond=respond, shared=shared, trigger_id=neutral.trigger_id)
+        await self._turn(neutral, where)
 
     async def _on_action(
         self, ack: Any, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond

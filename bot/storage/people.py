@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,6 +18,8 @@ BOT_ROLES = ("technician", "coordinator", "admin")
 # The directory entry `techpath chat` makes for the person at the terminal: not from HR, so an import never
 # counts it as someone who has left.
 CONSOLE_EMAIL = "console@localhost"
+# Ids or emails per IN list: well inside every driver's limit on bound parameters.
+_IN_CHUNK = 1000
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,38 @@ class PeopleStore:
                 select(Person).where(Person.manager_email == manager.email).order_by(Person.display_name)
             )
             return [_record(r) for r in rows]
+
+    async def by_ids(self, person_ids: Iterable[int]) -> dict[int, PersonRecord]:
+        """Many people by id in one query per thousand (a batch of deliveries, a tick's reminders)."""
+        ids = sorted(set(person_ids))
+        found: dict[int, PersonRecord] = {}
+        async with self._db.reading() as session:
+            for start in range(0, len(ids), _IN_CHUNK):
+                chunk = ids[start : start + _IN_CHUNK]
+                for row in await session.execute(select(*_PERSON_COLUMNS).where(Person.id.in_(chunk))):
+                    found[row.id] = _record(row)
+        return found
+
+    async def reports_of_many(self, managers: Collection[PersonRecord]) -> dict[int, list[PersonRecord]]:
+        """Each manager's reports (manager id -> reports by name), in one query per thousand managers."""
+        by_email = {m.email: m.id for m in managers}
+        emails = sorted(by_email)
+        found: dict[int, list[PersonRecord]] = {m.id: [] for m in managers}
+        async with self._db.reading() as session:
+            for start in range(0, len(emails), _IN_CHUNK):
+                rows = await session.execute(
+                    select(*_PERSON_COLUMNS)
+                    .where(Person.manager_email.in_(emails[start : start + _IN_CHUNK]))
+                    .order_by(Person.display_name)
+                )
+                for row in rows:
+                    found[by_email[row.manager_email]].append(_record(row))
+        return found
+
+    async def departments(self) -> set[str]:
+        """Every department someone in the directory is in."""
+        async with self._db.reading() as session:
+            return {d for d in await session.scalars(select(Person.department).distinct()) if d}
 
     async def is_manager(self, person: PersonRecord) -> bool:
         async with self._db.reading() as session:

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import String, and_, cast, delete, func, literal, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import delete, func, select, update
 
-from bot.storage.database import Database
-from bot.storage.tables import Delivery, utcnow
-from bot.storage.window_tables import Window, WindowOptOut, WindowReminder, WindowSlot
+from bot.storage.tables import utcnow
+from bot.storage.window_reminders import ACKNOWLEDGED as ACKNOWLEDGED
+from bot.storage.window_reminders import CANCELLED as CANCELLED
+from bot.storage.window_reminders import REMINDER_FEATURE as REMINDER_FEATURE
+from bot.storage.window_reminders import SENT as SENT
+from bot.storage.window_reminders import SNOOZED as SNOOZED
+from bot.storage.window_reminders import ReminderQueries, aware, withdraw_unsent
+from bot.storage.window_reminders import ReminderRecord as ReminderRecord
+from bot.storage.window_tables import Window, WindowReminder, WindowSlot
 
-SCHEDULED, DONE, SKIPPED, DROPPED, CANCELLED = "scheduled", "done", "skipped", "dropped", "cancelled"
-SENT, ACKNOWLEDGED, SNOOZED = "sent", "acknowledged", "snoozed"
-REMINDER_FEATURE = "windows.reminder"
+SCHEDULED, DONE, SKIPPED, DROPPED = "scheduled", "done", "skipped", "dropped"
 # The spec fields a window row keeps as columns of the same name.
 _PLAIN = (
     *("name", "kind", "opens", "closes", "recurrence"),
@@ -56,17 +58,6 @@ class SlotRecord:
     due_at: datetime
 
 
-@dataclass(frozen=True)
-class ReminderRecord:
-    id: int
-    window_id: int
-    occurrence: str
-    person_id: int
-    lead: str
-    state: str
-    due_at: datetime
-
-
 def _window(row: Window) -> WindowRecord:
     eligible = row.eligible or {}
     return WindowRecord(
@@ -89,15 +80,8 @@ def _window(row: Window) -> WindowRecord:
     )
 
 
-def _reminder(row: WindowReminder) -> ReminderRecord:
-    return ReminderRecord(
-        row.id, row.window_id, row.occurrence, row.person_id, row.lead, row.state, _aware(row.due_at)
-    )
-
-
-def _aware(at: datetime) -> datetime:
-    # SQLite hands back what it stored without the zone; every instant here is written in UTC.
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
+def _like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def window_columns(spec: Any) -> dict[str, Any]:
@@ -112,12 +96,8 @@ def window_columns(spec: Any) -> dict[str, Any]:
     return columns
 
 
-class WindowStore:
-    def __init__(self, database: Database) -> None:
-        self._db = database
-
-    def _insert(self, table: Any) -> Any:
-        return (postgresql_insert if self._db.dialect == "postgresql" else sqlite_insert)(table)
+class WindowStore(ReminderQueries):
+    """Windows and their slots; the reminders' queries are ReminderQueries'."""
 
     # --- windows ---------------------------------------------------------------------------------------
 
@@ -176,10 +156,47 @@ class WindowStore:
             row = await session.scalar(select(Window).where(Window.key == key))
             return _window(row) if row else None
 
+    async def by_ids(self, window_ids: Iterable[int]) -> dict[int, WindowRecord]:
+        ids = sorted(set(window_ids))
+        if not ids:
+            return {}
+        async with self._db.reading() as session:
+            return {w.id: _window(w) for w in await session.scalars(select(Window).where(Window.id.in_(ids)))}
+
+    async def create(self, spec: Any) -> WindowRecord:
+        """A new window under the spec's key, or the first of key-2, key-3... that no window (withdrawn ones
+        included) has: a window made in chat never takes over another's key."""
+        now = utcnow()
+        columns = window_columns(spec)
+        async with self._db.writing() as session:
+            taken = set(
+                await session.scalars(
+                    select(Window.key).where(
+                        (Window.key == spec.key) | Window.key.like(f"{_like(spec.key)}-%", escape="\\")
+                    )
+                )
+            )
+            for number in range(1, len(taken) + 2):
+                key = spec.key if number == 1 else f"{spec.key[:75]}-{number}"
+                if key in taken:
+                    continue
+                statement = (
+                    self._insert(Window)
+                    .values(key=key, created_at=now, updated_at=now, **columns)
+                    .on_conflict_do_nothing()
+                    .returning(Window.id)
+                )
+                made = await session.scalar(statement)
+                if made is not None:
+                    row = await session.get(Window, made)
+                    assert row is not None
+                    return _window(row)
+        raise RuntimeError(f"no free key for {spec.key!r}")  # another replica took every one meanwhile
+
     async def delete(self, window_id: int) -> int:
-        """Withdraw a window: its slots not yet due and its snoozed reminders are cancelled (reminders
-        already queued to the engine are stopped by the delivery policy, which sees the window gone).
-        Returns how many were cancelled."""
+        """Withdraw a window: nothing more is sent about it. Its slots not yet due, its snoozed reminders
+        and those still queued to the engine are cancelled (the delivery policy also stops any queued one it
+        meets, seeing the window gone). Returns how many were cancelled."""
         now = utcnow()
         async with self._db.writing() as session:
             await session.execute(update(Window).where(Window.id == window_id).values(deleted_at=now))
@@ -188,12 +205,13 @@ class WindowStore:
                 .where(WindowSlot.window_id == window_id, WindowSlot.state == SCHEDULED)
                 .values(state=CANCELLED)
             )
-            reminders = await session.execute(
-                update(WindowReminder)
-                .where(WindowReminder.window_id == window_id, WindowReminder.state == SNOOZED)
-                .values(state=CANCELLED, updated_at=now)
-            )
-            return int(slots.rowcount + reminders.rowcount)  # type: ignore[attr-defined]
+            return int(slots.rowcount) + await withdraw_unsent(session, window_id)  # type: ignore[attr-defined]
+
+    async def withdraw_other_occurrences(self, window_id: int, occurrence: str) -> int:
+        """After a window's dates moved: reminders not yet sent about an occurrence that no longer exists
+        are cancelled (the new dates' lead times remind their people again)."""
+        async with self._db.writing() as session:
+            return await withdraw_unsent(session, window_id, WindowReminder.occurrence != occurrence)
 
     # --- slots -----------------------------------------------------------------------------------------
 
@@ -226,7 +244,7 @@ class WindowStore:
                 .where(WindowSlot.state == SCHEDULED, WindowSlot.due_at <= now)
                 .order_by(WindowSlot.due_at)
             )
-            slots = [SlotRecord(s.id, s.window_id, s.occurrence, s.lead, _aware(s.due_at)) for s in rows]
+            slots = [SlotRecord(s.id, s.window_id, s.occurrence, s.lead, aware(s.due_at)) for s in rows]
             snoozed = await session.scalar(
                 select(WindowReminder.id)
                 .where(WindowReminder.state == SNOOZED, WindowReminder.due_at <= now)
@@ -239,7 +257,7 @@ class WindowStore:
             rows = await session.scalars(
                 select(WindowSlot).where(WindowSlot.window_id == window_id).order_by(WindowSlot.due_at)
             )
-            return [(s.occurrence, s.lead, _aware(s.due_at), s.state) for s in rows]
+            return [(s.occurrence, s.lead, aware(s.due_at), s.state) for s in rows]
 
     async def finish_slots(self, ids: Sequence[int], state: str) -> int:
         """Move slots on from scheduled; returns how many this call moved (another replica may have)."""
@@ -253,109 +271,18 @@ class WindowStore:
             )
             return int(result.rowcount)  # type: ignore[attr-defined]
 
-    # --- reminders -------------------------------------------------------------------------------------
-
-    async def create_reminders(
-        self, window_id: int, occurrence: str, lead: str, person_ids: Iterable[int], due_at: datetime
-    ) -> dict[int, int]:
-        """A reminder for each person not reminded of this (window, occurrence, lead) yet; returns the new
-        ones (person id -> reminder id). INSERT ... ON CONFLICT DO NOTHING: whichever replica gets there
-        first makes it, and the other makes nothing."""
-        now = utcnow()
-        values = [
-            {
-                "window_id": window_id,
-                "occurrence": occurrence,
-                "person_id": person_id,
-                "lead": lead,
-                "state": SENT,
-                "due_at": due_at,
-                "created_at": now,
-                "updated_at": now,
-            }
-            for person_id in person_ids
-        ]
-        if not values:
-            return {}
-        # Run over many parameter sets (one cached statement), not as one multi-row VALUES compiled anew.
-        statement = (
-            self._insert(WindowReminder)
-            .on_conflict_do_nothing()
-            .returning(WindowReminder.person_id, WindowReminder.id)
-        )
-        async with self._db.writing() as session:
-            return {person: reminder for person, reminder in (await session.execute(statement, values)).all()}
-
-    async def reminder(self, reminder_id: int) -> ReminderRecord | None:
+    async def scheduled_slots(self, window_ids: Iterable[int]) -> dict[int, list[tuple[str, str, datetime]]]:
+        """The lead times still to come of each window: (occurrence, lead, due), soonest first."""
+        ids = sorted(set(window_ids))
+        found: dict[int, list[tuple[str, str, datetime]]] = {i: [] for i in ids}
+        if not ids:
+            return found
         async with self._db.reading() as session:
-            row = await session.get(WindowReminder, reminder_id)
-            return _reminder(row) if row else None
-
-    async def set_reminder(self, reminder_id: int, state: str, due_at: datetime | None = None) -> bool:
-        values: dict[str, Any] = {"state": state, "updated_at": utcnow()}
-        if due_at is not None:
-            values["due_at"] = due_at
-        async with self._db.writing() as session:
-            result = await session.execute(
-                update(WindowReminder)
-                .where(WindowReminder.id == reminder_id, WindowReminder.state != CANCELLED)
-                .values(**values)
+            rows = await session.scalars(
+                select(WindowSlot)
+                .where(WindowSlot.window_id.in_(ids), WindowSlot.state == SCHEDULED)
+                .order_by(WindowSlot.due_at)
             )
-            return bool(result.rowcount)  # type: ignore[attr-defined]
-
-    async def claim_snoozed(self, now: datetime, limit: int = 200) -> list[ReminderRecord]:
-        """Snoozed reminders whose time has come, taken by one replica only (they become sent)."""
-        due = and_(WindowReminder.state == SNOOZED, WindowReminder.due_at <= now)
-        chosen = (
-            select(WindowReminder.id)
-            .where(due)
-            .order_by(WindowReminder.due_at)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-            .cte("chosen")
-            .prefix_with("MATERIALIZED")
-        )
-        statement = (
-            update(WindowReminder)
-            .where(WindowReminder.id == chosen.c.id, due)
-            .values(state=SENT, updated_at=now)
-            .returning(WindowReminder)
-            .execution_options(synchronize_session=False)
-        )
-        async with self._db.writing() as session:
-            return [_reminder(r) for r in await session.scalars(statement)]
-
-    async def reminders_of(self, window_id: int) -> list[tuple[ReminderRecord, str, str]]:
-        """Every reminder of a window, with its delivery's state and reason (for coordinators)."""
-        subject = literal("window-reminder:", String) + cast(WindowReminder.id, String)
-        query = (
-            select(WindowReminder, Delivery.state, Delivery.reason)
-            .outerjoin(
-                Delivery,
-                and_(
-                    Delivery.feature == REMINDER_FEATURE, Delivery.kind == "post", Delivery.subject == subject
-                ),
-            )
-            .where(WindowReminder.window_id == window_id)
-            .order_by(WindowReminder.id)
-        )
-        async with self._db.reading() as session:
-            return [
-                (_reminder(r), state or "", reason or "")
-                for r, state, reason in (await session.execute(query)).all()
-            ]
-
-    # --- who turned window notices off -----------------------------------------------------------------
-
-    async def opted_out(self, person_ids: Iterable[int] | None = None) -> set[int]:
-        async with self._db.reading() as session:
-            query = select(WindowOptOut.person_id)
-            if person_ids is not None:
-                query = query.where(WindowOptOut.person_id.in_(list(person_ids)))
-            return set(await session.scalars(query))
-
-    async def set_notices(self, person_id: int, on: bool) -> None:
-        async with self._db.writing() as session:
-            await session.execute(delete(WindowOptOut).where(WindowOptOut.person_id == person_id))
-            if not on:
-                session.add(WindowOptOut(person_id=person_id, since=utcnow()))
+            for s in rows:
+                found[s.window_id].append((s.occurrence, s.lead, aware(s.due_at)))
+        return found

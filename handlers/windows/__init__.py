@@ -1,5 +1,6 @@
-"""Promotion windows and programme deadlines: managers reminded of their eligible reports at each lead
-time, eligible technicians told before a window opens, coordinators shown who heard (see tick.py)."""
+"""Promotion windows and programme deadlines: coordinators define them in chat (manage.py) or from a file,
+managers are reminded of their eligible reports at each lead time and may put a reminder off (snooze.py),
+eligible technicians are told before a window opens, and coordinators see who heard (see tick.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,13 @@ from bot.core import PRIVATE_ONLY, Context, Event, Handler, Reply
 from bot.storage.tables import utcnow
 from bot.storage.windows import REMINDER_FEATURE
 from bot.working_time import InstitutionCalendar
+from handlers.windows import manage_cards
 from handlers.windows.buttons import NOTICES_WORDS, STATUS_WORDS, WindowActions
-from handlers.windows.cards import ACKNOWLEDGE, NOTICES_OFF, SNOOZE, TELL
+from handlers.windows.cards import ACKNOWLEDGE, NOTICES_OFF, SNOOZE, SNOOZE_CHOICES, TELL
+from handlers.windows.form import CHECK, FORM
+from handlers.windows.manage import LIST_WORDS, NEW_WORDS, WindowDesk
+from handlers.windows.policy import ReminderPolicy
+from handlers.windows.snooze import CHOOSE_DAYS, DAYS_CHOSEN, SNOOZE_WORDS, Snoozing
 
 if TYPE_CHECKING:
     from bot.router import Router
@@ -35,8 +41,13 @@ def register(
     calendar: InstitutionCalendar | None = None,
     clock: Callable[[], datetime] = utcnow,
 ) -> WindowActions:
-    """Before question answering: "window notices on/off" and a coordinator's "window status N"."""
-    actions = WindowActions(router.ctx.catalogue, calendar or InstitutionCalendar(), clock)
+    """Before question answering: the coordinator's window commands, "window notices on/off", "window
+    status N" and "remind me in 5 days"; the cards' buttons; the reminders' delivery policy."""
+    calendar = calendar or InstitutionCalendar()
+    catalogue = router.ctx.catalogue
+    actions = WindowActions(catalogue, calendar, clock)
+    desk = WindowDesk(catalogue, calendar, clock)
+    snoozing = Snoozing(calendar, clock)
     router.on_message(
         _private(actions.on_notices_message),
         Claim(feature="windows", name="windows.notices", phrases=(NOTICES_WORDS,), private_only=True),
@@ -45,9 +56,38 @@ def register(
         _private(actions.on_status_message),
         Claim(feature="windows", name="windows.status", phrases=(STATUS_WORDS,), private_only=True),
     )
-    router.on_action(ACKNOWLEDGE, _private(actions.on_acknowledge))
-    router.on_action(SNOOZE, _private(actions.on_snooze))
-    router.on_action(TELL, _private(actions.on_tell))
-    router.on_action(NOTICES_OFF, _private(actions.on_notices_off))
-    router.deliveries.allow(REMINDER_FEATURE, actions.may_deliver)
+    # Not private only: a Slack command opens the form as a modal wherever it is typed (the desk decides).
+    router.on_message(desk.on_new_message, Claim(feature="windows", name="windows.new", phrases=(NEW_WORDS,)))
+    router.on_message(
+        desk.on_list_message,
+        Claim(feature="windows", name="windows.list", phrases=(LIST_WORDS,), private_only=True),
+    )
+    router.on_message(
+        _private(snoozing.on_typed),
+        Claim(feature="windows", name="windows.snooze", phrases=(SNOOZE_WORDS,), private_only=True),
+    )
+    for action_id, handler in (
+        (ACKNOWLEDGE, actions.on_acknowledge),
+        (TELL, actions.on_tell),
+        (NOTICES_OFF, actions.on_notices_off),
+        (SNOOZE, snoozing.on_snooze),
+        (SNOOZE_CHOICES, snoozing.on_choices),
+        (CHOOSE_DAYS, snoozing.on_choose_days),
+        (DAYS_CHOSEN, snoozing.on_days_chosen),
+    ):
+        router.on_action(action_id, _private(handler))
+    # The desk checks each click itself: the coordinator's role first, then where it may be answered.
+    for action_id, handler in (
+        (FORM, desk.on_form),
+        (CHECK, desk.on_check),
+        (manage_cards.SAVE, desk.on_save),
+        (manage_cards.CANCEL, desk.on_cancel),
+        (manage_cards.LIST, desk.on_list),
+        (manage_cards.SHOW, desk.on_show),
+        (manage_cards.STATUS, desk.on_status),
+        (manage_cards.DELETE, desk.on_delete),
+        (manage_cards.DELETE_CONFIRMED, desk.on_delete_confirmed),
+    ):
+        router.on_action(action_id, handler)
+    router.deliveries.allow_many(REMINDER_FEATURE, ReminderPolicy(catalogue, calendar, clock).may_deliver)
     return actions

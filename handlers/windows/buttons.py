@@ -1,5 +1,5 @@
-"""What people do with window cards: acknowledge, snooze, tell a report, turn notices off; the
-coordinator's status in chat; and the delivery policy asked before a reminder goes."""
+"""What people do with window cards: acknowledge, tell a report, turn notices off; and the coordinator's
+"window status N" typed in chat."""
 
 from __future__ import annotations
 
@@ -10,25 +10,38 @@ from typing import Any
 
 from bot import bounded_json
 from bot.core import STALE_ACTION, Context, Event, Reply, clicked_int
-from bot.storage.outbox import Row, Target
-from bot.storage.stores import Stores
-from bot.storage.windows import ACKNOWLEDGED, CANCELLED, REMINDER_FEATURE, SNOOZED, ReminderRecord
-from bot.windows_schedule import closing_instant, occurrence_named
+from bot.storage.outbox import Target
+from bot.storage.windows import ACKNOWLEDGED, CANCELLED, REMINDER_FEATURE, ReminderRecord
+from bot.windows_schedule import occurrence_named
 from bot.windows_status import window_status
 from bot.working_time import InstitutionCalendar
 from cards.model import Card, Section
 from framework_data.catalogue import Catalogue
-from handlers.windows.audience import eligible_reports, is_eligible
+from handlers.windows.audience import is_eligible
 from handlers.windows.cards import status_card, technician_notice
 from handlers.windows.tick import subject_of
 
-MAX_SNOOZE_DAYS = 60
 STATUS_WORDS = re.compile(r"^window\s+status\s+(\d{1,9})$")
 NOTICES_WORDS = re.compile(r"^(?:turn\s+)?window\s+notices\s+(on|off)$")
 
 
-def _note(title: str, text: str = "") -> Reply:
+def note(title: str, text: str = "") -> Reply:
     return Reply(card=Card(title=title, sections=[Section(text=text)] if text else []))
+
+
+async def clicked_reminder(event: Event, ctx: Context) -> tuple[ReminderRecord, dict[str, Any]] | None:
+    """The reminder a button names, if it is the clicker's own (a replayed or altered value finds none)."""
+    try:
+        fields = bounded_json.loads(event.value)
+    except ValueError:
+        return None
+    if not isinstance(fields, dict) or ctx.stores is None or ctx.person is None:
+        return None
+    reminder_id = clicked_int(fields.get("r"), minimum=1)
+    reminder = await ctx.stores.windows.reminder(reminder_id) if reminder_id else None
+    if reminder is None or reminder.person_id != ctx.person.id or reminder.state == CANCELLED:
+        return None
+    return reminder, fields
 
 
 class WindowActions:
@@ -41,47 +54,15 @@ class WindowActions:
         self.calendar = calendar
         self.clock = clock
 
-    async def _clicked(self, event: Event, ctx: Context) -> tuple[ReminderRecord, dict[str, Any]] | None:
-        """The reminder a button names, if it is the clicker's own."""
-        try:
-            fields = bounded_json.loads(event.value)
-        except ValueError:
-            return None
-        if not isinstance(fields, dict) or ctx.stores is None or ctx.person is None:
-            return None
-        reminder_id = clicked_int(fields.get("r"), minimum=1)
-        reminder = await ctx.stores.windows.reminder(reminder_id) if reminder_id else None
-        if reminder is None or reminder.person_id != ctx.person.id or reminder.state == CANCELLED:
-            return None
-        return reminder, fields
-
     async def on_acknowledge(self, event: Event, ctx: Context) -> list[Reply]:
-        found = await self._clicked(event, ctx)
+        found = await clicked_reminder(event, ctx)
         if found is None or ctx.stores is None:
             return [Reply(card=STALE_ACTION)]
         await ctx.stores.windows.set_reminder(found[0].id, ACKNOWLEDGED)
-        return [_note("Acknowledged", "Your coordinator can see you have this in hand.")]
-
-    async def on_snooze(self, event: Event, ctx: Context) -> list[Reply]:
-        found = await self._clicked(event, ctx)
-        if found is None or ctx.stores is None:
-            return [Reply(card=STALE_ACTION)]
-        reminder, fields = found
-        days = clicked_int(fields.get("d"), minimum=1)
-        if days is None or days > MAX_SNOOZE_DAYS:
-            return [Reply(card=STALE_ACTION)]
-        today = self.calendar.local_date(self.clock())
-        day = self.calendar.due_date(today, days)
-        await ctx.stores.windows.set_reminder(reminder.id, SNOOZED, self.calendar.instant(day))
-        return [
-            _note(
-                f"I'll remind you again on {day:%A %-d %B}",
-                "At the usual time, with your eligible reports then.",
-            )
-        ]
+        return [note("Acknowledged", "Your coordinator can see you have this in hand.")]
 
     async def on_tell(self, event: Event, ctx: Context) -> list[Reply]:
-        found = await self._clicked(event, ctx)
+        found = await clicked_reminder(event, ctx)
         stores, manager = ctx.stores, ctx.person
         if found is None or stores is None or manager is None:
             return [Reply(card=STALE_ACTION)]
@@ -93,10 +74,10 @@ class WindowActions:
             return [Reply(card=STALE_ACTION)]
         if report.manager_email != manager.email or not is_eligible(window, report, self.catalogue):
             return [
-                _note(f"{report.display_name} is no longer an eligible report of yours", "Nothing was sent.")
+                note(f"{report.display_name} is no longer an eligible report of yours", "Nothing was sent.")
             ]
         if report.id in await stores.windows.opted_out([report.id]):
-            return [_note(f"{report.display_name} has turned window notices off", "Nothing was sent.")]
+            return [note(f"{report.display_name} has turned window notices off", "Nothing was sent.")]
         occurrence = occurrence_named(window, reminder.occurrence)
         async with stores.database.unit_of_work():
             made = await stores.windows.create_reminders(
@@ -112,60 +93,35 @@ class WindowActions:
                     subject=subject_of(reminder_id),
                 )
         if not made:
-            return [_note(f"You already told {report.display_name} about {window.name}")]
-        return [_note(f"Sent to {report.display_name}", f"They get the notice of {window.name} from you.")]
+            return [note(f"You already told {report.display_name} about {window.name}")]
+        return [note(f"Sent to {report.display_name}", f"They get the notice of {window.name} from you.")]
 
     async def on_notices_off(self, event: Event, ctx: Context) -> list[Reply]:
         if ctx.stores is None or ctx.person is None:
             return [Reply(card=STALE_ACTION)]
         await ctx.stores.windows.set_notices(ctx.person.id, on=False)
-        return [_note("Window notices off", "Say 'window notices on' to have them again.")]
+        return [note("Window notices off", "Say 'window notices on' to have them again.")]
 
     async def on_notices_message(self, event: Event, ctx: Context) -> list[Reply]:
         found = NOTICES_WORDS.match(" ".join(event.text.lower().split()).rstrip(".!"))
         if ctx.stores is None or ctx.person is None or found is None:
-            return [
-                _note("I don't know who you are yet", "Ask your coordinator to add you to the directory.")
-            ]
+            return [note("I don't know who you are yet", "Ask your coordinator to add you to the directory.")]
         on = found.group(1) == "on"
         await ctx.stores.windows.set_notices(ctx.person.id, on=on)
         if on:
             return [
-                _note(
-                    "Window notices on", "You'll hear about the rounds and programmes you are eligible for."
-                )
+                note("Window notices on", "You'll hear about the rounds and programmes you are eligible for.")
             ]
-        return [_note("Window notices off", "Say 'window notices on' to have them again.")]
+        return [note("Window notices off", "Say 'window notices on' to have them again.")]
 
     async def on_status_message(self, event: Event, ctx: Context) -> list[Reply]:
         found = STATUS_WORDS.match(" ".join(event.text.lower().split()).rstrip(".!?"))
         if ctx.stores is None or ctx.person is None or not ctx.person.is_coordinator or found is None:
             return [
-                _note("Only coordinators see window status", "Ask your Technician Commitment coordinator.")
+                note("Only coordinators see window status", "Ask your Technician Commitment coordinator.")
             ]
         window = await ctx.stores.windows.get(int(found.group(1)))
         if window is None:
-            return [_note(f"There is no window {found.group(1)}", "`techpath windows list` shows their ids.")]
+            return [note(f"There is no window {found.group(1)}", "`techpath windows list` shows their ids.")]
         status = await window_status(ctx.stores, window)
         return [Reply(card=status_card(status, self.calendar.local_date(self.clock())))]
-
-    async def may_deliver(self, stores: Stores, row: Row) -> bool:
-        """Asked as a reminder goes: not for a window withdrawn or closed, nor to a manager who no longer
-        has an eligible report."""
-        prefix, _, number = row.subject.partition(":")
-        if prefix != "window-reminder" or not number.isdigit():
-            return False
-        reminder = await stores.windows.reminder(int(number))
-        if reminder is None or reminder.state == CANCELLED:
-            return False
-        window = await stores.windows.get(reminder.window_id)
-        if window is None or window.deleted:
-            return False
-        if self.clock() >= closing_instant(self.calendar, occurrence_named(window, reminder.occurrence)):
-            return False
-        if reminder.lead.startswith("manager:"):
-            manager = await stores.people.by_id(reminder.person_id)
-            return manager is not None and bool(
-                await eligible_reports(stores, window, manager, self.catalogue)
-            )
-        return True

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 
 from bot.storage.people import PersonRecord
 from bot.storage.windows import WindowRecord
 from bot.windows_import import KINDS, Lead
 from bot.windows_schedule import Occurrence
-from bot.windows_status import WindowStatus
+from bot.windows_status import ReminderLine, WindowStatus
 from cards.model import Action, Card, Fact, Section
 
 ACKNOWLEDGE = "window.ack"
 SNOOZE = "window.snooze"
+SNOOZE_CHOICES = "window.snooze_choices"
 TELL = "window.tell"
 NOTICES_OFF = "window.notices_off"
 SNOOZE_DAYS = 3
@@ -81,6 +83,7 @@ def manager_card(
                 action_id=SNOOZE,
                 value=value(reminder_id, d=SNOOZE_DAYS),
             ),
+            Action(label="Remind me another day", action_id=SNOOZE_CHOICES, value=value(reminder_id)),
             *tell,
         ],
     )
@@ -104,24 +107,51 @@ def technician_notice(
     )
 
 
+# What a delivery's reason means, for the coordinator reading the status (the code is shown too).
+REASONS = {
+    "not_reachable_yet": "has not used techpath on Slack or Teams yet",
+    "withdrawn": "no longer due when it was to go",
+    "blocked": "has blocked the bot",
+    "no_conversation_reference": "the bot has no chat with them in Teams yet",
+}
+LISTED = 30
+
+
+def _names(lines: list[str]) -> list[str]:
+    more = len(lines) - LISTED
+    return lines[:LISTED] + (
+        [f"and {more} more (`techpath windows status` lists everyone)"] if more > 0 else []
+    )
+
+
 def status_card(status: WindowStatus, today: date) -> Card:
     """For coordinators: who was reminded, acknowledged, snoozed, not reached (and why)."""
     window = status.window
     counts = status.counts
     facts = [Fact(label=outcome, value=str(n)) for outcome, n in sorted(counts.items())]
-    unreached = [f"{line.person}: {line.reason}" for line in status.lines if line.outcome == "not reached"]
     pending = sum(1 for *_, state in status.slots if state == "scheduled")
     sections = [Section(heading="Reminders", facts=facts or [Fact(label="sent", value="none yet")])]
-    if unreached:
-        sections.append(Section(heading="Could not be reached", bullets=unreached[:30]))
-    snoozed = [
-        f"{line.person} (until {line.due_at[:10]})" for line in status.lines if line.outcome == "snoozed"
-    ]
-    if snoozed:
-        sections.append(Section(heading="Snoozed", bullets=snoozed[:30]))
+
+    def listed(outcome: str, heading: str, line: Callable[[ReminderLine], str]) -> None:
+        found = [line(entry) for entry in status.lines if entry.outcome == outcome]
+        if found:
+            sections.append(Section(heading=heading, bullets=_names(found)))
+
+    def explained(entry: ReminderLine) -> str:
+        meaning = REASONS.get(entry.reason, "")
+        return f"{entry.person}: {entry.reason}" + (f" ({meaning})" if meaning else "")
+
+    def whom(entry: ReminderLine) -> str:
+        return f"{entry.person} ({'their manager told them' if entry.audience == 'told' else entry.audience})"
+
+    listed("not reached", "Could not be reached", explained)
+    listed("snoozed", "Snoozed", lambda entry: f"{entry.person} (until {entry.due_at[:10]})")
+    listed("acknowledged", "Acknowledged", lambda entry: entry.person)
+    listed("reminded", "Reminded", whom)
+    listed("queued", "Queued to go", whom)
     sections.append(Section(text=f"{pending} lead time(s) still to come, as of {today:%-d %B %Y}."))
     return Card(
         title=f"{window.name} (window {window.id})",
-        subtitle=f"{window.opens} to {window.closes}",
+        subtitle=f"{window.opens} to {window.closes}" + (" (deleted)" if window.deleted else ""),
         sections=sections,
     )

@@ -25,10 +25,17 @@ from bot.storage.windows import (
     WindowRecord,
 )
 from bot.windows_import import Lead
-from bot.windows_schedule import Occurrence, closing_instant, occurrence_named, opening_instant, plan
+from bot.windows_schedule import (
+    Occurrence,
+    closing_instant,
+    is_occurrence_of,
+    occurrence_named,
+    opening_instant,
+    plan,
+)
 from bot.working_time import InstitutionCalendar
 from framework_data.catalogue import Catalogue
-from handlers.windows.audience import audience, eligible_reports, readiness_line, time_in_grade
+from handlers.windows.audience import audience, is_eligible, readiness_line, time_in_grade
 from handlers.windows.cards import manager_card, technician_notice
 
 logger = logging.getLogger(__name__)
@@ -198,28 +205,55 @@ class ReminderTick:
         return len(posts)
 
     async def _snoozed(self, now: datetime) -> int:
-        """Snoozed reminders whose day has come: the card again, worked out afresh."""
-        made = 0
-        async with self._stores.database.unit_of_work():
-            for reminder in await self._stores.windows.claim_snoozed(now):
-                made += await self._again(reminder, now)
-        return made
-
-    async def _again(self, reminder: ReminderRecord, now: datetime) -> int:
+        """Snoozed reminders whose day has come: the card again, worked out afresh. The windows, managers,
+        their reports and who shares an assessment are read once for all of them."""
         stores = self._stores
-        window = await stores.windows.get(reminder.window_id)
-        manager = await stores.people.by_id(reminder.person_id)
-        audience_, _, code = reminder.lead.partition(":")
-        if window is None or window.deleted or manager is None or audience_ != "manager":
-            await stores.windows.set_reminder(reminder.id, CANCELLED)
-            return 0
-        occurrence = occurrence_named(window, reminder.occurrence)
-        reports = await eligible_reports(stores, window, manager, self._catalogue)
-        if not reports or now >= closing_instant(self._calendar, occurrence):
-            await stores.windows.set_reminder(reminder.id, CANCELLED)
-            return 0
-        details = await self._details(manager, reports, now)
-        card = manager_card(window, occurrence, Lead.from_code(code), reminder.id, details)
-        return await self._enqueue(
-            [(f"window:{window.id}:{occurrence.key}:snoozed", card.model_dump(), manager.id, reminder.id)]
-        )
+        async with stores.database.unit_of_work():
+            claimed = await stores.windows.claim_snoozed(now)
+            if not claimed:
+                return 0
+            windows = await stores.windows.by_ids(r.window_id for r in claimed)
+            managers = await stores.people.by_ids(r.person_id for r in claimed)
+            reports = await stores.people.reports_of_many(managers.values())
+            sharing = await stores.assessments.sharing([p.id for rs in reports.values() for p in rs])
+            posts, dropped = [], []
+            for reminder in claimed:
+                window, manager = windows.get(reminder.window_id), managers.get(reminder.person_id)
+                card = self._again(reminder, window, manager, reports, now)
+                if card is None or window is None or manager is None:
+                    dropped.append(reminder.id)
+                    continue
+                details = await self._details(manager, card, now, sharing)
+                occurrence = occurrence_named(window, reminder.occurrence)
+                code = reminder.lead.partition(":")[2]
+                posts.append(
+                    (
+                        f"window:{window.id}:{occurrence.key}:snoozed",
+                        manager_card(
+                            window, occurrence, Lead.from_code(code), reminder.id, details
+                        ).model_dump(),
+                        manager.id,
+                        reminder.id,
+                    )
+                )
+            await stores.windows.cancel_reminders(dropped)
+            return await self._enqueue(posts) if posts else 0
+
+    def _again(
+        self,
+        reminder: ReminderRecord,
+        window: WindowRecord | None,
+        manager: PersonRecord | None,
+        reports: dict[int, list[PersonRecord]],
+        now: datetime,
+    ) -> list[PersonRecord] | None:
+        """The manager's eligible reports now, or None when the reminder should not come back (the window
+        withdrawn, moved or closed, the manager gone, or no eligible report left)."""
+        if window is None or window.deleted or manager is None or not reminder.lead.startswith("manager:"):
+            return None
+        if not is_occurrence_of(window, reminder.occurrence):
+            return None
+        if now >= closing_instant(self._calendar, occurrence_named(window, reminder.occurrence)):
+            return None
+        eligible = [r for r in reports.get(manager.id, []) if is_eligible(window, r, self._catalogue)]
+        return eligible or None

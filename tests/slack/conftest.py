@@ -8,6 +8,7 @@ import hmac
 import json
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -133,13 +134,13 @@ class SlackRig:
         return await self.form(form)
 
 
-@pytest.fixture
-async def slack(ctx: Context, stores: Stores) -> AsyncIterator[SlackRig]:
+@asynccontextmanager
+async def slack_rig(ctx: Context, stores: Stores, router: Router) -> AsyncIterator[SlackRig]:
+    """The rig around ``router`` (a test's own, with its own clock, say)."""
     double = SlackApiDouble(emails={"U-ana": "ana.tech@uni.example"}, dms={"U-ana": "D1"})
     await double.start()
     config = SlackConfig("xoxb-test", SECRET, "", double.api_url)
     app = build_app(Settings(_env_file=None), ctx, stores)
-    router = build_router(ctx, stores)
     adapter = SlackAdapter(config, router, stores)
     adapter.install(app)
     listeners = ListenerLog()
@@ -155,3 +156,9 @@ async def slack(ctx: Context, stores: Stores) -> AsyncIterator[SlackRig]:
         yield SlackRig(double, server, session, stores, router, listeners)
     await server.close()
     await double.close()
+
+
+@pytest.fixture
+async def slack(ctx: Context, stores: Stores) -> AsyncIterator[SlackRig]:
+    async with slack_rig(ctx, stores, build_router(ctx, stores)) as rig:
+        yield rig

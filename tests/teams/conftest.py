@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,15 +68,15 @@ class TeamsRig:
         )
 
 
-@pytest.fixture
-async def teams(ctx: Context, stores: Stores) -> AsyncIterator[TeamsRig]:
+@asynccontextmanager
+async def teams_rig(ctx: Context, stores: Stores, router: Router) -> AsyncIterator[TeamsRig]:
+    """The rig around ``router`` (a test's own, with its own clock, say)."""
     connector = BotConnectorDouble(
         members={"29:ana": {"id": "29:ana", "aadObjectId": "aad-ana", "email": "ana.tech@uni.example"}}
     )
     await connector.start()
     config = TeamsConfig("", "", "", "MultiTenant", frozenset({"127.0.0.1"}), frozenset({TENANT}))
     app = build_app(Settings(_env_file=None), ctx, stores)
-    router = build_router(ctx, stores)
     adapter = TeamsAdapter(config, router, stores, public_url=PUBLIC_URL)
     adapter.install(app)
     await stores.contacts.first_contact("teams", TENANT, "aad-ana")  # Ana has talked to the bot before
@@ -85,6 +86,12 @@ async def teams(ctx: Context, stores: Stores) -> AsyncIterator[TeamsRig]:
         yield TeamsRig(connector, server, session, stores, router=router, adapter=adapter)
     await server.close()
     await connector.close()
+
+
+@pytest.fixture
+async def teams(ctx: Context, stores: Stores) -> AsyncIterator[TeamsRig]:
+    async with teams_rig(ctx, stores, build_router(ctx, stores)) as rig:
+        yield rig
 
 
 # Ana, and an account in another organisation's tenant whose roster email is the same as hers (anyone can
