@@ -17,13 +17,8 @@ from framework_data.catalogue import Catalogue, load_catalogue
 from framework_data.loader import bundled_path, resolve_location
 from framework_data.vocabulary import Vocabulary, build_vocabulary
 
-# How often a replica looks for opportunities past their closing date.
-CLOSING_EVERY_SECONDS = 15 * 60
-
 if TYPE_CHECKING:
-    import asyncio
-    from collections.abc import Callable, Coroutine
-    from typing import Any
+    from collections.abc import Callable
 
     from bot.outbox.engine import DeliveryEngine
     from bot.outbox.metrics import DeliveryMetrics
@@ -35,6 +30,7 @@ if TYPE_CHECKING:
     from cards.model import Card
     from framework_data.query import Query
     from handlers.bulletin.desk import BulletinConfig, BulletinDesk
+    from handlers.bulletin.tick import BulletinTick
     from handlers.windows.tick import ReminderTick
 
 
@@ -98,6 +94,7 @@ async def migrate(database: Database) -> str:
 
 
 def bulletin_config(settings: Settings) -> BulletinConfig:
+    from bot.working_time import parse_day
     from handlers.bulletin.desk import BulletinConfig
 
     return BulletinConfig(
@@ -105,30 +102,49 @@ def bulletin_config(settings: Settings) -> BulletinConfig:
         slack_channels=tuple(settings.bulletin_slack_channels),
         public_url=settings.public_url,
         link_secret=settings.link_secret,
+        forward_interest=settings.bulletin_forward_interest,
+        digest_day=parse_day(settings.bulletin_digest_day, "TECHPATH_BULLETIN_DIGEST_DAY"),
     )
 
 
-def bulletin_desk(settings: Settings, ctx: Context, stores: Stores) -> BulletinDesk:
-    """Posting, editing, recalling and reporting on the bulletin, for the CLI."""
+def bulletin_desk(
+    settings: Settings,
+    ctx: Context,
+    stores: Stores,
+    calendar: InstitutionCalendar | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> BulletinDesk:
+    """Posting, editing, recalling and reporting on the bulletin (the CLI's, and the tick's). Its today is
+    the institution's (closing dates are in its calendar): the calendar's zone, else the settings'."""
     from dataclasses import replace
 
+    from bot.storage.tables import utcnow
+    from bot.working_time import parse_zone
     from handlers.bulletin.desk import BulletinDesk
 
-    return BulletinDesk(replace(ctx, stores=stores), stores, bulletin_config(settings))
+    zone = calendar.zone if calendar is not None else parse_zone(settings.timezone)
+    now = clock or utcnow
+    return BulletinDesk(
+        replace(ctx, stores=stores),
+        stores,
+        bulletin_config(settings),
+        lambda: now().astimezone(zone).date(),
+    )
 
 
-def bulletin_closing(
-    settings: Settings, ctx: Context, stores: Stores
-) -> Callable[[asyncio.Event], Coroutine[Any, Any, None]]:
-    """The job that turns opportunities past their closing date into "Closed" cards, every 15 minutes."""
-    from bot.jobs import repeat
+def build_bulletin_tick(
+    settings: Settings,
+    ctx: Context,
+    stores: Stores,
+    calendar: InstitutionCalendar,
+    clock: Callable[[], datetime] | None = None,
+) -> BulletinTick:
+    """The bulletin's scheduler tick ("Closed" cards, closing reminders, weekly digests), on every replica."""
+    from bot.storage.tables import utcnow
+    from handlers.bulletin.tick import BulletinTick
 
-    desk = bulletin_desk(settings, ctx, stores)
-
-    async def job(stop: asyncio.Event) -> None:
-        await repeat("bulletin closing", desk.close_due, stop, CLOSING_EVERY_SECONDS)
-
-    return job
+    now = clock or utcnow
+    return BulletinTick(bulletin_desk(settings, ctx, stores, calendar, now), calendar, now)
 
 
 def build_router(
@@ -157,8 +173,10 @@ def build_router(
     handlers.privacy.register(router)
     handlers.windows.register(router, calendar, clock or utcnow)
     handlers.assessment.register(router)
-    handlers.bulletin.register(router, bulletin_config(settings or Settings(_env_file=None)))
-    handlers.qa.register(router)
+    related = handlers.bulletin.register(
+        router, bulletin_config(settings or Settings(_env_file=None)), calendar, clock or utcnow
+    )
+    handlers.qa.register(router, related)
     return router
 
 

@@ -12,7 +12,7 @@ from aiohttp import web
 
 from bot.adapters.slack import SlackAdapter
 from bot.adapters.teams import TeamsAdapter
-from bot.app import build_engine, build_reminder_tick, build_router, bulletin_closing, ready_stores
+from bot.app import build_bulletin_tick, build_engine, build_reminder_tick, build_router, ready_stores
 from bot.core import Context
 from bot.jobs import in_background
 from bot.outbox.engine import DeliveryEngine
@@ -68,7 +68,7 @@ async def start_server(
     app.cleanup_ctx.append(_delivery_worker(engine, stores))
     # Every replica ticks: each reminder is made once by its unique key, whichever gets there first.
     app.cleanup_ctx.append(in_background(build_reminder_tick(ctx, stores, calendar).run))
-    app.cleanup_ctx.append(in_background(bulletin_closing(settings, ctx, stores)))
+    app.cleanup_ctx.append(in_background(build_bulletin_tick(settings, ctx, stores, calendar).run))
 
     async def close_database(_: web.Application) -> None:
         await stores.database.close()

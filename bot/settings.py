@@ -159,6 +159,12 @@ class Settings(BaseModel):
         default=[], validation_alias="TECHPATH_BULLETIN_SLACK_CHANNELS"
     )
     link_secret: str = Field(default="", validation_alias="TECHPATH_LINK_SECRET")
+    # "I'm interested" passed on to the opportunity's contact, when they are in the directory and reachable
+    # (off: the person is told to write to the contact themselves); the day of the week digests go on.
+    bulletin_forward_interest: bool = Field(
+        default=False, validation_alias="TECHPATH_BULLETIN_FORWARD_INTEREST"
+    )
+    bulletin_digest_day: str = Field(default="Mon", validation_alias="TECHPATH_BULLETIN_DIGEST_DAY")
     # Local development only: accept Teams activities without authentication, on loopback.
     teams_dev_no_auth: bool = Field(default=False, validation_alias="TECHPATH_TEAMS_DEV_NO_AUTH")
     # Bot Connector hosts a reply may go to (exact host names; replies carry a bearer token).
@@ -172,7 +178,9 @@ class Settings(BaseModel):
         validation_alias="TECHPATH_TEAMS_SERVICE_HOSTS",
     )
 
-    @field_validator("timezone", "reminder_hour", "working_days", "working_hours", "holidays")
+    @field_validator(
+        "timezone", "reminder_hour", "working_days", "working_hours", "holidays", "bulletin_digest_day"
+    )
     @classmethod
     def _readable_time(cls, value: str, info: ValidationInfo) -> str:
         from bot import working_time
@@ -183,6 +191,7 @@ class Settings(BaseModel):
             "working_days": working_time.parse_working_days,
             "working_hours": working_time.parse_hours,
             "holidays": working_time.parse_nation,
+            "bulletin_digest_day": lambda text: working_time.parse_day(text, "TECHPATH_BULLETIN_DIGEST_DAY"),
         }
         readers[str(info.field_name)](value)  # raises with the setting's name and how to write it
         return value

@@ -16,6 +16,8 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Written out, not calendar.day_name: that follows the server's locale.
+_FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # The UK nations as the holidays package names them (its subdivisions of GB).
 NATIONS = ("ENG", "WLS", "SCT", "NIR")
 _HOUR = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -65,6 +67,15 @@ def parse_working_days(text: str) -> frozenset[int]:
     if not days:
         raise TimeSettingError("TECHPATH_WORKING_DAYS: name at least one day, e.g. Mon-Fri")
     return frozenset(days)
+
+
+def parse_day(text: str, setting: str) -> int:
+    """One day of the week, ``Mon`` or ``monday``: its weekday number, Monday 0."""
+    said = text.strip().lower()
+    for number, name in enumerate(_FULL_DAY_NAMES):
+        if said in (name, DAY_NAMES[number]):
+            return number
+    raise TimeSettingError(f"{setting}: {text!r} is not a day of the week (Mon, Tue ... Sun)")
 
 
 def parse_nation(text: str) -> str:

@@ -51,6 +51,8 @@ class Bar(Frozen):
 
     label: str
     value: float | None
+    # What to show instead of a missing value ("< 5" for a count too small to give): "skipped" by default.
+    shown: str = ""
 
 
 class Chart(Frozen):

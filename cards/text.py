@@ -18,7 +18,7 @@ def chart_rows(chart: Chart) -> list[tuple[str, str, str]]:
     rows = []
     for bar in chart.bars:
         if bar.value is None:
-            rows.append((bar.label, "", NO_VALUE))
+            rows.append((bar.label, "", bar.shown or NO_VALUE))
             continue
         # A non-finite or out-of-range score still draws: clamped to an empty or a full bar.
         value = bar.value if math.isfinite(bar.value) else 0.0

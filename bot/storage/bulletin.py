@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -71,6 +71,11 @@ class OpportunityRecord(OpportunityFields):
         return bool(self.closes_on) and self.closes_on < today
 
 
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite gives back the UTC instants it was given without their zone."""
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
+
+
 def _record(row: Opportunity) -> OpportunityRecord:
     audience = row.audience or {}
     return OpportunityRecord(
@@ -89,7 +94,7 @@ def _record(row: Opportunity) -> OpportunityRecord:
         author_email=row.author_email,
         approved_by=row.approved_by,
         version=row.version,
-        posted_at=row.posted_at,
+        posted_at=_aware(row.posted_at),
     )
 
 
@@ -119,6 +124,12 @@ class Member:
 class Preference:
     mode: str = EACH
     use_assessment: bool = False
+    # When ``mode`` was chosen (None: never changed, so the default).
+    mode_since: datetime | None = None
+
+
+def _preference(row: BulletinPreference) -> Preference:
+    return Preference(row.mode, row.use_assessment, _aware(row.mode_since))
 
 
 @dataclass
@@ -195,15 +206,20 @@ class BulletinStore:
     async def claim_closed(self, today: str) -> list[OpportunityRecord]:
         """Posted opportunities whose closing date has passed and whose copies do not say so yet, marked
         as saying so: whichever replica asks first takes each one, once."""
+        due = (
+            Opportunity.status == POSTED,
+            Opportunity.closes_on != "",
+            Opportunity.closes_on < today,
+            Opportunity.closed_shown.is_(False),
+        )
+        # Asked on every tick: a read, so a write transaction is opened only on the day something closes.
+        async with self._db.reading() as session:
+            if await session.scalar(select(Opportunity.id).where(*due).limit(1)) is None:
+                return []
         async with self._db.writing() as session:
             rows = await session.scalars(
                 update(Opportunity)
-                .where(
-                    Opportunity.status == POSTED,
-                    Opportunity.closes_on != "",
-                    Opportunity.closes_on < today,
-                    Opportunity.closed_shown.is_(False),
-                )
+                .where(*due)
                 .values(closed_shown=True, updated_at=utcnow())
                 .returning(Opportunity)
                 .execution_options(synchronize_session=False)
@@ -295,25 +311,27 @@ class BulletinStore:
     async def preference(self, person_id: int) -> Preference:
         async with self._db.reading() as session:
             row = await session.get(BulletinPreference, person_id)
-            return Preference(row.mode, row.use_assessment) if row else Preference()
+            return _preference(row) if row else Preference()
 
     async def set_preference(
         self, person_id: int, mode: str | None = None, use_assessment: bool | None = None
     ) -> Preference:
+        now = utcnow()
         async with self._db.writing() as session:
             row = await session.get(BulletinPreference, person_id)
             if row is None:
-                row = BulletinPreference(person_id=person_id, mode=EACH, use_assessment=False)
+                row = BulletinPreference(person_id=person_id, mode=EACH, use_assessment=False, mode_since=now)
                 session.add(row)
-            if mode is not None:
+            if mode is not None and mode != row.mode:
                 row.mode = mode
+                row.mode_since = now
             if use_assessment is not None:
                 row.use_assessment = use_assessment
-            row.updated_at = utcnow()
-            return Preference(row.mode, row.use_assessment)
+            row.updated_at = now
+            return _preference(row)
 
     async def preferences(self) -> dict[int, Preference]:
         """Everyone who changed a bulletin setting (the rest have the defaults)."""
         async with self._db.reading() as session:
             rows = await session.scalars(select(BulletinPreference))
-            return {r.person_id: Preference(r.mode, r.use_assessment) for r in rows}
+            return {r.person_id: _preference(r) for r in rows}

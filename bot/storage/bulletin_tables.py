@@ -100,7 +100,48 @@ class BulletinPreference(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
     mode: Mapped[str] = mapped_column(String(10), default="each")
     use_assessment: Mapped[bool] = mapped_column(default=False)
+    # When the mode last changed: a first weekly digest lists only what was posted after it (what came
+    # before reached them as they had chosen then).
+    mode_since: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BulletinDigest(Base):
+    """One person's weekly digest: made once per (person, week), whichever replica gets there first, in the
+    same transaction as its delivery. It keeps which opportunities it listed, so none is listed twice."""
+
+    __tablename__ = "bulletin_digests"
+    __table_args__ = (UniqueConstraint("person_id", "week"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    # The ISO week it is for, "2027-W09".
+    week: Mapped[str] = mapped_column(String(8))
+    opportunity_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BulletinDigestWeek(Base):
+    """A week whose digests have all been made: later ticks that week need not look again."""
+
+    __tablename__ = "bulletin_digest_weeks"
+
+    week: Mapped[str] = mapped_column(String(8), primary_key=True)
+    done_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BulletinClosingReminder(Base):
+    """ "Closes in three days", to one interested person: once per (opportunity, person, closing date), so
+    a closing date moved later by an edit is reminded of again."""
+
+    __tablename__ = "bulletin_closing_reminders"
+    __table_args__ = (UniqueConstraint("opportunity_id", "person_id", "closes_on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    closes_on: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class SigningKey(Base):

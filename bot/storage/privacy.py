@@ -10,7 +10,13 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.audit import add_entry
-from bot.storage.bulletin_tables import BulletinClick, BulletinInterest, BulletinPreference
+from bot.storage.bulletin_tables import (
+    BulletinClick,
+    BulletinClosingReminder,
+    BulletinDigest,
+    BulletinInterest,
+    BulletinPreference,
+)
 from bot.storage.database import Database
 from bot.storage.tables import (
     Assessment,
@@ -157,6 +163,11 @@ class PrivacyStore:
             # Interest and clicks on bulletin opportunities are personal data too, kept no longer.
             await session.execute(delete(BulletinInterest).where(BulletinInterest.at < cutoff))
             await session.execute(delete(BulletinClick).where(BulletinClick.at < cutoff))
+            # What digests listed and whom closing reminders went to, likewise.
+            await session.execute(delete(BulletinDigest).where(BulletinDigest.created_at < cutoff))
+            await session.execute(
+                delete(BulletinClosingReminder).where(BulletinClosingReminder.created_at < cutoff)
+            )
             if purged:
                 add_entry(session, "system", "privacy.retention", "", f"assessments={purged}")
         return purged
@@ -245,7 +256,13 @@ async def _erase(session: AsyncSession, person_id: int, actor: str) -> Erasure:
     # same unit of work (OutboxStore.withdraw_about), which edits the copies already sent.
     await session.execute(delete(Delivery).where(Delivery.person_id == person_id))
     await session.execute(delete(DeliveryBlock).where(DeliveryBlock.person_id == person_id))
-    for uptake in (BulletinInterest, BulletinClick, BulletinPreference):
+    for uptake in (
+        BulletinInterest,
+        BulletinClick,
+        BulletinPreference,
+        BulletinDigest,
+        BulletinClosingReminder,
+    ):
         await session.execute(delete(uptake).where(uptake.person_id == person_id))
     for table in (Assessment, Identity, ConversationState, ConversationReference):
         result = await session.execute(delete(table).where(table.person_id == person_id))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.storage.assessments import AssessmentStore
 from bot.storage.audit import AuditLog
 from bot.storage.bulletin import BulletinStore
+from bot.storage.bulletin_schedule import BulletinScheduleStore
 from bot.storage.bulletin_uptake import UptakeStore
 from bot.storage.conversations import ConversationStore
 from bot.storage.database import Database
@@ -39,6 +40,7 @@ class Stores:
     windows: WindowStore
     bulletin: BulletinStore
     uptake: UptakeStore
+    bulletin_schedule: BulletinScheduleStore
 
 
 def open_stores(database: Database) -> Stores:
@@ -59,4 +61,5 @@ def open_stores(database: Database) -> Stores:
         windows=WindowStore(database),
         bulletin=BulletinStore(database),
         uptake=UptakeStore(database),
+        bulletin_schedule=BulletinScheduleStore(database),
     )

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from handlers.bulletin.actions import on_interested, on_link
-from handlers.bulletin.cards import INTERESTED, LINK
+from bot.storage.tables import utcnow
+from bot.working_time import InstitutionCalendar
+from handlers.bulletin.actions import CardButtons
+from handlers.bulletin.cards import INTERESTED, LINK, REPORT
 from handlers.bulletin.chat import (
     MINE_CLAIM,
     OPEN_CLAIM,
@@ -20,22 +24,52 @@ from handlers.bulletin.chat import (
     on_use_channel,
     open_opportunities_handler,
 )
-from handlers.bulletin.desk import FEATURE, BulletinConfig, BulletinDesk, may_deliver
+from handlers.bulletin.closing import closing_reminder_policy
+from handlers.bulletin.desk import (
+    CLOSING_REMINDER,
+    FEATURE,
+    INTEREST_FORWARD,
+    BulletinConfig,
+    BulletinDesk,
+    may_deliver,
+)
+from handlers.bulletin.digest import DIGEST_FEATURE, may_deliver_digest
+from handlers.bulletin.related import Related, related_opportunities
+from handlers.bulletin.report_chat import REPORT_CLAIM, report_handlers
 
 if TYPE_CHECKING:
     from bot.router import Router
 
 
-def register(router: Router, config: BulletinConfig) -> None:
-    """Before question answering: its phrases are the bulletin's own ("what opportunities are open")."""
+def register(
+    router: Router,
+    config: BulletinConfig,
+    calendar: InstitutionCalendar | None = None,
+    clock: Callable[[], datetime] = utcnow,
+) -> Related | None:
+    """Before question answering: its phrases are the bulletin's own ("what opportunities are open").
+    Returns what a development answer adds (the open opportunities that develop it), for the answerer.
+
+    ``calendar`` and ``clock`` say what day it is where the institution is: closing dates are its dates."""
+    calendar = calendar or InstitutionCalendar()
+    buttons = CardButtons(config, lambda: calendar.local_date(clock()))
     router.on_message(on_use_channel, USE_CLAIM)
     router.on_message(on_stop_channel, STOP_CLAIM)
     router.on_message(on_settings, SETTINGS_CLAIM)
     router.on_message(on_my_posts, MINE_CLAIM)
+    related = None
     if router.stores is not None:
-        desk = BulletinDesk(router.ctx, router.stores, config)
+        desk = BulletinDesk(router.ctx, router.stores, config, buttons.today)
+        on_report_mine, on_report_button = report_handlers(desk)
+        router.on_message(on_report_mine, REPORT_CLAIM)
         router.on_message(open_opportunities_handler(desk), OPEN_CLAIM)
-    router.on_action(INTERESTED, on_interested)
-    router.on_action(LINK, on_link)
+        router.on_action(REPORT, on_report_button)
+        router.deliveries.allow(CLOSING_REMINDER, closing_reminder_policy(desk))
+        related = related_opportunities(desk)
+    router.on_action(INTERESTED, buttons.on_interested)
+    router.on_action(LINK, buttons.on_link)
     router.on_action(SETTINGS, on_settings_action)
     router.deliveries.allow(FEATURE, may_deliver)
+    router.deliveries.allow(INTEREST_FORWARD, may_deliver)
+    router.deliveries.allow(DIGEST_FEATURE, may_deliver_digest)
+    return related

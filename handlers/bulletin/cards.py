@@ -12,6 +12,7 @@ from handlers.bulletin.model import kind_label
 
 INTERESTED = "bulletin.interest"
 LINK = "bulletin.link"
+REPORT = "bulletin.report"
 
 
 def opportunity_value(opportunity_id: int) -> str:

@@ -9,9 +9,18 @@ from datetime import UTC, date, datetime, timedelta
 
 from bot.claims import Claim, words
 from bot.core import STALE_ACTION, Context, Event, Handler, Reply
-from bot.storage.bulletin import CHANNEL_ONLY, EACH, WEEKLY, ChannelRecord, OpportunityRecord, Preference
+from bot.storage.bulletin import (
+    CHANNEL_ONLY,
+    EACH,
+    POSTED,
+    RECALLED,
+    WEEKLY,
+    ChannelRecord,
+    OpportunityRecord,
+    Preference,
+)
 from cards.model import Action, Card, Section
-from handlers.bulletin.cards import summary_line
+from handlers.bulletin.cards import REPORT, summary_line
 from handlers.bulletin.desk import BulletinDesk
 from handlers.bulletin.model import competencies_named, kind_of
 from handlers.bulletin.report import cell
@@ -181,7 +190,13 @@ async def on_my_posts(event: Event, ctx: Context) -> list[Reply]:
             f"{record.id}: {record.title} ({state}): sent {sent}, pending {pending}, "
             f"not delivered {failed}; {uptake_line}"
         )
-    return [Reply(card=Card(title="Your posts", sections=[Section(bullets=lines)]))]
+    # A Report button for each post that went out (Slack allows 25 buttons; ten is plenty to pick from).
+    reports = [
+        Action(label=f"Report on {r.id}", action_id=REPORT, value=json.dumps([r.id]))
+        for r in records[:10]
+        if r.status in (POSTED, RECALLED)
+    ]
+    return [Reply(card=Card(title="Your posts", sections=[Section(bullets=lines)], actions=reports))]
 
 
 def _settings_card(preference: Preference) -> Card:

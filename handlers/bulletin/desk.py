@@ -30,6 +30,9 @@ from handlers.bulletin.model import Problem
 from handlers.bulletin.targeting import Recipient, reach_line, recipients
 
 FEATURE = "bulletin.opportunity"
+# What else the bulletin sends about one opportunity (subject "opportunity:N"): withdrawn with it.
+CLOSING_REMINDER = "bulletin.closing-reminder"
+INTEREST_FORWARD = "bulletin.interest-forward"
 # How long a tracked link keeps working after the opportunity closes (or after posting, if it never does).
 LINK_AFTER_CLOSING = timedelta(days=90)
 LINK_OPEN_ENDED = timedelta(days=365)
@@ -41,6 +44,10 @@ class BulletinConfig:
     slack_channels: tuple[str, ...] = ()
     public_url: str = ""
     link_secret: str = ""
+    # "I'm interested" passed on to a contact in the directory (TECHPATH_BULLETIN_FORWARD_INTEREST).
+    forward_interest: bool = False
+    # The weekday weekly digests go on, Monday 0 (TECHPATH_BULLETIN_DIGEST_DAY).
+    digest_day: int = 0
 
 
 @dataclass
@@ -198,6 +205,8 @@ class BulletinDesk:
         async with self.stores.database.unit_of_work():
             await self.stores.bulletin.set_status(record.id, RECALLED)
             deleted = await self.stores.outbox.change_sent(FEATURE, record.subject, None)
+            for feature in (CLOSING_REMINDER, INTEREST_FORWARD):
+                await self.stores.outbox.change_sent(feature, record.subject, None)
             await self.stores.audit.record(by.email, "bulletin.recall", record.subject, f"copies={deleted}")
         return deleted
 

@@ -18,17 +18,20 @@ class Recipient:
     reason: str
 
 
-async def recipients(fields: OpportunityFields, ctx: Context, stores: Stores) -> list[Recipient]:
+async def recipients(
+    fields: OpportunityFields, ctx: Context, stores: Stores, mode: str = EACH
+) -> list[Recipient]:
     """Everyone who gets a private copy, in directory order, each with the reason it reached them.
-    People who chose a weekly digest or the channels only are left out."""
+    Only people whose bulletin setting is ``mode`` are in it: by default those who get each matching
+    opportunity (the weekly digest asks for its own, with the same reasons)."""
     framework = ctx.catalogue.primary.framework
     role_ids = {r.id for r in framework.roles if r.path in fields.paths} if fields.paths else None
     members = await stores.bulletin.audience(fields.grades, role_ids, fields.departments)
     preferences = await stores.bulletin.preferences()
 
-    def wants_each(person_id: int) -> bool:
+    def wants(person_id: int) -> bool:
         preference = preferences.get(person_id)
-        return preference is None or preference.mode == EACH
+        return (preference.mode if preference else EACH) == mode
 
     open_to = audience_text(fields, ctx)
     reason = (
@@ -36,12 +39,12 @@ async def recipients(fields: OpportunityFields, ctx: Context, stores: Stores) ->
         if open_to == "Every technician"
         else f"You received this because it is open to {open_to}."
     )
-    found = [Recipient(m.id, reason) for m in members if wants_each(m.id)]
+    found = [Recipient(m.id, reason) for m in members if wants(m.id)]
     if not fields.competencies:
         return found
     already = {m.id for m in members}
     for person_id, preference in sorted(preferences.items()):
-        if person_id in already or not preference.use_assessment or preference.mode != EACH:
+        if person_id in already or not preference.use_assessment or preference.mode != mode:
             continue
         shared = [c for c in await development_areas(person_id, ctx, stores) if c in fields.competencies]
         if shared:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from bot import bounded_json
 from bot.claims import Claim
-from bot.core import STALE_ACTION, Context, Event, Reply
+from bot.core import STALE_ACTION, Context, Event, Handler, Reply
 from cards.model import Card, Section
-from framework_data.query import Query
-from handlers.qa.answer import answer_in_conversation, answer_question
+from framework_data.query import Intent, Query
+from handlers.qa.answer import answer_in_conversation, answer_text
 from handlers.qa.common import ASK, MORE, PICK
 from handlers.qa.guide import help_card
 from handlers.qa.picks import valid_query
@@ -23,26 +24,38 @@ TOO_LONG = Card(
     sections=[Section(text=f"Please ask in fewer than {MAX_QUESTION} characters, one question at a time.")],
 )
 
-
-async def answer_message(event: Event, ctx: Context) -> list[Reply]:
-    """Any message that no conversation claimed is a framework question."""
-    text = event.text.strip()
-    if not text:
-        return [Reply(card=help_card(ctx.catalogue))]
-    if len(text) > MAX_QUESTION:
-        return [Reply(card=TOO_LONG)]
-    return [Reply(card=answer_question(text, ctx, shared=not event.private))]
+# Sections another feature adds to a development answer (the bulletin's open opportunities), or none.
+Related = Callable[[Query, Context], Awaitable[list[Section]]]
 
 
-async def ask_again(event: Event, ctx: Context) -> list[Reply]:
-    """A follow-up button: its value is a question, answered as if typed."""
-    try:
-        text = bounded_json.loads(event.value)["text"]
-    except (ValueError, KeyError, TypeError):
-        return [Reply(card=STALE_ACTION)]
-    if not isinstance(text, str) or not text.strip() or len(text) > MAX_QUESTION:
-        return [Reply(card=STALE_ACTION)]
-    return [Reply(card=answer_question(text, ctx, shared=not event.private))]
+def _answerers(related: Related | None) -> tuple[Handler, Handler]:
+    async def answer(text: str, ctx: Context, shared: bool) -> Card:
+        query, card = answer_text(text, ctx, shared)
+        if related is None or query.intent != Intent.DEVELOPMENT or query.ambiguous:
+            return card
+        extra = await related(query, ctx)
+        return card.model_copy(update={"sections": [*card.sections, *extra]}) if extra else card
+
+    async def answer_message(event: Event, ctx: Context) -> list[Reply]:
+        """Any message that no conversation claimed is a framework question."""
+        text = event.text.strip()
+        if not text:
+            return [Reply(card=help_card(ctx.catalogue))]
+        if len(text) > MAX_QUESTION:
+            return [Reply(card=TOO_LONG)]
+        return [Reply(card=await answer(text, ctx, shared=not event.private))]
+
+    async def ask_again(event: Event, ctx: Context) -> list[Reply]:
+        """A follow-up button: its value is a question, answered as if typed."""
+        try:
+            text = bounded_json.loads(event.value)["text"]
+        except (ValueError, KeyError, TypeError):
+            return [Reply(card=STALE_ACTION)]
+        if not isinstance(text, str) or not text.strip() or len(text) > MAX_QUESTION:
+            return [Reply(card=STALE_ACTION)]
+        return [Reply(card=await answer(text, ctx, shared=not event.private))]
+
+    return answer_message, ask_again
 
 
 def _query_of(event: Event, ctx: Context) -> Query | None:
@@ -69,7 +82,9 @@ async def show_more(event: Event, ctx: Context) -> list[Reply]:
     return [Reply(card=answer_in_conversation(detail, ctx, shared=not event.private))]
 
 
-def register(router: Router) -> None:
+def register(router: Router, related: Related | None = None) -> None:
+    """``related``: what else a development answer lists (bot/app.py passes the bulletin's)."""
+    answer_message, ask_again = _answerers(related)
     router.on_message(answer_message, Claim(feature="qa", name="qa.question", anything=True))
     router.on_action(ASK, ask_again)
     router.on_action(PICK, pick_role)

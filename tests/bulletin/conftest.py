@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from click.testing import CliRunner, Result
 
 from bot.adapters.slack import SlackAdapter
 from bot.adapters.teams import TeamsAdapter
-from bot.app import build_router
+from bot.app import build_bulletin_tick, build_router
 from bot.cli import main
 from bot.core import Context
 from bot.platforms import SlackConfig, TeamsConfig
@@ -27,6 +28,8 @@ from bot.settings import Settings
 from bot.storage.bulletin import ChannelRecord
 from bot.storage.people import PersonFields
 from bot.storage.stores import Stores
+from bot.working_time import InstitutionCalendar
+from handlers.bulletin.tick import BulletinTick
 from tests.doubles.bot_connector import BotConnectorDouble
 from tests.doubles.slack_api import SlackApiDouble
 from tests.outbox_helpers import running_engine
@@ -62,6 +65,20 @@ PEOPLE = [
 ]
 
 
+# London, Monday to Friday, England's bank holidays: the defaults.
+CALENDAR = InstitutionCalendar()
+
+
+@dataclass
+class Now:
+    """The instant the bulletin's handlers and tick see (real time until a test moves it)."""
+
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
 @dataclass
 class BulletinRig:
     slack: SlackApiDouble
@@ -71,6 +88,15 @@ class BulletinRig:
     stores: Stores
     ids: dict[str, int]
     router: Router
+    settings: Settings
+    ctx: Context
+    now: Now
+    env: dict[str, str] = field(default_factory=dict)
+
+    def tick(self, stores: Stores | None = None) -> BulletinTick:
+        """The bulletin's scheduler tick, as ``techpath serve`` runs it, on this rig's clock (over other
+        stores: another replica)."""
+        return build_bulletin_tick(self.settings, self.ctx, stores or self.stores, CALENDAR, self.now)
 
     async def slack_event(self, payload: dict[str, Any]) -> None:
         """A signed Events API delivery, as Slack posts it."""
@@ -88,7 +114,12 @@ class BulletinRig:
     async def cli(self, *args: str, **env: str) -> Result:
         """``techpath ARGS`` against this rig's database, as an operator runs it (in a thread: the command
         runs its own event loop)."""
-        environment = {"DATABASE_URL": self.stores.database.url, "TECHPATH_PUBLIC_URL": PUBLIC_URL, **env}
+        environment = {
+            "DATABASE_URL": self.stores.database.url,
+            "TECHPATH_PUBLIC_URL": PUBLIC_URL,
+            **self.env,
+            **env,
+        }
         runner = CliRunner()
         return await asyncio.to_thread(
             runner.invoke, main, list(args), env=environment, catch_exceptions=False
@@ -119,14 +150,23 @@ def teams_reference(connector: BotConnectorDouble, user: str, conversation: str,
 
 
 @pytest.fixture
-async def rig(ctx: Context, stores: Stores, tmp_path: Path) -> AsyncIterator[BulletinRig]:
+def rig_env() -> dict[str, str]:
+    """Settings a test's rig runs with besides the public address (parametrize ``rig_env`` to change)."""
+    return {}
+
+
+@pytest.fixture
+async def rig(
+    ctx: Context, stores: Stores, tmp_path: Path, rig_env: dict[str, str]
+) -> AsyncIterator[BulletinRig]:
     slack = SlackApiDouble(emails={"U-ana": "ana.tech@uni.example"}, dms={"U-ana": "D-ana"})
     connector = BotConnectorDouble()
     await slack.start()
     await connector.start()
-    settings = Settings(_env_file=None, TECHPATH_PUBLIC_URL=PUBLIC_URL)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, TECHPATH_PUBLIC_URL=PUBLIC_URL, **rig_env)  # type: ignore[call-arg]
     app = build_app(settings, ctx, stores)
-    router = build_router(ctx, stores, settings)
+    now = Now()
+    router = build_router(ctx, stores, CALENDAR, now, settings)
     slack_adapter = SlackAdapter(SlackConfig("xoxb-test", SECRET, "", slack.api_url), router, stores)
     slack_adapter.install(app)
     teams_config = TeamsConfig("", "", "", "MultiTenant", frozenset({"127.0.0.1"}), frozenset({TENANT}))
@@ -157,7 +197,7 @@ async def rig(ctx: Context, stores: Stores, tmp_path: Path) -> AsyncIterator[Bul
     slack.calls.clear()
     notifiers = (slack_adapter.notifier, teams_adapter.notifier)
     async with aiohttp.ClientSession() as session, running_engine(stores, router, *notifiers):
-        yield BulletinRig(slack, connector, server, session, stores, ids, router)
+        yield BulletinRig(slack, connector, server, session, stores, ids, router, settings, ctx, now, rig_env)
     await server.close()
     await slack.close()
     await connector.close()
