@@ -20,6 +20,7 @@ from handlers.bulletin.chat import (
     on_use_channel,
     open_opportunities_handler,
 )
+from handlers.bulletin.compose_buttons import register_compose
 from handlers.bulletin.desk import FEATURE, BulletinConfig, BulletinDesk, may_deliver
 
 if TYPE_CHECKING:
@@ -34,6 +35,8 @@ def register(router: Router, config: BulletinConfig) -> None:
     router.on_message(on_my_posts, MINE_CLAIM)
     if router.stores is not None:
         desk = BulletinDesk(router.ctx, router.stores, config)
+        # Writing from chat ("post an opportunity") before asking what is open ("opportunit…").
+        register_compose(router, desk)
         router.on_message(open_opportunities_handler(desk), OPEN_CLAIM)
     router.on_action(INTERESTED, on_interested)
     router.on_action(LINK, on_link)

@@ -9,10 +9,19 @@ from datetime import UTC, date, datetime, timedelta
 
 from bot.claims import Claim, words
 from bot.core import STALE_ACTION, Context, Event, Handler, Reply
-from bot.storage.bulletin import CHANNEL_ONLY, EACH, WEEKLY, ChannelRecord, OpportunityRecord, Preference
+from bot.storage.bulletin import (
+    CHANNEL_ONLY,
+    DISCARDED,
+    EACH,
+    WEEKLY,
+    ChannelRecord,
+    OpportunityRecord,
+    Preference,
+)
 from cards.model import Action, Card, Section
 from handlers.bulletin.cards import summary_line
 from handlers.bulletin.desk import BulletinDesk
+from handlers.bulletin.manage import post_choices
 from handlers.bulletin.model import competencies_named, kind_of
 from handlers.bulletin.report import cell
 
@@ -162,7 +171,7 @@ async def on_my_posts(event: Event, ctx: Context) -> list[Reply]:
     refusal = _only_coordinators(ctx)
     if refusal is not None or ctx.stores is None or ctx.person is None:
         return [Reply(card=refusal or STALE_ACTION)]
-    records = await ctx.stores.bulletin.by_author(ctx.person.email)
+    records = [r for r in await ctx.stores.bulletin.by_author(ctx.person.email) if r.status != DISCARDED]
     if not records:
         return [
             Reply(card=Card(title="Your posts", sections=[Section(text="You have not posted anything yet.")]))
@@ -181,7 +190,13 @@ async def on_my_posts(event: Event, ctx: Context) -> list[Reply]:
             f"{record.id}: {record.title} ({state}): sent {sent}, pending {pending}, "
             f"not delivered {failed}; {uptake_line}"
         )
-    return [Reply(card=Card(title="Your posts", sections=[Section(bullets=lines)]))]
+    card = Card(
+        title="Your posts",
+        sections=[Section(bullets=lines)],
+        prompt="Choose one for its delivery status, to resend, edit or recall it.",
+        choices=post_choices(records[:20]),
+    )
+    return [Reply(card=card)]
 
 
 def _settings_card(preference: Preference) -> Card:

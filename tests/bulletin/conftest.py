@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -119,14 +119,21 @@ def teams_reference(connector: BotConnectorDouble, user: str, conversation: str,
 
 
 @pytest.fixture
-async def rig(ctx: Context, stores: Stores, tmp_path: Path) -> AsyncIterator[BulletinRig]:
+async def rig(ctx: Context, stores: Stores) -> AsyncIterator[BulletinRig]:
+    async with bulletin_rig(ctx, stores) as running:
+        yield running
+
+
+@asynccontextmanager
+async def bulletin_rig(ctx: Context, stores: Stores, **settings_env: str) -> AsyncIterator[BulletinRig]:
+    """The rig, its router built with these settings (``TECHPATH_BULLETIN_APPROVAL="true"``, say)."""
     slack = SlackApiDouble(emails={"U-ana": "ana.tech@uni.example"}, dms={"U-ana": "D-ana"})
     connector = BotConnectorDouble()
     await slack.start()
     await connector.start()
-    settings = Settings(_env_file=None, TECHPATH_PUBLIC_URL=PUBLIC_URL)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, TECHPATH_PUBLIC_URL=PUBLIC_URL, **settings_env)  # type: ignore[call-arg]
     app = build_app(settings, ctx, stores)
-    router = build_router(ctx, stores, settings)
+    router = build_router(ctx, stores, settings=settings)
     slack_adapter = SlackAdapter(SlackConfig("xoxb-test", SECRET, "", slack.api_url), router, stores)
     slack_adapter.install(app)
     teams_config = TeamsConfig("", "", "", "MultiTenant", frozenset({"127.0.0.1"}), frozenset({TENANT}))
