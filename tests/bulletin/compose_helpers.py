@@ -67,8 +67,8 @@ async def slash(rig: BulletinRig, user: str, text: str, channel: str = "C-genera
         response_url=f"{rig.slack.base_url}/respond/command",
         trigger_id=f"trigger-{next(_TRIGGERS)}",
     )
-    status, _ = await _post_form(rig, form)
-    assert status == 200
+    status, answer = await _post_form(rig, form)
+    assert status == 200, answer
 
 
 async def modal(rig: BulletinRig, count: int) -> tuple[dict[str, Any], str]:
@@ -163,14 +163,14 @@ async def slack_click(
         message__ts=ts,
         trigger_id=f"trigger-{next(_TRIGGERS)}",
     )
-    status, _ = await _post_form(rig, {"payload": json.dumps(payload)})
-    assert status == 200
+    status, answer = await _post_form(rig, {"payload": json.dumps(payload)})
+    assert status == 200, answer
 
 
 async def interaction(rig: BulletinRig, payload: dict[str, Any]) -> None:
     """An interaction payload (a click, a submission) posted as Slack posts it: a signed form."""
-    status, _ = await _post_form(rig, {"payload": json.dumps(payload)})
-    assert status == 200
+    status, answer = await _post_form(rig, {"payload": json.dumps(payload)})
+    assert status == 200, answer
 
 
 def slack_text(message: dict[str, Any]) -> str:
