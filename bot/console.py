@@ -98,7 +98,13 @@ class ConsoleChat:
     def _ask(self) -> None:
         assert self._form is not None
         field = self._form.fields[len(self._answers)]
-        self._write(f"{field.label} [{field.value or 'empty'}]")
+        shown = next((o.label for o in field.options if o.value == field.value), field.value)
+        if field.error:
+            self._write(f"  ! {field.error}")
+        self._write(f"{field.label} [{shown or 'empty'}]")
+        if field.options:
+            numbered = "; ".join(f"{n}. {o.label}" for n, o in enumerate(field.options, start=1))
+            self._write(f"  Type a number: {numbered}.")
 
     def _fill(self, line: str) -> Event | None:
         """Take the answer to the current field; after the last, the form's submission."""
@@ -109,6 +115,8 @@ class ConsoleChat:
             self._write("Form closed; nothing was saved.")
             return None
         field = form.fields[len(self._answers)]
+        if answer.isdecimal() and len(answer) < 4 and 1 <= int(answer) <= len(field.options):
+            answer = field.options[int(answer) - 1].value  # a numbered option
         self._answers[field.id] = field.value if answer == "" else ("" if answer == "-" else answer)
         if len(self._answers) < len(form.fields):
             self._ask()

@@ -169,17 +169,34 @@ def _form_elements(form: Form) -> list[Element]:
     """Text inputs pre-filled with the current values, and the button that submits them together."""
     elements: list[Element] = [_text(escape(form.title), weight="Bolder", spacing="Medium")]
     for field in form.fields:
-        element: Element = {
-            "type": "Input.Text",
-            "id": INPUT_PREFIX + field.id,
-            "label": field.label,
-            "value": field.value,
-            "isMultiline": field.multiline,
-            "maxLength": field.max_length,
-        }
-        if field.placeholder:
-            element["placeholder"] = field.placeholder
+        element: Element
+        if field.options:
+            # A compact menu; its value comes back under the input's id, as a text input's does.
+            element = {
+                "type": "Input.ChoiceSet",
+                "id": INPUT_PREFIX + field.id,
+                "label": field.label,
+                "style": "compact",
+                "choices": [{"title": o.label, "value": o.value} for o in field.options],
+            }
+            if any(o.value == field.value for o in field.options):
+                element["value"] = field.value
+            element["placeholder"] = field.placeholder or "Choose…"
+        else:
+            element = {
+                "type": "Input.Text",
+                "id": INPUT_PREFIX + field.id,
+                "label": field.label,
+                "value": field.value,
+                "isMultiline": field.multiline,
+                "maxLength": field.max_length,
+            }
+            if field.placeholder:
+                element["placeholder"] = field.placeholder
         elements.append(element)
+        if field.error:
+            # Beside its field, in the colour Teams uses for a problem; the text says it in words too.
+            elements.extend(_texts(field.error, color="Attention", size="Small", spacing="None"))
     submit = {**_submit(form.submit), "style": "positive"}
     return [*elements, {"type": "ActionSet", "actions": [submit]}]
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cards.model import Action, Card, Chart, Form, Section
+from cards.model import Action, Card, Chart, Form, FormField, Section
 from cards.split import action_label, batches, continued_line, split_text, truncate
 from cards.text import chart_lines
 
@@ -191,9 +191,18 @@ def _paginate(units: list[list[Block]], room: int) -> list[list[Block]]:
     return [[block for piece in page for block in piece] for page in batches(pieces, len, room)] or [[]]
 
 
+def shown_value(field: FormField) -> str:
+    """A field's value as a person reads it: a chosen option by its label."""
+    return next((o.label for o in field.options if o.value == field.value), field.value)
+
+
 def _form_summary(form: Form) -> list[Block]:
-    """A form in a message: its values as text, and a button that opens it (Slack forms are modals)."""
-    lines = [_field(f.label, f.value or "-") for f in form.fields]
+    """A form in a message: its values as text (and what was wrong with them), and a button that opens
+    it (Slack forms are modals)."""
+    lines = [
+        "\n".join(p for p in (_field(f.label, shown_value(f) or "-"), f"_{f.error}_" if f.error else "") if p)
+        for f in form.fields
+    ]
     blocks = [b for line in lines if line for b in _sections(line)]
     return [*blocks, *_actions([_button(form.reopen, f"{form.reopen.action_id}:f")])]
 
@@ -202,34 +211,57 @@ MODAL_TITLE = 24
 MODAL_BLOCKS = 100
 INPUT_LABEL = 2000
 MODAL_BUTTON = 24
+HINT_TEXT = 2000
+
+
+def _input_element(field: FormField) -> Block:
+    """A menu for a field with options (at most 100, as Slack allows), else a text input."""
+    if field.options:
+        options = [
+            {"text": _plain(o.label, BUTTON_TEXT), "value": o.value[:OPTION_VALUE]}
+            for o in field.options[:MAX_OPTIONS]
+        ]
+        menu: Block = {
+            "type": "static_select",
+            "action_id": "value",
+            "placeholder": _plain(field.placeholder or "Choose…", 150),
+            "options": options,
+        }
+        chosen = next((o for o in options if o["value"] == field.value), None)
+        if chosen is not None:
+            menu["initial_option"] = chosen
+        return menu
+    element: Block = {
+        "type": "plain_text_input",
+        "action_id": "value",
+        "multiline": field.multiline,
+        "max_length": max(1, min(field.max_length, 3000)),
+    }
+    if field.value:
+        element["initial_value"] = field.value[: element["max_length"]]
+    if field.placeholder:
+        element["placeholder"] = _plain(field.placeholder, 150)
+    return element
 
 
 def render_modal(form: Form, private_metadata: str) -> dict[str, Any]:
     """A Slack modal for a form; ``private_metadata`` (at most 3,000 characters) comes back on submission.
 
-    Each input's block id is the field id, so the submission's ``state.values`` maps straight back.
+    Each input's block id is the field id, so the submission's ``state.values`` maps straight back. A
+    field's error, where a form comes back to be put right, shows as the input's hint.
     """
     blocks: list[Block] = []
     for field in form.fields[:MODAL_BLOCKS]:
-        element: Block = {
-            "type": "plain_text_input",
-            "action_id": "value",
-            "multiline": field.multiline,
-            "max_length": max(1, min(field.max_length, 3000)),
+        block: Block = {
+            "type": "input",
+            "block_id": field.id[:255],
+            "optional": True,
+            "label": _plain(field.label, INPUT_LABEL),
+            "element": _input_element(field),
         }
-        if field.value:
-            element["initial_value"] = field.value[: element["max_length"]]
-        if field.placeholder:
-            element["placeholder"] = _plain(field.placeholder, 150)
-        blocks.append(
-            {
-                "type": "input",
-                "block_id": field.id[:255],
-                "optional": True,
-                "label": _plain(field.label, INPUT_LABEL),
-                "element": element,
-            }
-        )
+        if field.error:
+            block["hint"] = _plain(f"⚠ {field.error}", HINT_TEXT)
+        blocks.append(block)
     return {
         "type": "modal",
         "callback_id": "techpath_form",

@@ -63,8 +63,20 @@ class Chart(Frozen):
     max_value: float = 10
 
 
+class Option(Frozen):
+    """One answer a single-choice field offers: what it shows, and what it sends back."""
+
+    label: str
+    value: str
+
+
 class FormField(Frozen):
-    """One text input of a form, pre-filled with ``value``."""
+    """One input of a form, pre-filled with ``value``: free text, or one of ``options`` when it has any
+    (a menu in Slack and Teams, numbered answers in the console).
+
+    ``error`` says what was wrong with the value last submitted; a form that comes back with errors keeps
+    what was typed and names each problem beside its field.
+    """
 
     id: str
     label: str
@@ -72,6 +84,8 @@ class FormField(Frozen):
     multiline: bool = False
     max_length: int = 500
     placeholder: str = ""
+    options: list[Option] = []
+    error: str = ""
 
 
 class Form(Frozen):

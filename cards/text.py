@@ -100,7 +100,10 @@ def render_text(card: Card) -> str:
         lines.append("")
         lines.extend(_wrap(card.form.title))
         for field in card.form.fields:
-            lines.extend(_wrap(f"{field.label}: {field.value or '-'}", "  ", "    "))
+            shown = next((o.label for o in field.options if o.value == field.value), field.value)
+            lines.extend(_wrap(f"{field.label}: {shown or '-'}", "  ", "    "))
+            if field.error:
+                lines.extend(_wrap(f"! {field.error}", "    ", "      "))
     options = [*card.choices, *card.actions]
     if card.prompt or options:
         lines.append("")

@@ -8,6 +8,7 @@ from bot.core import Context, Event, EventKind, Reply
 from cards.model import Action, Card, Fact, Section
 from framework_data.catalogue import role_ref
 from handlers.assessment.cards import start_action
+from handlers.bulletin.compose import NEW as COMPOSE_NEW
 from handlers.qa.common import ask_action
 
 if TYPE_CHECKING:
@@ -51,6 +52,9 @@ def _quick_actions(ctx: Context) -> list[Action]:
             ask_action("How do I get to the next grade?", f"how do I progress from {grade}"),
             ask_action("My data", "export my data"),
         ]
+        if ctx.person.is_coordinator:
+            # Opens the bulletin's form (a modal from Slack's App Home).
+            actions.append(Action(label="Post an opportunity", action_id=COMPOSE_NEW))
     return actions
 
 

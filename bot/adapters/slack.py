@@ -6,6 +6,7 @@ Reply becomes Block Kit through cards.blockkit.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -215,36 +216,42 @@ class SlackAdapter:
 
     async def _open_form(self, form: Form, where: _Where) -> None:
         """A form opens as a modal; where its answer goes, and what submits it, travel in its metadata.
-        A modal opened from a slash command or an ephemeral message (which only the person sees, and which
-        nothing can be posted under) is answered in the person's DM with the app: channel "" says so."""
-        private_to_them = where.respond is not None
+        A form opened outside the app's DM (a slash command in a channel) is answered in that DM, never
+        in the channel: what it makes (a draft, a preview) is for the person who filled it in. (A command
+        or an ephemeral message in a "D" channel may be a DM between two people, which the bot is not in.)"""
+        in_app_dm = where.channel.startswith("D") and where.respond is None
         metadata = {
             "action": form.submit.action_id,
             "value": form.submit.value,
-            "channel": "" if private_to_them else where.channel,
-            "thread": "" if private_to_them else where.thread_ts or "",
-            "private": private_to_them or where.channel.startswith("D"),
+            "channel": where.channel if in_app_dm else "",
+            "thread": (where.thread_ts or "") if in_app_dm else "",
+            "private": True,
         }
         view = render_modal(form, json.dumps(metadata, separators=(",", ":")))
         await self.client.views_open(trigger_id=where.trigger_id, view=view)
 
     async def _on_form(self, ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
-        """A submitted modal: acknowledged at once (closing it), then handled like a click."""
-        await ack()
+        """A submitted modal, handled like a click. Its answer is awaited (briefly) before the ack: a form
+        that comes back with mistakes stays open with each problem under its field (Slack's
+        ``response_action: errors``, which only the ack can carry); anything else closes it and is posted."""
+        deadline = asyncio.get_running_loop().time() + FORM_ANSWER_SECONDS
         try:
             metadata = json_object(view.get("private_metadata") or "{}")
             channel = str(metadata["channel"])
         except (BadPayload, KeyError):
+            await ack()
             logger.warning("a form came back without its metadata; ignored")
             return
+        user = body["user"]["id"]
         if not channel:
-            channel = await self._direct_channel(body["user"]["id"])
-        values = (view.get("state") or {}).get("values") or {}
-        inputs = {
-            block_id: str((entries.get("value") or {}).get("value") or "")
-            for block_id, entries in values.items()
-            if isinstance(entries, dict)
-        }
+            try:
+                channel = await self._direct_channel(user)
+            except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
+                await ack()
+                logger.warning(
+                    "conversations.open failed (%s); the form's answer is lost", type(exc).__name__
+                )
+                return
         team = str((body.get("team") or {}).get("id") or "")
         thread = str(metadata.get("thread") or "") or None
         conversation = f"{channel}:{thread}" if thread else channel
@@ -253,13 +260,23 @@ class SlackAdapter:
             platform=PLATFORM,
             tenant=_user_team(body.get("user"), team),
             conversation_id=f"slack:{team}:{conversation}",
-            user_id=body["user"]["id"],
+            user_id=user,
             action_id=str(metadata.get("action", "")),
             value=str(metadata.get("value", "")),
-            inputs=inputs,
+            inputs=_form_inputs((view.get("state") or {}).get("values") or {}),
             private=bool(metadata.get("private")),
         )
-        await self._turn(neutral, _Where(channel, thread_ts=thread))
+        turn = asyncio.ensure_future(self._dispatch(neutral))
+        done, _ = await asyncio.wait({turn}, timeout=max(0.0, deadline - asyncio.get_running_loop().time()))
+        if not done:
+            await ack()  # too slow for the modal: it closes, and the answer is posted when it comes
+        elif errors := _field_errors(turn.result(), neutral.action_id):
+            await ack(response_action="errors", errors=errors)
+            return
+        else:
+            await ack()
+        for reply in await turn:
+            await self._send(reply, _Where(channel, thread_ts=thread))
 
     async def _on_other_form(self, ack: Any) -> None:
         await ack()
@@ -356,6 +373,8 @@ class SlackAdapter:
         await ack()
         text = str(command.get("text", "")).strip()
         shared = text.lower().startswith("share ")
+        # A command's trigger lets its answer open a modal ("/techpath post" opens the bulletin's form).
+        trigger = str(command.get("trigger_id") or "")
         neutral = Event(
             kind=EventKind.MESSAGE,
             platform=PLATFORM,
@@ -363,10 +382,9 @@ class SlackAdapter:
             conversation_id=f"slack:{command['team_id']}:{command['channel_id']}:{command['user_id']}",
             user_id=command["user_id"],
             text=text[len("share ") :] if shared else text,
-            # A form in the answer opens as a modal with it (for three seconds).
-            trigger_id=str(command.get("trigger_id", "")),
+            trigger_id=trigger,
         )
-        where = _Where(command["channel_id"], respond=respond, shared=shared, trigger_id=neutral.trigger_id)
+        where = _Where(command["channel_id"], respond=respond, shared=shared, trigger_id=trigger)
         await self._turn(neutral, where)
 
     async def _on_action(
@@ -410,6 +428,36 @@ class SlackAdapter:
 
 
 MAX_HOME_BLOCKS = 100
+# How long a modal's submission waits for its answer before the ack (Slack allows 3 s in all).
+FORM_ANSWER_SECONDS = 2.0
+FIELD_ERROR_TEXT = 300
+
+
+def _form_inputs(values: Any) -> dict[str, str]:
+    """A submitted modal's inputs by block id (the form field's id): a text input's value, or the value
+    of the option picked in a menu."""
+    inputs: dict[str, str] = {}
+    if not isinstance(values, dict):
+        return inputs
+    for block_id, entries in values.items():
+        entry = entries.get("value") if isinstance(entries, dict) else None
+        if not isinstance(entry, dict):
+            continue
+        picked = entry.get("selected_option")
+        value = picked.get("value") if isinstance(picked, dict) else entry.get("value")
+        inputs[str(block_id)] = str(value or "")
+    return inputs
+
+
+def _field_errors(replies: list[Reply], submitted: str) -> dict[str, str]:
+    """The problems, by block id, of a form that came back from its own submission to be put right."""
+    for reply in replies:
+        form = reply.card.form
+        if form is not None and form.submit.action_id == submitted:
+            errors = {f.id[:255]: f.error[:FIELD_ERROR_TEXT] for f in form.fields if f.error}
+            if errors:
+                return errors
+    return {}
 
 
 def _home_view(reply: Reply) -> dict[str, Any]:

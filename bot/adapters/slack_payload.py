@@ -72,7 +72,9 @@ _VIEW: Shape = {
     "private_metadata": Text(3000),
     "type": str,
     # A submitted modal's inputs: block id -> action id -> the element's state.
-    "state": {"values": Each(Each({"type": str, "value": (str, None)}))},
+    "state": {
+        "values": Each(Each({"type": str, "value": (str, None), "selected_option": ({"value": str}, None)}))
+    },
 }
 ENVELOPE: Shape = {
     "type": str,

@@ -15,6 +15,8 @@ from bot.storage.database import Database
 from bot.storage.tables import ConversationReference, Identity, Person, utcnow
 
 DRAFT, AWAITING, POSTED, RECALLED = "draft", "awaiting_approval", "posted", "recalled"
+# A draft its author cancelled before posting: kept (never deleted), so its id is never given to another.
+DISCARDED = "discarded"
 EACH, WEEKLY, CHANNEL_ONLY = "each", "weekly", "channel"
 
 
@@ -193,6 +195,34 @@ class BulletinStore:
                 row.posted_at = row.updated_at
             await session.flush()
             return _record(row)
+
+    async def change_status(
+        self,
+        opportunity_id: int,
+        expected: str,
+        status: str,
+        version: int | None = None,
+        approved_by: str = "",
+    ) -> OpportunityRecord | None:
+        """Move the opportunity from ``expected`` (at ``version``, when given) to ``status``, or None when
+        it is no longer there: of two clicks at once (two approvers, a double click), only one wins."""
+        now = utcnow()
+        values: dict[str, Any] = {"status": status, "updated_at": now}
+        if approved_by:
+            values["approved_by"] = approved_by
+        if status == POSTED:
+            values["posted_at"] = func.coalesce(Opportunity.posted_at, now)
+        query = update(Opportunity).where(Opportunity.id == opportunity_id, Opportunity.status == expected)
+        if version is not None:
+            query = query.where(Opportunity.version == version)
+        async with self._db.writing() as session:
+            rows = await session.scalars(
+                query.values(**values)
+                .returning(Opportunity)
+                .execution_options(synchronize_session=False, populate_existing=True)
+            )
+            row = rows.first()
+            return _record(row) if row is not None else None
 
     async def posted(self, today: str, include_closed: bool = False) -> list[OpportunityRecord]:
         """Posted opportunities, soonest closing first (open-ended last), open ones unless told."""

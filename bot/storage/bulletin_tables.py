@@ -29,7 +29,7 @@ class Opportunity(Base):
     audience: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # Framework row ids of the active framework.
     competencies: Mapped[list[str]] = mapped_column(JSON, default=list)
-    # draft | awaiting_approval | posted | recalled
+    # draft | awaiting_approval | posted | recalled | discarded (a draft cancelled before posting)
     status: Mapped[str] = mapped_column(String(20), default="draft")
     author_email: Mapped[str] = mapped_column(String(320))
     approved_by: Mapped[str] = mapped_column(String(320), default="")

@@ -109,6 +109,12 @@ class PeopleStore:
         async with self._db.reading() as session:
             return [_record(r) for r in await session.scalars(select(Person).order_by(Person.email))]
 
+    async def with_bot_roles(self) -> list[PersonRecord]:
+        """Coordinators and admins (everyone with a bot role), by email."""
+        async with self._db.reading() as session:
+            rows = await session.scalars(select(Person).where(Person.bot_roles != "").order_by(Person.email))
+            return [_record(r) for r in rows]
+
     async def reports_of(self, manager: PersonRecord) -> list[PersonRecord]:
         async with self._db.reading() as session:
             rows = await session.scalars(

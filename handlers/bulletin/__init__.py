@@ -25,6 +25,7 @@ from handlers.bulletin.chat import (
     open_opportunities_handler,
 )
 from handlers.bulletin.closing import closing_reminder_policy
+from handlers.bulletin.compose_buttons import register_compose
 from handlers.bulletin.desk import (
     CLOSING_REMINDER,
     FEATURE,
@@ -62,6 +63,8 @@ def register(
         desk = BulletinDesk(router.ctx, router.stores, config, buttons.today)
         on_report_mine, on_report_button = report_handlers(desk)
         router.on_message(on_report_mine, REPORT_CLAIM)
+        # Writing from chat ("post an opportunity") before asking what is open ("opportunit…").
+        register_compose(router, desk)
         router.on_message(open_opportunities_handler(desk), OPEN_CLAIM)
         router.on_action(REPORT, on_report_button)
         router.deliveries.allow(CLOSING_REMINDER, closing_reminder_policy(desk))

@@ -11,6 +11,7 @@ from bot.claims import Claim, words
 from bot.core import STALE_ACTION, Context, Event, Handler, Reply
 from bot.storage.bulletin import (
     CHANNEL_ONLY,
+    DISCARDED,
     EACH,
     POSTED,
     RECALLED,
@@ -22,6 +23,7 @@ from bot.storage.bulletin import (
 from cards.model import Action, Card, Section
 from handlers.bulletin.cards import REPORT, summary_line
 from handlers.bulletin.desk import BulletinDesk
+from handlers.bulletin.manage import post_choices
 from handlers.bulletin.model import competencies_named, kind_of
 from handlers.bulletin.report import cell
 
@@ -171,7 +173,7 @@ async def on_my_posts(event: Event, ctx: Context) -> list[Reply]:
     refusal = _only_coordinators(ctx)
     if refusal is not None or ctx.stores is None or ctx.person is None:
         return [Reply(card=refusal or STALE_ACTION)]
-    records = await ctx.stores.bulletin.by_author(ctx.person.email)
+    records = [r for r in await ctx.stores.bulletin.by_author(ctx.person.email) if r.status != DISCARDED]
     if not records:
         return [
             Reply(card=Card(title="Your posts", sections=[Section(text="You have not posted anything yet.")]))
@@ -196,7 +198,14 @@ async def on_my_posts(event: Event, ctx: Context) -> list[Reply]:
         for r in records[:10]
         if r.status in (POSTED, RECALLED)
     ]
-    return [Reply(card=Card(title="Your posts", sections=[Section(bullets=lines)], actions=reports))]
+    card = Card(
+        title="Your posts",
+        sections=[Section(bullets=lines)],
+        prompt="Choose one for its delivery status, to resend, edit or recall it.",
+        choices=post_choices(records[:20]),
+        actions=reports,
+    )
+    return [Reply(card=card)]
 
 
 def _settings_card(preference: Preference) -> Card:

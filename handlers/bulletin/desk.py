@@ -143,8 +143,31 @@ class BulletinDesk:
                 outcomes.append(Outcome(record, preview))
         return outcomes
 
-    async def approve(self, opportunity_id: int, approver: PersonRecord, send: bool = True) -> Outcome:
-        """A second coordinator sends a held post (``send``) or returns it to its author as a draft."""
+    async def post_draft(self, opportunity_id: int, version: int, author: PersonRecord) -> Outcome:
+        """Post a draft written in chat (or, with approval on, hold it for approval), as ``post`` does a
+        file's: only by its author, only the version they previewed, and once however often it is asked."""
+        record = await self.stores.bulletin.get(opportunity_id)
+        if record is None or record.author_email != author.email:
+            raise Refused(f"opportunity {opportunity_id} is not a draft of yours")
+        self.check_scope(author, [record])
+        preview = await self.preview(record)
+        status = AWAITING if self.config.approval else POSTED
+        async with self.stores.database.unit_of_work():
+            changed = await self.stores.bulletin.change_status(record.id, DRAFT, status, version)
+            if changed is None:
+                raise Refused(f"opportunity {opportunity_id} was posted or changed since that preview")
+            if status == POSTED:
+                await self._send(changed, await self.channels(), preview.recipients)
+            await self.stores.audit.record(
+                author.email, f"bulletin.{status}", changed.subject, f"people={len(preview.recipients)}"
+            )
+        return Outcome(changed, preview)
+
+    async def approve(
+        self, opportunity_id: int, approver: PersonRecord, send: bool = True, version: int | None = None
+    ) -> Outcome:
+        """A second coordinator sends a held post (``send``) or returns it to its author as a draft; with
+        ``version``, only if that is still the version held. Of two approvers at once, one wins."""
         record = await self._held(opportunity_id)
         if not approver.is_coordinator or approver.email == record.author_email:
             raise Refused("a post is approved by a coordinator other than its author")
@@ -152,9 +175,12 @@ class BulletinDesk:
             raise Refused(refusal)
         preview = await self.preview(record)
         async with self.stores.database.unit_of_work():
-            record = await self.stores.bulletin.set_status(
-                record.id, POSTED if send else DRAFT, approver.email
+            changed = await self.stores.bulletin.change_status(
+                record.id, AWAITING, POSTED if send else DRAFT, version, approver.email
             )
+            if changed is None:
+                raise Refused(f"opportunity {opportunity_id} is no longer waiting for approval")
+            record = changed
             if send:
                 await self._send(record, await self.channels(), preview.recipients)
             action = "bulletin.approve" if send else "bulletin.return"
@@ -209,6 +235,17 @@ class BulletinDesk:
                 await self.stores.outbox.change_sent(feature, record.subject, None)
             await self.stores.audit.record(by.email, "bulletin.recall", record.subject, f"copies={deleted}")
         return deleted
+
+    async def resend_failed(self, opportunity_id: int, by: PersonRecord) -> int:
+        """Its failed copies tried again by the delivery engine (only those: a sent copy is not sent
+        twice), as `techpath deliveries resend` does; returns how many."""
+        record = await self._own(opportunity_id, by)
+        if record.status != POSTED:
+            raise Refused(f"opportunity {opportunity_id} is not posted, so it has nothing to resend")
+        async with self.stores.database.unit_of_work():
+            count = await self.stores.outbox.resend_failed(record.send_id)
+            await self.stores.audit.record(by.email, "bulletin.resend", record.subject, f"copies={count}")
+        return count
 
     def _link(self, record: OpportunityRecord, key: bytes, person_id: int | None) -> str:
         if not record.link:

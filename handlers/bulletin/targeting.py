@@ -33,12 +33,7 @@ async def recipients(
         preference = preferences.get(person_id)
         return (preference.mode if preference else EACH) == mode
 
-    open_to = audience_text(fields, ctx)
-    reason = (
-        "You received this because it is open to every technician."
-        if open_to == "Every technician"
-        else f"You received this because it is open to {open_to}."
-    )
+    reason = audience_reason(fields, ctx)
     found = [Recipient(m.id, reason) for m in members if wants(m.id)]
     if not fields.competencies:
         return found
@@ -52,6 +47,14 @@ async def recipients(
             areas = "one of your development areas" if len(shared) == 1 else "two of your development areas"
             found.append(Recipient(person_id, f"You received this because it develops {names}, {areas}."))
     return found
+
+
+def audience_reason(fields: OpportunityFields, ctx: Context) -> str:
+    """What a private copy says to someone in the audience (never a self-assessment's reason)."""
+    open_to = audience_text(fields, ctx)
+    if open_to == "Every technician":
+        return "You received this because it is open to every technician."
+    return f"You received this because it is open to {open_to}."
 
 
 async def development_areas(person_id: int, ctx: Context, stores: Stores) -> list[str]:

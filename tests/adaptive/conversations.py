@@ -88,3 +88,59 @@ async def assessment(ctx: Context, stores: Stores) -> list[Chat]:
     confirm = await ana.say("delete my data")
     await ana.click(confirm.actions[0])
     return [ana, boss, ben]
+
+
+async def bulletin(ctx: Context, stores: Stores) -> list[Chat]:
+    """An opportunity written in Teams with approval on: the form with its mistakes, the preview, the
+    approver's card, a return with and without a reason, the approval, "my posts", a status, a recall."""
+    from bot.settings import Settings
+    from cards.model import Card
+    from tests.bulletin.compose_helpers import GOOD, MISTAKES
+    from tests.bulletin.conftest import PEOPLE as BULLETIN_PEOPLE
+
+    await stores.people.upsert(BULLETIN_PEOPLE)
+    settings = Settings(_env_file=None, TECHPATH_BULLETIN_APPROVAL="true")  # type: ignore[call-arg]
+    router = build_router(ctx, stores, settings=settings)
+    cora = Chat(router, platform="teams", user="29:cora", email="coord@uni.example")
+    sam = Chat(router, platform="teams", user="29:sam", email="second@uni.example")
+    lee = Chat(router, platform="teams", user="29:lee", email="lee@uni.example")
+    for chat in (cora, sam, lee):
+        await chat.say("hello")
+    await lee.say("post an opportunity")  # not a coordinator
+
+    async def delivered(to: Chat, feature: str) -> Card:
+        """The latest card the delivery engine was given for ``to`` (no engine runs here)."""
+        person = await stores.people.by_email(to.email)
+        assert person is not None
+        [record] = await stores.bulletin.by_author("coord@uni.example")
+        rows = [
+            r
+            for send in await stores.outbox.status(limit=500)
+            if send.send_id.startswith(record.send_id)
+            for r in await stores.outbox.rows_of(send.send_id)
+            if r.feature == feature and r.person_id == person.id and r.card
+        ]
+        card = Card.model_validate(max(rows, key=lambda r: r.id).card)
+        to.cards.append(card)
+        return card
+
+    form = await cora.say("post an opportunity")
+    refused = await _submit(cora, form, MISTAKES)
+    preview = await _submit(cora, refused, GOOD)
+    await cora.click(cora.option("Send for approval", preview))
+    asking = await delivered(sam, "bulletin.approval")
+    back = await sam.click(sam.option("Return", asking))
+    await _submit(sam, back, {"reason": ""})
+    await _submit(sam, back, {"reason": "Please name the two days."})
+    returned = await delivered(cora, "bulletin.outcome")
+    edit = await cora.click(cora.option("Edit", returned))
+    fixed = await _submit(cora, edit, {**GOOD, "description": "Tuesdays and Thursdays, for six months."})
+    await cora.click(cora.option("Send for approval", fixed))
+    await sam.click(sam.option("Approve", asking))  # the older card
+    await sam.click(sam.option("Approve", await delivered(sam, "bulletin.approval")))
+    await delivered(cora, "bulletin.outcome")
+    mine = await cora.say("my posts")
+    status = await cora.click(mine.choices[0])
+    confirm = await cora.click(cora.option("Recall", status))
+    await cora.click(cora.option("Recall every copy", confirm))
+    return [cora, sam, lee]

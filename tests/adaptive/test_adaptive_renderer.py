@@ -1,7 +1,8 @@
 """Every Adaptive Card the suite produces passes Microsoft's own renderer: parsed, validated and rendered.
 
 The cards: the renderer corpus and samples, the golden files, every answer to the accuracy suite's
-questions, and a whole self-assessment with its plan, sharing and the manager's view, as sent in Teams.
+questions, a whole self-assessment with its plan, sharing and the manager's view, and a bulletin opportunity
+written, approved and recalled, as sent in Teams.
 All of them go to one Node.js process (tests/adaptive/validate.mjs); `python3 dev.py test` installs its
 packages from the lock file.
 """
@@ -89,7 +90,8 @@ async def test_every_card_passes_the_adaptivecards_renderer(ctx: Context, tmp_pa
         stores = open_stores(database)
         answers = _sent(await conversations.questions(ctx, stores))
         assessment = _sent(await conversations.assessment(ctx, stores))
-    drawn |= assessment
+        bulletin = _sent(await conversations.bulletin(ctx, stores))
+    drawn |= assessment | bulletin
     drawn["teams adapter: download link"] = download_card("techpath-2026-11-23.docx", "https://e.org/d/t")
     drawn |= {name: _canary(element) for name, (element, _) in CANARIES.items()}
     corpus = _rendered("corpus: ", list(CARDS.items()))

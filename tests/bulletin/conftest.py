@@ -6,9 +6,9 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -156,9 +156,14 @@ def rig_env() -> dict[str, str]:
 
 
 @pytest.fixture
-async def rig(
-    ctx: Context, stores: Stores, tmp_path: Path, rig_env: dict[str, str]
-) -> AsyncIterator[BulletinRig]:
+async def rig(ctx: Context, stores: Stores, rig_env: dict[str, str]) -> AsyncIterator[BulletinRig]:
+    async with bulletin_rig(ctx, stores, **rig_env) as running:
+        yield running
+
+
+@asynccontextmanager
+async def bulletin_rig(ctx: Context, stores: Stores, **rig_env: str) -> AsyncIterator[BulletinRig]:
+    """The rig, its router built with these settings (``TECHPATH_BULLETIN_APPROVAL="true"``, say)."""
     slack = SlackApiDouble(emails={"U-ana": "ana.tech@uni.example"}, dms={"U-ana": "D-ana"})
     connector = BotConnectorDouble()
     await slack.start()

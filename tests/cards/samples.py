@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cards.model import Action, Bar, Card, Chart, Fact, Section
+from cards.model import Action, Bar, Card, Chart, Fact, Form, FormField, Option, Section
 
 # Text a person could type that Slack would read as a ping or a disguised link, and markdown as a link.
 HOSTILE = "<!channel> *bold* [x](http://e) <@U1> & ok"
@@ -123,10 +123,42 @@ def hostile_card() -> Card:
     )
 
 
+def form_with_mistakes() -> Card:
+    """A form come back to be put right: a menu, a text input, each with its problem beside it."""
+    return Card(
+        title="Nothing was saved: 2 fields to put right",
+        form=Form(
+            title="Bulletin opportunity",
+            fields=[
+                FormField(id="title", label="Title", max_length=200, error="a title is required"),
+                FormField(
+                    id="kind",
+                    label="Kind of opportunity",
+                    value="mentoring",
+                    options=[
+                        Option(label="Secondment", value="secondment"),
+                        Option(label="Mentoring", value="mentoring"),
+                    ],
+                ),
+                FormField(
+                    id="link",
+                    label="Link (optional)",
+                    value="http://e.example",
+                    placeholder="https://…",
+                    error="'http://e.example' is not an https:// address",
+                ),
+            ],
+            submit=Action(label="Preview", action_id="bulletin.save", value="{}"),
+            reopen=Action(label="Open the form", action_id="bulletin.new", value="{}"),
+        ),
+    )
+
+
 SAMPLES = {
     "role_answer": role_answer,
     "two_choices": two_choices,
     "eight_choices": eight_choices,
     "chart": chart_card,
     "hostile": hostile_card,
+    "form_with_mistakes": form_with_mistakes,
 }

@@ -34,6 +34,8 @@ class SlackApiDouble:
     calls: list[Call] = field(default_factory=list)
     # Error codes to answer a method's next calls with, in order ({"chat.postMessage": ["cannot_dm_bot"]}).
     fail_next: dict[str, list[str]] = field(default_factory=dict)
+    # Error codes to answer the next posts to one channel with ({"C-bulletin": ["is_archived"]}).
+    fail_posts_to: dict[str, list[str]] = field(default_factory=dict)
     # Channels whose posts are taken (they appear in history) but never answered: a bot killed mid-send.
     hold_posts: set[str] = field(default_factory=set)
     # The messages posted, per channel, as conversations.history returns them (metadata included).
@@ -119,6 +121,9 @@ class SlackApiDouble:
         if self.fail_next.get(method):
             status = 500 if self.fail_next[method][0] == "internal_error" else 200
             return web.json_response({"ok": False, "error": self.fail_next[method].pop(0)}, status=status)
+        if method == "chat.postMessage" and self.fail_posts_to.get(str(args.get("channel", ""))):
+            code = self.fail_posts_to[str(args["channel"])].pop(0)
+            return web.json_response({"ok": False, "error": code})
         self._ts += 1
         # A message's ts is its time (seconds since the epoch), as Slack's is: history's "oldest" reads it.
         ts = f"{int(time.time())}.{self._ts:06d}"

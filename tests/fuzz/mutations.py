@@ -306,9 +306,21 @@ ACTION_IDS = [
     "review.show",
     "assessment.review",
     "assessment.share",
+    "bulletin.new",
+    "bulletin.save",
+    "bulletin.edit",
+    "bulletin.post",
+    "bulletin.cancel",
+    "bulletin.approve",
+    "bulletin.return",
+    "bulletin.return.save",
+    "bulletin.status",
+    "bulletin.resend",
+    "bulletin.recall",
+    "bulletin.recall.yes",
     "nonsense",
 ]
-_VALUE_KEYS = ["a", "k", "v", "c", "s", "f", "i", "n", "q", "text", "person", "issued", "id", "step"]
+_VALUE_KEYS = ["a", "k", "v", "c", "s", "f", "i", "n", "o", "q", "text", "person", "issued", "id", "step"]
 _FIELD_VALUES = st.one_of(
     st.integers(-3, 3), st.sampled_from(HUGE_NUMBERS), st.sampled_from(ODD_TEXT), st.text(max_size=6), _PLAIN
 )

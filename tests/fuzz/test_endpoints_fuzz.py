@@ -203,7 +203,12 @@ SLACK_PINNED = {
     ("view", "callback_id"): odd("techpath_form", "techpath.ask", ""),
     ("view", "private_metadata"): _FORM_METADATA,
     ("view", "state"): odd({"values": {}}),
-    ("view", "state", "values"): odd({"question": {"text": {"type": "plain_text_input", "value": None}}}),
+    ("view", "state", "values"): odd(
+        {"question": {"text": {"type": "plain_text_input", "value": None}}},
+        {"kind": {"value": {"type": "static_select", "selected_option": {"value": "secondment"}}}},
+        {"kind": {"value": {"type": "static_select", "selected_option": None}}},
+        {"title": {"value": {"type": "plain_text_input", "value": "x" * 5000}}},
+    ),
 }
 ODD_TIMESTAMPS = [
     "²",
