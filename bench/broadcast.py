@@ -13,6 +13,10 @@ Run with `python3 dev.py bench-broadcast [options]`, or `.venv/bin/python bench/
   --platforms slack,teams
   --database sqlite    or postgresql: a fresh database on 127.0.0.1:5432 (user postgres, trust auth),
                        created for the run and dropped afterwards (BENCH_POSTGRES names another server)
+  --from-cli           instead of writing the rows itself, post one opportunity to everyone with
+                       `techpath bulletin post FILE --as COORDINATOR --yes` (its own process, the same
+                       database), with a tenth more people who never used the bot; both platforms then
+                       deliver it at once, and each reachable person must get exactly one DM
   --pending 100000     rows pending for the claim figure; --claims 200 claims timed (of --batch 50 rows)
   --skip-send / --skip-claim
 
@@ -36,10 +40,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import argparse
 import asyncio
 import logging
+import os
+import resource
 import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import aiohttp
 from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler
@@ -55,6 +62,7 @@ from bot.platforms import TeamsConfig
 from bot.settings import Settings
 from bot.storage.database import Database
 from bot.storage.outbox import Target
+from bot.storage.people import PersonFields
 from bot.storage.stores import Stores, open_stores
 from bot.storage.tables import Delivery
 from cards.model import Card
@@ -165,7 +173,9 @@ async def bench_send(args: argparse.Namespace, stores: Stores) -> None:
         stop = asyncio.Event()
         worker = asyncio.create_task(engine.run(stop))
         try:
-            for platform in platforms:
+            if args.from_cli:
+                await _post_from_cli(args, stores, people, platforms, (slack_api, connector))
+            for platform in [] if args.from_cli else platforms:
                 send_id = f"bench:{platform}:{uuid.uuid4().hex[:6]}"
                 ids = await stores.outbox.enqueue(
                     send_id, "bulletin", CARD, [Target(person_id=p) for p in people[platform]]
@@ -173,32 +183,133 @@ async def bench_send(args: argparse.Namespace, stores: Stores) -> None:
                 cpu = time.process_time()
                 seconds = await _until_sent(stores, send_id, len(ids), args.timeout)
                 cpu = time.process_time() - cpu
-                rows = await stores.outbox.rows_of(send_id)
-                unsent = sum(1 for row in rows if row.state != "sent")
-                if platform == "slack":
-                    posts = [c for c in slack_api.calls if c.method == "chat.postMessage"]
-                    delivered = [str(c.args["metadata"]["event_payload"]["delivery"]) for c in posts]
-                    arrivals = [c.at for c in posts]
-                    limits, allowed = slack_api.limits, SLACK_WORKSPACE * speed
-                else:
-                    messages = connector.messages()
-                    delivered = [m.conversation_id for m in messages]
-                    arrivals = [m.at for m in messages]
-                    limits, allowed = connector.limits, TEAMS_TENANT * speed
-                assert limits is not None
-                missing = len(ids) - len(set(delivered))
-                figures = {
-                    "lost": max(unsent, missing),
-                    "duplicated": len(delivered) - len(set(delivered)),
-                    "refused": len(limits.refusals),
-                    "early": len(limits.early),
-                }
-                _report(platform, allowed, arrivals, seconds, cpu, figures)
+                _platform_report(
+                    platform,
+                    await stores.outbox.rows_of(send_id),
+                    ids,
+                    speed,
+                    seconds,
+                    cpu,
+                    (slack_api, connector),
+                )
         finally:
             stop.set()
             await asyncio.wait_for(worker, timeout=30)
     await slack_api.close()
     await connector.close()
+
+
+def _platform_report(
+    platform: str,
+    rows: list[Any],
+    ids: list[int],
+    speed: float,
+    seconds: float,
+    cpu: float,
+    doubles: tuple[SlackApiDouble, BotConnectorDouble],
+) -> None:
+    """What reached ``platform``'s double for these delivery ids: lost, duplicated, the rate achieved."""
+    slack_api, connector = doubles
+    wanted = {str(i) for i in ids}
+    unsent = sum(1 for row in rows if row.state != "sent" and str(row.id) in wanted)
+    if platform == "slack":
+        posts = [c for c in slack_api.calls if c.method == "chat.postMessage"]
+        posts = [c for c in posts if str(c.args["metadata"]["event_payload"]["delivery"]) in wanted]
+        delivered = [str(c.args["metadata"]["event_payload"]["delivery"]) for c in posts]
+        arrivals = [c.at for c in posts]
+        limits, allowed = slack_api.limits, SLACK_WORKSPACE * speed
+    else:
+        chats = {f"a:t{n}" for n in range(len(ids))}
+        messages = [m for m in connector.messages() if m.conversation_id in chats]
+        delivered = [m.conversation_id for m in messages]
+        arrivals = [m.at for m in messages]
+        limits, allowed = connector.limits, TEAMS_TENANT * speed
+    assert limits is not None
+    missing = len(ids) - len(set(delivered))
+    figures = {
+        "lost": max(unsent, missing),
+        "duplicated": len(delivered) - len(set(delivered)),
+        "refused": len(limits.refusals),
+        "early": len(limits.early),
+    }
+    _report(platform, allowed, arrivals, seconds, cpu, figures)
+
+
+async def _post_from_cli(
+    args: argparse.Namespace,
+    stores: Stores,
+    people: dict[str, list[int]],
+    platforms: list[str],
+    doubles: tuple[SlackApiDouble, BotConnectorDouble],
+) -> None:
+    """One opportunity to every technician, posted by `techpath bulletin post` in its own process."""
+    never_used = [
+        PersonFields(f"u{n}@uni.example", f"Person u{n}", "Physics", "5", "g5", "", frozenset())
+        for n in range(args.recipients // 10)
+    ]
+    coordinator = PersonFields(
+        "coord@uni.example",
+        "Coordinator",
+        "Faculty office",
+        "7",
+        "g7-manager",
+        "",
+        frozenset({"coordinator"}),
+    )
+    await stores.people.upsert([*never_used, coordinator])
+    with tempfile.TemporaryDirectory(prefix="techpath-post-") as scratch:
+        source = Path(scratch) / "opportunity.yaml"
+        source.write_text(
+            "title: Budget management workshop\nkind: training\n"
+            "description: A one-day workshop on departmental budgets.\n"
+            "link: https://training.uni.example/budgets\ncontact: training@uni.example\n",
+            encoding="utf-8",
+        )
+        env = {**os.environ, "DATABASE_URL": stores.database.url, "TECHPATH_LOG_LEVEL": "WARNING"}
+        techpath = str(Path(sys.executable).with_name("techpath"))
+        started = time.perf_counter()
+        # In its own process, while this one's worker runs on (a blocking wait would stop this event
+        # loop mid-transaction, and the CLI would wait on SQLite's lock for it).
+        process = await asyncio.create_subprocess_exec(
+            techpath,
+            "bulletin",
+            "post",
+            str(source),
+            "--as",
+            "coord@uni.example",
+            "--yes",
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        out, err = await process.communicate()
+        stdout, stderr = out.decode(), err.decode()
+        took = time.perf_counter() - started
+    if process.returncode:
+        raise SystemExit(f"techpath bulletin post failed:\n{stdout}{stderr}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    reach = next((line.strip() for line in stdout.splitlines() if "reaches" in line), "")
+    [number] = [
+        int(line.split()[1].rstrip(":")) for line in stdout.splitlines() if line.startswith("posted ")
+    ]
+    print(f"techpath bulletin post: {took:.1f} s, peak memory {peak:.0f} MiB; {reach}", flush=True)
+    record = await stores.bulletin.get(number)
+    assert record is not None
+    total = len(await stores.outbox.rows_of(record.send_id))  # the CLI wrote them all in one transaction
+    cpu = time.process_time()
+    seconds = await _until_sent(stores, record.send_id, total, args.timeout)
+    cpu = time.process_time() - cpu
+    rows = await stores.outbox.rows_of(record.send_id)
+    by_person = {row.person_id: row for row in rows if row.person_id is not None}
+    for platform in platforms:
+        ids = [by_person[p].id for p in people[platform]]
+        _platform_report(platform, rows, ids, args.speed, seconds, cpu, doubles)
+    waiting = sum(1 for row in rows if row.state == "waiting")
+    print(
+        f"not reachable yet (never used the bot): {waiting:,} kept waiting (of {len(never_used) + 1:,}), "
+        f"{len(rows):,} ledger rows in all",
+        flush=True,
+    )
 
 
 async def bench_claim(args: argparse.Namespace, stores: Stores) -> None:
@@ -286,6 +397,7 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=200)
     parser.add_argument("--batch", type=int, default=50)
     parser.add_argument("--timeout", type=float, default=1800.0)
+    parser.add_argument("--from-cli", action="store_true")
     parser.add_argument("--skip-send", action="store_true")
     parser.add_argument("--skip-claim", action="store_true")
     args = parser.parse_args()
