@@ -1,6 +1,7 @@
-"""The held-out questions (heldout.yaml, heldout2.yaml, heldout3.yaml), each written from the seeds without
-sight of kinds.yaml's questions, of the other held-out sets' questions or of the answers: each gets the answer
-its facts describe."""
+"""The held-out questions (heldout.yaml to heldout4.yaml), each written from the seeds without sight of the
+answers: heldout.yaml and heldout2.yaml without sight of kinds.yaml's or the other sets' questions,
+heldout3.yaml and heldout4.yaml reading the earlier question files only for their format (heldout4.yaml also
+so as to repeat none of their questions). Each question gets the answer its facts describe."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ from typing import Any
 import pytest
 
 from bot.core import Context
-from tests.qa.evaluate import HELDOUT, HELDOUT2, HELDOUT3, QUESTION_KINDS, evaluate_kind, load_kinds
+from tests.qa.evaluate import HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, QUESTION_KINDS, evaluate_kind, load_kinds
 
 SETS = {
     "heldout": load_kinds(HELDOUT),
     "heldout2": load_kinds(HELDOUT2),
     "heldout3": load_kinds(HELDOUT3),
+    "heldout4": load_kinds(HELDOUT4),
 }
 CASES = [case for cases in SETS.values() for case in cases]
 
