@@ -172,6 +172,7 @@ def build_router(
     handlers.inbox.register(router)
     handlers.privacy.register(router)
     handlers.windows.register(router, calendar, clock or utcnow)
+    handlers.bulletin.register_commands(router)
     handlers.assessment.register(router)
     related = handlers.bulletin.register(
         router, bulletin_config(settings or Settings(_env_file=None)), calendar, clock or utcnow

@@ -212,7 +212,7 @@ def test_teams_package_builds_an_uploadable_zip(tmp_path: Path) -> None:
         assert package.read("color.png").startswith(b"\x89PNG")
     assert manifest["id"] == manifest["bots"][0]["botId"] == app_id
     assert manifest["bots"][0]["scopes"] == ["personal", "team", "groupChat"]
-    assert len(manifest["bots"][0]["commandLists"][0]["commands"]) <= 10
+    assert all(len(menu["commands"]) <= 10 for menu in manifest["bots"][0]["commandLists"])
     assert manifest["validDomains"] == ["techpath.example.ac.uk"]
 
 

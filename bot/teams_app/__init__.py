@@ -17,17 +17,28 @@ _SEMVER = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
 DEVELOPER_NAME = 32
 # Teams shows these as the bot's command menu (at most ten per list); picking one sends its title as the
 # message, so each title is something the bot answers, in at most 32 characters.
-COMMANDS = [
+# The menus Teams shows above the compose box, one per scope (Teams allows ten commands in each): in the
+# personal chat what each person does for themselves, and in channels and group chats what a channel asks.
+PERSONAL_COMMANDS = [
+    ("help", "What I can answer"),
+    ("what does grade 6 need", "A role's requirements"),
+    ("how do I get from grade 5 to 6", "Progression: criteria and what changes"),
+    ("training for budget management", "Development opportunities"),
+    ("what opportunities are open", "The bulletin's open opportunities"),
+    ("bulletin settings", "Each matching opportunity, a weekly digest, or channel only"),
+    ("start self-assessment", "Score yourself 1-10 on each competency of your role"),
+    ("resume", "Carry on with a paused self-assessment"),
+    ("export my data", "Everything techpath holds about you"),
+    ("delete my data", "Erase your assessments, plans and chat links"),
+]
+CHANNEL_COMMANDS = [
     ("help", "What I can answer"),
     ("what does grade 6 need", "A role's requirements"),
     ("how do I get from grade 5 to 6", "Progression: criteria and what changes"),
     ("training for budget management", "Development opportunities"),
     ("band 4", "The crosswalk between grades and NTDC/HETT bands"),
-    ("start self-assessment", "Score yourself 1-10 on each competency of your role"),
-    ("resume", "Carry on with a paused self-assessment"),
-    ("who am i", "Your entry in the directory"),
-    ("export my data", "Everything techpath holds about you"),
-    ("delete my data", "Erase your assessments, plans and chat links"),
+    ("what opportunities are open", "The bulletin's open opportunities"),
+    ("post the bulletin here", "Coordinators: use this channel for the bulletin"),
 ]
 
 
@@ -43,7 +54,8 @@ def build_manifest(app_id: str, public_url: str, developer: str, version: str = 
     if not _SEMVER.match(version):
         raise ValueError("--version must be three numbers, such as 1.0.2 (Teams wants MAJOR.MINOR.PATCH)")
     base = f"https://{parts.hostname}"
-    commands = [{"title": title, "description": description} for title, description in COMMANDS]
+    personal = [{"title": title, "description": description} for title, description in PERSONAL_COMMANDS]
+    channel = [{"title": title, "description": description} for title, description in CHANNEL_COMMANDS]
     return {
         "$schema": MANIFEST_SCHEMA,
         "manifestVersion": "1.17",
@@ -69,7 +81,10 @@ def build_manifest(app_id: str, public_url: str, developer: str, version: str = 
                 "scopes": ["personal", "team", "groupChat"],
                 "supportsFiles": False,
                 "isNotificationOnly": False,
-                "commandLists": [{"scopes": ["personal", "team", "groupChat"], "commands": commands}],
+                "commandLists": [
+                    {"scopes": ["personal"], "commands": personal},
+                    {"scopes": ["team", "groupChat"], "commands": channel},
+                ],
             }
         ],
         "permissions": ["identity", "messageTeamMembers"],

@@ -42,6 +42,17 @@ if TYPE_CHECKING:
     from bot.router import Router
 
 
+def register_commands(router: Router) -> None:
+    """The bulletin's exact commands ("bulletin settings", "my posts", "use this channel for the
+    bulletin"), registered before the self-assessment's, so that they work in the middle of one, as the
+    Teams menu offers them; its open-ended questions ("any mentoring?") stay after it (an assessment's
+    evidence may well say "opportunity")."""
+    router.on_message(on_use_channel, USE_CLAIM)
+    router.on_message(on_stop_channel, STOP_CLAIM)
+    router.on_message(on_settings, SETTINGS_CLAIM)
+    router.on_message(on_my_posts, MINE_CLAIM)
+
+
 def register(
     router: Router,
     config: BulletinConfig,
@@ -54,10 +65,6 @@ def register(
     ``calendar`` and ``clock`` say what day it is where the institution is: closing dates are its dates."""
     calendar = calendar or InstitutionCalendar()
     buttons = CardButtons(config, lambda: calendar.local_date(clock()))
-    router.on_message(on_use_channel, USE_CLAIM)
-    router.on_message(on_stop_channel, STOP_CLAIM)
-    router.on_message(on_settings, SETTINGS_CLAIM)
-    router.on_message(on_my_posts, MINE_CLAIM)
     related = None
     if router.stores is not None:
         desk = BulletinDesk(router.ctx, router.stores, config, buttons.today)

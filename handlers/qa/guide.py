@@ -49,6 +49,16 @@ def help_card(catalogue: Catalogue) -> Card:
                 "my data",
             ),
             Section(
+                heading="The bulletin and reminders",
+                text="what opportunities are open · any mentoring? · closing this week · bulletin settings · "
+                "my windows · remind me in 5 days",
+            ),
+            Section(
+                heading="For coordinators",
+                text="post an opportunity · my posts · report for my posts · use this channel for the "
+                "bulletin · stop using this channel · new promotion window · my windows",
+            ),
+            Section(
                 facts=[
                     Fact(label="Grades", value=", ".join(grades)),
                     Fact(label="Paths", value=", ".join(p.name for p in fw.paths)),

@@ -11,10 +11,10 @@ import jsonschema
 import pytest
 
 from bot.app import build_router
-from bot.core import Context
+from bot.core import Context, Event, EventKind
 from bot.storage.people import PersonFields
 from bot.storage.stores import Stores
-from bot.teams_app import COMMANDS, MANIFEST_SCHEMA, build_manifest, write_package
+from bot.teams_app import CHANNEL_COMMANDS, MANIFEST_SCHEMA, PERSONAL_COMMANDS, build_manifest, write_package
 from tests.assessment.test_conversation import Chat
 
 SCHEMAS = Path(__file__).with_name("manifest_schema")
@@ -89,19 +89,31 @@ def test_options_the_schema_would_refuse_are_refused_by_name(developer: str, ver
         build_manifest(APP_ID, PUBLIC_URL, developer, version)
 
 
-# What picking each menu entry answers: the menu sends the title as the person's message.
-MENU_ANSWERS = {
+# What picking each entry of the personal chat's menu answers there, in order (the menu sends the title
+# as the person's message).
+PERSONAL_ANSWERS = {
+    "help": "What I can answer",
+    "what does grade 6 need": "Grade 6 Senior (Descriptor) Technician",
+    "how do I get from grade 5 to 6": "From Grade 5 (Descriptor) Technician to "
+    "Grade 6 Senior (Descriptor) Technician",
+    "training for budget management": "Development opportunities: Budget Management",
+    "what opportunities are open": "No open opportunities match",
+    "bulletin settings": "Your bulletin settings",
+    "start self-assessment": "Self-assessment: 1 of 10",
+    "resume": "Self-assessment: 1 of 10",
+    "export my data": "Your data",
+    "delete my data": "Delete your data?",
+}
+# And the channels' menu, in a team channel.
+CHANNEL_ANSWERS = {
     "help": "What I can answer",
     "what does grade 6 need": "Grade 6 Senior (Descriptor) Technician",
     "how do I get from grade 5 to 6": "From Grade 5 (Descriptor) Technician to "
     "Grade 6 Senior (Descriptor) Technician",
     "training for budget management": "Development opportunities: Budget Management",
     "band 4": "Crosswalk: grades, bands and levels",
-    "start self-assessment": "Self-assessment: 1 of 10",
-    "resume": "Self-assessment: 1 of 10",
-    "who am i": "Ana Costa",
-    "export my data": "Your data",
-    "delete my data": "Delete your data?",
+    "what opportunities are open": "No open opportunities match",
+    "post the bulletin here": "Only coordinators can do that",  # Ana is not one
 }
 
 
@@ -109,7 +121,23 @@ async def test_every_menu_command_is_answered(ctx: Context, stores: Stores) -> N
     await stores.people.upsert(
         [PersonFields("ana@uni.example", "Ana Costa", "Physics", "5", "g5", "", frozenset())]
     )
-    chat = Chat(build_router(ctx, stores), platform="teams")
+    router = build_router(ctx, stores)
+    chat = Chat(router, platform="teams")
     await chat.say("hello")
-    answered = {title: (await chat.say(title)).title for title, _ in COMMANDS}
-    assert answered == MENU_ANSWERS
+    answered = {title: (await chat.say(title)).title for title, _ in PERSONAL_COMMANDS}
+    assert answered == PERSONAL_ANSWERS
+    in_channel = {}
+    for title, _ in CHANNEL_COMMANDS:
+        event = Event(
+            kind=EventKind.MESSAGE,
+            platform="teams",
+            tenant="T1",
+            conversation_id="teams:T1:19:general@thread.tacv2",
+            channel="19:general@thread.tacv2",
+            user_id="U-ana",
+            email="ana@uni.example",
+            text=title,
+        )
+        [*_, reply] = await router.dispatch(event)
+        in_channel[title] = reply.card.title
+    assert in_channel == CHANNEL_ANSWERS
