@@ -273,18 +273,35 @@ async def _erase(session: AsyncSession, person_id: int, actor: str) -> Erasure:
 
 
 async def _bulletin_of(session: AsyncSession, person_id: int) -> dict[str, Any]:
-    """The bulletin opportunities the person said they were interested in or clicked, and their settings."""
+    """The bulletin opportunities the person said they were interested in or clicked, what digests and
+    closing reminders were made for them, and their settings."""
     interest = await session.scalars(
         select(BulletinInterest).where(BulletinInterest.person_id == person_id).order_by(BulletinInterest.at)
     )
     clicks = await session.scalars(
         select(BulletinClick).where(BulletinClick.person_id == person_id).order_by(BulletinClick.at)
     )
+    digests = await session.scalars(
+        select(BulletinDigest).where(BulletinDigest.person_id == person_id).order_by(BulletinDigest.id)
+    )
+    reminders = await session.scalars(
+        select(BulletinClosingReminder)
+        .where(BulletinClosingReminder.person_id == person_id)
+        .order_by(BulletinClosingReminder.id)
+    )
     preference = await session.get(BulletinPreference, person_id)
     return {
         "interested_in": [{"opportunity": i.opportunity_id, "at": _iso(i.at)} for i in interest],
         "link_clicks": [
             {"opportunity": c.opportunity_id, "at": _iso(c.at), "from": c.source} for c in clicks
+        ],
+        "weekly_digests": [
+            {"week": d.week, "opportunities": list(d.opportunity_ids), "at": _iso(d.created_at)}
+            for d in digests
+        ],
+        "closing_reminders": [
+            {"opportunity": r.opportunity_id, "closes_on": r.closes_on, "at": _iso(r.created_at)}
+            for r in reminders
         ],
         "settings": {"mode": preference.mode, "use_self_assessment": preference.use_assessment}
         if preference

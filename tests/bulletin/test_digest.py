@@ -118,6 +118,9 @@ async def test_a_week_of_posts_arrives_as_one_digest_on_both_platforms(
     assert "Soldering course" in json.dumps(second["blocks"])
     assert "Imaging secondment" not in json.dumps(second["blocks"])
     assert len(rig.teams_sent("a:personal-tom")[settings_cards:]) == 2
+    # What each digest listed for her is hers to see in "export my data".
+    exported = (await rig.stores.privacy.export(rig.ids["ana"]))["bulletin"]["weekly_digests"]
+    assert [len(d["opportunities"]) for d in exported] == [2, 1]
 
 
 async def test_two_replicas_ticking_together_make_each_digest_once(

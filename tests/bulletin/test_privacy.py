@@ -47,6 +47,8 @@ async def test_interest_and_clicks_are_exported_and_erased(rig: BulletinRig, tmp
     assert (await rig.stores.privacy.export(ana))["bulletin"] == {
         "interested_in": [],
         "link_clicks": [],
+        "weekly_digests": [],
+        "closing_reminders": [],
         "settings": None,
     }
 
