@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -467,6 +467,21 @@ class OutboxStore:
                 select(DeliveryBlock.platform).where(DeliveryBlock.person_id == person_id)
             )
             return set(found)
+
+    async def blocked_of(self, person_ids: Collection[int]) -> dict[int, set[str]]:
+        """``blocked_platforms`` for many people in one query (a claimed batch's recipients)."""
+        found: dict[int, set[str]] = {}
+        if not person_ids:
+            return found
+        async with self._db.reading() as session:
+            rows = await session.execute(
+                select(DeliveryBlock.person_id, DeliveryBlock.platform).where(
+                    DeliveryBlock.person_id.in_(sorted(set(person_ids)))
+                )
+            )
+            for person_id, platform in rows:
+                found.setdefault(person_id, set()).add(platform)
+        return found
 
     async def unblock(self, person_id: int) -> None:
         async with self._db.writing() as session:
