@@ -35,7 +35,17 @@ from framework_data.catalogue import load_catalogue
 from framework_data.query import parse_question
 from framework_data.vocabulary import build_vocabulary
 from handlers.qa.answer import answer_query
-from tests.qa.evaluate import HELDOUT, HELDOUT2, KINDS, evaluate, evaluate_kind, load_cases, load_kinds
+from tests.qa.evaluate import (
+    HELDOUT,
+    HELDOUT2,
+    HELDOUT3,
+    HELDOUT4,
+    KINDS,
+    evaluate,
+    evaluate_kind,
+    load_cases,
+    load_kinds,
+)
 
 TEMPLATES = [
     "what does {role} need",
@@ -179,11 +189,13 @@ def main() -> None:
     report_kinds(ctx, KINDS, "kinds")
     report_kinds(ctx, HELDOUT, "held-out")
     report_kinds(ctx, HELDOUT2, "held-out 2")
+    report_kinds(ctx, HELDOUT3, "held-out 3")
+    report_kinds(ctx, HELDOUT4, "held-out 4")
 
 
 def report_kinds(ctx: Context, path: Path, name: str) -> None:
     """Accuracy on a question set of the kinds that used to go wrong (tests/qa/kinds.yaml, and the
-    held-out set tests/qa/heldout.yaml), per kind."""
+    held-out sets tests/qa/heldout*.yaml), per kind."""
     right: Counter[str] = Counter()
     asked: Counter[str] = Counter()
     missed = []
