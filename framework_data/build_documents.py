@@ -301,7 +301,7 @@ def _qm_wrapped(lines: list[list[str]], theme: str) -> list[Passage]:
 
 
 def _qm_passage(theme: str, heading: str, status: str, action: str, outputs: list[str]) -> Passage:
-    section = " – ".join(p for p in (theme, heading) if p) + (f" ({status})" if status else "")
+    section = ": ".join(p for p in (theme, heading) if p) + (f" ({status})" if status else "")
     bullets = [f"Key output/measure: {o}" for o in outputs]
     return Passage(section, text=action, bullets=bullets)
 
