@@ -48,7 +48,7 @@ def answer_text(text: str, ctx: Context, shared: bool = False) -> tuple[Query, C
     query = parse_question(text, ctx.catalogue, ctx.vocabulary)
     query = follow(text, query, ctx.state, ctx.catalogue, ctx.vocabulary)
     # What the framework's data cannot answer, the source documents may: quoted, never guessed.
-    quoted = document_answer(text, query)
+    quoted = document_answer(text, query, ctx.catalogue)
     if quoted is not None:
         query = query.model_copy(update={"intent": Intent.PASSAGE, "passage": ""})
         remember(ctx.state, query, quoted)

@@ -5,6 +5,7 @@ that", or where the question names a document ("what does the Queen Mary plan sa
 from __future__ import annotations
 
 from cards.model import Card, Section
+from framework_data.catalogue import Catalogue
 from framework_data.document_search import DocPassage, Found, search
 from framework_data.query import Intent, Query
 from handlers.qa.common import ask_action
@@ -30,17 +31,32 @@ def _answered_elsewhere(query: Query) -> bool:
     )
 
 
-def document_answer(text: str, query: Query) -> Card | None:
+def _quoted_from(catalogue: Catalogue, query: Query) -> str:
+    """The file the framework's own passage for this question is quoted from ("" when there is none)."""
+    if not query.passage:
+        return ""
+    loaded = catalogue.framework(query.framework)
+    passage = next((p for p in loaded.framework.passages if p.id == query.passage), None)
+    if passage is None:
+        return ""
+    return passage.cited.document if passage.cited else loaded.framework.source.document
+
+
+def document_answer(text: str, query: Query, catalogue: Catalogue) -> Card | None:
     """The card quoting the documents for this question, or None when the question is the framework's to
     answer or no passage clearly answers it."""
-    if _answered_elsewhere(query) or query.intent not in _MAY_NAME_A_DOCUMENT or query.passage:
-        return None  # a passage the framework already quotes is kept: it was chosen for that question
-    last_resort = query.intent in _FALLS_THROUGH or (query.intent is Intent.PASSAGE and not query.passage)
-    if not last_resort and query.rows and query.intent is not Intent.COMPETENCY:
+    if _answered_elsewhere(query) or query.intent not in _MAY_NAME_A_DOCUMENT:
         return None
+    last_resort = query.intent in _FALLS_THROUGH or (query.intent is Intent.PASSAGE and not query.passage)
     found = search(text)
     if found is None or (not found.named and not last_resort):
         return None
+    own = catalogue.framework(query.framework).framework.source.document
+    if query.rows and not last_resort and any(d.file == own for d in found.named):
+        return None  # "what does the guide say about budget management": the framework's competency
+    quoted_from = _quoted_from(catalogue, query)
+    if quoted_from and any(d.file == quoted_from for d in found.named):
+        return None  # the framework's own passage is from the document named: it was chosen for this
     return documents_card(found)
 
 
