@@ -12,6 +12,7 @@ from handlers.qa.common import next_roles
 from handlers.qa.compare import compare_card, paths_absent_card
 from handlers.qa.crosswalk import crosswalk_card
 from handlers.qa.development import development_card
+from handlers.qa.documents import document_answer
 from handlers.qa.followup import follow, remember
 from handlers.qa.guide import clarify_card, grid_card, help_card, pdp_card, thanks_card, unknown_card
 from handlers.qa.me import for_me, needs_my_role, which_role_card
@@ -46,6 +47,12 @@ def answer_text(text: str, ctx: Context, shared: bool = False) -> tuple[Query, C
     holds what the answer was about, for the next question. ``shared``: others can read the answer."""
     query = parse_question(text, ctx.catalogue, ctx.vocabulary)
     query = follow(text, query, ctx.state, ctx.catalogue, ctx.vocabulary)
+    # What the framework's data cannot answer, the source documents may: quoted, never guessed.
+    quoted = document_answer(text, query, ctx.catalogue)
+    if quoted is not None:
+        query = query.model_copy(update={"intent": Intent.PASSAGE, "passage": ""})
+        remember(ctx.state, query, quoted)
+        return query, quoted
     return _answered(query, ctx, shared)
 
 

@@ -1,0 +1,256 @@
+"""Find the passage of the source documents a question is about: BM25 ranking over documents.yaml, with the
+Q&A's normalisation and typo correction, plural folding, the domain's abbreviations, and a strict threshold.
+
+The passages are loaded on first use only, so a question the framework answers never pays for them."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from rapidfuzz.distance import OSA
+
+from framework_data.vocabulary import NEVER_CORRECT, Vocabulary, normalise
+
+# Phrases read as one term on both sides, so "TC" finds "Technician Commitment" and the other way round.
+PHRASES = {
+    "technician commitment": "tc",
+    "technicians commitment": "tc",
+    "technical commitment": "tc",
+    "national technician development centre": "ntdc",
+    "national technicians development centre": "ntdc",
+    "national technical development centre": "ntdc",
+    "higher education technical taxonomy": "hett",
+    "tc steering group": "tcsg",
+    "technician commitment steering group": "tcsg",
+    "steering group": "tcsg",
+    "professional registration": "profreg",
+    "prof reg": "profreg",
+    "work shadowing": "workshadow",
+    "job shadowing": "workshadow",
+    "work shadow": "workshadow",
+    "scientific officer": "so",
+    "learning management system": "lms",
+    "job description": "jd",
+    "job descriptions": "jd",
+    "jds": "jd",
+}
+# Words typed for the documents' own ("lab" for "laboratory", "told" for "notified").
+_ABBREVIATIONS = {
+    "mentor": "mentoring",
+    "apprentice": "apprenticeship",
+    "lab": "laboratory",
+    "labs": "laboratory",
+    "told": "notified",
+    "informed": "notified",
+    "option": "opportunity",
+    "options": "opportunities",
+    "percentage": "percent",
+    "proportion": "percent",
+    "qualification": "qualifications",
+}
+# Words that say how a question is asked, not what it is about.
+STOPWORDS = frozenset(
+    """
+    a an the of to in on for and or is are was were be been it its this that these those with by at as from
+    what whats which who whom whose how why when where does do did doing say says said tell me about any
+    there their they them i my we our you your can could would should will shall may might must has have
+    had get got build built create created sits sit according
+    plan plans action document documents slide slides guide update mention mentions
+    talk talks written write anything something say said thing things please do any much many also just
+    if so than then into out up over all some such very more most other only same both each few
+    """.split()
+)
+
+
+def stem(word: str) -> str:
+    """Plural and verb endings folded: "apprenticeships" and "apprenticeship", "measured" and "measures"."""
+    for suffix, keep in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", "e"), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            word = word[: -len(suffix)] + keep
+            break
+    return word[:-1] if len(word) > 4 and word.endswith("e") else word
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    file: str
+    publisher: str
+    title: str
+    asked_as: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DocPassage:
+    id: str
+    document: Document
+    section: str
+    text: str
+    bullets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Found:
+    passages: list[DocPassage]
+    named: list[Document]  # the documents the question named, if any
+
+
+def _phrased(tokens: list[str]) -> list[str]:
+    """Tokens with the known phrases joined into their single terms."""
+    out: list[str] = []
+    i = 0
+    phrases = _PHRASE_TOKENS
+    while i < len(tokens):
+        for length in (5, 4, 3, 2, 1):
+            key = tuple(tokens[i : i + length])
+            if len(key) == length and key in phrases:
+                out.append(phrases[key])
+                i += length
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+_PHRASE_TOKENS = {tuple(normalise(k)): v for k, v in PHRASES.items()}
+
+
+def terms_of(text: str) -> list[str]:
+    """The stemmed content terms of a text."""
+    tokens = _phrased([_ABBREVIATIONS.get(t, t) for t in normalise(text.replace("%", " percent "))])
+    return [stem(t) for t in tokens if t not in STOPWORDS]
+
+
+class DocumentIndex:
+    """BM25 over the passages, plus the words a question names each document by."""
+
+    K1 = 1.2
+    B = 0.6
+
+    def __init__(self, documents: list[Document], passages: list[DocPassage]) -> None:
+        self.documents = documents
+        self.passages = passages
+        self.bags = [Counter(terms_of(" ".join((p.section, p.text, *p.bullets)))) for p in passages]
+        self.lengths = [sum(b.values()) for b in self.bags]
+        self.average = sum(self.lengths) / max(1, len(self.lengths))
+        df: Counter[str] = Counter()
+        for bag in self.bags:
+            df.update(bag.keys())
+        n = len(passages)
+        self.df = df
+        self.idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+        # Typo correction toward the documents' own words, as the Q&A corrects toward the framework's.
+        self.spelling = Vocabulary()
+        for passage in passages:
+            self.spelling.words.update(
+                t for t in normalise(" ".join((passage.text, *passage.bullets))) if t.isalpha() and len(t) > 3
+            )
+        self.spelling.freeze()
+        by_phrase: dict[tuple[str, ...], list[Document]] = {}
+        for doc in documents:
+            for phrase in doc.asked_as:
+                by_phrase.setdefault(tuple(normalise(phrase)), []).append(doc)
+        # Longest first: "imperial update" names one document where "imperial" names two.
+        self.names = sorted(by_phrase.items(), key=lambda item: -len(item[0]))
+
+    def named(self, text: str) -> tuple[list[Document], str]:
+        """The documents a question names ("the queen mary plan"), and the question without those words."""
+        tokens = normalise(text)
+        found: list[Document] = []
+        kept: list[str] = []
+        i = 0
+        while i < len(tokens):
+            for phrase, docs in self.names:
+                if tuple(tokens[i : i + len(phrase)]) == phrase:
+                    found += [d for d in docs if d not in found]
+                    i += len(phrase)
+                    break
+            else:
+                kept.append(tokens[i])
+                i += 1
+        return found, " ".join(kept)
+
+    def score(self, index: int, terms: list[str]) -> float:
+        bag = self.bags[index]
+        norm = self.K1 * (1 - self.B + self.B * self.lengths[index] / self.average)
+        return sum(self.idf.get(t, 0.0) * bag[t] * (self.K1 + 1) / (bag[t] + norm) for t in terms if t in bag)
+
+    def correct(self, token: str) -> str:
+        if token in NEVER_CORRECT or token in STOPWORDS:
+            return token
+        corrected = self.spelling.correct(token)
+        # One slip only: two edits turn a word the documents lack ("consultancy") into one they have.
+        return corrected if OSA.distance(token, corrected) <= 1 else token
+
+
+@lru_cache(maxsize=1)
+def document_index() -> DocumentIndex:
+    """The passages of documents.yaml, read on first use."""
+    import yaml
+
+    text = resources.files("framework_data").joinpath("documents.yaml").read_text(encoding="utf-8")
+    raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    documents = {
+        d["id"]: Document(d["id"], d["file"], d["publisher"], d["title"], tuple(d.get("asked_as", [])))
+        for d in raw["documents"]
+    }
+    passages = [
+        DocPassage(
+            p["id"],
+            documents[p["document"]],
+            p.get("section", ""),
+            p.get("text", ""),
+            tuple(p.get("bullets", [])),
+        )
+        for p in raw["passages"]
+    ]
+    return DocumentIndex(list(documents.values()), passages)
+
+
+MAX_NAMED = 3
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def search(text: str, index: DocumentIndex | None = None) -> Found | None:
+    """The passages that clearly answer the question, or None. Clearly: the best passage holds most of the
+    question's distinctive terms (weighted by how rare they are), and leads the next by a margin unless
+    the question named its document (then up to three that hold them as well are quoted)."""
+    index = index or document_index()
+    named, rest = index.named(text)
+    terms = list(dict.fromkeys(terms_of(" ".join(index.correct(t) for t in normalise(rest)))))
+    if not terms:
+        return None
+    weights = {t: index.idf.get(t, 0.0) for t in terms}
+    unknown = [t for t in terms if t not in index.df and len(t) >= 4]
+    if unknown and len(unknown) * 2 >= len(terms):
+        return None  # what is asked about is not in the documents at all ("weather", "parking")
+    total = sum(weights.values()) + sum(_UNKNOWN_WEIGHT for t in unknown)
+    candidates = [i for i, p in enumerate(index.passages) if not named or p.document in named]
+    scored = sorted(((index.score(i, terms), i) for i in candidates), reverse=True)
+    if not scored or scored[0][0] <= 0:
+        return None
+
+    def coverage(i: int) -> float:
+        return sum(weights[t] for t in terms if t in index.bags[i]) / total if total else 0.0
+
+    best_score, best = scored[0]
+    if coverage(best) < (0.6 if named else 0.75):
+        return None
+    if len(terms) == 1 and not named and index.df.get(terms[0], 0) > 3:
+        return None  # one common word ("training") names no passage in particular
+    if named:
+        close = [i for s, i in scored[:MAX_NAMED] if s >= best_score * 0.8 and coverage(i) >= 0.6]
+        return Found([index.passages[i] for i in close], named)
+    second = scored[1][0] if len(scored) > 1 else 0.0
+    if second and best_score < second * 1.25:
+        return None
+    return Found([index.passages[best]], [])
+
+
+_UNKNOWN_WEIGHT = 3.0  # a word no passage has counts against the match as a rare word would

@@ -1,0 +1,92 @@
+"""Questions the framework's data does not answer but the source documents do: the passages quoted, with
+their document and section as the source. Used only where the answer would otherwise be "I couldn't match
+that", or where the question names a document ("what does the Queen Mary plan say about …")."""
+
+from __future__ import annotations
+
+from cards.model import Card, Section
+from framework_data.catalogue import Catalogue
+from framework_data.document_search import DocPassage, Found, search
+from framework_data.query import Intent, Query
+from handlers.qa.common import ask_action
+
+# What a question that named no role or competency can be read as and still be about a document.
+_FALLS_THROUGH = {Intent.UNKNOWN}
+_MAY_NAME_A_DOCUMENT = {Intent.UNKNOWN, Intent.PASSAGE, Intent.DEVELOPMENT, Intent.PATH, Intent.COMPETENCY}
+
+
+def _answered_elsewhere(query: Query) -> bool:
+    """Roles, cells, comparisons, the asker's own role, outside topics and advertised jobs have answers of
+    their own, always."""
+    return bool(
+        query.roles
+        or query.ambiguous
+        or query.bands
+        or query.levels
+        or query.local_grades
+        or query.jobs
+        or query.outside
+        or query.about_me
+        or query.unknown
+    )
+
+
+def _quoted_from(catalogue: Catalogue, query: Query) -> str:
+    """The file the framework's own passage for this question is quoted from ("" when there is none)."""
+    if not query.passage:
+        return ""
+    loaded = catalogue.framework(query.framework)
+    passage = next((p for p in loaded.framework.passages if p.id == query.passage), None)
+    if passage is None:
+        return ""
+    return passage.cited.document if passage.cited else loaded.framework.source.document
+
+
+def document_answer(text: str, query: Query, catalogue: Catalogue) -> Card | None:
+    """The card quoting the documents for this question, or None when the question is the framework's to
+    answer or no passage clearly answers it."""
+    if _answered_elsewhere(query) or query.intent not in _MAY_NAME_A_DOCUMENT:
+        return None
+    last_resort = query.intent in _FALLS_THROUGH or (query.intent is Intent.PASSAGE and not query.passage)
+    found = search(text)
+    if found is None or (not found.named and not last_resort):
+        return None
+    own = catalogue.framework(query.framework).framework.source.document
+    if query.rows and not last_resort and any(d.file == own for d in found.named):
+        return None  # "what does the guide say about budget management": the framework's competency
+    quoted_from = _quoted_from(catalogue, query)
+    if quoted_from and any(d.file == quoted_from for d in found.named):
+        return None  # the framework's own passage is from the document named: it was chosen for this
+    return documents_card(found)
+
+
+def _source(passage: DocPassage) -> str:
+    doc = passage.document
+    where = f": {passage.section}" if passage.section else ""
+    return f"{doc.publisher}, {doc.title}{where} [{doc.file}]"
+
+
+def documents_card(found: Found) -> Card:
+    """Each passage in the document's own words, under its section, with its source."""
+    sections = [
+        Section(
+            heading=p.section or p.document.title,
+            text=p.text,
+            bullets=list(p.bullets),
+        )
+        for p in found.passages
+    ]
+    first = found.passages[0].document
+    sections.append(
+        Section(
+            note="Quoted from the source documents. You can also ask about a role or grade, a competency, "
+            "how to progress, or what another document says (Imperial, Queen Mary, the ICR)."
+        )
+    )
+    return Card(
+        title=f"What {first.publisher} wrote",
+        subtitle=first.title,
+        sections=sections,
+        actions=[ask_action("What can I ask?", "help")],
+        sources=list(dict.fromkeys(_source(p) for p in found.passages)),
+    )
