@@ -71,6 +71,9 @@ class Reply(BaseModel):
     # Replace the card the action was taken on, where the platform allows, instead of posting anew.
     replace_original: bool = False
     attachments: list[Attachment] = []
+    # For the person who clicked only, where the platform can show it so in a shared channel (Slack's
+    # ephemeral messages); a one-to-one chat is private anyway.
+    only_for_them: bool = False
 
 
 @dataclass(frozen=True)

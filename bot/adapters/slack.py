@@ -11,7 +11,7 @@ import json
 import logging
 import re
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import aiohttp
@@ -76,6 +76,8 @@ class _Where:
     shared: bool = False
     # A click's trigger: a reply with a form then opens it as a modal.
     trigger_id: str = ""
+    # A click's response_url in a shared channel: replies for the clicker alone go through it, ephemeral.
+    respond_privately: AsyncRespond | None = None
 
 
 # The Events API retries a delivery three times; the last carries X-Slack-Retry-Num: 3.
@@ -308,16 +310,18 @@ class SlackAdapter:
                     "views.open failed (%s); posting the form's summary", exc.response.get("error")
                 )
         messages = render_blockkit(reply.card)
+        if reply.only_for_them and where.respond is None and where.respond_privately is not None:
+            where = replace(where, respond=where.respond_privately, shared=False)
         for index, message in enumerate(messages):
-            replace = reply.replace_original and index == 0
+            replace_it = reply.replace_original and index == 0
             if where.respond is not None:
                 await where.respond(
                     text=message["text"],
                     blocks=message["blocks"],
-                    replace_original=replace,
+                    replace_original=replace_it,
                     response_type="in_channel" if where.shared else "ephemeral",
                 )
-            elif replace and where.message_ts:
+            elif replace_it and where.message_ts:
                 await self.client.chat_update(
                     channel=where.channel, ts=where.message_ts, text=message["text"], blocks=message["blocks"]
                 )
@@ -423,6 +427,7 @@ class SlackAdapter:
             thread_ts=thread,
             message_ts=container.get("message_ts"),
             respond=respond if ephemeral and body.get("response_url") else None,
+            respond_privately=respond if not private and body.get("response_url") else None,
         )
         await self._turn(neutral, where)
 

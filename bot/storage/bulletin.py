@@ -172,10 +172,24 @@ class BulletinStore:
             row = await session.get(Opportunity, opportunity_id)
             return _record(row) if row else None
 
-    async def revise(self, opportunity_id: int, fields: OpportunityFields) -> OpportunityRecord:
+    async def revise(
+        self,
+        opportunity_id: int,
+        fields: OpportunityFields,
+        expected: str | None = None,
+        version: int | None = None,
+    ) -> OpportunityRecord | None:
+        """The opportunity with ``fields``, its version one more; None when it is no longer ``expected``
+        (at ``version``): an edit saved while an approver posts it must not change what they approved.
+        The row is locked while it is checked and changed."""
         async with self._db.writing() as session:
-            row = await session.get(Opportunity, opportunity_id)
-            assert row is not None
+            row = await session.get(Opportunity, opportunity_id, with_for_update=True)
+            if row is None:
+                return None
+            if (expected is not None and row.status != expected) or (
+                version is not None and row.version != version
+            ):
+                return None
             for name, value in fields.columns().items():
                 setattr(row, name, value)
             row.version += 1

@@ -48,25 +48,26 @@ class CardButtons:
         privately (the card itself is not changed: in a channel, everyone shares it)."""
         found = await self._clicked(event, ctx)
         if isinstance(found, Card):
-            return [Reply(card=found)]
+            return [Reply(card=found, only_for_them=True)]
         if ctx.person is None or ctx.stores is None:
             return [
                 Reply(
                     card=Card(
                         title="I don't know who you are yet",
                         sections=[Section(text="Only people in the directory can register interest.")],
-                    )
+                    ),
+                    only_for_them=True,
                 )
             ]
         card = await acknowledge_interest(found, ctx.person, ctx.stores, self.config.forward_interest)
-        return [Reply(card=card)]
+        return [Reply(card=card, only_for_them=True)]
 
     async def on_link(self, event: Event, ctx: Context) -> list[Reply]:
         """Slack reports a click on a link button as an action too: counted for that person, once, and
         answered with nothing (the link has opened already). A closed or withdrawn one says so."""
         found = await self._clicked(event, ctx)
         if isinstance(found, Card):
-            return [] if found is STALE_ACTION else [Reply(card=found)]
+            return [] if found is STALE_ACTION else [Reply(card=found, only_for_them=True)]
         if ctx.person is not None and ctx.stores is not None:
             await ctx.stores.uptake.clicked(found.id, ctx.person.id, "button")
         return []

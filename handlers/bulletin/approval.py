@@ -5,6 +5,7 @@ cards then say what was decided, and the author is told."""
 from __future__ import annotations
 
 import secrets
+from datetime import date
 
 from bot.core import STALE_ACTION, Context, Event, Refused, Reply
 from bot.storage.bulletin import AWAITING, OpportunityRecord
@@ -34,7 +35,12 @@ async def approvers(stores: Stores, record: OpportunityRecord) -> list[PersonRec
 
 
 async def request_approval(
-    stores: Stores, ctx: Context, record: OpportunityRecord, preview: Preview, author: PersonRecord
+    stores: Stores,
+    ctx: Context,
+    record: OpportunityRecord,
+    preview: Preview,
+    author: PersonRecord,
+    today: date | None = None,
 ) -> int:
     """Queue the approval card for each approver, in the caller's unit of work; returns how many."""
     people = await approvers(stores, record)
@@ -48,6 +54,7 @@ async def request_approval(
             Action(label="Return", action_id=RETURN, value=value),
         ],
         stage="Waiting for your approval",
+        today=today,
         notes=(
             f"Written by {author.display_name or author.email} ({author.email}). Approve it to post it now, "
             "or return it with a reason; another coordinator may decide first.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from bot.claims import Claim, words
 from bot.core import STALE_ACTION, Context, Event, Handler, Reply
@@ -66,10 +66,6 @@ MINE_CLAIM = Claim(feature="bulletin", name="bulletin.mine", phrases=(_MINE,), p
 SETTINGS_CLAIM = Claim(
     feature="bulletin", name="bulletin.settings", phrases=(_SETTINGS_WORDS,), private_only=True
 )
-
-
-def _today() -> date:
-    return datetime.now(UTC).date()
 
 
 def _only_coordinators(ctx: Context) -> Card | None:
@@ -142,7 +138,7 @@ def open_opportunities_handler(desk: BulletinDesk) -> Handler:
         if ctx.stores is None:
             return [Reply(card=STALE_ACTION)]
         text = " ".join(event.text.lower().split()).rstrip("?!.")
-        today = _today()
+        today = desk.today()
         found = [
             r for r in await ctx.stores.bulletin.posted(today.isoformat()) if _matches(r, text, ctx, today)
         ]

@@ -28,7 +28,7 @@ from handlers.bulletin.compose import (
     typed_values,
 )
 from handlers.bulletin.desk import BulletinDesk, scope_refusal
-from handlers.bulletin.preview import IN_PRIVATE, coordinator_refusal, copies, preview_card, refused, today
+from handlers.bulletin.preview import IN_PRIVATE, coordinator_refusal, copies, preview_card, refused
 
 if TYPE_CHECKING:
     from bot.router import Router
@@ -137,7 +137,7 @@ class Composer:
                 return [
                     Reply(card=refused("Nothing was saved", f"“{record.title}” was changed since this form"))
                 ]
-        fields, errors = read_form(event.inputs, ctx, today(), ctx.person)
+        fields, errors = read_form(event.inputs, ctx, self.desk.today(), ctx.person)
         submit_value = button_value(record.id, record.version) if record else "{}"
         if fields is None:
             typed = typed_values(event.inputs)
@@ -166,7 +166,12 @@ class Composer:
                 await stores.audit.record(ctx.person.email, "bulletin.draft", record.subject)
             else:
                 was = record.status
-                record = await stores.bulletin.revise(record.id, fields)
+                revised = await stores.bulletin.revise(record.id, fields, was, record.version)
+                if revised is None:
+                    # An approver posted (or returned) it while this was being written.
+                    text = "It changed while you were editing it: open it again from “my posts”."
+                    return [Reply(card=refused("Nothing was changed", text))]
+                record = revised
                 if was == AWAITING:
                     # Changed while waiting: back to a draft, and the approval cards say so.
                     await stores.bulletin.change_status(record.id, AWAITING, DRAFT)
@@ -198,7 +203,7 @@ class Composer:
             if approval_on
             else ""
         )
-        return preview_card(record, preview, ctx, actions, notes=(note,))
+        return preview_card(record, preview, ctx, actions, notes=(note,), today=self.desk.today())
 
     async def on_post(self, event: Event, ctx: Context) -> list[Reply]:
         found = await self._own(event, ctx)
@@ -215,7 +220,7 @@ class Composer:
                     card=refused(title, f"“{record.title}” was changed after this preview; use the newer one")
                 )
             ]
-        if record.closed(today().isoformat()):
+        if record.closed(self.desk.today().isoformat()):
             return [
                 Reply(card=refused(title, f"its closing date, {record.closes_on}, has passed: edit it first"))
             ]
@@ -226,7 +231,7 @@ class Composer:
                 asked = 0
                 if outcome.opportunity.status == AWAITING:
                     asked = await approval.request_approval(
-                        stores, ctx, outcome.opportunity, outcome.preview, ctx.person
+                        stores, ctx, outcome.opportunity, outcome.preview, ctx.person, self.desk.today()
                     )
         except Refused as refusal:
             return [Reply(card=refused(title, str(refusal)))]

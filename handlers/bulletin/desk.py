@@ -192,8 +192,17 @@ class BulletinDesk:
         record = await self._own(opportunity_id, editor)
         if refusal := scope_refusal(editor, fields):
             raise Refused(refusal)
+        if self.config.approval and record.status == POSTED and record.author_email == editor.email:
+            # What went out was approved by someone else; a change to it is checked by someone else too.
+            raise Refused(
+                "posts are approved before they go out, and so are changes to them: ask another "
+                "coordinator to make this edit, or recall it and post a corrected one for approval"
+            )
         async with self.stores.database.unit_of_work():
-            record = await self.stores.bulletin.revise(record.id, fields)
+            revised = await self.stores.bulletin.revise(record.id, fields, record.status, record.version)
+            if revised is None:
+                raise Refused(f"opportunity {opportunity_id} changed meanwhile: look at it again")
+            record = revised
             edited = await self._revise_copies(record) if record.status == POSTED else 0
             await self.stores.audit.record(editor.email, "bulletin.edit", record.subject, f"copies={edited}")
         return edited
@@ -228,8 +237,11 @@ class BulletinDesk:
     async def recall(self, opportunity_id: int, by: PersonRecord) -> int:
         """Withdraw the opportunity: copies not sent yet are cancelled, sent ones deleted everywhere."""
         record = await self._own(opportunity_id, by)
+        if record.status != POSTED and record.author_email != by.email:
+            raise Refused(f"opportunity {opportunity_id} has not gone out: only its author can withdraw it")
         async with self.stores.database.unit_of_work():
-            await self.stores.bulletin.set_status(record.id, RECALLED)
+            if await self.stores.bulletin.change_status(record.id, record.status, RECALLED) is None:
+                raise Refused(f"opportunity {opportunity_id} changed meanwhile: look at it again")
             deleted = await self.stores.outbox.change_sent(FEATURE, record.subject, None)
             for feature in (CLOSING_REMINDER, INTEREST_FORWARD):
                 await self.stores.outbox.change_sent(feature, record.subject, None)

@@ -92,8 +92,13 @@ class Manager:
         record = await self.desk.stores.bulletin.get(clicked[0]) if clicked else None
         if record is None or record.status == DISCARDED:
             return STALE_ACTION
-        if record.author_email != ctx.person.email and (reason := scope_refusal(ctx.person, record)):
-            return refused("That post is not yours to manage", reason)
+        if record.author_email != ctx.person.email:
+            if record.status not in (POSTED, RECALLED):
+                # A draft, or one waiting for approval, is its author's until it goes out (approvers see
+                # it on their approval card).
+                return refused("That post is not yours to manage", "It has not gone out yet")
+            if reason := scope_refusal(ctx.person, record):
+                return refused("That post is not yours to manage", reason)
         return record
 
     async def card_for(self, record: OpportunityRecord) -> Card:

@@ -15,10 +15,6 @@ from handlers.bulletin.targeting import audience_reason
 NO_CHANNELS = "none chosen yet (a coordinator says “use this channel for the bulletin” in one)"
 
 
-def today() -> date:
-    return datetime.now(UTC).date()
-
-
 def preview_card(
     record: OpportunityRecord,
     preview: Preview,
@@ -26,10 +22,12 @@ def preview_card(
     actions: list[Action],
     stage: str = "Preview, not posted yet",
     notes: tuple[str, ...] = (),
+    today: date | None = None,
 ) -> Card:
     """The opportunity's card as technicians will see it (its buttons left off: nothing to click yet),
-    then its reach, in the words of the CLI's dry run, and ``actions``."""
-    shown = opportunity_card(record, ctx, record.link, today())
+    then its reach, in the words of the CLI's dry run, and ``actions``. ``today`` is the institution's
+    date (a closing date is its date)."""
+    shown = opportunity_card(record, ctx, record.link, today or datetime.now(UTC).date())
     sections = list(shown.sections)
     if record.link:
         sections.append(Section(facts=[Fact(label="Link", value=record.link)]))

@@ -142,3 +142,30 @@ async def test_the_report_shows_no_cell_under_five_and_no_names(rig: BulletinRig
     assert by_group[("grade", "5")] == ["< 5", "< 5", "< 5", "< 5"]
     for name in ("Ana", "Tom", "Fay", "ana.tech", "Chem 1"):
         assert name not in result.output and name not in table.read_text(encoding="utf-8")
+
+
+async def test_interest_in_a_channel_copy_is_acknowledged_to_the_clicker_alone(
+    rig: BulletinRig, tmp_path: Path
+) -> None:
+    """A click on the bulletin channel's card is answered ephemerally through its response_url, never posted
+    in the channel (where everyone would see who is interested, one message a click)."""
+    opportunity = await _posted(rig, tmp_path)
+    [in_channel] = rig.slack_posts("C-bulletin")
+    interested = _button(in_channel["blocks"], "I'm interested")
+    payload = load(
+        "slack/block_actions",
+        actions=[{"action_id": interested["action_id"], "value": interested["value"], "type": "button"}],
+        container={"type": "message", "message_ts": "1.1", "channel_id": "C-bulletin", "is_ephemeral": False},
+        channel={"id": "C-bulletin", "name": "tc-bulletin"},
+        response_url=f"{rig.slack.base_url}/respond/interest",
+    )
+    posts_before = len(rig.slack.of("chat.postMessage"))
+    body = "payload=" + quote(json.dumps(payload))
+    headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(body)}
+    async with rig.session.post(rig.url("/slack/events"), data=body.encode(), headers=headers) as response:
+        assert response.status == 200
+    [answer] = await rig.slack.wait_for("response_url")
+    assert answer["response_type"] == "ephemeral" and answer["replace_original"] is False
+    assert "is recorded" in json.dumps(answer["blocks"])
+    assert len(rig.slack.of("chat.postMessage")) == posts_before  # nothing in the channel
+    assert (await rig.stores.uptake.of(opportunity)).interested == {rig.ids["ana"]}
