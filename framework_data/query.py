@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from framework_data.asks import ROLE_WORDS, Asks, about_me, asks_yes_or_no, passage_asked
 from framework_data.catalogue import Catalogue, role_ref
 from framework_data.numbers import GradeMention, Scan, scan_numbers
+from framework_data.schema import grade_key
 from framework_data.vocabulary import NEVER_CORRECT, Entity, Vocabulary, normalise
 
 # Words before a role that make it the goal of a progression ("how do I become a lab manager").
@@ -215,16 +216,25 @@ def _spread_over_paths(
 
 
 def _band_as_grade(scan: Scan, hits: list[_Hit], catalogue: Catalogue, framework: str) -> None:
-    """ "band 4 specialist vs manager": a band named with two paths and no grade is the one grade of this
-    framework at that band, so that the paths are compared at it."""
-    if scan.grades or len(scan.bands) != 1 or len(_paths_named(hits, catalogue, framework)) < 2:
+    """ "band 4 specialist vs manager", "band 5 specialist compared to band 5 manager", "band 3 planning and
+    organisation": a band named with a path or a competency and no grade stands for this framework's
+    grade(s) at that band, so that the roles there are answered (and their paths compared)."""
+    if scan.grades or not scan.bands or len(set(scan.bands)) != 1:
         return
-    grades = {r.grade for r in catalogue.framework(framework).framework.roles if scan.bands[0] in r.bands}
-    if len(grades) != 1 or "band" not in scan.tokens:
+    names_rows = any(e.kind == "row" and e.framework == framework for h in hits for e in h.entities)
+    if not (_paths_named(hits, catalogue, framework) or names_rows):
         return
-    at = scan.tokens.index("band") + 1
-    scan.grades.append(GradeMention(next(iter(grades)), at, at + 1))
-    scan.bands.clear()
+    band = scan.bands[0]
+    roles = catalogue.framework(framework).framework.roles
+    grades = sorted({r.grade for r in roles if band in r.bands}, key=grade_key)
+    if not grades or (len(grades) > 1 and not names_rows):
+        return
+    tokens = scan.tokens
+    places = [i + 1 for i, t in enumerate(tokens[:-1]) if t in ("band", "bands") and tokens[i + 1] == band]
+    for at in places:
+        scan.grades.extend(GradeMention(grade, at, at + 1) for grade in grades)
+    if scan.grades:
+        scan.bands.clear()
 
 
 def _choose_framework(hits: list[_Hit], scan: Scan, catalogue: Catalogue) -> str:
@@ -243,15 +253,21 @@ def _choose_framework(hits: list[_Hit], scan: Scan, catalogue: Catalogue) -> str
     return catalogue.primary.id
 
 
-def _decide_intent(query: Query, intents: set[str], words: set[str]) -> Intent:
+def _decide_intent(query: Query, intents: set[str], words: set[str], catalogue: Catalogue) -> Intent:
     has_roles = bool(query.roles or query.ambiguous)
+    # "grade 8 manager vs specialist, who gets to make the decisions": roles of one grade, compared.
+    same_grade_compared = (
+        "compare" in intents
+        and len(query.roles) >= 2
+        and len({catalogue.role(ref)[1].grade for ref in query.roles}) == 1
+    )
     if "help" in intents and not (has_roles or query.rows or "development" in intents):
         return Intent.HELP
     if "thanks" in intents and not (has_roles or query.rows):
         return Intent.THANKS
     if "pdp" in intents:
         return Intent.PDP
-    if "progression" in intents and (has_roles or "criteria" in words):
+    if "progression" in intents and (has_roles or "criteria" in words) and not same_grade_compared:
         return Intent.PROGRESSION
     if len(query.roles) + len(query.ambiguous) >= 2 or ("compare" in intents and has_roles):
         return Intent.COMPARE
@@ -317,7 +333,7 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
     query.about_me = about_me(tokens)
     query.upward = bool(_UPWARD & set(tokens))
     query.yes_no = asks_yes_or_no(tokens)
-    query.intent = _decide_intent(query, intents, set(tokens))
+    query.intent = _decide_intent(query, intents, set(tokens), catalogue)
     _read_asks(query, asks, tokens, catalogue)
     _read_move_between_paths(query, scan, hits, catalogue)
     return query
