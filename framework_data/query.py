@@ -15,6 +15,14 @@ from framework_data.vocabulary import NEVER_CORRECT, Entity, Vocabulary, normali
 
 # Words before a role that make it the goal of a progression ("how do I become a lab manager").
 _GOAL_MARKERS = {"to", "become", "becoming", "into", "reach", "reaching"}
+# "going for grade 6", "applying for grade 7": "for" after one of these also names the goal.
+_GOING_FOR = {"going", "go", "aiming", "aim", "applying", "apply", "gunning", "pushing", "up"}
+# Words asking what a role involves ("the lab manager route, what would the job involve").
+_ABOUT_THE_JOB = {"involve", "involves", "involved", "entail", "entails", "duties", "responsibilities", "job"}
+# Words that name the self-assessment grid itself, not only the competencies.
+_GRID_WORDS = {"grid", "assessment", "assess", "assessing", "score", "scores", "scoring", "rate"}
+# What a progression asks for when it names no step ("what evidence do I need for the 5 to 6").
+_CRITERIA = {"criteria", "criterion", "evidence"}
 _SEARCH_STOPWORDS = set(
     "the and for you are can how who why what does about tell with any there mention mentions mentioned say "
     "says said framework guide anything something info information where please".split()
@@ -263,11 +271,13 @@ def _decide_intent(query: Query, intents: set[str], words: set[str], catalogue: 
     )
     if "help" in intents and not (has_roles or query.rows or "development" in intents):
         return Intent.HELP
+    if intents == {"greeting"} and not (has_roles or query.rows):
+        return Intent.HELP
     if "thanks" in intents and not (has_roles or query.rows):
         return Intent.THANKS
     if "pdp" in intents:
         return Intent.PDP
-    if "progression" in intents and (has_roles or "criteria" in words) and not same_grade_compared:
+    if "progression" in intents and (has_roles or _CRITERIA & words) and not same_grade_compared:
         return Intent.PROGRESSION
     if len(query.roles) + len(query.ambiguous) >= 2 or ("compare" in intents and has_roles):
         return Intent.COMPARE
@@ -277,12 +287,16 @@ def _decide_intent(query: Query, intents: set[str], words: set[str], catalogue: 
         return Intent.DEVELOPMENT
     if query.bands or query.levels or query.local_grades or ("crosswalk" in intents and not query.rows):
         return Intent.CROSSWALK
+    if "path" in intents and len(query.roles) == 1 and _ABOUT_THE_JOB & words:
+        return Intent.ROLE  # "the lab manager route, what would the job involve": that role
     if (query.paths and not has_roles) or ("path" in intents and len(query.roles) <= 1 and not query.rows):
         return Intent.PATH
     if has_roles:
         return Intent.ROLE
     if query.rows:
         return Intent.DEVELOPMENT if "development" in intents else Intent.COMPETENCY
+    if "grid" in intents and query.about_me and not _GRID_WORDS & words:
+        return Intent.ROLE  # "which competencies apply to me": the asker's role, not the grid
     if "grid" in intents:
         return Intent.GRID
     if "roles" in intents or "path" in intents:
@@ -394,10 +408,12 @@ def _read_asks(query: Query, asks: Asks, tokens: list[str], catalogue: Catalogue
         query.jobs = list(range(len(catalogue.framework(query.framework).framework.example_jobs)))
     elif query.intent is Intent.UNKNOWN and query.about_me and any(t in ROLE_WORDS for t in tokens):
         query.intent = Intent.ROLE  # "what does my role need": the asker's role, from the directory
+    elif query.intent is Intent.UNKNOWN and query.about_me and query.yes_no and query.terms:
+        query.intent = Intent.ROLE  # "do I get my own budget": a yes/no about the asker's own role
     if query.intent is Intent.COMPARE and not query.roles and len(query.ambiguous) == 1:
         # "Compare the grade 8 roles": one grade and nothing else to compare it with means all its roles.
         query.roles, query.ambiguous = list(query.ambiguous[0].options), []
-    if query.intent is Intent.PROGRESSION and not names_roles and "criteria" not in tokens:
+    if query.intent is Intent.PROGRESSION and not names_roles and not _CRITERIA & set(tokens):
         query.about_me = True  # "how does one get promoted" is asked for oneself
 
 
@@ -411,7 +427,8 @@ def _names_a_destination(scan: Scan, hits: list[_Hit], query: Query) -> bool:
     starts += [h.start for h in hits if any(e.kind == "role" for e in h.entities)]
     for start in starts[:1]:
         before = [t for t in scan.tokens[:start] if t not in _FILLER]
-        return bool(before) and before[-1] in _GOAL_MARKERS
+        going_for = len(before) >= 2 and before[-1] == "for" and before[-2] in _GOING_FOR
+        return bool(before) and (before[-1] in _GOAL_MARKERS or going_for)
     return False
 
 

@@ -59,7 +59,9 @@ def answering_row(
     question's other words breaking a tie): "does a grade 8 manager line manage people" is answered by
     "Line management of a team", under Teamwork; "does a grade 7 specialist supervise project students"
     by "Supervises UG and PGT project students", under Support for Teaching and Research."""
-    needed = {w[:4] for mention in mentions for w in mention.split() if len(w) >= 3}
+    # Words of four letters or more: "own" of "work on my own" is not a reason to answer from "organise
+    # own work", under Planning.
+    needed = {w[:4] for mention in mentions for w in mention.split() if len(w) >= 4}
     extra = {w[:4] for term in terms for w in term.split() if len(w) >= 3}
     named = loaded.descriptor(role.id, row_id)
     if not needed or named.is_no or _score(f"{named.row.name} {named.row.label}", needed) == len(needed):
