@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
-from framework_data.asks import ROLE_WORDS, Asks, about_me, asks_yes_or_no, passage_asked
+from framework_data.asks import ROLE_WORDS, Asks, about_me, asks_yes_or_no, narrowed_jobs, passage_asked
 from framework_data.catalogue import Catalogue, role_ref
 from framework_data.numbers import GradeMention, Scan, scan_numbers
 from framework_data.schema import grade_key
@@ -390,14 +390,18 @@ def _read_asks(query: Query, asks: Asks, tokens: list[str], catalogue: Catalogue
     names_roles = bool(query.roles or query.ambiguous)
     specifics = names_roles or bool(query.rows or query.bands or query.levels or query.local_grades)
     passage = passage_asked(asks, tokens, catalogue, specifics, names_roles, query.framework)
-    if asks.outside:
+    # The topics outside are the primary framework's; a passage of another framework the question names
+    # ("who do I contact about imperial's pathway") is what that framework says on it.
+    named_other = passage is not None and passage[0] == query.framework != catalogue.primary.id
+    if asks.outside and not named_other:
         query.intent, query.outside = Intent.OUTSIDE, asks.outside
     elif passage is not None:
         query.intent, query.framework, query.passage = Intent.PASSAGE, passage[0], passage[1]
     elif asks.jobs and not names_roles:
         query.intent = Intent.CROSSWALK
         query.framework = asks.jobs[0][0]
-        query.jobs = [index for framework, index in asks.jobs if framework == query.framework]
+        jobs = narrowed_jobs(asks.jobs, tokens, catalogue)
+        query.jobs = [index for framework, index in jobs if framework == query.framework]
     elif (
         not specifics
         and _JOB_WORDS & set(tokens)

@@ -236,4 +236,16 @@ def _add_asks(vocab: Vocabulary, fw: Framework) -> None:
             vocab.add_as_read(phrase, Entity("outside", topic.id, fw.id))
     for index, job in enumerate(fw.example_jobs):
         for phrase in (job.title, *job.aliases):
-            vocab.add_as_read(phrase, Entity("job", str(index), fw.id))
+            for variant in _short_forms(phrase):
+                vocab.add_as_read(variant, Entity("job", str(index), fw.id))
+
+
+# How a job title's words are shortened in chat ("research tech", "battery lab manager").
+_SHORT_FORMS = {"technician": "tech", "laboratory": "lab", "manager": "mgr", "department": "dept"}
+
+
+def _short_forms(phrase: str) -> list[str]:
+    """A title as written, and with its long words in their chat short forms."""
+    words = phrase.lower().split()
+    short = " ".join(_SHORT_FORMS.get(w, w) for w in words)
+    return [phrase] if short == phrase.lower() else [phrase, short]
