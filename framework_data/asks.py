@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from framework_data.catalogue import Catalogue
 from framework_data.schema import Passage
-from framework_data.vocabulary import Entity
+from framework_data.vocabulary import Entity, normalise
 
 # Words of a question that mean the asker ("how do I get promoted", "what does my role need").
 ME = frozenset({"i", "me", "my", "myself", "im", "mine", "ive"})
@@ -19,7 +19,7 @@ FRAMING = frozenset(
     what whats is are was does do did the a an stand stands for mean means meaning explain define definition
     tell me about who s of exactly please i you can its it this that again more on at lancaster university
     imperial college us our here there so ok hi hey hello quick question by and or how work works process
-    scheme system
+    scheme system show shows illustrate illustrates describe describes cover covers say says
     """.split()
 )
 # Words that, said about the asker, mean their role ("what is expected of me", "my job").
@@ -82,6 +82,38 @@ def passage_asked(
         if all(t in FRAMING for t in rest):
             return framework, passage_id
     return None
+
+
+# Words of a department's or a title's name that do not tell one advert from another.
+_GENERIC_JOB_WORDS = frozenset("dept department dep of the and in at for research technician".split())
+
+
+def _distinct_words(text: str) -> set[str]:
+    return {w for w in normalise(text) if w not in _GENERIC_JOB_WORDS}
+
+
+def narrowed_jobs(
+    jobs: list[tuple[str, int]], tokens: list[str], catalogue: Catalogue
+) -> list[tuple[str, int]]:
+    """The advertised jobs a question means, of those its title named: "research technician in the
+    department of medicine" is the one in the Department of Medicine, "research tech in microbiology" the
+    Research Technician in Microbiology. A job whose title extends a title named is a candidate too; the
+    question's other words (a department's, the rest of a title) pick among them, else all are meant
+    ("imperial research technician grade": every Research Technician advert)."""
+    asked = set(tokens)
+    candidates = list(jobs)
+    for framework, index in jobs:
+        title = catalogue.framework(framework).framework.example_jobs[index].title.lower()
+        for other, job in enumerate(catalogue.framework(framework).framework.example_jobs):
+            if job.title.lower().startswith(title) and (framework, other) not in candidates:
+                candidates.append((framework, other))
+
+    def score(candidate: tuple[str, int]) -> int:
+        job = catalogue.framework(candidate[0]).framework.example_jobs[candidate[1]]
+        return len(_distinct_words(f"{job.title} {job.department}") & asked)
+
+    best = max((score(c) for c in candidates), default=0)
+    return [c for c in candidates if score(c) == best]
 
 
 def passage_of(catalogue: Catalogue, framework: str, passage_id: str) -> Passage:

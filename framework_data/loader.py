@@ -47,6 +47,8 @@ class Descriptor:
     text: str | None
     shared_with: Role | None = None
     gap: str = ""
+    # A reference with words of its own after it ("As grade 7. Budgets increase in complexity").
+    extended: bool = False
 
     @property
     def is_no(self) -> bool:
@@ -216,7 +218,8 @@ def _resolve(fw: Framework, file: str) -> tuple[dict[tuple[str, str], Descriptor
             else:
                 text = joined(target.text, cell.adds) if cell.adds else target.text
                 origin = target.shared_with or target.role
-                result = Descriptor(role, row, cell.text, text, shared_with=origin)
+                extended = bool(cell.adds) or target.extended
+                result = Descriptor(role, row, cell.text, text, shared_with=origin, extended=extended)
         resolved[key] = result
         return result
 

@@ -102,6 +102,17 @@ def scan_numbers(scan: Scan) -> None:
                 scan.used.update(range(i + 1, end))
                 i = end
                 continue
+        elif (_number(token) or "").isdigit() and i + 2 < len(tokens) and tokens[i + 1] in _RANGE_JOINERS:
+            # "the 5 to 6 career grade", "5 to 6 grades": a range of bare numbers that "grade" follows.
+            ranged = scan.ranged
+            found, end = _numbers_after(scan, i)
+            digits = all(v.isdigit() for v, _ in found)
+            if len(found) > 1 and digits and {"grade", "grades"} & set(tokens[end : end + 3]):
+                scan.grades.extend(GradeMention(v, at, at + 1) for v, at in found)
+                scan.used.update(range(i, end))
+                i = end
+                continue
+            scan.ranged = ranged
         elif len(token) == 2 and token[0].isdigit() and token[1] in "ab":
             scan.local_grades.append(token)  # Imperial's "2b", "3a"
             scan.used.add(i)

@@ -7,13 +7,22 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
-from framework_data.asks import ROLE_WORDS, Asks, about_me, asks_yes_or_no, passage_asked
+from framework_data.asks import ROLE_WORDS, Asks, about_me, asks_yes_or_no, narrowed_jobs, passage_asked
 from framework_data.catalogue import Catalogue, role_ref
 from framework_data.numbers import GradeMention, Scan, scan_numbers
+from framework_data.schema import grade_key
 from framework_data.vocabulary import NEVER_CORRECT, Entity, Vocabulary, normalise
 
 # Words before a role that make it the goal of a progression ("how do I become a lab manager").
 _GOAL_MARKERS = {"to", "become", "becoming", "into", "reach", "reaching"}
+# "going for grade 6", "applying for grade 7": "for" after one of these also names the goal.
+_GOING_FOR = {"going", "go", "aiming", "aim", "applying", "apply", "gunning", "pushing", "up"}
+# Words asking what a role involves ("the lab manager route, what would the job involve").
+_ABOUT_THE_JOB = {"involve", "involves", "involved", "entail", "entails", "duties", "responsibilities", "job"}
+# Words that name the self-assessment grid itself, not only the competencies.
+_GRID_WORDS = {"grid", "assessment", "assess", "assessing", "score", "scores", "scoring", "rate"}
+# What a progression asks for when it names no step ("what evidence do I need for the 5 to 6").
+_CRITERIA = {"criteria", "criterion", "evidence"}
 _SEARCH_STOPWORDS = set(
     "the and for you are can how who why what does about tell with any there mention mentions mentioned say "
     "says said framework guide anything something info information where please".split()
@@ -215,16 +224,25 @@ def _spread_over_paths(
 
 
 def _band_as_grade(scan: Scan, hits: list[_Hit], catalogue: Catalogue, framework: str) -> None:
-    """ "band 4 specialist vs manager": a band named with two paths and no grade is the one grade of this
-    framework at that band, so that the paths are compared at it."""
-    if scan.grades or len(scan.bands) != 1 or len(_paths_named(hits, catalogue, framework)) < 2:
+    """ "band 4 specialist vs manager", "band 5 specialist compared to band 5 manager", "band 3 planning and
+    organisation": a band named with a path or a competency and no grade stands for this framework's
+    grade(s) at that band, so that the roles there are answered (and their paths compared)."""
+    if scan.grades or not scan.bands or len(set(scan.bands)) != 1:
         return
-    grades = {r.grade for r in catalogue.framework(framework).framework.roles if scan.bands[0] in r.bands}
-    if len(grades) != 1 or "band" not in scan.tokens:
+    names_rows = any(e.kind == "row" and e.framework == framework for h in hits for e in h.entities)
+    if not (_paths_named(hits, catalogue, framework) or names_rows):
         return
-    at = scan.tokens.index("band") + 1
-    scan.grades.append(GradeMention(next(iter(grades)), at, at + 1))
-    scan.bands.clear()
+    band = scan.bands[0]
+    roles = catalogue.framework(framework).framework.roles
+    grades = sorted({r.grade for r in roles if band in r.bands}, key=grade_key)
+    if not grades or (len(grades) > 1 and not names_rows):
+        return
+    tokens = scan.tokens
+    places = [i + 1 for i, t in enumerate(tokens[:-1]) if t in ("band", "bands") and tokens[i + 1] == band]
+    for at in places:
+        scan.grades.extend(GradeMention(grade, at, at + 1) for grade in grades)
+    if scan.grades:
+        scan.bands.clear()
 
 
 def _choose_framework(hits: list[_Hit], scan: Scan, catalogue: Catalogue) -> str:
@@ -243,15 +261,23 @@ def _choose_framework(hits: list[_Hit], scan: Scan, catalogue: Catalogue) -> str
     return catalogue.primary.id
 
 
-def _decide_intent(query: Query, intents: set[str], words: set[str]) -> Intent:
+def _decide_intent(query: Query, intents: set[str], words: set[str], catalogue: Catalogue) -> Intent:
     has_roles = bool(query.roles or query.ambiguous)
+    # "grade 8 manager vs specialist, who gets to make the decisions": roles of one grade, compared.
+    same_grade_compared = (
+        "compare" in intents
+        and len(query.roles) >= 2
+        and len({catalogue.role(ref)[1].grade for ref in query.roles}) == 1
+    )
     if "help" in intents and not (has_roles or query.rows or "development" in intents):
+        return Intent.HELP
+    if intents == {"greeting"} and not (has_roles or query.rows):
         return Intent.HELP
     if "thanks" in intents and not (has_roles or query.rows):
         return Intent.THANKS
     if "pdp" in intents:
         return Intent.PDP
-    if "progression" in intents and (has_roles or "criteria" in words):
+    if "progression" in intents and (has_roles or _CRITERIA & words) and not same_grade_compared:
         return Intent.PROGRESSION
     if len(query.roles) + len(query.ambiguous) >= 2 or ("compare" in intents and has_roles):
         return Intent.COMPARE
@@ -261,12 +287,16 @@ def _decide_intent(query: Query, intents: set[str], words: set[str]) -> Intent:
         return Intent.DEVELOPMENT
     if query.bands or query.levels or query.local_grades or ("crosswalk" in intents and not query.rows):
         return Intent.CROSSWALK
+    if "path" in intents and len(query.roles) == 1 and _ABOUT_THE_JOB & words:
+        return Intent.ROLE  # "the lab manager route, what would the job involve": that role
     if (query.paths and not has_roles) or ("path" in intents and len(query.roles) <= 1 and not query.rows):
         return Intent.PATH
     if has_roles:
         return Intent.ROLE
     if query.rows:
         return Intent.DEVELOPMENT if "development" in intents else Intent.COMPETENCY
+    if "grid" in intents and query.about_me and not _GRID_WORDS & words:
+        return Intent.ROLE  # "which competencies apply to me": the asker's role, not the grid
     if "grid" in intents:
         return Intent.GRID
     if "roles" in intents or "path" in intents:
@@ -317,7 +347,7 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
     query.about_me = about_me(tokens)
     query.upward = bool(_UPWARD & set(tokens))
     query.yes_no = asks_yes_or_no(tokens)
-    query.intent = _decide_intent(query, intents, set(tokens))
+    query.intent = _decide_intent(query, intents, set(tokens), catalogue)
     _read_asks(query, asks, tokens, catalogue)
     _read_move_between_paths(query, scan, hits, catalogue)
     return query
@@ -360,14 +390,18 @@ def _read_asks(query: Query, asks: Asks, tokens: list[str], catalogue: Catalogue
     names_roles = bool(query.roles or query.ambiguous)
     specifics = names_roles or bool(query.rows or query.bands or query.levels or query.local_grades)
     passage = passage_asked(asks, tokens, catalogue, specifics, names_roles, query.framework)
-    if asks.outside:
+    # The topics outside are the primary framework's; a passage of another framework the question names
+    # ("who do I contact about imperial's pathway") is what that framework says on it.
+    named_other = passage is not None and passage[0] == query.framework != catalogue.primary.id
+    if asks.outside and not named_other:
         query.intent, query.outside = Intent.OUTSIDE, asks.outside
     elif passage is not None:
         query.intent, query.framework, query.passage = Intent.PASSAGE, passage[0], passage[1]
     elif asks.jobs and not names_roles:
         query.intent = Intent.CROSSWALK
         query.framework = asks.jobs[0][0]
-        query.jobs = [index for framework, index in asks.jobs if framework == query.framework]
+        jobs = narrowed_jobs(asks.jobs, tokens, catalogue)
+        query.jobs = [index for framework, index in jobs if framework == query.framework]
     elif (
         not specifics
         and _JOB_WORDS & set(tokens)
@@ -378,10 +412,12 @@ def _read_asks(query: Query, asks: Asks, tokens: list[str], catalogue: Catalogue
         query.jobs = list(range(len(catalogue.framework(query.framework).framework.example_jobs)))
     elif query.intent is Intent.UNKNOWN and query.about_me and any(t in ROLE_WORDS for t in tokens):
         query.intent = Intent.ROLE  # "what does my role need": the asker's role, from the directory
+    elif query.intent is Intent.UNKNOWN and query.about_me and query.yes_no and query.terms:
+        query.intent = Intent.ROLE  # "do I get my own budget": a yes/no about the asker's own role
     if query.intent is Intent.COMPARE and not query.roles and len(query.ambiguous) == 1:
         # "Compare the grade 8 roles": one grade and nothing else to compare it with means all its roles.
         query.roles, query.ambiguous = list(query.ambiguous[0].options), []
-    if query.intent is Intent.PROGRESSION and not names_roles and "criteria" not in tokens:
+    if query.intent is Intent.PROGRESSION and not names_roles and not _CRITERIA & set(tokens):
         query.about_me = True  # "how does one get promoted" is asked for oneself
 
 
@@ -395,7 +431,8 @@ def _names_a_destination(scan: Scan, hits: list[_Hit], query: Query) -> bool:
     starts += [h.start for h in hits if any(e.kind == "role" for e in h.entities)]
     for start in starts[:1]:
         before = [t for t in scan.tokens[:start] if t not in _FILLER]
-        return bool(before) and before[-1] in _GOAL_MARKERS
+        going_for = len(before) >= 2 and before[-1] == "for" and before[-2] in _GOING_FOR
+        return bool(before) and (before[-1] in _GOAL_MARKERS or going_for)
     return False
 
 

@@ -66,13 +66,16 @@ NEVER_CORRECT = frozenset(
 
 # Words that signal what is being asked, by intent (comma-separated phrases).
 _INTENT_WORDS = {
-    "help": "help, what can you do, what can i ask, commands, how do i use, menu, hi, hello, hey, "
-    "who are you",
+    "help": "help, what can you do, what can i ask, commands, how do i use, menu, who are you",
+    # A greeting alone asks what the bot does; before a question ("hello - is there a grade above
+    # mine?") it is only a greeting.
+    "greeting": "hi, hello, hey, hiya, good morning, good afternoon",
     "progression": "progress, progression, promotion, promoted, get to, get from, move up, move to, "
     "move from, next, next grade, next step, next level, step up, become, criteria, career grade, "
     "regrade, regrading, go from, go up, get there, get promoted, promote, promotions, move on, "
     "after this grade, after my grade, comes after, go after, beyond, where next, go next, higher grade, "
-    "how far, the top, top grade, highest grade",
+    "how far, the top, top grade, highest grade, evidence, grade above, the one above, above mine, "
+    "above me, above my grade, comes above, higher than mine",
     "compare": "difference, differences, compare, comparison, versus, differ, contrast, side by side",
     "development": "training, train, develop, development opportunities, improve, course, courses, "
     "opportunities, opportunity, learn, learning, get better, grow, upskill, resources",
@@ -233,4 +236,16 @@ def _add_asks(vocab: Vocabulary, fw: Framework) -> None:
             vocab.add_as_read(phrase, Entity("outside", topic.id, fw.id))
     for index, job in enumerate(fw.example_jobs):
         for phrase in (job.title, *job.aliases):
-            vocab.add_as_read(phrase, Entity("job", str(index), fw.id))
+            for variant in _short_forms(phrase):
+                vocab.add_as_read(variant, Entity("job", str(index), fw.id))
+
+
+# How a job title's words are shortened in chat ("research tech", "battery lab manager").
+_SHORT_FORMS = {"technician": "tech", "laboratory": "lab", "manager": "mgr", "department": "dept"}
+
+
+def _short_forms(phrase: str) -> list[str]:
+    """A title as written, and with its long words in their chat short forms."""
+    words = phrase.lower().split()
+    short = " ".join(_SHORT_FORMS.get(w, w) for w in words)
+    return [phrase] if short == phrase.lower() else [phrase, short]

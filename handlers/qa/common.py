@@ -65,10 +65,13 @@ def descriptor_text(descriptor: Descriptor) -> tuple[str, str]:
     if descriptor.is_no:
         return descriptor.text, NOT_EXPECTED
     if descriptor.shared_with is not None:
-        return (
-            descriptor.text,
-            f"Shared with {descriptor.shared_with.label} (the source says “{descriptor.source_text}”).",
+        # The reference itself ("As grade 7 Specialist") is never shown: the text above is what it means.
+        how = (
+            "the guide gives that role's cell here and adds to it"
+            if descriptor.extended
+            else "the guide gives this cell as that role's"
         )
+        return descriptor.text, f"Shared with {descriptor.shared_with.label} ({how})."
     return descriptor.text, ""
 
 

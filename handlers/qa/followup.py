@@ -88,6 +88,7 @@ def follow(text: str, query: Query, state: dict[str, Any], catalogue: Catalogue,
     about = topic.get("about")
     if not isinstance(about, dict):
         return query
+    query = _bare_number_as_grade(tokens, text.strip().endswith("?"), query, about, catalogue, vocab)
     if about.get("framework") != query.framework and _elliptical(tokens, text.strip().endswith("?")):
         # "imperial grade 3b" then "and grade 4?": read in the framework being discussed.
         within = parse_question(text, catalogue, vocab, within=str(about.get("framework")))
@@ -95,6 +96,7 @@ def follow(text: str, query: Query, state: dict[str, Any], catalogue: Catalogue,
             query = within
         elif about.get("levels") and any(t.isdigit() for t in tokens):
             query = within  # "and level 3", completed below
+
     if about.get("framework") != query.framework:
         return query
     try:
@@ -112,6 +114,35 @@ def follow(text: str, query: Query, state: dict[str, Any], catalogue: Catalogue,
     except (KeyError, ValueError, TypeError):
         return query
     return _complete(tokens, text.strip().endswith("?"), query, previous, catalogue, vocab)
+
+
+_NUMBERED = {"grade", "grades", "band", "bands", "level", "levels", "hay"}
+
+
+def _bare_number_as_grade(
+    tokens: list[str],
+    asked: bool,
+    query: Query,
+    about: dict[str, Any],
+    catalogue: Catalogue,
+    vocab: Vocabulary,
+) -> Query:
+    """ "grade 3 teamwork" then "and 4?", "imperial grade 3a jobs" then "and 4?": after an answer about
+    grades, a bare number in an elliptical question is another grade of the framework being discussed."""
+    if about.get("levels") or not (about.get("roles") or about.get("local_grades")):
+        return query
+    if _NUMBERED & set(tokens) or not _elliptical(tokens, asked) or not any(_bare_grade(t) for t in tokens):
+        return query
+    spelled = " ".join(f"grade {t}" if _bare_grade(t) else t for t in tokens)
+    regraded = parse_question(spelled, catalogue, vocab, within=str(about.get("framework")))
+    if regraded.unknown or not (regraded.local_grades or regraded.roles or regraded.ambiguous):
+        return query
+    return regraded
+
+
+def _bare_grade(token: str) -> bool:
+    """ "4", "3b": a grade said without the word "grade"."""
+    return token.isdigit() or (len(token) == 2 and token[0].isdigit() and token[1] in "ab")
 
 
 def _known(catalogue: Catalogue, ref: str) -> bool:

@@ -12,6 +12,8 @@ from framework_data.schema import Role
 _SENTENCE = re.compile(r"(?<=[.;!?])(?<!e\.g\.)(?<!i\.e\.)\s+")
 _DEPENDS = ("dependent on role", "role dependent", "depending on")
 _MAYBE = ("may ", "could ", "might ", "can ")
+# Words of how a yes/no is asked, not of what it is about ("is a grade 5 allowed to ...").
+_ASKING = {w[:4] for w in "allowed able expected permitted supposed required meant get ever any yet".split()}
 
 
 def _kind(sentence: str) -> str:
@@ -59,12 +61,19 @@ def answering_row(
     question's other words breaking a tie): "does a grade 8 manager line manage people" is answered by
     "Line management of a team", under Teamwork; "does a grade 7 specialist supervise project students"
     by "Supervises UG and PGT project students", under Support for Teaching and Research."""
-    needed = {w[:4] for mention in mentions for w in mention.split() if len(w) >= 3}
+    # Words of four letters or more: "own" of "work on my own" is not a reason to answer from "organise
+    # own work", under Planning.
+    needed = {w[:4] for mention in mentions for w in mention.split() if len(w) >= 4}
     extra = {w[:4] for term in terms for w in term.split() if len(w) >= 3}
     named = loaded.descriptor(role.id, row_id)
     if not needed or named.is_no or _score(f"{named.row.name} {named.row.label}", needed) == len(needed):
         return row_id  # the competency itself was named ("does a grade 5 do teaching"): its cell answers
     if _best_score(named.text, needed) == len(needed):
+        return row_id
+    about = extra - _ASKING
+    if about and _best_score(named.text, about) == len(about):
+        # "can a grade 5 supervise project students": the named cell speaks of the project students
+        # ("May have oversight of project students"), in other words than the question's.
         return row_id
     best, best_extra = row_id, -1
     for row in loaded.framework.rows:

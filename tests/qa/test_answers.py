@@ -19,9 +19,23 @@ def test_a_shared_cell_shows_the_text_and_says_whose_it_is(ctx: Context) -> None
     text, note = section(card, "Budget Management")
     assert text.startswith("Yes for their facility. Income generation - develop charging models.")
     assert (
-        note
-        == "Shared with Grade 7 Specialist (Descriptor) Technician (the source says “As grade 7 Specialist”)."
+        note == "Shared with Grade 7 Specialist (Descriptor) Technician"
+        " (the guide gives this cell as that role's)."
     )
+    assert "As grade 7" not in text + note  # the reference is resolved, never shown raw
+
+
+def test_a_reference_with_words_of_its_own_says_so(ctx: Context) -> None:
+    card = answer_question("grade 8 specialist budget management", ctx)
+    text, note = section(card, "Budget Management")
+    assert text.endswith(
+        "Budgets increase in complexity, size or number. May be required to balance other demands on budget."
+    )
+    assert (
+        note == "Shared with Grade 7 Specialist (Descriptor) Technician"
+        " (the guide gives that role's cell here and adds to it)."
+    )
+    assert "As grade 7" not in text + note
 
 
 def test_a_gap_in_the_source_is_answered_as_no_descriptor(ctx: Context) -> None:

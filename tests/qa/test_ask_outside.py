@@ -26,6 +26,7 @@ def ask(question: str) -> subprocess.CompletedProcess[str]:
         ("how much does a grade 6 get paid", "pay and salaries"),
         ("annual leave", "annual leave and time off"),
         ("can I get funding to go to a conference", "funding for conferences"),
+        ("is there an on-call allowance for weekend work", "overtime, allowances and out-of-hours working"),
     ],
 )
 def test_a_question_outside_the_framework_says_so_and_exits_1(question: str, topic: str) -> None:
