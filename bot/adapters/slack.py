@@ -270,8 +270,10 @@ class SlackAdapter:
         )
         turn = asyncio.ensure_future(self._dispatch(neutral))
         done, _ = await asyncio.wait({turn}, timeout=max(0.0, deadline - asyncio.get_running_loop().time()))
-        if not done:
-            await ack()  # too slow for the modal: it closes, and the answer is posted when it comes
+        if not done or turn.exception() is not None:
+            # Too slow for the modal (it closes, and the answer is posted when it comes), or failed: the
+            # ack goes anyway, or Slack would say it could not reach the app and invite a second submit.
+            await ack()
         elif errors := _field_errors(turn.result(), neutral.action_id):
             await ack(response_action="errors", errors=errors)
             return
@@ -284,7 +286,14 @@ class SlackAdapter:
         await ack()
 
     async def _direct_channel(self, user: str) -> str:
-        """The id of the app's DM with ``user`` (conversations.open, scope im:write)."""
+        """The id of the app's DM with ``user``: the one the delivery engine keeps, else conversations.open
+        (Tier 3, scope im:write), which a modal's ack would otherwise wait for."""
+        try:
+            known = await self._stores.references.get(PLATFORM, f"dm:{user}")
+        except Exception:  # the database away: Slack can still say
+            known = None
+        if known and known.get("channel"):
+            return str(known["channel"])
         response = await self.client.conversations_open(users=user)
         return str((response.get("channel") or {}).get("id", "")) or user
 
