@@ -55,6 +55,12 @@ class BulletinScheduleStore:
                 found[person_id].update(ids or [])
         return found
 
+    async def digest_lists(self, digest_id: int) -> list[int]:
+        """The opportunities a digest lists (none when it is gone: its reader erased)."""
+        async with self._db.reading() as session:
+            digest = await session.get(BulletinDigest, digest_id)
+            return list(digest.opportunity_ids) if digest is not None else []
+
     async def create_digests(self, week: str, listing: Mapping[int, list[int]]) -> dict[int, int]:
         """A digest for each person not given one this week yet, listing those opportunities; returns the
         new ones (person id -> digest id). The other replica, racing, makes none of the same."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime, timedelta
 
-from bot.storage.bulletin import WEEKLY, OpportunityRecord
+from bot.storage.bulletin import POSTED, WEEKLY, OpportunityRecord
 from bot.storage.outbox import Row, Target
 from bot.storage.stores import Stores
 from bot.working_time import InstitutionCalendar
@@ -149,7 +149,18 @@ class WeeklyDigest:
 
 
 async def may_deliver_digest(stores: Stores, row: Row) -> bool:
-    """A digest goes only to someone who still wants one (not after switching to each post or channels)."""
+    """A digest goes only to someone who still wants one (not after switching to each post or channels),
+    and only while something it lists is still posted: one waiting for its reader's first message may
+    outlive every opportunity in it."""
     if row.person_id is None:
         return False
-    return (await stores.bulletin.preference(row.person_id)).mode == WEEKLY
+    if (await stores.bulletin.preference(row.person_id)).mode != WEEKLY:
+        return False
+    prefix, _, number = row.subject.partition(":")
+    if prefix != "digest" or not number.isdigit():
+        return False
+    for opportunity_id in await stores.bulletin_schedule.digest_lists(int(number)):
+        record = await stores.bulletin.get(opportunity_id)
+        if record is not None and record.status == POSTED:
+            return True
+    return False
