@@ -213,6 +213,29 @@ def document_index() -> DocumentIndex:
     return DocumentIndex(list(documents.values()), passages)
 
 
+@lru_cache(maxsize=1)
+def _names_of_documents() -> tuple[tuple[tuple[str, ...], str], ...]:
+    """Each phrase a question names a document by, with the document's file: read from the head of
+    documents.yaml alone, so checking a question for a document's name never loads the passages."""
+    import yaml
+
+    text = resources.files("framework_data").joinpath("documents.yaml").read_text(encoding="utf-8")
+    head = yaml.safe_load(text.split("\npassages:", 1)[0])
+    return tuple(
+        (tuple(normalise(phrase)), d["file"]) for d in head["documents"] for phrase in d.get("asked_as", [])
+    )
+
+
+def files_named(text: str) -> set[str]:
+    """The files of the documents a question names ("what is queen mary doing about mentoring")."""
+    tokens = normalise(text)
+    return {
+        file
+        for phrase, file in _names_of_documents()
+        if any(tuple(tokens[i : i + len(phrase)]) == phrase for i in range(len(tokens)))
+    }
+
+
 MAX_NAMED = 3
 _WORD = re.compile(r"[a-z0-9]+")
 
