@@ -64,7 +64,7 @@ STOPWORDS = frozenset(
     talk talks written write anything something say said thing things please do any much many also just
     if so than then into out up over all some such very more most other only same both each few
     mean meant means happen happens happened think thinks look looking im setting offer offers someone
-    technician technicians tech techs technical staff
+    technician technicians tech techs
     """.split()
 )
 

@@ -32,15 +32,14 @@ def _answered_elsewhere(query: Query) -> bool:
 
 
 def _may_be_the_documents_alone(query: Query) -> bool:
-    """A grade, an advertised job, the asker's own role or an outside topic has its own answer even in a
-    question that names a document."""
+    """A grade, an advertised job or an outside topic has its own answer even in a question that names a
+    document ("what did imperial get from lord sainsbury" is not about the asker, whatever "get" suggests)."""
     return not (
         query.bands
         or query.levels
         or query.local_grades
         or query.jobs
         or query.outside
-        or query.about_me
         or query.ambiguous
         or query.unknown
     )
