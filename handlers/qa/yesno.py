@@ -15,7 +15,7 @@ _MAYBE = ("may ", "could ", "might ", "can ")
 # Words of how a yes/no is asked, not of what it is about ("is a grade 5 allowed to ...").
 _ASKING = {
     w[:4]
-    for w in "allowed able expected permitted supposed required meant get ever any yet someone they them".split()
+    for w in "allowed able expected permitted supposed required meant get ever any yet someone they".split()
 }
 
 
