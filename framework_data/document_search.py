@@ -52,6 +52,16 @@ _ABBREVIATIONS = {
     "percentage": "percent",
     "proportion": "percent",
     "qualification": "qualifications",
+    "weak": "weakness",
+    "weaknesses": "weakness",
+    "newly": "new",
+    "circle": "mark",
+    "tick": "mark",
+    "finish": "completed",
+    "finishes": "completed",
+    "finished": "completed",
+    "complete": "completed",
+    "completes": "completed",
 }
 # Words that say how a question is asked, not what it is about.
 STOPWORDS = frozenset(
@@ -71,7 +81,7 @@ STOPWORDS = frozenset(
 
 def stem(word: str) -> str:
     """Plural and verb endings folded: "apprenticeships" and "apprenticeship", "measured" and "measures"."""
-    for suffix, keep in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", "e"), ("s", "")):
+    for suffix, keep in (("ation", ""), ("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", "e"), ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
             word = word[: -len(suffix)] + keep
             break
