@@ -55,6 +55,7 @@ _ABBREVIATIONS = {
     "weak": "weakness",
     "weaknesses": "weakness",
     "newly": "new",
+    "post": "role",
     "circle": "mark",
     "tick": "mark",
     "finish": "completed",
@@ -81,7 +82,15 @@ STOPWORDS = frozenset(
 
 def stem(word: str) -> str:
     """Plural and verb endings folded: "apprenticeships" and "apprenticeship", "measured" and "measures"."""
-    for suffix, keep in (("ation", ""), ("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", "e"), ("s", "")):
+    for suffix, keep in (
+        ("ation", ""),
+        ("ies", "y"),
+        ("sses", "ss"),
+        ("ing", ""),
+        ("ed", ""),
+        ("es", "e"),
+        ("s", ""),
+    ):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
             word = word[: -len(suffix)] + keep
             break
@@ -110,6 +119,9 @@ class DocPassage:
 class Found:
     passages: list[DocPassage]
     named: list[Document]  # the documents the question named, if any
+    # The one passage holds every term of a question of three or more, and far outscores the next: the
+    # question is about it, whatever else its words could be read as.
+    decisive: bool = False
 
 
 def _phrased(tokens: list[str]) -> list[str]:
@@ -285,7 +297,11 @@ def search(text: str, index: DocumentIndex | None = None) -> Found | None:
     second = scored[1][0] if len(scored) > 1 else 0.0
     if second and best_score < second * 1.25:
         return None
-    return Found([index.passages[best]], [])
+    decisive = len(terms) >= 3 and coverage(best) == 1.0 and best_score >= second * DECISIVE_LEAD
+    return Found([index.passages[best]], [], decisive)
+
+
+DECISIVE_LEAD = 1.5
 
 
 _UNKNOWN_WEIGHT = 3.0  # a word no passage has counts against the match as a rare word would

@@ -72,6 +72,11 @@ def document_answer(text: str, query: Query, catalogue: Catalogue) -> Card | Non
         found = search(text)
         if found is not None and _only_the_documents_say(found, own):
             return documents_card(found)
+    if len(query.terms) >= 3 and not query.rows and _may_be_the_documents_alone(query):
+        # Words the framework left unread: "on the self assessment do i just circle a number".
+        found = search(text)
+        if found is not None and found.decisive:
+            return documents_card(found)
     if _answered_elsewhere(query) or query.intent not in _MAY_NAME_A_DOCUMENT:
         return None
     last_resort = query.intent in _FALLS_THROUGH or (query.intent is Intent.PASSAGE and not query.passage)
