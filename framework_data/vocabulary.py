@@ -35,6 +35,7 @@ ABBREVIATIONS = {
     "vs": "versus",
     "v": "versus",
     "mgmt": "management",
+    "ops": "operations",
     "org": "organisation",
     "organization": "organisation",
     "organizing": "organising",
