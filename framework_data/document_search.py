@@ -38,6 +38,11 @@ PHRASES = {
     "job description": "jd",
     "job descriptions": "jd",
     "jds": "jd",
+    "weak spot": "weakness",
+    "weak spots": "weakness",
+    "weak point": "weakness",
+    "weak points": "weakness",
+    "weak areas": "weakness",
 }
 # Words typed for the documents' own ("lab" for "laboratory", "told" for "notified").
 _ABBREVIATIONS = {
@@ -63,6 +68,11 @@ _ABBREVIATIONS = {
     "finished": "completed",
     "complete": "completed",
     "completes": "completed",
+    "fix": "improve",
+    "fixing": "improve",
+    "use": "adopt",
+    "uses": "adopt",
+    "using": "adopt",
 }
 # Words that say how a question is asked, not what it is about.
 STOPWORDS = frozenset(
@@ -147,7 +157,7 @@ _PHRASE_TOKENS = {tuple(normalise(k)): v for k, v in PHRASES.items()}
 
 def terms_of(text: str) -> list[str]:
     """The stemmed content terms of a text."""
-    tokens = _phrased([_ABBREVIATIONS.get(t, t) for t in normalise(text.replace("%", " percent "))])
+    tokens = [_ABBREVIATIONS.get(t, t) for t in _phrased(normalise(text.replace("%", " percent ")))]
     return [stem(t) for t in tokens if t not in STOPWORDS]
 
 
