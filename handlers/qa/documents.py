@@ -74,7 +74,7 @@ def document_answer(text: str, query: Query, catalogue: Catalogue) -> Card | Non
             return documents_card(found)
     if len(query.terms) >= 3 and not query.rows and _may_be_the_documents_alone(query):
         # Words the framework left unread: "on the self assessment do i just circle a number".
-        found = search(text)
+        found = search(" ".join(query.terms))
         if found is not None and found.decisive:
             return documents_card(found)
     if _answered_elsewhere(query) or query.intent not in _MAY_NAME_A_DOCUMENT:
