@@ -19,7 +19,7 @@ FRAMING = frozenset(
     what whats is are was does do did the a an stand stands for mean means meaning explain define definition
     tell me about who s of exactly please i you can its it this that again more on at lancaster university
     imperial college us our here there so ok hi hey hello quick question by and or how work works process
-    scheme system show shows illustrate illustrates describe describes cover covers say says
+    scheme system show shows illustrate illustrates describe describes cover covers say says one theme
     """.split()
 )
 # Words that, said about the asker, mean their role ("what is expected of me", "my job").
