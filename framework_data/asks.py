@@ -19,7 +19,7 @@ FRAMING = frozenset(
     what whats is are was does do did the a an stand stands for mean means meaning explain define definition
     tell me about who s of exactly please i you can its it this that again more on at lancaster university
     imperial college us our here there so ok hi hey hello quick question by and or how work works process
-    scheme system show shows illustrate illustrates describe describes cover covers say says
+    scheme system show shows illustrate illustrates describe describes cover covers say says one theme
     """.split()
 )
 # Words that, said about the asker, mean their role ("what is expected of me", "my job").
@@ -122,7 +122,13 @@ def passage_of(catalogue: Catalogue, framework: str, passage_id: str) -> Passage
 
 def asks_yes_or_no(tokens: list[str]) -> bool:
     """ "can a grade 4 teach", "does grade 8 specialist need to do REF" (not "can you help")."""
-    return bool(tokens) and tokens[0] in YES_NO and tokens[1:2] != ["you"]
+    while tokens and tokens[0] in _OPENERS:
+        tokens = tokens[1:]  # "quick one - does a junior apprentice ...", "r grade 5s in charge ..."
+    return bool(tokens) and (tokens[0] in YES_NO or tokens[0] == "r") and tokens[1:2] not in (["you"], ["u"])
+
+
+# Words a question may open with before what it asks ("quick one", "ok so", "hi").
+_OPENERS = frozenset("quick one 1 question so ok okay hi hey just wondering right and but um".split())
 
 
 def about_me(tokens: list[str]) -> bool:

@@ -38,6 +38,11 @@ PHRASES = {
     "job description": "jd",
     "job descriptions": "jd",
     "jds": "jd",
+    "weak spot": "weakness",
+    "weak spots": "weakness",
+    "weak point": "weakness",
+    "weak points": "weakness",
+    "weak areas": "weakness",
 }
 # Words typed for the documents' own ("lab" for "laboratory", "told" for "notified").
 _ABBREVIATIONS = {
@@ -52,6 +57,22 @@ _ABBREVIATIONS = {
     "percentage": "percent",
     "proportion": "percent",
     "qualification": "qualifications",
+    "weak": "weakness",
+    "weaknesses": "weakness",
+    "newly": "new",
+    "post": "role",
+    "circle": "mark",
+    "tick": "mark",
+    "finish": "completed",
+    "finishes": "completed",
+    "finished": "completed",
+    "complete": "completed",
+    "completes": "completed",
+    "fix": "improve",
+    "fixing": "improve",
+    "use": "adopt",
+    "uses": "adopt",
+    "using": "adopt",
 }
 # Words that say how a question is asked, not what it is about.
 STOPWORDS = frozenset(
@@ -63,13 +84,23 @@ STOPWORDS = frozenset(
     plan plans action document documents slide slides guide update mention mentions
     talk talks written write anything something say said thing things please do any much many also just
     if so than then into out up over all some such very more most other only same both each few
+    mean meant means happen happens happened think thinks look looking im setting offer offers someone
+    technician technicians tech techs
     """.split()
 )
 
 
 def stem(word: str) -> str:
     """Plural and verb endings folded: "apprenticeships" and "apprenticeship", "measured" and "measures"."""
-    for suffix, keep in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", "e"), ("s", "")):
+    for suffix, keep in (
+        ("ation", ""),
+        ("ies", "y"),
+        ("sses", "ss"),
+        ("ing", ""),
+        ("ed", ""),
+        ("es", "e"),
+        ("s", ""),
+    ):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
             word = word[: -len(suffix)] + keep
             break
@@ -98,6 +129,9 @@ class DocPassage:
 class Found:
     passages: list[DocPassage]
     named: list[Document]  # the documents the question named, if any
+    # The one passage holds every term of a question of three or more, and far outscores the next: the
+    # question is about it, whatever else its words could be read as.
+    decisive: bool = False
 
 
 def _phrased(tokens: list[str]) -> list[str]:
@@ -123,7 +157,7 @@ _PHRASE_TOKENS = {tuple(normalise(k)): v for k, v in PHRASES.items()}
 
 def terms_of(text: str) -> list[str]:
     """The stemmed content terms of a text."""
-    tokens = _phrased([_ABBREVIATIONS.get(t, t) for t in normalise(text.replace("%", " percent "))])
+    tokens = [_ABBREVIATIONS.get(t, t) for t in _phrased(normalise(text.replace("%", " percent ")))]
     return [stem(t) for t in tokens if t not in STOPWORDS]
 
 
@@ -213,6 +247,29 @@ def document_index() -> DocumentIndex:
     return DocumentIndex(list(documents.values()), passages)
 
 
+@lru_cache(maxsize=1)
+def _names_of_documents() -> tuple[tuple[tuple[str, ...], str], ...]:
+    """Each phrase a question names a document by, with the document's file: read from the head of
+    documents.yaml alone, so checking a question for a document's name never loads the passages."""
+    import yaml
+
+    text = resources.files("framework_data").joinpath("documents.yaml").read_text(encoding="utf-8")
+    head = yaml.safe_load(text.split("\npassages:", 1)[0])
+    return tuple(
+        (tuple(normalise(phrase)), d["file"]) for d in head["documents"] for phrase in d.get("asked_as", [])
+    )
+
+
+def files_named(text: str) -> set[str]:
+    """The files of the documents a question names ("what is queen mary doing about mentoring")."""
+    tokens = normalise(text)
+    return {
+        file
+        for phrase, file in _names_of_documents()
+        if any(tuple(tokens[i : i + len(phrase)]) == phrase for i in range(len(tokens)))
+    }
+
+
 MAX_NAMED = 3
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -250,7 +307,11 @@ def search(text: str, index: DocumentIndex | None = None) -> Found | None:
     second = scored[1][0] if len(scored) > 1 else 0.0
     if second and best_score < second * 1.25:
         return None
-    return Found([index.passages[best]], [])
+    decisive = len(terms) >= 3 and coverage(best) == 1.0 and best_score >= second * DECISIVE_LEAD
+    return Found([index.passages[best]], [], decisive)
+
+
+DECISIVE_LEAD = 1.5
 
 
 _UNKNOWN_WEIGHT = 3.0  # a word no passage has counts against the match as a rare word would

@@ -30,6 +30,9 @@ _SEARCH_STOPWORDS = set(
 _JOB_WORDS = {"job", "jobs", "advert", "adverts", "advertised", "posts", "titles"}
 _FILLER = {"a", "an", "the", "my", "as", "at", "level", "role", "grade", "grades"}
 _UPWARD = {"next", "higher"}
+# "is a grade 6 allowed to develop charging models": whether the role does it, not training for it.
+_PERMITTED = {"allowed", "able", "expected", "supposed", "required", "asked", "permitted", "meant"}
+_DOING = {"develop", "train", "improve"}
 _MOVE_WORDS = {"move", "moving", "transfer", "transferring", "cross", "over", "side", "across"}
 
 
@@ -261,7 +264,10 @@ def _choose_framework(hits: list[_Hit], scan: Scan, catalogue: Catalogue) -> str
     return catalogue.primary.id
 
 
-def _decide_intent(query: Query, intents: set[str], words: set[str], catalogue: Catalogue) -> Intent:
+def _decide_intent(
+    query: Query, intents: set[str], words: set[str], catalogue: Catalogue, does_it: bool = False
+) -> Intent:
+    """``does_it``: a yes/no whether the role does something ("allowed to develop"), not training for it."""
     has_roles = bool(query.roles or query.ambiguous)
     # "grade 8 manager vs specialist, who gets to make the decisions": roles of one grade, compared.
     same_grade_compared = (
@@ -283,7 +289,7 @@ def _decide_intent(query: Query, intents: set[str], words: set[str], catalogue: 
         return Intent.COMPARE
     if "compare" in intents and query.about_me and not query.rows:
         return Intent.COMPARE  # "difference between my job and the next one": the asker's role, compared
-    if "development" in intents and (query.rows or not has_roles):
+    if "development" in intents and (query.rows or not has_roles) and not does_it:
         return Intent.DEVELOPMENT
     if query.bands or query.levels or query.local_grades or ("crosswalk" in intents and not query.rows):
         return Intent.CROSSWALK
@@ -347,7 +353,11 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
     query.about_me = about_me(tokens)
     query.upward = bool(_UPWARD & set(tokens))
     query.yes_no = asks_yes_or_no(tokens)
-    query.intent = _decide_intent(query, intents, set(tokens), catalogue)
+    does_it = query.yes_no and any(
+        tokens[i] in _PERMITTED and tokens[i + 1] == "to" and tokens[i + 2] in _DOING
+        for i in range(len(tokens) - 2)
+    )
+    query.intent = _decide_intent(query, intents, set(tokens), catalogue, does_it)
     _read_asks(query, asks, tokens, catalogue)
     _read_move_between_paths(query, scan, hits, catalogue)
     return query

@@ -35,6 +35,7 @@ ABBREVIATIONS = {
     "vs": "versus",
     "v": "versus",
     "mgmt": "management",
+    "ops": "operations",
     "org": "organisation",
     "organization": "organisation",
     "organizing": "organising",
@@ -78,7 +79,8 @@ _INTENT_WORDS = {
     "above me, above my grade, comes above, higher than mine",
     "compare": "difference, differences, compare, comparison, versus, differ, contrast, side by side",
     "development": "training, train, develop, development opportunities, improve, course, courses, "
-    "opportunities, opportunity, learn, learning, get better, grow, upskill, resources",
+    "opportunities, opportunity, learn, learning, get better, grow, upskill, resources, development options, "
+    "development ideas, development suggestions, development activities, cpd, cpd options, cpd ideas",
     "crosswalk": "equivalent, equivalence, crosswalk, map, maps, mapping, mapped, correspond, hett, ntdc, "
     "band, bands, hay",
     "path": "path, paths, pathway, pathways, route, routes, track, ladder",

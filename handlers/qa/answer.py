@@ -20,7 +20,7 @@ from handlers.qa.passages import outside_card, passage_card
 from handlers.qa.progress import progression
 from handlers.qa.roles import competency_card, path_card, role_card, role_rows_card, roles_card
 from handlers.qa.search import cells_mentioning, search_card
-from handlers.qa.yesno import answer_line, answering_row, row_saying_all
+from handlers.qa.yesno import answer_line, answering_row, row_saying_all, row_saying_most
 
 # Intents whose answer is the same whichever role an ambiguous grade means.
 _AMBIGUITY_IS_FINE = {
@@ -123,6 +123,9 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
         case Intent.ROLE if query.yes_no and query.terms and len(roles) == 1:
             # "does a senior technician need IOSH": the cell of this role that mentions it, if one does.
             rows = cells_mentioning(loaded, roles[0], query.terms)
+            most = row_saying_most(loaded, roles[0], query.terms)
+            if most and (most[1] or not rows):
+                rows = [most[0]]  # one sentence says it all, or says most where no cell has every word
             if rows:
                 asked = query.model_copy(update={"rows": rows[:1], "mentions": query.terms})
                 return _with_yes_or_no(asked, role_rows_card(loaded, roles, rows[:1]), catalogue)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from cards.model import Card, Section
 from framework_data.catalogue import Catalogue
-from framework_data.document_search import DocPassage, Found, search
+from framework_data.document_search import DocPassage, Found, files_named, search
 from framework_data.query import Intent, Query
 from handlers.qa.common import ask_action
 
@@ -31,6 +31,28 @@ def _answered_elsewhere(query: Query) -> bool:
     )
 
 
+def _may_be_the_documents_alone(query: Query) -> bool:
+    """A grade, an advertised job or an outside topic has its own answer even in a question that names a
+    document ("what did imperial get from lord sainsbury" is not about the asker, whatever "get" suggests)."""
+    return not (
+        query.bands
+        or query.levels
+        or query.local_grades
+        or query.jobs
+        or query.outside
+        or query.ambiguous
+        or query.unknown
+    )
+
+
+def _only_the_documents_say(found: Found, own: str) -> bool:
+    """The passages found are all from documents the question's framework is not built from (the Queen Mary
+    and ICR plans, the Imperial update): its data cannot answer this, so words it read as a role or a
+    competency ("mentoring for technicians at queen mary") are the question's subject, not what is asked.
+    A grade, an advertised job, the asker's own role or an outside topic still has its own answer."""
+    return bool(found.named) and all(p.document.file != own for p in found.passages)
+
+
 def _quoted_from(catalogue: Catalogue, query: Query) -> str:
     """The file the framework's own passage for this question is quoted from ("" when there is none)."""
     if not query.passage:
@@ -45,13 +67,22 @@ def _quoted_from(catalogue: Catalogue, query: Query) -> str:
 def document_answer(text: str, query: Query, catalogue: Catalogue) -> Card | None:
     """The card quoting the documents for this question, or None when the question is the framework's to
     answer or no passage clearly answers it."""
+    own = catalogue.framework(query.framework).framework.source.document
+    if _may_be_the_documents_alone(query) and files_named(text) - {own}:
+        found = search(text)
+        if found is not None and _only_the_documents_say(found, own):
+            return documents_card(found)
+    if len(query.terms) >= 3 and not query.rows and _may_be_the_documents_alone(query):
+        # Words the framework left unread: "on the self assessment do i just circle a number".
+        found = search(" ".join(query.terms))
+        if found is not None and found.decisive:
+            return documents_card(found)
     if _answered_elsewhere(query) or query.intent not in _MAY_NAME_A_DOCUMENT:
         return None
     last_resort = query.intent in _FALLS_THROUGH or (query.intent is Intent.PASSAGE and not query.passage)
     found = search(text)
     if found is None or (not found.named and not last_resort):
         return None
-    own = catalogue.framework(query.framework).framework.source.document
     if query.rows and not last_resort and any(d.file == own for d in found.named):
         return None  # "what does the guide say about budget management": the framework's competency
     quoted_from = _quoted_from(catalogue, query)

@@ -10,7 +10,7 @@ from cards.model import Card
 from framework_data.asks import ME
 from framework_data.catalogue import Catalogue, role_ref
 from framework_data.query import Ambiguity, Intent, Query, parse_question
-from framework_data.vocabulary import Vocabulary, normalise
+from framework_data.vocabulary import INTENT_PHRASES, Vocabulary, normalise
 from handlers.qa.common import PICK, next_roles
 from handlers.qa.picks import FILLER as _FILLER
 from handlers.qa.picks import asks_for_more, typed_pick, valid_query
@@ -38,7 +38,7 @@ _OPENERS = (
 # Words pointing back at the previous subject; "there" only when it is somewhere to get to ("how do I get
 # there"), not in "what training is there".
 _POINTING = {"that", "it", "this", "them", "those", "these", "one"}
-_TO_THERE = {"get", "go", "reach", "move", "progress"}
+_TO_THERE = {"get", "go", "reach", "move", "progress", "help"}
 # Words a follow-up may start with before its "and" or "what about" ("ok and budget?").
 # Words asking for the grade above (or below) the one discussed ("next grade up?", "the one below?").
 _ABOVE = {"next", "higher", "above"}
@@ -223,7 +223,7 @@ def _complete(
     step = _direction(tokens)
     if (elliptical or pointing) and previous_roles and not names_roles and step:
         return _grade_beside(query, previous, catalogue, step)
-    if pointing and not names_roles and not query.rows:
+    if pointing and not names_roles and (not query.rows or _rows_only_by_asking(query)):
         return _pointed_at(query, previous)
     if pointing and query.intent is Intent.PROGRESSION and len(query.roles) == 1 and previous.roles:
         # "how would I get there from grade 6": from the role named to the one being discussed.
@@ -266,6 +266,16 @@ def _same_question_other_role(query: Query, previous: Query, catalogue: Catalogu
             "paths": [],
             **carried,
         }
+    )
+
+
+def _rows_only_by_asking(query: Query) -> bool:
+    """Whether the only competency words of a development question are how it asks for development ("what
+    cpd would help there" names Professional registration and CPD only by asking for CPD)."""
+    return (
+        query.intent is Intent.DEVELOPMENT
+        and bool(query.mentions)
+        and all(INTENT_PHRASES.get(m) == "development" for m in query.mentions)
     )
 
 

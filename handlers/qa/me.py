@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from bot.storage.people import PersonRecord
 
 
+_MY_JOB = {"job", "current", "role", "position", "post", "grade"}
+
+
 def needs_my_role(query: Query) -> bool:
     """Whether the answer needs the asker's own role: they asked about themselves and named no role, or
     compared themselves with one ("the difference between me and a grade 7 specialist")."""
@@ -35,7 +38,8 @@ def needs_my_role(query: Query) -> bool:
         case Intent.CROSSWALK:
             return not (query.bands or query.levels or query.local_grades or query.jobs)
         case Intent.DEVELOPMENT:
-            return bool(query.rows)
+            # "training for my current job": the development for the asker's role, as for a competency.
+            return bool(query.rows) or bool(_MY_JOB & set(query.terms))
         case Intent.PATH:
             return not query.paths
     return False
@@ -48,7 +52,8 @@ def for_me(
     can read the answer (``shared``), the directory entry is not used: a grade is personal."""
     loaded = catalogue.primary
     role = loaded.roles.get(person.role_id) if person is not None and not shared else None
-    if role is None and (query.intent is Intent.DEVELOPMENT or query.ambiguous):
+    names_my_job = bool(_MY_JOB & set(query.terms))
+    if role is None and ((query.intent is Intent.DEVELOPMENT and not names_my_job) or query.ambiguous):
         # The opportunities are the same for everyone; the role only adds what it needs. A grade named
         # ("how do I become grade 7") is asked about first, which role of it.
         return query

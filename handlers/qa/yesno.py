@@ -13,7 +13,10 @@ _SENTENCE = re.compile(r"(?<=[.;!?])(?<!e\.g\.)(?<!i\.e\.)\s+")
 _DEPENDS = ("dependent on role", "role dependent", "depending on")
 _MAYBE = ("may ", "could ", "might ", "can ")
 # Words of how a yes/no is asked, not of what it is about ("is a grade 5 allowed to ...").
-_ASKING = {w[:4] for w in "allowed able expected permitted supposed required meant get ever any yet".split()}
+_ASKING = {
+    w[:4]
+    for w in "allowed able expected permitted supposed required meant get ever any yet someone they".split()
+}
 
 
 def _kind(sentence: str) -> str:
@@ -24,8 +27,10 @@ def _kind(sentence: str) -> str:
         return "yes"
     if lowered.startswith(_DEPENDS):
         return "depends"
-    if lowered.startswith(_MAYBE):
-        return "maybe"
+    if lowered.startswith(_MAYBE) or re.match(
+        r"(managers|specialists|staff|they|technicians) (may|might|could)\b", lowered
+    ):
+        return "maybe"  # "Managers may be asked to train staff and students."
     return "yes"
 
 
@@ -83,6 +88,27 @@ def answering_row(
         if score > best_extra:
             best, best_extra = row.id, score
     return best
+
+
+def row_saying_most(loaded: LoadedFramework, role: Role, terms: list[str]) -> tuple[str, bool] | None:
+    """The row of a yes/no's cell with the one sentence sharing most of its words ("are grade 5s in charge of
+    their own workload": "Manages own workload with indirect supervision."), and whether that sentence has
+    them all: at least two words, and more than any other row's sentence; None otherwise. Words compare
+    by all but their last two letters ("advice" finds "Advise", "workload" is not "work")."""
+    stems = {w[: max(4, len(w) - 2)] for term in terms for w in term.split() if len(w) >= 3}
+    stems = {w for w in stems if w[:4] not in _ASKING}
+    if len(stems) < 2:
+        return None
+    scored = sorted(
+        (
+            (_best_score(loaded.descriptor(role.id, row.id).text, stems), row.id)
+            for row in loaded.framework.rows
+        ),
+        key=lambda pair: -pair[0],
+    )
+    if scored[0][0] < 2 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None
+    return scored[0][1], scored[0][0] == len(stems)
 
 
 def row_saying_all(
