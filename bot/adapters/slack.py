@@ -29,6 +29,17 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.lookup_cache import TimedCache
 from bot.adapters.payload_checks import BadPayload, json_object, refusal, utf8_text
+from bot.adapters.slack_events import (
+    FORM_ANSWER_SECONDS,
+    PLATFORM,
+    NoBodyInLogs,
+    NoClientTokenWarning,
+    field_errors,
+    form_event,
+    home_view,
+    message_event,
+    user_team,
+)
 from bot.adapters.slack_notifier import SlackNotifier
 from bot.adapters.slack_payload import plausible_timestamp, slack_body
 from bot.core import Event, EventKind, Reply
@@ -41,27 +52,7 @@ from cards.model import Form
 
 logger = logging.getLogger(__name__)
 
-PLATFORM = "slack"
 _MENTION = re.compile(r"<@[A-Z0-9]+>")
-
-
-class _NoBodyInLogs(logging.Filter):
-    """slack-bolt logs the raw body of a request that fails verification; it may hold assessment answers."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if "body:" in message:
-            record.msg = message.split(", body:", 1)[0] + ", body: <withheld>)"
-            record.args = ()
-        return True
-
-
-class _NoClientTokenWarning(logging.Filter):
-    """bolt reads SLACK_BOT_TOKEN itself and warns that it is unused when given a configured client, as
-    this adapter does (for the API URL and the retry handlers): a warning about nothing wrong."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "`token` will be unused" not in record.getMessage()
 
 
 @dataclass(frozen=True)
@@ -101,8 +92,8 @@ class SlackAdapter:
             ],
         )
         for name in ("slack_bolt.AsyncRequestVerification", "slack_bolt.RequestVerification"):
-            logging.getLogger(name).addFilter(_NoBodyInLogs())
-        logging.getLogger("slack_bolt.AsyncApp").addFilter(_NoClientTokenWarning())
+            logging.getLogger(name).addFilter(NoBodyInLogs())
+        logging.getLogger("slack_bolt.AsyncApp").addFilter(NoClientTokenWarning())
         self.app = AsyncApp(client=self.client, signing_secret=config.signing_secret or "socket-mode")
         self.app.event("message")(self._on_message)
         self.app.event("app_mention")(self._on_mention)
@@ -254,27 +245,15 @@ class SlackAdapter:
                     "conversations.open failed (%s); the form's answer is lost", type(exc).__name__
                 )
                 return
-        team = str((body.get("team") or {}).get("id") or "")
+        neutral = form_event(body, view, metadata, channel)
         thread = str(metadata.get("thread") or "") or None
-        conversation = f"{channel}:{thread}" if thread else channel
-        neutral = Event(
-            kind=EventKind.ACTION,
-            platform=PLATFORM,
-            tenant=_user_team(body.get("user"), team),
-            conversation_id=f"slack:{team}:{conversation}",
-            user_id=user,
-            action_id=str(metadata.get("action", "")),
-            value=str(metadata.get("value", "")),
-            inputs=_form_inputs((view.get("state") or {}).get("values") or {}),
-            private=bool(metadata.get("private")),
-        )
         turn = asyncio.ensure_future(self._dispatch(neutral))
         done, _ = await asyncio.wait({turn}, timeout=max(0.0, deadline - asyncio.get_running_loop().time()))
         if not done or turn.exception() is not None:
             # Too slow for the modal (it closes, and the answer is posted when it comes), or failed: the
             # ack goes anyway, or Slack would say it could not reach the app and invite a second submit.
             await ack()
-        elif errors := _field_errors(turn.result(), neutral.action_id):
+        elif errors := field_errors(turn.result(), neutral.action_id):
             await ack(response_action="errors", errors=errors)
             return
         else:
@@ -356,7 +335,7 @@ class SlackAdapter:
             return
         if not await self._first_delivery(body):
             return
-        neutral = _event(body, event, event["channel"], text=event.get("text") or "", private=True)
+        neutral = message_event(body, event, event["channel"], text=event.get("text") or "", private=True)
         await self._turn(neutral, _Where(event["channel"], thread_ts=event.get("thread_ts")))
 
     async def _on_mention(self, event: dict[str, Any], body: dict[str, Any]) -> None:
@@ -364,7 +343,7 @@ class SlackAdapter:
             return
         thread = event.get("thread_ts") or event["ts"]
         text = _MENTION.sub("", event.get("text") or "").strip()
-        neutral = _event(body, event, f"{event['channel']}:{thread}", text=text)
+        neutral = message_event(body, event, f"{event['channel']}:{thread}", text=text)
         neutral = neutral.model_copy(update={"channel": str(event["channel"])})
         await self._turn(neutral, _Where(event["channel"], thread_ts=thread))
 
@@ -380,7 +359,7 @@ class SlackAdapter:
             user_id=event["user"],
         )
         for reply in await self._dispatch(neutral):
-            await self.client.views_publish(user_id=event["user"], view=_home_view(reply))
+            await self.client.views_publish(user_id=event["user"], view=home_view(reply))
 
     async def _on_command(self, ack: Any, command: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
@@ -421,7 +400,7 @@ class SlackAdapter:
         neutral = Event(
             kind=EventKind.ACTION,
             platform=PLATFORM,
-            tenant=_user_team(body.get("user"), team),
+            tenant=user_team(body.get("user"), team),
             conversation_id=f"slack:{team}:{conversation}",
             user_id=body["user"]["id"],
             # Renderers make ids unique per message as "handler:position"; the handler is before the colon.
@@ -439,65 +418,3 @@ class SlackAdapter:
             respond_privately=respond if not private and body.get("response_url") else None,
         )
         await self._turn(neutral, where)
-
-
-MAX_HOME_BLOCKS = 100
-# How long a modal's submission waits for its answer before the ack (Slack allows 3 s in all).
-FORM_ANSWER_SECONDS = 2.0
-FIELD_ERROR_TEXT = 300
-
-
-def _form_inputs(values: Any) -> dict[str, str]:
-    """A submitted modal's inputs by block id (the form field's id): a text input's value, or the value
-    of the option picked in a menu."""
-    inputs: dict[str, str] = {}
-    if not isinstance(values, dict):
-        return inputs
-    for block_id, entries in values.items():
-        entry = entries.get("value") if isinstance(entries, dict) else None
-        if not isinstance(entry, dict):
-            continue
-        picked = entry.get("selected_option")
-        value = picked.get("value") if isinstance(picked, dict) else entry.get("value")
-        inputs[str(block_id)] = str(value or "")
-    return inputs
-
-
-def _field_errors(replies: list[Reply], submitted: str) -> dict[str, str]:
-    """The problems, by block id, of a form that came back from its own submission to be put right."""
-    for reply in replies:
-        form = reply.card.form
-        if form is not None and form.submit.action_id == submitted:
-            errors = {f.id[:255]: f.error[:FIELD_ERROR_TEXT] for f in form.fields if f.error}
-            if errors:
-                return errors
-    return {}
-
-
-def _home_view(reply: Reply) -> dict[str, Any]:
-    blocks = [b for message in render_blockkit(reply.card) for b in message["blocks"]][:MAX_HOME_BLOCKS]
-    return {"type": "home", "blocks": blocks}
-
-
-def _user_team(user: Any, workspace: str) -> str:
-    """The workspace a clicking user belongs to (``user.team_id``), else the one the payload came from."""
-    team = user.get("team_id") if isinstance(user, dict) else None
-    return str(team or workspace)
-
-
-def _event(
-    body: dict[str, Any], event: dict[str, Any], conversation: str, text: str, private: bool = False
-) -> Event:
-    team = str(body.get("team_id") or "")
-    # In a Slack Connect conversation the sender may belong to another organisation's workspace: the
-    # event names it (user_team, or team), and that, not the workspace that received it, is who they are.
-    home = str(event.get("user_team") or event.get("team") or team)
-    return Event(
-        kind=EventKind.MESSAGE,
-        platform=PLATFORM,
-        tenant=home,
-        conversation_id=f"slack:{team}:{conversation}",
-        user_id=event["user"],
-        text=text,
-        private=private,
-    )
