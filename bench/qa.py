@@ -40,6 +40,7 @@ from tests.qa.evaluate import (
     HELDOUT2,
     HELDOUT3,
     HELDOUT4,
+    HELDOUT5,
     KINDS,
     evaluate,
     evaluate_kind,
@@ -191,6 +192,7 @@ def main() -> None:
     report_kinds(ctx, HELDOUT2, "held-out 2")
     report_kinds(ctx, HELDOUT3, "held-out 3")
     report_kinds(ctx, HELDOUT4, "held-out 4")
+    report_kinds(ctx, HELDOUT5, "held-out 5")
 
 
 def report_kinds(ctx: Context, path: Path, name: str) -> None:

@@ -68,6 +68,8 @@ HELDOUT2 = Path(__file__).with_name("heldout2.yaml")
 HELDOUT3 = Path(__file__).with_name("heldout3.yaml")
 # A fourth, by another hand again, written from the seeds without sight of the answers.
 HELDOUT4 = Path(__file__).with_name("heldout4.yaml")
+# A fifth, by another hand again, written from the seeds without sight of the answers.
+HELDOUT5 = Path(__file__).with_name("heldout5.yaml")
 NOT_ANSWERED = ("Not in the framework", "Not covered by the framework")
 LEADS = {"yes": "Yes.", "no": "No.", "maybe": "Possibly.", "depends": "It depends"}
 

@@ -1,7 +1,8 @@
-"""The held-out questions (heldout.yaml to heldout4.yaml), each written from the seeds without sight of the
+"""The held-out questions (heldout.yaml to heldout5.yaml), each written from the seeds without sight of the
 answers: heldout.yaml and heldout2.yaml without sight of kinds.yaml's or the other sets' questions,
-heldout3.yaml and heldout4.yaml reading the earlier question files only for their format (heldout4.yaml also
-so as to repeat none of their questions). Each question gets the answer its facts describe."""
+heldout3.yaml to heldout5.yaml reading the earlier question files only for their format (heldout4.yaml and
+heldout5.yaml also so as to repeat none of their questions). Each question gets the answer its facts
+describe."""
 
 from __future__ import annotations
 
@@ -11,13 +12,23 @@ from typing import Any
 import pytest
 
 from bot.core import Context
-from tests.qa.evaluate import HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, QUESTION_KINDS, evaluate_kind, load_kinds
+from tests.qa.evaluate import (
+    HELDOUT,
+    HELDOUT2,
+    HELDOUT3,
+    HELDOUT4,
+    HELDOUT5,
+    QUESTION_KINDS,
+    evaluate_kind,
+    load_kinds,
+)
 
 SETS = {
     "heldout": load_kinds(HELDOUT),
     "heldout2": load_kinds(HELDOUT2),
     "heldout3": load_kinds(HELDOUT3),
     "heldout4": load_kinds(HELDOUT4),
+    "heldout5": load_kinds(HELDOUT5),
 }
 # The sets the answers have been worked against: every question of theirs must get its answer. A new blind
 # set is first measured as it stands (`python3 dev.py bench` prints each set's accuracy, per kind), and
