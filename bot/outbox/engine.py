@@ -142,8 +142,8 @@ class DeliveryEngine:
         self,
         row: Row,
         send_by: datetime,
-        allowed: bool | None = None,
-        recipients: _Recipients | None = None,
+        allowed: bool | None,
+        recipients: _Recipients,
     ) -> None:
         outbox = self._stores.outbox
         if row.kind in (EDIT, DELETE):
@@ -254,20 +254,14 @@ class DeliveryEngine:
         for state, count in (await self._stores.outbox.count_by_state()).items():
             self.metrics.rows.labels(state).set(count)
 
-    async def _address(
-        self, row: Row, recipients: _Recipients | None = None
-    ) -> tuple[Notifier, Address] | None:
+    async def _address(self, row: Row, recipients: _Recipients) -> tuple[Notifier, Address] | None:
         if row.person_id is None:
             notifier = self._notifiers.get(row.platform)
             if notifier is None:
                 return None
             return notifier, notifier.channel_address(row.channel, "")
-        if recipients is not None:
-            person = recipients.people.get(row.person_id)
-            blocked = recipients.blocked.get(row.person_id, set())
-        else:
-            person = await self._stores.people.by_id(row.person_id)
-            blocked = await self._stores.outbox.blocked_platforms(row.person_id)
+        person = recipients.people.get(row.person_id)
+        blocked = recipients.blocked.get(row.person_id, set())
         if person is None:
             return None
         for platform in self._order:

@@ -462,11 +462,7 @@ class OutboxStore:
             await session.merge(DeliveryBlock(person_id=person_id, platform=platform, reason=reason[:120]))
 
     async def blocked_platforms(self, person_id: int) -> set[str]:
-        async with self._db.reading() as session:
-            found = await session.scalars(
-                select(DeliveryBlock.platform).where(DeliveryBlock.person_id == person_id)
-            )
-            return set(found)
+        return (await self.blocked_of([person_id])).get(person_id, set())
 
     async def blocked_of(self, person_ids: Collection[int]) -> dict[int, set[str]]:
         """``blocked_platforms`` for many people in one query (a claimed batch's recipients)."""
