@@ -56,6 +56,14 @@ _ABBREVIATIONS = {
     "options": "opportunities",
     "percentage": "percent",
     "proportion": "percent",
+    "share": "percent",
+    "job": "role",
+    "jobs": "role",
+    "sos": "so",
+    "judge": "measure",
+    "judged": "measure",
+    "evaluate": "measure",
+    "evaluated": "measure",
     "qualification": "qualifications",
     "weak": "weakness",
     "weaknesses": "weakness",
@@ -85,7 +93,7 @@ STOPWORDS = frozenset(
     talk talks written write anything something say said thing things please do any much many also just
     if so than then into out up over all some such very more most other only same both each few
     mean meant means happen happens happened think thinks look looking im setting offer offers someone
-    technician technicians tech techs
+    technician technicians tech techs go goes going went soon long
     """.split()
 )
 

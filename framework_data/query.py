@@ -33,6 +33,8 @@ _UPWARD = {"next", "higher"}
 # "is a grade 6 allowed to develop charging models": whether the role does it, not training for it.
 _PERMITTED = {"allowed", "able", "expected", "supposed", "required", "asked", "permitted", "meant"}
 _DOING = {"develop", "train", "improve"}
+# Words between a role and its verb that change nothing ("does a grade 6 technician usually develop").
+_ADVERBS = {"technician", "technicians", "tech", "usually", "normally", "ever", "also", "actually", "still"}
 _MOVE_WORDS = {"move", "moving", "transfer", "transferring", "cross", "over", "side", "across"}
 
 
@@ -353,14 +355,34 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
     query.about_me = about_me(tokens)
     query.upward = bool(_UPWARD & set(tokens))
     query.yes_no = asks_yes_or_no(tokens)
-    does_it = query.yes_no and any(
-        tokens[i] in _PERMITTED and tokens[i + 1] == "to" and tokens[i + 2] in _DOING
-        for i in range(len(tokens) - 2)
+    does_it = query.yes_no and (
+        any(
+            tokens[i] in _PERMITTED and tokens[i + 1] == "to" and tokens[i + 2] in _DOING
+            for i in range(len(tokens) - 2)
+        )
+        or _role_then_doing(scan, every_hit)
     )
+    if does_it:
+        # What the role would do is what a cell must say ("can a g7 manager train staff").
+        query.terms = [t for t in dict.fromkeys(tokens) if t in _DOING and t not in query.terms] + query.terms
     query.intent = _decide_intent(query, intents, set(tokens), catalogue, does_it)
-    _read_asks(query, asks, tokens, catalogue)
+    _read_asks(query, asks, tokens, catalogue, _only_self_described(scan, hits))
     _read_move_between_paths(query, scan, hits, catalogue)
     return query
+
+
+def _role_then_doing(scan: Scan, hits: list[_Hit]) -> bool:
+    """ "does a grade 6 develop charging models", "can a g7 manager train staff": the verb right after the
+    role is what the role does, not training asked for."""
+    ends = [m.end for m in scan.grades] + [
+        h.end for h in hits if any(e.kind in ("role", "path") for e in h.entities)
+    ]
+    tokens = scan.tokens
+    for end in ends:
+        rest = [t for t in tokens[end:] if t not in _ADVERBS]
+        if rest and rest[0] in _DOING:
+            return True
+    return False
 
 
 def _read_move_between_paths(query: Query, scan: Scan, hits: list[_Hit], catalogue: Catalogue) -> None:
@@ -394,12 +416,22 @@ def _paths_named(hits: list[_Hit], catalogue: Catalogue, framework: str) -> list
     return paths
 
 
-def _read_asks(query: Query, asks: Asks, tokens: list[str], catalogue: Catalogue) -> None:
+def _read_asks(
+    query: Query, asks: Asks, tokens: list[str], catalogue: Catalogue, self_described: bool = False
+) -> None:
     """A topic outside the framework, then a passage of the documents, then an advertised job, take over
-    the intent read from roles and rows ("how much does a grade 6 get paid" is about pay)."""
+    the intent read from roles and rows ("how much does a grade 6 get paid" is about pay).
+    ``self_described``: the only roles named are the asker's own ("im a technical manager, ..."), which
+    say who asks, not what about, when a passage is asked for."""
     names_roles = bool(query.roles or query.ambiguous)
     specifics = names_roles or bool(query.rows or query.bands or query.levels or query.local_grades)
     passage = passage_asked(asks, tokens, catalogue, specifics, names_roles, query.framework)
+    if passage is None and names_roles and self_described and not query.rows:
+        passage = passage_asked(asks, tokens, catalogue, False, False, query.framework)
+    if passage is not None and query.rows and not names_roles and _names_my_job(tokens):
+        # "what does my jd say about communication": the asker's own role's cell, not the passage on JDs.
+        passage = None
+        query.intent = Intent.ROLE
     # The topics outside are the primary framework's; a passage of another framework the question names
     # ("who do I contact about imperial's pathway") is what that framework says on it.
     named_other = passage is not None and passage[0] == query.framework != catalogue.primary.id
@@ -429,6 +461,35 @@ def _read_asks(query: Query, asks: Asks, tokens: list[str], catalogue: Catalogue
         query.roles, query.ambiguous = list(query.ambiguous[0].options), []
     if query.intent is Intent.PROGRESSION and not names_roles and not _CRITERIA & set(tokens):
         query.about_me = True  # "how does one get promoted" is asked for oneself
+
+
+# "im a technical manager", "as a grade 7", "i am a lab manager": who is asking.
+_I_AM = (["im"], ["i", "am"], ["i", "m"], ["as"], ["being"])
+
+
+def _only_self_described(scan: Scan, hits: list[_Hit]) -> bool:
+    """Every role or grade the question names follows "im a", "as a", "i am a"."""
+    starts = [m.start - (scan.tokens[m.start - 1 : m.start] == ["grade"]) for m in scan.grades]
+    starts += [h.start for h in hits if any(e.kind in ("role", "path") for e in h.entities)]
+    if not starts:
+        return False
+    tokens = scan.tokens
+
+    def described(start: int) -> bool:
+        before = tokens[:start]
+        if before[-1:] in (["a"], ["an"]):
+            before = before[:-1]
+        # "im a senior technician": a word of the title may come first ("senior", "technical").
+        return any(before[-len(words) :] == words for words in _I_AM)
+
+    return all(described(s) or described(s - 1) for s in starts)
+
+
+_MY_JOB = (["my", "jd"], ["my", "job", "description"], ["my", "job", "descriptor"], ["my", "job", "spec"])
+
+
+def _names_my_job(tokens: list[str]) -> bool:
+    return any(tokens[i : i + len(words)] == words for words in _MY_JOB for i in range(len(tokens)))
 
 
 def _names_a_destination(scan: Scan, hits: list[_Hit], query: Query) -> bool:

@@ -223,6 +223,8 @@ class Framework(Strict):
     roles: list[Role] = Field(min_length=1)
     grid: list[GridRow] = []
     grid_source: str = ""
+    # How the framework says to mark the grid, in its own words.
+    grid_how_to: str = ""
     opportunities_source: str = ""
     progressions: list[Progression] = []
     # The framework's general advice for moving to a role with no published criteria.

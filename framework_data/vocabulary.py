@@ -32,6 +32,8 @@ ABBREVIATIONS = {
     "tech": "technician",
     "spec": "specialist",
     "diff": "difference",
+    "dev": "development",
+    "devt": "development",
     "vs": "versus",
     "v": "versus",
     "mgmt": "management",
@@ -177,6 +179,11 @@ class Vocabulary:
         return result
 
 
+# Words that name every role of the framework at once: never one role ("technician posts", "a technician
+# conference").
+_EVERYONE = frozenset({"technician", "technicians"})
+
+
 def build_vocabulary(catalogue: Catalogue) -> Vocabulary:
     """Index every title, alias, row name, synonym and path of every framework, plus the intent words."""
     vocab = Vocabulary()
@@ -186,6 +193,8 @@ def build_vocabulary(catalogue: Catalogue) -> Vocabulary:
         vocab.add(fw.institution, Entity("framework", fw.id))
         for role in fw.roles:
             for phrase in (*role.aliases, role.title.replace("(Descriptor)", "")):
+                if phrase.strip().lower() in _EVERYONE:
+                    continue  # "technician" alone is everyone the framework is for, not grade 5
                 vocab.add(phrase, Entity("role", role_ref(loaded, role), fw.id))
         for row in fw.rows:
             for phrase in (row.name, row.label, *row.synonyms):

@@ -65,12 +65,9 @@ def compare_card(loaded: LoadedFramework, roles: list[Role], row_ids: list[str])
 
 
 def opportunities_in_brief(grid_rows: list[GridRow]) -> list[Section]:
-    """Figure 5's opportunities for these competencies, one line each."""
-    return [
-        Section(heading=f"Development opportunities: {g.name}", text=_sentence("; ".join(g.opportunities)))
-        for g in grid_rows
-        if g.opportunities
-    ]
+    """Figure 5's opportunities for these competencies, in one section of one bullet each."""
+    bullets = [f"{g.name}: {_sentence('; '.join(g.opportunities))}" for g in grid_rows if g.opportunities]
+    return [Section(heading="Development opportunities", bullets=bullets)] if bullets else []
 
 
 def _sentence(text: str) -> str:

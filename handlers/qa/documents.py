@@ -31,15 +31,17 @@ def _answered_elsewhere(query: Query) -> bool:
     )
 
 
-def _may_be_the_documents_alone(query: Query) -> bool:
-    """A grade, an advertised job or an outside topic has its own answer even in a question that names a
-    document ("what did imperial get from lord sainsbury" is not about the asker, whatever "get" suggests)."""
+def _may_be_the_documents_alone(query: Query, names_a_document: bool = False) -> bool:
+    """A grade or an advertised job has its own answer even in a question that names a document ("what did
+    imperial get from lord sainsbury" is not about the asker, whatever "get" suggests). An outside topic
+    too, unless the question names another institution's plan, which may speak of it ("what participation
+    is queen mary aiming for at its conference")."""
     return not (
         query.bands
         or query.levels
         or query.local_grades
         or query.jobs
-        or query.outside
+        or (query.outside and not names_a_document)
         or query.ambiguous
         or query.unknown
     )
@@ -68,7 +70,8 @@ def document_answer(text: str, query: Query, catalogue: Catalogue) -> Card | Non
     """The card quoting the documents for this question, or None when the question is the framework's to
     answer or no passage clearly answers it."""
     own = catalogue.framework(query.framework).framework.source.document
-    if _may_be_the_documents_alone(query) and files_named(text) - {own}:
+    others = files_named(text) - {own}
+    if others and _may_be_the_documents_alone(query, names_a_document=True):
         found = search(text)
         if found is not None and _only_the_documents_say(found, own):
             return documents_card(found)

@@ -88,7 +88,11 @@ def grid_card(loaded: LoadedFramework) -> Card:
         title=f"The self-assessment grid: {len(fw.grid)} competencies",
         subtitle=fw.name,
         sections=[
-            Section(text=f"Score yourself on each competency on a scale of 1 to 10, with {SCALE}."),
+            Section(
+                text=f"“{fw.grid_how_to}”"
+                if fw.grid_how_to
+                else f"Score yourself on each competency on a scale of 1 to 10, with {SCALE}."
+            ),
             Section(heading="Grid row → framework competencies", facts=facts),
         ],
         actions=[ask_action("Development opportunities", "what development opportunities are there")],

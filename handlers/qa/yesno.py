@@ -76,17 +76,18 @@ def answering_row(
     if _best_score(named.text, needed) == len(needed):
         return row_id
     about = extra - _ASKING
-    if about and _best_score(named.text, about) == len(about):
-        # "can a grade 5 supervise project students": the named cell speaks of the project students
-        # ("May have oversight of project students"), in other words than the question's.
-        return row_id
     best, best_extra = row_id, -1
     for row in loaded.framework.rows:
         text = loaded.descriptor(role.id, row.id).text or ""
         sentences = [x for x in _SENTENCE.split(text) if _score(x, needed) == len(needed)]
-        score = max((_score(x, extra) for x in sentences), default=-1)
+        score = max((_score(x, about) for x in sentences), default=-1)
         if score > best_extra:
             best, best_extra = row.id, score
+    if about and best_extra < len(about) and _best_score(named.text, about) == len(about):
+        # "can a grade 5 supervise project students": the named cell speaks of the project students
+        # ("May have oversight of project students"), in other words than the question's, and no other
+        # cell has the question's words and its subject together.
+        return row_id
     return best
 
 
