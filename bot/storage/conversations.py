@@ -70,24 +70,25 @@ class ConversationStore:
     ) -> None:
         if not data:
             # An empty state is no state: nothing personal is left behind.
-            await self._db.write(
-                delete(ConversationState).where(ConversationState.conversation_id == conversation_id)
-            )
+            await self._db.write(_DELETE, {"conversation_id": conversation_id})
             return
         if version is None:
             try:
                 await self._db.write(
-                    insert(ConversationState).values(
-                        conversation_id=conversation_id, person_id=person_id, data=data
-                    )
+                    _INSERT, {"conversation_id": conversation_id, "person_id": person_id, "data": data}
                 )
             except IntegrityError as exc:
                 raise StateConflict(conversation_id) from exc
             return
         result = await self._db.write(
-            update(ConversationState)
-            .where(ConversationState.conversation_id == conversation_id, ConversationState.version == version)
-            .values(data=data, version=version + 1, updated_at=utcnow())
+            _UPDATE,
+            {
+                "saved_conversation": conversation_id,
+                "old_version": version,
+                "data": data,
+                "new_version": version + 1,
+                "updated_at": utcnow(),
+            },
         )
         if result.rowcount != 1:
             raise StateConflict(conversation_id)
@@ -101,5 +102,17 @@ class ConversationStore:
 _STATE = select(ConversationState.data, ConversationState.version).where(
     ConversationState.conversation_id == bindparam("conversation_id")
 )
+_INSERT = insert(ConversationState).values(
+    conversation_id=bindparam("conversation_id"), person_id=bindparam("person_id"), data=bindparam("data")
+)
+_UPDATE = (
+    update(ConversationState)
+    .where(
+        ConversationState.conversation_id == bindparam("saved_conversation"),
+        ConversationState.version == bindparam("old_version"),
+    )
+    .values(data=bindparam("data"), version=bindparam("new_version"), updated_at=bindparam("updated_at"))
+)
+_DELETE = delete(ConversationState).where(ConversationState.conversation_id == bindparam("conversation_id"))
 _LOCK = text("SELECT pg_advisory_lock(hashtextextended(:key, 0))")
 _UNLOCK = text("SELECT pg_advisory_unlock(hashtextextended(:key, 0))")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, insert
+from sqlalchemy import bindparam, delete, insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -96,10 +96,16 @@ class Contacts:
             self._known.clear()
         self._known.add(key)
         try:
-            await self._db.write(insert(Contact).values(platform=platform, tenant=tenant, user_id=user_id))
+            await self._db.write(_CONTACT, {"platform": platform, "tenant": tenant, "user_id": user_id})
         except IntegrityError:
             return False
         except BaseException:
             self._known.discard(key)  # not recorded (the database was away): the welcome is still owed
             raise
         return True
+
+
+# Built once, as it is written at every first message.
+_CONTACT = insert(Contact).values(
+    platform=bindparam("platform"), tenant=bindparam("tenant"), user_id=bindparam("user_id")
+)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, insert, or_, select, union_all, update
+from sqlalchemy import and_, bindparam, case, delete, func, insert, or_, select, union_all, update
 
 from bot.storage.database import Database
 from bot.storage.tables import Delivery, DeliveryBlock, utcnow
@@ -493,14 +493,26 @@ class OutboxStore:
     async def needs_attention(self, person_id: int) -> tuple[bool, bool]:
         """Whether posts wait for the person's next message, and whether a platform blocked them: one
         read, done for every message of a known person."""
-        waiting = (
-            select(Delivery.id)
-            .where(
-                Delivery.person_id == person_id, Delivery.state.in_([WAITING, PENDING]), Delivery.kind == POST
-            )
-            .limit(1)
-            .exists()
-        )
-        blocked = select(DeliveryBlock.person_id).where(DeliveryBlock.person_id == person_id).exists()
-        row = (await self._db.fetch(select(waiting, blocked)))[0]
+        row = (await self._db.fetch(_NEEDS_ATTENTION, {"person_id": person_id}))[0]
         return bool(row[0]), bool(row[1])
+
+
+def _needs_attention() -> Any:
+    """Built once, as it is read at every message of a known person."""
+    waiting = (
+        select(Delivery.id)
+        .where(
+            Delivery.person_id == bindparam("person_id"),
+            Delivery.state.in_([WAITING, PENDING]),
+            Delivery.kind == POST,
+        )
+        .limit(1)
+        .exists()
+    )
+    blocked = (
+        select(DeliveryBlock.person_id).where(DeliveryBlock.person_id == bindparam("person_id")).exists()
+    )
+    return select(waiting, blocked)
+
+
+_NEEDS_ATTENTION = _needs_attention()

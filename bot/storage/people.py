@@ -176,7 +176,7 @@ class PeopleStore:
         link = {"person_id": person_id, "platform": platform, "tenant": tenant, "user_id": user_id}
         # Already linked (perhaps by another replica at the same moment) is fine.
         with suppress(IntegrityError):
-            await self._db.write(insert(Identity).values(**link))
+            await self._db.write(_LINK, link)
 
     async def upsert(self, people: Sequence[PersonFields]) -> tuple[int, int, int]:
         """Insert new and update changed people in one transaction; returns added, updated, unchanged."""
@@ -214,6 +214,13 @@ _PERSON_COLUMNS = (
     Person.bot_roles,
     Person.grade_since,
     Person.coordinator_scope,
+)
+# Built once: building a statement costs more CPU than SQLite takes to run it, and these run every turn.
+_LINK = insert(Identity).values(
+    person_id=bindparam("person_id"),
+    platform=bindparam("platform"),
+    tenant=bindparam("tenant"),
+    user_id=bindparam("user_id"),
 )
 _BY_EMAIL = select(*_PERSON_COLUMNS).where(Person.email == bindparam("email"))
 _BY_IDENTITY = (
