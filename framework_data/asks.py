@@ -69,7 +69,14 @@ def passage_asked(
     everything else in the question is framing ("what is hett?", not "what hett band is grade 7")."""
     # The framework the question is about first ("how many technicians does imperial have"), then a
     # specific passage before an overview named in the same question, else in the order asked.
-    named = sorted(asks.passages, key=lambda fp: (fp[0] != framework, passage_of(catalogue, *fp).overview))
+    named = sorted(
+        (
+            fp
+            for fp in asks.passages
+            if fp[0] == framework or not passage_of(catalogue, *fp).own_framework_only
+        ),
+        key=lambda fp: (fp[0] != framework, passage_of(catalogue, *fp).overview),
+    )
     for framework, passage_id in named:
         if not names_roles or passage_of(catalogue, framework, passage_id).with_roles:
             return framework, passage_id

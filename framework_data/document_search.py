@@ -30,6 +30,8 @@ PHRASES = {
     "steering group": "tcsg",
     "professional registration": "profreg",
     "prof reg": "profreg",
+    # The TC's plans speak of professional recognition, of which registration is the usual form.
+    "professional recognition": "profreg",
     "work shadowing": "workshadow",
     "job shadowing": "workshadow",
     "work shadow": "workshadow",
@@ -93,7 +95,7 @@ STOPWORDS = frozenset(
     talk talks written write anything something say said thing things please do any much many also just
     if so than then into out up over all some such very more most other only same both each few
     mean meant means happen happens happened think thinks look looking im setting offer offers someone
-    technician technicians tech techs go goes going went soon long
+    technician technicians tech techs go goes going went soon long put puts putting
     """.split()
 )
 
@@ -282,12 +284,16 @@ MAX_NAMED = 3
 _WORD = re.compile(r"[a-z0-9]+")
 
 
-def search(text: str, index: DocumentIndex | None = None) -> Found | None:
+def search(text: str, index: DocumentIndex | None = None, within: tuple[str, ...] = ()) -> Found | None:
     """The passages that clearly answer the question, or None. Clearly: the best passage holds most of the
     question's distinctive terms (weighted by how rare they are), and leads the next by a margin unless
-    the question named its document (then up to three that hold them as well are quoted)."""
+    the question named its document (then up to three that hold them as well are quoted). ``within``: the
+    files of the documents the conversation is about ("how many nominees are they aiming for"), taken as
+    named when the question names none."""
     index = index or document_index()
     named, rest = index.named(text)
+    if not named and within:
+        named = [d for d in index.documents if d.file in within]
     terms = list(dict.fromkeys(terms_of(" ".join(index.correct(t) for t in normalise(rest)))))
     if not terms:
         return None

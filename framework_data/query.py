@@ -434,7 +434,11 @@ def _read_asks(
         query.intent = Intent.ROLE
     # The topics outside are the primary framework's; a passage of another framework the question names
     # ("who do I contact about imperial's pathway") is what that framework says on it.
-    named_other = passage is not None and passage[0] == query.framework != catalogue.primary.id
+    named_other = (
+        passage is not None
+        and passage[0] != catalogue.primary.id
+        and (passage[0] == query.framework or passage[0] in tokens)  # "imperial's career structure"
+    )
     if asks.outside and not named_other:
         query.intent, query.outside = Intent.OUTSIDE, asks.outside
     elif passage is not None:

@@ -180,6 +180,9 @@ class Passage(Strict):
     asked_alone_as: list[NonEmpty] = []
     # Still the answer when the question names roles ("can I switch from specialist to manager").
     with_roles: bool = False
+    # Its phrases mean it only in a question about its own framework ("imperial's workshops"): elsewhere
+    # they are everyday words ("is there a workshop on budgets").
+    own_framework_only: bool = False
     # An overview of several sections: a more specific passage named in the same question is the answer
     # ("how do managers use the framework when recruiting" is about recruiting).
     overview: bool = False

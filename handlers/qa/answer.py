@@ -11,16 +11,16 @@ from framework_data.schema import Role
 from handlers.qa.common import next_roles
 from handlers.qa.compare import compare_card, paths_absent_card
 from handlers.qa.crosswalk import crosswalk_card
-from handlers.qa.development import development_card
-from handlers.qa.documents import document_answer
-from handlers.qa.followup import follow, remember
+from handlers.qa.development import development_card, opportunity_named, where_listed_card
+from handlers.qa.documents import document_follow_up, documents_card, documents_found
+from handlers.qa.followup import documents_discussed, follow, remember, remember_documents
 from handlers.qa.guide import clarify_card, grid_card, help_card, pdp_card, thanks_card, unknown_card
 from handlers.qa.me import for_me, needs_my_role, which_role_card
 from handlers.qa.passages import outside_card, passage_card
 from handlers.qa.progress import progression
 from handlers.qa.roles import competency_card, path_card, role_card, role_rows_card, roles_card
 from handlers.qa.search import cells_mentioning, search_card
-from handlers.qa.yesno import answer_line, answering_row, row_saying_all, row_saying_most
+from handlers.qa.yesno import answer_line, answering_row, row_saying_all, row_saying_most, working_alone_row
 
 # Intents whose answer is the same whichever role an ambiguous grade means.
 _AMBIGUITY_IS_FINE = {
@@ -48,10 +48,14 @@ def answer_text(text: str, ctx: Context, shared: bool = False) -> tuple[Query, C
     query = parse_question(text, ctx.catalogue, ctx.vocabulary)
     query = follow(text, query, ctx.state, ctx.catalogue, ctx.vocabulary)
     # What the framework's data cannot answer, the source documents may: quoted, never guessed.
-    quoted = document_answer(text, query, ctx.catalogue)
-    if quoted is not None:
+    found = documents_found(text, query, ctx.catalogue) or document_follow_up(
+        text, query, documents_discussed(text, ctx.state, ctx.vocabulary)
+    )
+    if found is not None:
+        quoted = documents_card(found)
         query = query.model_copy(update={"intent": Intent.PASSAGE, "passage": ""})
         remember(ctx.state, query, quoted)
+        remember_documents(ctx.state, [p.document.file for p in found.passages])
         return query, quoted
     return _answered(query, ctx, shared)
 
@@ -118,6 +122,15 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
             # "does a grade 7 specialist supervise UG projects": the one cell that says it all.
             asked = query.model_copy(update={"rows": [saying]})
             return _with_yes_or_no(asked, role_rows_card(loaded, roles, [saying]), catalogue)
+        case Intent.ROLE if (
+            query.yes_no
+            and len(roles) == 1
+            and len(query.rows) > 1
+            and (alone := working_alone_row(loaded, roles[0], query.rows, query.mentions))
+        ):
+            # "can a junior apprentice run a lab on their own": the cell that says how independently.
+            asked = query.model_copy(update={"rows": [alone]})
+            return _with_yes_or_no(asked, role_rows_card(loaded, roles, query.rows), catalogue)
         case Intent.ROLE if query.rows:
             return _with_yes_or_no(query, role_rows_card(loaded, roles, query.rows), catalogue)
         case Intent.ROLE if query.yes_no and query.terms and len(roles) == 1:
@@ -143,6 +156,10 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
             return role_card(loaded, roles[0])
         case Intent.PROGRESSION:
             return progression(query, catalogue, roles)
+        case Intent.DEVELOPMENT if (
+            not query.rows and not roles and (named := opportunity_named(loaded, query.terms))
+        ):
+            return where_listed_card(loaded, named)  # "which competencies is work shadowing listed under"
         case Intent.DEVELOPMENT:
             return development_card(loaded, query.rows, roles[0] if len(roles) == 1 else None)
         case Intent.CROSSWALK:
@@ -168,6 +185,12 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
         found = search_card(loaded, query.terms)
         if found is not None:
             return found
+    if (
+        query.intent is Intent.UNKNOWN
+        and not query.rows
+        and (named := opportunity_named(loaded, query.terms))
+    ):
+        return where_listed_card(loaded, named)  # "deputising - what does the framework suggest it for?"
     return unknown_card(catalogue, query)
 
 

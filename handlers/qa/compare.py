@@ -5,7 +5,7 @@ from __future__ import annotations
 from cards.model import Action, Card, Fact, Section
 from framework_data.loader import LoadedFramework
 from framework_data.schema import GridRow, Progression, Role, grade_key
-from handlers.qa.common import cite, cite_role, descriptor_text, grade_order, short_label
+from handlers.qa.common import cite, cite_role, descriptor_text, grade_order, path_name, short_label
 from handlers.qa.roles import role_card
 
 
@@ -22,8 +22,14 @@ def _row_facts(loaded: LoadedFramework, roles: list[Role], row_id: str) -> tuple
 
 
 def legend(loaded: LoadedFramework, roles: list[Role]) -> Section:
-    """The full title behind each short label."""
-    return Section(facts=[Fact(label=short_label(loaded, r), value=r.label) for r in roles])
+    """The full title behind each short label, with its career path where the grade has several."""
+    facts = []
+    for role in roles:
+        label = short_label(loaded, role)
+        several_paths = label != f"Grade {role.grade}"
+        value = f"{role.label}, on the {path_name(loaded, role)} path" if several_paths else role.label
+        facts.append(Fact(label=label, value=value))
+    return Section(facts=facts)
 
 
 def comparison_sections(

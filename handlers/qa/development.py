@@ -5,6 +5,7 @@ from __future__ import annotations
 from cards.model import Card, Section
 from framework_data.loader import LoadedFramework
 from framework_data.schema import GridRow, Role
+from framework_data.vocabulary import normalise
 from handlers.qa.common import ask_action, cite, cite_role, descriptor_section
 
 
@@ -51,4 +52,43 @@ def development_card(loaded: LoadedFramework, row_ids: list[str], role: Role | N
         sections=sections,
         actions=[ask_action("Plan my development (PDP)", "personal development plan")],
         sources=sources,
+    )
+
+
+# Words of an opportunity's name that do not tell it from the others ("OD Management E-Learning Resources",
+# "HEATED courses"): a question names an opportunity by the rest ("deputising", "work shadowing").
+_GENERIC_WORDS = frozenset(
+    "od course courses training resources programme programmes e learning management development central "
+    "from etc and the of on job skills work to".split()
+)
+
+
+def _stem(word: str) -> str:
+    return word[:5]
+
+
+def opportunity_named(loaded: LoadedFramework, words: list[str]) -> str | None:
+    """The opportunity of Figure 5 a question names by its distinctive words ("which competencies is work
+    shadowing listed under": Work shadowing), the one with most such words; None when none is named."""
+    asked = {_stem(w) for word in words for w in normalise(word)}
+    best, best_count = None, 0
+    for grid_row in loaded.framework.grid:
+        for name in grid_row.opportunities:
+            needed = {_stem(w) for w in normalise(name) if w not in _GENERIC_WORDS}
+            if needed and needed <= asked and len(needed) > best_count:
+                best, best_count = name, len(needed)
+    return best
+
+
+def where_listed_card(loaded: LoadedFramework, name: str) -> Card:
+    """ "What is deputising suggested for": the competencies whose development opportunities list it."""
+    fw = loaded.framework
+    listed = [g.name for g in fw.grid if any(o.lower() == name.lower() for o in g.opportunities)]
+    count = f"{len(listed)} competenc{'y' if len(listed) == 1 else 'ies'}"
+    return Card(
+        title=f"Where the framework suggests {name}",
+        subtitle=fw.name,
+        sections=[Section(text=f"The development opportunities list {name} for {count}:", bullets=listed)],
+        actions=[ask_action("All development opportunities", "what development opportunities are there")],
+        sources=[cite(loaded, fw.opportunities_source or "development opportunities")],
     )

@@ -66,20 +66,28 @@ def _quoted_from(catalogue: Catalogue, query: Query) -> str:
     return passage.cited.document if passage.cited else loaded.framework.source.document
 
 
-def document_answer(text: str, query: Query, catalogue: Catalogue) -> Card | None:
-    """The card quoting the documents for this question, or None when the question is the framework's to
-    answer or no passage clearly answers it."""
+def document_follow_up(text: str, query: Query, discussed: tuple[str, ...]) -> Found | None:
+    """ "how many nominees are they aiming for" after a quote from the ICR's plan: the documents being
+    discussed searched, where the framework has nothing to say."""
+    if not discussed or _answered_elsewhere(query) or query.intent not in _FALLS_THROUGH:
+        return None
+    return search(text, within=discussed)
+
+
+def documents_found(text: str, query: Query, catalogue: Catalogue) -> Found | None:
+    """The passages of the documents that answer this question, or None when the question is the
+    framework's to answer or no passage clearly answers it."""
     own = catalogue.framework(query.framework).framework.source.document
     others = files_named(text) - {own}
     if others and _may_be_the_documents_alone(query, names_a_document=True):
         found = search(text)
         if found is not None and _only_the_documents_say(found, own):
-            return documents_card(found)
+            return found
     if len(query.terms) >= 3 and not query.rows and _may_be_the_documents_alone(query):
         # Words the framework left unread: "on the self assessment do i just circle a number".
         found = search(" ".join(query.terms))
         if found is not None and found.decisive:
-            return documents_card(found)
+            return found
     if _answered_elsewhere(query) or query.intent not in _MAY_NAME_A_DOCUMENT:
         return None
     last_resort = query.intent in _FALLS_THROUGH or (query.intent is Intent.PASSAGE and not query.passage)
@@ -91,7 +99,7 @@ def document_answer(text: str, query: Query, catalogue: Catalogue) -> Card | Non
     quoted_from = _quoted_from(catalogue, query)
     if quoted_from and any(d.file == quoted_from for d in found.named):
         return None  # the framework's own passage is from the document named: it was chosen for this
-    return documents_card(found)
+    return found
 
 
 def _source(passage: DocPassage) -> str:

@@ -42,7 +42,7 @@ _TO_THERE = {"get", "go", "reach", "move", "progress", "help"}
 # Words a follow-up may start with before its "and" or "what about" ("ok and budget?").
 # Words asking for the grade above (or below) the one discussed ("next grade up?", "the one below?").
 _ABOVE = {"next", "higher", "above"}
-_BELOW = {"below", "lower", "previous"}
+_BELOW = {"below", "lower", "previous", "down"}
 _INTERJECTIONS = {"ok", "okay", "right", "cool", "great", "so", "hmm", "alright", "thanks", "nice", "oh"}
 
 
@@ -56,6 +56,7 @@ def remember(state: dict[str, Any], query: Query, card: Card) -> None:
     topic = _topic(state)
     choices = [[c.label, c.value] for c in card.choices if c.action_id == PICK]
     topic["choices"] = choices
+    topic.pop("documents", None)
     subject = query.roles or query.rows or query.paths or query.levels or query.local_grades
     if query.intent in _TOPICAL and not choices and subject:
         topic["about"] = {
@@ -72,6 +73,28 @@ def remember(state: dict[str, Any], query: Query, card: Card) -> None:
         }
         topic["last"] = query.carried()
     state[STATE_KEY] = topic
+
+
+def remember_documents(state: dict[str, Any], files: list[str]) -> None:
+    """The documents the answer just given quoted, for a follow-up about them ("what are they aiming for")."""
+    topic = _topic(state)
+    topic["documents"] = list(dict.fromkeys(files))
+    state[STATE_KEY] = topic
+
+
+# Words pointing back at what a quoted document said ("how many are they aiming for").
+_POINTING_AT_WRITERS = _POINTING | {"they", "their", "theirs"}
+
+
+def documents_discussed(text: str, state: dict[str, Any], vocab: Vocabulary) -> tuple[str, ...]:
+    """The files of the documents just quoted, when this message follows up on them: it points back or is
+    elliptical ("and for recognition?"); () otherwise."""
+    files = _topic(state).get("documents")
+    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+        return ()
+    tokens = [vocab.correct(t) for t in normalise(text)]
+    follows = _POINTING_AT_WRITERS & set(tokens) or _elliptical(tokens, text.strip().endswith("?"))
+    return tuple(files) if follows else ()
 
 
 def follow(text: str, query: Query, state: dict[str, Any], catalogue: Catalogue, vocab: Vocabulary) -> Query:
@@ -94,8 +117,8 @@ def follow(text: str, query: Query, state: dict[str, Any], catalogue: Catalogue,
         within = parse_question(text, catalogue, vocab, within=str(about.get("framework")))
         if not within.unknown and (within.roles or within.local_grades or within.levels or within.rows):
             query = within
-        elif about.get("levels") and any(t.isdigit() for t in tokens):
-            query = within  # "and level 3", completed below
+        elif about.get("levels") and (any(t.isdigit() for t in tokens) or _direction(tokens)):
+            query = within  # "and level 3", "and the level below?", completed below
 
     if about.get("framework") != query.framework:
         return query
@@ -198,10 +221,15 @@ def _complete(
     previous_roles = [catalogue.role(r)[1] for r in previous.roles]
 
     paths = _path_words_only(tokens, vocab, previous.framework)
+    step = _direction(tokens)
     if paths and previous_roles and (elliptical or "one" in tokens or "instead" in tokens):
-        # "and the manager?": the same grade, on the path named.
-        grade = previous_roles[0].grade
-        swapped = [r for r in loaded.framework.roles if r.grade == grade and r.path in paths]
+        # "and the manager?": the same grade, on the path named; "one grade down on the manager side":
+        # the grade below, on that path.
+        if step:
+            at_grade = next_roles(loaded, previous_roles[0], step)
+        else:
+            at_grade = [r for r in loaded.framework.roles if r.grade == previous_roles[0].grade]
+        swapped = [r for r in at_grade if r.path in paths]
         if swapped:
             intent = previous.intent if previous.intent in (Intent.ROLE, Intent.DEVELOPMENT) else Intent.ROLE
             return previous.model_copy(
@@ -211,7 +239,10 @@ def _complete(
         return _same_question_other_role(query, previous, catalogue)
     if previous.levels and elliptical and not names_roles and not query.rows:
         numbers = [int(t) for t in tokens if t.isdigit()]
-        if numbers:  # "hay level 2" then "and level 3"
+        if not numbers and step and len(previous.levels) == 1:
+            numbers = [previous.levels[0] + step]  # "hay level 5" then "and the level below?"
+        known = {level.number for level in loaded.framework.levels}
+        if numbers and set(numbers) <= known:  # "hay level 2" then "and level 3"
             return query.model_copy(update={"intent": Intent.CROSSWALK, "levels": numbers, "terms": []})
     asks_row = not names_roles and query.rows and elliptical and query.intent is Intent.COMPETENCY
     if asks_row and previous.intent is Intent.DEVELOPMENT:
@@ -220,7 +251,12 @@ def _complete(
     if asks_row and previous.roles:
         # "what about budget management", "budget?": that competency for the role being discussed.
         return query.model_copy(update={"intent": Intent.ROLE, "roles": previous.roles[:2]})
-    step = _direction(tokens)
+    if elliptical and ME & set(tokens) and _ABOVE & set(tokens) and previous.rows and not names_roles:
+        # "what's expected of me for planning" then "what about the grade above mine?": that competency at
+        # the grade above the asker's own.
+        carried = {"yes_no": previous.yes_no, "mentions": previous.mentions}
+        above = {"intent": Intent.ROLE, "rows": previous.rows, "roles": [], "about_me": True, "upward": True}
+        return query.model_copy(update={**above, **carried})
     if (elliptical or pointing) and previous_roles and not names_roles and step:
         return _grade_beside(query, previous, catalogue, step)
     if pointing and not names_roles and (not query.rows or _rows_only_by_asking(query)):

@@ -19,6 +19,66 @@ _ASKING = {
 }
 
 
+# Words a question says where the framework's cells say another ("how the work environment affects": "may
+# impact on own or others work").
+_SAME_AS = {"affect": "impact", "affects": "impact", "affecting": "impact", "affected": "impact"}
+# Words naming every role, which tell no cell from another.
+_EVERY_ROLE = frozenset({"tech", "techs", "technician", "technicians"})
+
+
+# Asked whether a role works without someone over it ("can a grade 3 work alone"): a cell's direction or
+# supervision says no, its independence yes, whatever else the cell says first.
+_WORKING_ALONE = (
+    "alone",
+    "on my own",
+    "on their own",
+    "on your own",
+    "on his own",
+    "on her own",
+    "unsupervised",
+    "independently",
+    "by myself",
+    "by themselves",
+    "without supervision",
+    "own initiative",
+)
+_DIRECTED = re.compile(
+    r"\b(under (close |direct )?(direction|supervision)|not expected to work under own initiative)", re.I
+)
+_INDEPENDENT = re.compile(r"\b(independently|minimal supervision|indirect supervision|own initiative)", re.I)
+# Asked whether a role does something itself ("hands-on support"): a cell that says "Indirect" says no.
+_HANDS_ON = ("hands", "personally", "directly", "themselves", "in person")
+
+
+def _qualified(sentences: list[str], mentions: list[str]) -> tuple[str, str] | None:
+    """The answer a cell's qualifier gives to how the question asks (alone, hands-on), if it does."""
+    asked = f" {' '.join(mentions).lower()} "
+    if any(f" {phrase} " in asked for phrase in _WORKING_ALONE):
+        directed = next((s for s in sentences if _DIRECTED.search(s)), None)
+        if directed is not None:
+            return "no", directed
+        independent = next((s for s in sentences if _INDEPENDENT.search(s)), None)
+        if independent is not None:
+            return _kind(independent), independent  # "May work with minimal supervision": possibly
+    if any(f" {phrase} " in asked for phrase in _HANDS_ON):
+        found = next((s for s in sentences if s.strip().lower().startswith("indirect")), None)
+        if found is not None:
+            return "no", found
+    return None
+
+
+def working_alone_row(
+    loaded: LoadedFramework, role: Role, row_ids: list[str], mentions: list[str]
+) -> str | None:
+    """Of the rows a "can a grade 3 run a lab on their own" names, the one whose cell says how independently
+    the role works at it: the activity's own row first ("Assists under direction"), then the others."""
+    for row_id in row_ids:
+        text = loaded.descriptor(role.id, row_id).text or ""
+        if _qualified([s for s in _SENTENCE.split(text) if s.strip()], mentions):
+            return row_id
+    return None
+
+
 def _kind(sentence: str) -> str:
     lowered = sentence.lower().strip()
     if re.match(r"(no|not)\b", lowered):
@@ -35,7 +95,8 @@ def _kind(sentence: str) -> str:
 
 
 def _stems(mentions: list[str]) -> set[str]:
-    return {w[:4] for mention in mentions for w in mention.split() if len(w) >= 2}
+    words = [_SAME_AS.get(w, w) for mention in mentions for w in mention.split() if w not in _EVERY_ROLE]
+    return {w[:4] for w in words if len(w) >= 2}
 
 
 def _score(sentence: str, stems: set[str]) -> int:
@@ -71,9 +132,7 @@ def answering_row(
     needed = {w[:4] for mention in mentions for w in mention.split() if len(w) >= 4}
     extra = {w[:4] for term in terms for w in term.split() if len(w) >= 3}
     named = loaded.descriptor(role.id, row_id)
-    if not needed or named.is_no or _score(f"{named.row.name} {named.row.label}", needed) == len(needed):
-        return row_id  # the competency itself was named ("does a grade 5 do teaching"): its cell answers
-    if _best_score(named.text, needed) == len(needed):
+    if not needed or named.is_no:
         return row_id
     about = extra - _ASKING
     best, best_extra = row_id, -1
@@ -83,6 +142,15 @@ def answering_row(
         score = max((_score(x, about) for x in sentences), default=-1)
         if score > best_extra:
             best, best_extra = row.id, score
+    if _score(f"{named.row.name} {named.row.label}", needed) == len(needed):
+        # The competency itself was named ("does a grade 5 do teaching"): its cell answers, unless the word
+        # only qualified the question's subject, which another cell names with it ("new designs for teaching
+        # kit": "Investigate and produce novel designs for teaching and research", under Service Delivery).
+        if best_extra > 0 and _best_score(named.text, about) == 0:
+            return best
+        return row_id
+    if _best_score(named.text, needed) == len(needed):
+        return row_id
     if about and best_extra < len(about) and _best_score(named.text, about) == len(about):
         # "can a grade 5 supervise project students": the named cell speaks of the project students
         # ("May have oversight of project students"), in other words than the question's, and no other
@@ -96,7 +164,8 @@ def row_saying_most(loaded: LoadedFramework, role: Role, terms: list[str]) -> tu
     their own workload": "Manages own workload with indirect supervision."), and whether that sentence has
     them all: at least two words, and more than any other row's sentence; None otherwise. Words compare
     by all but their last two letters ("advice" finds "Advise", "workload" is not "work")."""
-    stems = {w[: max(4, len(w) - 2)] for term in terms for w in term.split() if len(w) >= 3}
+    words = [_SAME_AS.get(w, w) for term in terms for w in term.split() if w not in _EVERY_ROLE]
+    stems = {w[: max(4, len(w) - 2)] for w in words if len(w) >= 3}
     stems = {w for w in stems if w[:4] not in _ASKING}
     if len(stems) < 2:
         return None
@@ -135,6 +204,9 @@ def implied_answer(descriptor: Descriptor, mentions: list[str]) -> tuple[str, st
     if descriptor.is_no:
         return "no", descriptor.text
     sentences = [s for s in _SENTENCE.split(descriptor.text) if s.strip()]
+    qualified = _qualified(sentences, mentions)
+    if qualified is not None:
+        return qualified
     first = _kind(sentences[0])
     if first in ("yes", "no") and re.match(r"(yes|no)\b", sentences[0].strip().lower()):
         return first, sentences[0]  # the cell opens with its answer: "Yes. May manage multiple budgets"
