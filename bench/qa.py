@@ -41,6 +41,8 @@ from tests.qa.evaluate import (
     HELDOUT3,
     HELDOUT4,
     HELDOUT5,
+    HELDOUT7,
+    HELDOUT8,
     KINDS,
     evaluate,
     evaluate_kind,
@@ -193,6 +195,8 @@ def main() -> None:
     report_kinds(ctx, HELDOUT3, "held-out 3")
     report_kinds(ctx, HELDOUT4, "held-out 4")
     report_kinds(ctx, HELDOUT5, "held-out 5")
+    report_kinds(ctx, HELDOUT7, "held-out 7")
+    report_kinds(ctx, HELDOUT8, "held-out 8")
 
 
 def report_kinds(ctx: Context, path: Path, name: str) -> None:

@@ -70,6 +70,10 @@ HELDOUT3 = Path(__file__).with_name("heldout3.yaml")
 HELDOUT4 = Path(__file__).with_name("heldout4.yaml")
 # A fifth, by another hand again, written from the seeds without sight of the answers.
 HELDOUT5 = Path(__file__).with_name("heldout5.yaml")
+# A seventh and an eighth, by other hands again, each written from the seeds without sight of the answers.
+# (There is no sixth: it was never finished.)
+HELDOUT7 = Path(__file__).with_name("heldout7.yaml")
+HELDOUT8 = Path(__file__).with_name("heldout8.yaml")
 NOT_ANSWERED = ("Not in the framework", "Not covered by the framework")
 LEADS = {"yes": "Yes.", "no": "No.", "maybe": "Possibly.", "depends": "It depends"}
 
@@ -111,7 +115,9 @@ def evaluate_kind(case: dict[str, Any], ctx: Context) -> list[str]:
     query, card = answer_text(case["q"], conversation)
     text = _flat(render_text(card))
     misses = []
-    if "roles" in case and query.roles != case["roles"]:
+    # Which side of a comparison a role is shown on carries no fact, and the sets' writers differ on it.
+    order = sorted if case["kind"] == "same-grade comparison" else list
+    if "roles" in case and order(query.roles) != order(case["roles"]):
         misses.append(f"roles {query.roles} != {case['roles']}")
     for fact in case.get("contains", []):
         if _flat(fact) not in text:

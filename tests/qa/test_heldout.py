@@ -1,8 +1,7 @@
-"""The held-out questions (heldout.yaml to heldout5.yaml), each written from the seeds without sight of the
-answers: heldout.yaml and heldout2.yaml without sight of kinds.yaml's or the other sets' questions,
-heldout3.yaml to heldout5.yaml reading the earlier question files only for their format (heldout4.yaml and
-heldout5.yaml also so as to repeat none of their questions). Each question gets the answer its facts
-describe."""
+"""The held-out questions (heldout.yaml to heldout8.yaml; there is no sixth), each written from the seeds
+without sight of the answers: heldout.yaml and heldout2.yaml without sight of kinds.yaml's or the other
+sets' questions, the later ones reading the earlier question files only for their format (from heldout4.yaml
+on, also so as to repeat none of their questions). Each question gets the answer its facts describe."""
 
 from __future__ import annotations
 
@@ -18,6 +17,8 @@ from tests.qa.evaluate import (
     HELDOUT3,
     HELDOUT4,
     HELDOUT5,
+    HELDOUT7,
+    HELDOUT8,
     QUESTION_KINDS,
     evaluate_kind,
     load_kinds,
@@ -29,17 +30,22 @@ SETS = {
     "heldout3": load_kinds(HELDOUT3),
     "heldout4": load_kinds(HELDOUT4),
     "heldout5": load_kinds(HELDOUT5),
+    "heldout7": load_kinds(HELDOUT7),
+    "heldout8": load_kinds(HELDOUT8),
 }
 # The sets the answers have been worked against: every question of theirs must get its answer. A new blind
 # set is first measured as it stands (`python3 dev.py bench` prints each set's accuracy, per kind), and
 # joins these once what it found has been fixed.
-GATED = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5")
+GATED = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout7")
 # Questions of the gated sets still answered wrongly, each with what goes wrong: expected to fail, so that
 # fixing one shows (strict xfail) and it leaves this list.
 KNOWN_MISSES = {
     "been a g6 for years and torn between going specialist or manager at 7, how do the two jobs compare?": (
         "a bare '7' after 'at' is not read as a grade, and the asker's own grade 6 is taken as a role to "
         "compare"
+    ),
+    "grade 8 senior specialist - is nebosh needed or is that just a grade 7 thing?": (
+        "a yes/no after a dash is not read as one, and 'a grade 7 thing' is taken as a second role to compare"
     ),
     "how will the icr judge its wellcome funded career development programmes": (
         "the ICR's Wellcome-funded junior SO training (1E) outscores the Wellcome career development "
