@@ -35,7 +35,8 @@ PHRASES = {
     "work shadowing": "workshadow",
     "job shadowing": "workshadow",
     "work shadow": "workshadow",
-    "scientific officer": "so",
+    "scientific officer": "scientificofficer",
+    "scientific officers": "scientificofficer",
     "learning management system": "lms",
     "job description": "jd",
     "job descriptions": "jd",
@@ -61,7 +62,7 @@ _ABBREVIATIONS = {
     "share": "percent",
     "job": "role",
     "jobs": "role",
-    "sos": "so",
+    "sos": "scientificofficer",
     "judge": "measure",
     "judged": "measure",
     "evaluate": "measure",
@@ -80,6 +81,10 @@ _ABBREVIATIONS = {
     "completes": "completed",
     "fix": "improve",
     "fixing": "improve",
+    # Who is left out: "techs who aren't on SO grades" are the "non-Scientific Officers".
+    "arent": "non",
+    "isnt": "non",
+    "not": "non",
     "use": "adopt",
     "uses": "adopt",
     "using": "adopt",
@@ -96,6 +101,7 @@ STOPWORDS = frozenset(
     if so than then into out up over all some such very more most other only same both each few
     mean meant means happen happens happened think thinks look looking im setting offer offers someone
     technician technicians tech techs go goes going went soon long put puts putting
+    moment dont doesnt cant wont didnt once
     """.split()
 )
 
@@ -165,9 +171,14 @@ def _phrased(tokens: list[str]) -> list[str]:
 _PHRASE_TOKENS = {tuple(normalise(k)): v for k, v in PHRASES.items()}
 
 
+# "SO" in capitals is a Scientific Officer ("techs who aren't on SO grades"), not the word "so".
+_SCIENTIFIC_OFFICER = re.compile(r"\bSOs?\b")
+
+
 def terms_of(text: str) -> list[str]:
     """The stemmed content terms of a text."""
-    tokens = [_ABBREVIATIONS.get(t, t) for t in _phrased(normalise(text.replace("%", " percent ")))]
+    text = _SCIENTIFIC_OFFICER.sub(" scientific officer ", text.replace("%", " percent "))
+    tokens = [_ABBREVIATIONS.get(t, t) for t in _phrased(normalise(text))]
     return [stem(t) for t in tokens if t not in STOPWORDS]
 
 
@@ -291,7 +302,7 @@ def search(text: str, index: DocumentIndex | None = None, within: tuple[str, ...
     files of the documents the conversation is about ("how many nominees are they aiming for"), taken as
     named when the question names none."""
     index = index or document_index()
-    named, rest = index.named(text)
+    named, rest = index.named(_SCIENTIFIC_OFFICER.sub(" scientific officer ", text))
     if not named and within:
         named = [d for d in index.documents if d.file in within]
     terms = list(dict.fromkeys(terms_of(" ".join(index.correct(t) for t in normalise(rest)))))

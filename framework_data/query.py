@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from framework_data.asks import ROLE_WORDS, Asks, about_me, asks_yes_or_no, narrowed_jobs, passage_asked
 from framework_data.catalogue import Catalogue, role_ref
+from framework_data.misread import misread_intents
 from framework_data.numbers import GradeMention, Scan, scan_numbers
 from framework_data.schema import grade_key
 from framework_data.vocabulary import NEVER_CORRECT, Entity, Vocabulary, normalise
@@ -30,6 +31,8 @@ _SEARCH_STOPWORDS = set(
 _JOB_WORDS = {"job", "jobs", "advert", "adverts", "advertised", "posts", "titles"}
 _FILLER = {"a", "an", "the", "my", "as", "at", "level", "role", "grade", "grades"}
 _UPWARD = {"next", "higher"}
+# "either grade 8 role", "both grade 7 jobs": every role of the grade.
+_EVERY_ONE = {"either", "both", "each"}
 # "is a grade 6 allowed to develop charging models": whether the role does it, not training for it.
 _PERMITTED = {"allowed", "able", "expected", "supposed", "required", "asked", "permitted", "meant"}
 _DOING = {"develop", "train", "improve"}
@@ -163,7 +166,11 @@ def _bind_qualifiers(scan: Scan, hits: list[_Hit], catalogue: Catalogue, framewo
     return [hit for index, hit in enumerate(hits) if index not in bound]
 
 
-def _resolve_grades(scan: Scan, catalogue: Catalogue, framework: str, query: Query) -> None:
+def _resolve_grades(
+    scan: Scan, catalogue: Catalogue, framework: str, query: Query, titled: frozenset[str] = frozenset()
+) -> None:
+    """Each grade mentioned as its role, or as a choice of its roles. ``titled``: roles the question names
+    by title, which a bare grade of theirs means ("the senior specialist route at g8")."""
     loaded = catalogue.framework(framework)
     qualified_paths = {m.path for m in scan.grades if m.path}
     for mention in scan.grades:
@@ -175,6 +182,13 @@ def _resolve_grades(scan: Scan, catalogue: Catalogue, framework: str, query: Que
             query.unknown.append(f"{loaded.framework.grade_label} {mention.grade}")
             continue
         narrowed = [r for r in roles if r.path == mention.path] if mention.path else roles
+        if not mention.path and _EVERY_ONE & set(scan.tokens[max(0, mention.start - 2) : mention.start]):
+            # "could either grade 8 role be named PI": each of its roles.
+            query.roles.extend(role_ref(loaded, r) for r in roles if role_ref(loaded, r) not in query.roles)
+            continue
+        by_title = [r for r in narrowed if role_ref(loaded, r) in titled]
+        if len(narrowed) > 1 and len(by_title) == 1:
+            narrowed = by_title
         if len(narrowed) > 1 and len(qualified_paths) == 1:
             # "from grade 7 specialist to grade 8": the path said once carries over.
             inherited = [r for r in roles if r.path in qualified_paths]
@@ -329,8 +343,15 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
     _band_as_grade(scan, hits, catalogue, framework)
     hits = _bind_qualifiers(scan, hits, catalogue, framework)
     hits, query.absent_paths = _spread_over_paths(scan, hits, catalogue, framework)
-    _resolve_grades(scan, catalogue, framework, query)
+    titled = frozenset(e.key for h in hits for e in h.entities if e.kind == "role")
+    _resolve_grades(scan, catalogue, framework, query, titled)
     intents = {e.key for h in hits for e in h.entities if e.kind == "intent"}
+    spans = [(h.start, h.end, e.key) for h in hits for e in h.entities if e.kind == "intent"]
+    named_at = {h.start for h in hits if any(e.kind in ("role", "path") for e in h.entities)}
+    named_at |= {m.start for m in scan.grades}
+    intents -= misread_intents(
+        tokens, spans, named_at, asks_yes_or_no(tokens), bool(query.roles or query.ambiguous or named_at)
+    )
     if scan.ranged:
         intents.add("progression")
     asks = Asks()

@@ -63,7 +63,8 @@ NEVER_CORRECT = frozenset(
     some most make been being were will also just than then only over each every other good well work
     working able help here hers mean means same some such take into upon very want wants land hand
     hello thanks thank please role roles does expected expect required require requires look looks
-    between helps helped helpful probation probationary contract contracts building mary
+    between helps helped helpful probation probationary contract contracts building mary lost stop stops
+    isnt dont doesnt cant wont arent didnt directly
     """.split()
 )
 

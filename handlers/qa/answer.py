@@ -8,6 +8,7 @@ from cards.model import Card, Section
 from framework_data.catalogue import Catalogue
 from framework_data.query import Intent, Query, parse_question
 from framework_data.schema import Role
+from framework_data.vocabulary import INTENT_PHRASES
 from handlers.qa.common import next_roles
 from handlers.qa.compare import compare_card, paths_absent_card
 from handlers.qa.crosswalk import crosswalk_card
@@ -20,7 +21,14 @@ from handlers.qa.passages import outside_card, passage_card
 from handlers.qa.progress import progression
 from handlers.qa.roles import competency_card, path_card, role_card, role_rows_card, roles_card
 from handlers.qa.search import cells_mentioning, search_card
-from handlers.qa.yesno import answer_line, answering_row, row_saying_all, row_saying_most, working_alone_row
+from handlers.qa.yesno import (
+    answer_line,
+    answering_row,
+    row_saying_all,
+    row_saying_most,
+    rows_saying_it,
+    working_alone_row,
+)
 
 # Intents whose answer is the same whichever role an ambiguous grade means.
 _AMBIGUITY_IS_FINE = {
@@ -48,9 +56,10 @@ def answer_text(text: str, ctx: Context, shared: bool = False) -> tuple[Query, C
     query = parse_question(text, ctx.catalogue, ctx.vocabulary)
     query = follow(text, query, ctx.state, ctx.catalogue, ctx.vocabulary)
     # What the framework's data cannot answer, the source documents may: quoted, never guessed.
-    found = documents_found(text, query, ctx.catalogue) or document_follow_up(
-        text, query, documents_discussed(text, ctx.state, ctx.vocabulary)
-    )
+    # A follow-up about the documents just quoted is searched in them first ("what happens once they
+    # finish it" after the ICR's apprenticeship).
+    discussed = documents_discussed(text, ctx.state, ctx.vocabulary)
+    found = document_follow_up(text, query, discussed) or documents_found(text, query, ctx.catalogue)
     if found is not None:
         quoted = documents_card(found)
         query = query.model_copy(update={"intent": Intent.PASSAGE, "passage": ""})
@@ -148,7 +157,7 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
         case Intent.COMPARE if query.absent_paths and roles:
             return paths_absent_card(loaded, roles, query.absent_paths, roles[0].grade)
         case Intent.COMPARE if len(roles) >= 2:
-            return compare_card(loaded, roles, query.rows)
+            return compare_card(loaded, roles, rows_saying_it(loaded, roles, query.rows, query.mentions))
         case Intent.COMPARE if roles:
             nxt = next_roles(loaded, roles[0])
             if nxt:
@@ -157,9 +166,11 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
         case Intent.PROGRESSION:
             return progression(query, catalogue, roles)
         case Intent.DEVELOPMENT if (
-            not query.rows and not roles and (named := opportunity_named(loaded, query.terms))
+            not roles and _rows_only_by_asking(query) and (named := opportunity_named(loaded, query.terms))
         ):
-            return where_listed_card(loaded, named)  # "which competencies is work shadowing listed under"
+            # "which competencies is work shadowing listed under", "project work as cpd - which
+            # competencies": where an opportunity is listed.
+            return where_listed_card(loaded, named)
         case Intent.DEVELOPMENT:
             return development_card(loaded, query.rows, roles[0] if len(roles) == 1 else None)
         case Intent.CROSSWALK:
@@ -192,6 +203,11 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
     ):
         return where_listed_card(loaded, named)  # "deputising - what does the framework suggest it for?"
     return unknown_card(catalogue, query)
+
+
+def _rows_only_by_asking(query: Query) -> bool:
+    """No competency named, or only by the words that ask for development ("cpd")."""
+    return all(INTENT_PHRASES.get(m) == "development" for m in query.mentions) if query.rows else True
 
 
 def _with_yes_or_no(query: Query, card: Card, catalogue: Catalogue) -> Card:

@@ -13,15 +13,24 @@ _SENTENCE = re.compile(r"(?<=[.;!?])(?<!e\.g\.)(?<!i\.e\.)\s+")
 _DEPENDS = ("dependent on role", "role dependent", "depending on")
 _MAYBE = ("may ", "could ", "might ", "can ")
 # Words of how a yes/no is asked, not of what it is about ("is a grade 5 allowed to ...").
-_ASKING = {
-    w[:4]
-    for w in "allowed able expected permitted supposed required meant get ever any yet someone they".split()
-}
+_ASKING_WORDS = frozenset(
+    """
+    allowed able expected expect permitted supposed required meant get gets getting ever any yet someone they
+    """.split()
+)
+_ASKING = {w[:4] for w in _ASKING_WORDS}
 
 
 # Words a question says where the framework's cells say another ("how the work environment affects": "may
 # impact on own or others work").
-_SAME_AS = {"affect": "impact", "affects": "impact", "affecting": "impact", "affected": "impact"}
+_SAME_AS = {
+    "affect": "impact",
+    "affects": "impact",
+    "affecting": "impact",
+    "affected": "impact",
+    "kit": "equipment",
+    "touch": "contact",
+}
 # Words naming every role, which tell no cell from another.
 _EVERY_ROLE = frozenset({"tech", "techs", "technician", "technicians"})
 
@@ -50,9 +59,45 @@ _INDEPENDENT = re.compile(r"\b(independently|minimal supervision|indirect superv
 _HANDS_ON = ("hands", "personally", "directly", "themselves", "in person")
 
 
+# A degree is a level 6 qualification: a cell asking for knowledge equivalent to a lower level does not ask
+# for one ("does a g4 need a degree": "equivalent to a level 3 or 4 qualification").
+_DEGREE_WORDS = ("degree", "bachelor", "bachelors", "bsc", "ba")
+_EQUIVALENT_LEVEL = re.compile(r"equivalent to a level (\d+)(?: or (\d+))? qualification", re.I)
+_DEGREE_LEVEL = 6
+# "Working towards IST Rsci Tech": a registration a role works towards, it does not hold yet (a
+# registration: named by a professional body's initials). "Working towards completion of relevant
+# Apprenticeship" is another matter: doing one is what is asked.
+_WORKING_TOWARDS = re.compile(r"\bworking towards\b", re.I)
+_REGISTRATION = re.compile(r"\b[A-Z]{2,}\b")
+# A question asking whether the role is on its way to it, which "working towards" says yes to.
+_IN_PROGRESS = ("towards", "toward", "working")
+
+
+def _working_towards(sentences: list[str], mentions: list[str]) -> str | None:
+    """The sentence in which what the question names comes only after "working towards"."""
+    stems = _stems(mentions)
+    for sentence in sentences:
+        found = _WORKING_TOWARDS.search(sentence)
+        if found and stems:
+            before, after = sentence[: found.start()], sentence[found.end() :]
+            if _REGISTRATION.search(after) and _score(after, stems) and not _score(before, stems):
+                return sentence
+    return None
+
+
 def _qualified(sentences: list[str], mentions: list[str]) -> tuple[str, str] | None:
-    """The answer a cell's qualifier gives to how the question asks (alone, hands-on), if it does."""
+    """The answer a cell's qualifier gives to how the question asks (alone, hands-on, a degree, something
+    worked towards), if it does."""
     asked = f" {' '.join(mentions).lower()} "
+    if any(f" {word} " in asked for word in _DEGREE_WORDS):
+        for sentence in sentences:
+            levels = _EQUIVALENT_LEVEL.search(sentence)
+            if levels and max(int(n) for n in levels.groups() if n) < _DEGREE_LEVEL:
+                return "no", sentence
+    if not any(f" {word} " in asked for word in _IN_PROGRESS):
+        towards = _working_towards(sentences, mentions)
+        if towards is not None:
+            return "no", towards
     if any(f" {phrase} " in asked for phrase in _WORKING_ALONE):
         directed = next((s for s in sentences if _DIRECTED.search(s)), None)
         if directed is not None:
@@ -94,9 +139,12 @@ def _kind(sentence: str) -> str:
     return "yes"
 
 
+def _mentioned_words(mentions: list[str]) -> list[str]:
+    return [_SAME_AS.get(w, w) for mention in mentions for w in mention.split() if w not in _EVERY_ROLE]
+
+
 def _stems(mentions: list[str]) -> set[str]:
-    words = [_SAME_AS.get(w, w) for mention in mentions for w in mention.split() if w not in _EVERY_ROLE]
-    return {w[:4] for w in words if len(w) >= 2}
+    return {w[:4] for w in _mentioned_words(mentions) if len(w) >= 2}
 
 
 def _score(sentence: str, stems: set[str]) -> int:
@@ -107,10 +155,12 @@ def _mentioned(sentences: list[str], mentions: list[str]) -> str | None:
     """The sentence sharing most words with what the question named ("REF" in "Contribute to REF.",
     "work" in "May work with minimal supervision."), words compared by their first four letters."""
     stems = _stems(mentions)
-    best, best_score = None, 0
+    # Ties are broken by longer stems: "suppliers" is nearer "suppliers" than "Supported".
+    longer = {w[: max(4, len(w) - 2)] for w in _mentioned_words(mentions)}
+    best, best_score = None, (0, 0)
     for sentence in sentences:
-        score = _score(sentence, stems)
-        if score > best_score:
+        score = (_score(sentence, stems), _score(sentence, longer))
+        if score[0] and score > best_score:
             best, best_score = sentence, score
     return best
 
@@ -164,9 +214,11 @@ def row_saying_most(loaded: LoadedFramework, role: Role, terms: list[str]) -> tu
     their own workload": "Manages own workload with indirect supervision."), and whether that sentence has
     them all: at least two words, and more than any other row's sentence; None otherwise. Words compare
     by all but their last two letters ("advice" finds "Advise", "workload" is not "work")."""
-    words = [_SAME_AS.get(w, w) for term in terms for w in term.split() if w not in _EVERY_ROLE]
+    # Whole words of asking are dropped, not their first letters: "suppliers" is not "supposed".
+    words = [
+        _SAME_AS.get(w, w) for term in terms for w in term.split() if w not in _EVERY_ROLE | _ASKING_WORDS
+    ]
     stems = {w[: max(4, len(w) - 2)] for w in words if len(w) >= 3}
-    stems = {w for w in stems if w[:4] not in _ASKING}
     if len(stems) < 2:
         return None
     scored = sorted(
@@ -208,9 +260,14 @@ def implied_answer(descriptor: Descriptor, mentions: list[str]) -> tuple[str, st
     if qualified is not None:
         return qualified
     first = _kind(sentences[0])
-    if first in ("yes", "no") and re.match(r"(yes|no)\b", sentences[0].strip().lower()):
-        return first, sentences[0]  # the cell opens with its answer: "Yes. May manage multiple budgets"
     deciding = _mentioned(sentences, mentions)
+    if first in ("yes", "no") and re.match(r"(yes|no)\b", sentences[0].strip().lower()):
+        # The cell opens with its answer ("Yes. May manage multiple budgets"); a yes is quoted with the
+        # sentence that says what was asked, where that is another ("Yes for their facility. … Plan and
+        # ensure resources for servicing, repairs and replacement equipment.").
+        if first == "yes" and deciding is not None and _kind(deciding) == "yes":
+            return first, deciding
+        return first, sentences[0]
     if first == "depends" and (deciding is None or _kind(deciding) != "yes"):
         # "Dependent on role." governs the "could"s that follow it, not a plain "Counted in TEF."
         return "depends", sentences[0]
@@ -230,3 +287,24 @@ def answer_line(descriptor: Descriptor, mentions: list[str]) -> str:
         return f"No. The framework's {where} is “No”: it is not expected in this role."
     lead = {"yes": "Yes.", "no": "No.", "maybe": "Possibly.", "depends": "It depends on the role."}[kind]
     return f"{lead} {where}: “{sentence.strip()}”"
+
+
+def rows_saying_it(
+    loaded: LoadedFramework, roles: list[Role], row_ids: list[str], mentions: list[str]
+) -> list[str]:
+    """The rows to compare roles on: those named, and where no role's cell there has what a competency word
+    named, the rows whose cells have it ("line management" at grade 8 is under Teamwork, not Management
+    and Development of Staff)."""
+    extra: list[str] = []
+    for mention in mentions:
+        needed = {w[:4] for w in mention.split() if len(w) >= 4}
+        if len(needed) < 2 or any(_any_says(loaded, roles, r, needed) for r in row_ids):
+            continue
+        others = [row.id for row in loaded.framework.rows if row.id not in row_ids + extra]
+        extra += [r for r in others if _any_says(loaded, roles, r, needed)]
+    return row_ids + extra
+
+
+def _any_says(loaded: LoadedFramework, roles: list[Role], row_id: str, needed: set[str]) -> bool:
+    """Whether one of the roles' cells in this row has every word, in one sentence."""
+    return any(_best_score(loaded.descriptor(r.id, row_id).text, needed) == len(needed) for r in roles)

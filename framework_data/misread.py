@@ -1,0 +1,46 @@
+"""Intent words that a question uses in another sense: "does a senior technician get to contribute to
+planning" is not about getting to a grade; "is it on the g7 specialist to plan resources" is not asking for
+development resources."""
+
+from __future__ import annotations
+
+# What "get to" reaches when it is about progressing: a grade, a band, a role, somewhere ("get to grade 7",
+# "get to the next level", "get to be a manager", "how do I get there").
+_PLACES = frozenset(
+    "grade grades band bands level levels the a an next senior be become top there higher my that this it "
+    "g where".split()
+)
+# Development words that, in a yes/no about a named role, are the role's own duties ("plan resources").
+_DUTY_WORDS = frozenset({"resources", "resource"})
+
+
+def misread_intents(
+    tokens: list[str],
+    intent_spans: list[tuple[int, int, str]],
+    role_starts: set[int],
+    yes_no: bool,
+    names_roles: bool,
+) -> set[str]:
+    """The intents whose every phrase here means something else. ``intent_spans``: (start, end, intent) of
+    each intent phrase; ``role_starts``: where a role, path or grade is named."""
+    misread: set[str] = set()
+    progression = [(s, e) for s, e, key in intent_spans if key == "progression"]
+    if progression and all(_gets_to_do(tokens, s, e, role_starts) for s, e in progression):
+        misread.add("progression")
+    development = [(s, e) for s, e, key in intent_spans if key == "development"]
+    if (
+        yes_no
+        and names_roles
+        and development
+        and all(e - s == 1 and tokens[s] in _DUTY_WORDS for s, e in development)
+    ):
+        misread.add("development")
+    return misread
+
+
+def _gets_to_do(tokens: list[str], start: int, end: int, role_starts: set[int]) -> bool:
+    """ "get to contribute": "get to" followed by a verb, not by somewhere to get to."""
+    if tokens[start:end] != ["get", "to"] or end >= len(tokens):
+        return False
+    following = tokens[end]
+    return following.isalpha() and following not in _PLACES and end not in role_starts
