@@ -36,7 +36,7 @@ SETS = {
 # The sets the answers have been worked against: every question of theirs must get its answer. A new blind
 # set is first measured as it stands (`python3 dev.py bench` prints each set's accuracy, per kind), and
 # joins these once what it found has been fixed.
-GATED = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout7")
+GATED = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout7", "heldout8")
 # Questions of the gated sets still answered wrongly, each with what goes wrong: expected to fail, so that
 # fixing one shows (strict xfail) and it leaves this list.
 KNOWN_MISSES = {
@@ -46,6 +46,9 @@ KNOWN_MISSES = {
     ),
     "grade 8 senior specialist - is nebosh needed or is that just a grade 7 thing?": (
         "a yes/no after a dash is not read as one, and 'a grade 7 thing' is taken as a second role to compare"
+    ),
+    "do g5 techs get more complex data sets to deal with on the research side than a g4 does?": (
+        "a yes/no asked as 'more than a g4' is read as a comparison of the two roles, with no yes or no"
     ),
     "how will the icr judge its wellcome funded career development programmes": (
         "the ICR's Wellcome-funded junior SO training (1E) outscores the Wellcome career development "
