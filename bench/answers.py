@@ -61,15 +61,15 @@ def resolve_emails(double: SlackApiDouble, count: int) -> None:
 
 
 def kind_of(message: dict[str, Any]) -> str:
-    """What a posted message is: the welcome, an apology, the rest of a long card, or an answer."""
-    blocks = message.get("blocks") or []
-    first = blocks[0] if blocks and isinstance(blocks[0], dict) else {}
-    if first.get("type") == "context":
+    """What a posted message is: the welcome alone, an apology, the rest of a long card, or an answer (the
+    welcome and the answer to a first message come in one post)."""
+    blocks = [b for b in message.get("blocks") or [] if isinstance(b, dict)]
+    if blocks and blocks[0].get("type") == "context":
         return "continued"
-    title = str((first.get("text") or {}).get("text", "")) if first.get("type") == "header" else ""
-    if title == FAILED.title:
+    titles = [str((b.get("text") or {}).get("text", "")) for b in blocks if b.get("type") == "header"]
+    if FAILED.title in titles:
         return "apology"
-    if title.endswith("I'm techpath"):
+    if titles and all(title.endswith("I'm techpath") for title in titles):
         return "welcome"
     return "answer"
 

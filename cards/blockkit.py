@@ -26,6 +26,8 @@ from cards.split import action_label, batches, continued_line, split_text, trunc
 from cards.text import chart_lines
 
 MAX_BLOCKS = 50
+# The notification text of messages posted together: Slack's limit for a section's text, kept to.
+JOINED_TEXT = 3000
 SECTION_TEXT = 3000
 FIELD_TEXT = 2000
 MAX_FIELDS = 10
@@ -301,3 +303,21 @@ def render_blockkit(card: Card) -> list[dict[str, Any]]:
         prefix, text = (header, _summary(card)) if number == 0 else (continued, escape(continued_line(title)))
         messages.append({"text": text, "blocks": [*prefix, *blocks]})
     return messages
+
+
+def joined_messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Consecutive messages of one turn in as few posts as Slack takes (50 blocks, and a notification text
+    kept short): the welcome and the answer to someone's first message arrive as one, with a divider."""
+    joined: list[dict[str, Any]] = []
+    for message in messages:
+        last = joined[-1] if joined else None
+        text = f"{last['text']}\n\n{message['text']}" if last else message["text"]
+        if (
+            last
+            and len(last["blocks"]) + 1 + len(message["blocks"]) <= MAX_BLOCKS
+            and len(text) <= JOINED_TEXT
+        ):
+            joined[-1] = {"text": text, "blocks": [*last["blocks"], {"type": "divider"}, *message["blocks"]]}
+        else:
+            joined.append(message)
+    return joined

@@ -47,7 +47,7 @@ from bot.platforms import SlackConfig
 from bot.router import Router
 from bot.storage.health import database_unavailable
 from bot.storage.stores import Stores
-from cards.blockkit import render_blockkit, render_modal
+from cards.blockkit import joined_messages, render_blockkit, render_modal
 from cards.model import Form
 
 logger = logging.getLogger(__name__)
@@ -282,8 +282,27 @@ class SlackAdapter:
         return await self._router.dispatch(event, lambda: self._email_of(event.tenant, event.user_id))
 
     async def _turn(self, event: Event, where: _Where) -> None:
+        # Plain replies of one turn (the welcome and the answer to a first message) go out in one post:
+        # one message to read, and one call of the Web API rather than two.
+        plain: list[dict[str, Any]] = []
         for reply in await self._dispatch(event):
+            by_post = where.respond is None and where.respond_privately is None
+            if by_post and not (reply.card.form or reply.replace_original or reply.attachments):
+                plain += render_blockkit(reply.card)
+                continue
+            await self._post(joined_messages(plain), where)
+            plain = []
             await self._send(reply, where)
+        await self._post(joined_messages(plain), where)
+
+    async def _post(self, messages: list[dict[str, Any]], where: _Where) -> None:
+        for message in messages:
+            await self.client.chat_postMessage(
+                channel=where.channel,
+                thread_ts=where.thread_ts,
+                text=message["text"],
+                blocks=message["blocks"],
+            )
 
     async def _send(self, reply: Reply, where: _Where) -> None:
         form = reply.card.form
@@ -314,12 +333,7 @@ class SlackAdapter:
                     channel=where.channel, ts=where.message_ts, text=message["text"], blocks=message["blocks"]
                 )
             else:
-                await self.client.chat_postMessage(
-                    channel=where.channel,
-                    thread_ts=where.thread_ts,
-                    text=message["text"],
-                    blocks=message["blocks"],
-                )
+                await self._post([message], where)
         for attachment in reply.attachments:
             await self.client.files_upload_v2(
                 channel=where.channel,

@@ -32,7 +32,8 @@ async def test_a_coordinator_chooses_a_slack_channel_by_saying_so_there(
         event__text="<@UBOT> use this channel for the bulletin",
     )
     await rig.slack_event(said)
-    _welcome, reply = await rig.slack.wait_for("chat.postMessage", 2)  # Cora's first contact: welcomed
+    [reply] = await rig.slack.wait_for("chat.postMessage")  # Cora's first contact: welcomed, then answered
+    assert "Hello, Cora! I'm techpath" in str(reply["blocks"])
     assert reply["channel"] == "C-new" and "gets the TC bulletin" in str(reply["blocks"])
     assert ("slack", "C-new") in {(c.platform, c.channel) for c in await rig.stores.bulletin.channels()}
     # Ana is no coordinator: the channel is not hers to choose.

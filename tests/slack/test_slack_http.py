@@ -214,17 +214,19 @@ async def test_health_readiness_and_metrics(slack: SlackRig) -> None:
     assert 'techpath_requests_total{handler="slack_events",platform="slack",status="200"} 1.0' in metrics
 
 
-async def test_the_first_message_ever_gets_a_welcome_then_the_answer(slack: SlackRig) -> None:
+async def test_the_first_message_ever_gets_a_welcome_then_the_answer_in_one_post(slack: SlackRig) -> None:
     newcomer = {**DM, "user": "U-new", "channel": "D9"}
     await slack.event({**newcomer, "text": "grade 5"}, event_id="Ev-a")
-    first = await slack.double.wait_for("chat.postMessage", 2)
-    assert [header_of(p["blocks"]) for p in first] == [
-        "Hello! I'm techpath",
-        "Grade 5 (Descriptor) Technician",
-    ]
+    [first] = await slack.double.wait_for("chat.postMessage")
+    headers = [b["text"]["text"] for b in first["blocks"] if b["type"] == "header"]
+    assert headers == ["Hello! I'm techpath", "Grade 5 (Descriptor) Technician"]
+    divider = [b["type"] for b in first["blocks"]].index("divider")
+    assert header_of(first["blocks"][divider + 1 :]) == "Grade 5 (Descriptor) Technician"
+    assert first["text"].startswith("Hello! I'm techpath") and "Grade 5" in first["text"]
     await slack.event({**newcomer, "text": "grade 6"}, event_id="Ev-b")
-    posts = await slack.double.wait_for("chat.postMessage", 3)
-    assert header_of(posts[2]["blocks"]) == "Grade 6 Senior (Descriptor) Technician"
+    posts = await slack.double.wait_for("chat.postMessage", 2)
+    assert header_of(posts[1]["blocks"]) == "Grade 6 Senior (Descriptor) Technician"
+    assert "Hello! I'm techpath" not in str(posts[1]["blocks"])
 
 
 async def test_the_home_tab_shows_who_you_are_and_quick_actions(slack: SlackRig) -> None:
