@@ -131,7 +131,12 @@ def asks_yes_or_no(tokens: list[str]) -> bool:
     """ "can a grade 4 teach", "does grade 8 specialist need to do REF" (not "can you help")."""
     while tokens and tokens[0] in _OPENERS:
         tokens = tokens[1:]  # "quick one - does a junior apprentice ...", "r grade 5s in charge ..."
-    return bool(tokens) and (tokens[0] in YES_NO or tokens[0] == "r") and tokens[1:2] not in (["you"], ["u"])
+    if not tokens or not (tokens[0] in YES_NO or tokens[0] == "r"):
+        return False
+    if tokens[1:2] in (["you"], ["u"]):
+        # "can you help" asks the bot; "do you need a phd to be a g7 specialist" is anyone's yes/no.
+        return tokens[2:3] == ["need"] or tokens[2:4] == ["have", "to"]
+    return True
 
 
 # Words a question may open with before what it asks ("quick one", "ok so", "hi").

@@ -102,6 +102,8 @@ STOPWORDS = frozenset(
     mean meant means happen happens happened think thinks look looking im setting offer offers someone
     technician technicians tech techs go goes going went soon long put puts putting
     moment dont doesnt cant wont didnt once
+    help helps sort sorted sorting hardly always seem seems anyone anybody whether actually really looking
+    figure am suppose supposed thats theres thier ever still bit lot loads
     """.split()
 )
 

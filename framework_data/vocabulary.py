@@ -80,7 +80,9 @@ _INTENT_WORDS = {
     "after this grade, after my grade, comes after, go after, beyond, where next, go next, higher grade, "
     "how far, the top, top grade, highest grade, evidence, grade above, the one above, above mine, "
     "above me, above my grade, comes above, higher than mine",
-    "compare": "difference, differences, compare, comparison, versus, differ, contrast, side by side",
+    "compare": "difference, differences, compare, comparison, versus, differ, contrast, side by side, "
+    "different between, different from, different to, any different, how different, whats different, "
+    "what is different",
     "development": "training, train, develop, development opportunities, improve, course, courses, "
     "opportunities, opportunity, learn, learning, get better, grow, upskill, resources, development options, "
     "development ideas, development suggestions, development activities, cpd, cpd options, cpd ideas",
@@ -131,6 +133,9 @@ class Vocabulary:
 
     phrases: dict[tuple[str, ...], list[Entity]] = field(default_factory=dict)
     words: set[str] = field(default_factory=set)
+    # Words the framework's own text uses ("pros", "codes", "specified"): spelled right, so never turned
+    # into a nearby vocabulary word ("prof", "comes", "specific"), except a plural of one ("managers").
+    written: set[str] = field(default_factory=set)
     max_phrase: int = 1
     _corrections: dict[str, str] = field(default_factory=dict)
     _word_list: list[str] = field(default_factory=list)
@@ -162,6 +167,8 @@ class Vocabulary:
     def correct(self, token: str) -> str:
         """The known word a token was probably meant to be, or the token itself."""
         if token in self.words or token.isdigit():
+            return token
+        if token in self.written and not (token.endswith("s") and token[:-1] in self.words):
             return token
         if token in ABBREVIATIONS:
             return ABBREVIATIONS[token]
@@ -210,10 +217,22 @@ def build_vocabulary(catalogue: Catalogue) -> Vocabulary:
     for phrase, intent in INTENT_PHRASES.items():
         vocab.add(phrase, Entity("intent", intent))
     vocab.words.update(("grade", "grades", "level", "levels", "from", "to", "and"))
+    vocab.written = _written_words(catalogue)
     vocab.freeze()
     for loaded in catalogue.frameworks:
         _add_asks(vocab, loaded.framework)
     return vocab
+
+
+def _written_words(catalogue: Catalogue) -> set[str]:
+    """Every word of the frameworks' cells, passages and development opportunities."""
+    texts: list[str] = []
+    for loaded in catalogue.frameworks:
+        fw = loaded.framework
+        texts += [cell.text for role in fw.roles for cell in role.cells.values()]
+        texts += [p.text for p in fw.passages] + [b for p in fw.passages for b in p.bullets]
+        texts += [o for g in fw.grid for o in g.opportunities]
+    return {t for text in texts for t in normalise(text) if t.isalpha() and len(t) >= 4}
 
 
 def _variants(phrase: str) -> list[str]:

@@ -55,6 +55,15 @@ def _only_the_documents_say(found: Found, own: str) -> bool:
     return bool(found.named) and all(p.document.file != own for p in found.passages)
 
 
+def _own_passage(catalogue: Catalogue, query: Query) -> bool:
+    """The question was read as a passage that only a question about its framework can ask for ("how was
+    imperial planning to measure ..."): as specific as any document it names."""
+    if query.intent is not Intent.PASSAGE or not query.passage:
+        return False
+    passages = catalogue.framework(query.framework).framework.passages
+    return any(p.id == query.passage and p.own_framework_only for p in passages)
+
+
 def _quoted_from(catalogue: Catalogue, query: Query) -> str:
     """The file the framework's own passage for this question is quoted from ("" when there is none)."""
     if not query.passage:
@@ -79,7 +88,11 @@ def documents_found(text: str, query: Query, catalogue: Catalogue) -> Found | No
     framework's to answer or no passage clearly answers it."""
     own = catalogue.framework(query.framework).framework.source.document
     others = files_named(text) - {own}
-    if others and _may_be_the_documents_alone(query, names_a_document=True):
+    if (
+        others
+        and not _own_passage(catalogue, query)
+        and _may_be_the_documents_alone(query, names_a_document=True)
+    ):
         found = search(text)
         if found is not None and _only_the_documents_say(found, own):
             return found

@@ -59,11 +59,26 @@ _INDEPENDENT = re.compile(r"\b(independently|minimal supervision|indirect superv
 _HANDS_ON = ("hands", "personally", "directly", "themselves", "in person")
 
 
-# A degree is a level 6 qualification: a cell asking for knowledge equivalent to a lower level does not ask
-# for one ("does a g4 need a degree": "equivalent to a level 3 or 4 qualification").
-_DEGREE_WORDS = ("degree", "bachelor", "bachelors", "bsc", "ba")
+# The level of a qualification asked about (England's Regulated Qualifications Framework): a cell asking
+# for knowledge equivalent to a lower level does not ask for it ("does a g4 need a degree": "equivalent to
+# a level 3 or 4 qualification"; "a phd for a g7 specialist": "equivalent to a level 6 qualification").
+_QUALIFICATION_LEVELS = {
+    "gcse": 2,
+    "gcses": 2,
+    "hnc": 4,
+    "hnd": 5,
+    "foundation degree": 5,
+    "degree": 6,
+    "bachelor": 6,
+    "bachelors": 6,
+    "bsc": 6,
+    "masters": 7,
+    "msc": 7,
+    "phd": 8,
+    "doctorate": 8,
+    "dphil": 8,
+}
 _EQUIVALENT_LEVEL = re.compile(r"equivalent to a level (\d+)(?: or (\d+))? qualification", re.I)
-_DEGREE_LEVEL = 6
 # "Working towards IST Rsci Tech": a registration a role works towards, it does not hold yet (a
 # registration: named by a professional body's initials). "Working towards completion of relevant
 # Apprenticeship" is another matter: doing one is what is asked.
@@ -86,13 +101,14 @@ def _working_towards(sentences: list[str], mentions: list[str]) -> str | None:
 
 
 def _qualified(sentences: list[str], mentions: list[str]) -> tuple[str, str] | None:
-    """The answer a cell's qualifier gives to how the question asks (alone, hands-on, a degree, something
-    worked towards), if it does."""
+    """The answer a cell's qualifier gives to how the question asks (alone, hands-on, a qualification above
+    the cell's level, something worked towards), if it does."""
     asked = f" {' '.join(mentions).lower()} "
-    if any(f" {word} " in asked for word in _DEGREE_WORDS):
+    wanted = max((level for word, level in _QUALIFICATION_LEVELS.items() if f" {word} " in asked), default=0)
+    if wanted:
         for sentence in sentences:
             levels = _EQUIVALENT_LEVEL.search(sentence)
-            if levels and max(int(n) for n in levels.groups() if n) < _DEGREE_LEVEL:
+            if levels and max(int(n) for n in levels.groups() if n) < wanted:
                 return "no", sentence
     if not any(f" {word} " in asked for word in _IN_PROGRESS):
         towards = _working_towards(sentences, mentions)
@@ -185,13 +201,17 @@ def answering_row(
     if not needed or named.is_no:
         return row_id
     about = extra - _ASKING
-    best, best_extra = row_id, -1
+    # Ties between rows are broken by longer stems ("resource planning": "Contribute to resource planning."
+    # over "May plan and manage small projects, ensuring effective use of resources.").
+    longer = {w[: max(4, len(w) - 2)] for w in _mentioned_words([*mentions, *terms]) if len(w) >= 4}
+    best, best_extra, best_longer = row_id, -1, -1
     for row in loaded.framework.rows:
         text = loaded.descriptor(role.id, row.id).text or ""
         sentences = [x for x in _SENTENCE.split(text) if _score(x, needed) == len(needed)]
         score = max((_score(x, about) for x in sentences), default=-1)
-        if score > best_extra:
-            best, best_extra = row.id, score
+        closer = max((_score(x, longer) for x in sentences), default=-1)
+        if (score, closer) > (best_extra, best_longer):
+            best, best_extra, best_longer = row.id, score, closer
     if _score(f"{named.row.name} {named.row.label}", needed) == len(needed):
         # The competency itself was named ("does a grade 5 do teaching"): its cell answers, unless the word
         # only qualified the question's subject, which another cell names with it ("new designs for teaching
