@@ -12,7 +12,7 @@ from framework_data.vocabulary import Entity, normalise
 # Words of a question that mean the asker ("how do I get promoted", "what does my role need").
 ME = frozenset({"i", "me", "my", "myself", "im", "mine", "ive"})
 # A question that opens with one of these asks for a yes or a no ("can a grade 4 teach").
-YES_NO = frozenset("can could does do is are will would should must am has have need needs may".split())
+YES_NO = frozenset("can could does do is are will would should must am has have need needs may r".split())
 # Words that only frame a question: "what is hett" is about HETT alone.
 FRAMING = frozenset(
     """
@@ -131,6 +131,14 @@ def asks_yes_or_no(tokens: list[str]) -> bool:
     """ "can a grade 4 teach", "does grade 8 specialist need to do REF" (not "can you help")."""
     while tokens and tokens[0] in _OPENERS:
         tokens = tokens[1:]  # "quick one - does a junior apprentice ...", "r grade 5s in charge ..."
+    if (
+        tokens[:1] == ["grade"]
+        and tokens[1:2]
+        and tokens[1].isdigit()
+        and tokens[2:3]
+        and tokens[2] in YES_NO
+    ):
+        tokens = tokens[2:]  # "g5 - r we expected to ...": the grade said first, then the question
     if not tokens or not (tokens[0] in YES_NO or tokens[0] == "r"):
         return False
     if tokens[1:2] in (["you"], ["u"]):

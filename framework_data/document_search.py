@@ -81,6 +81,16 @@ _ABBREVIATIONS = {
     "completes": "completed",
     "fix": "improve",
     "fixing": "improve",
+    # A job advert is recruiting; what is needed is what is necessary ("is a degree actually needed").
+    "ad": "recruiting",
+    "ads": "recruiting",
+    "advert": "recruiting",
+    "adverts": "recruiting",
+    "advertised": "recruiting",
+    "advertising": "recruiting",
+    "need": "necessary",
+    "needed": "necessary",
+    "needs": "necessary",
     # Who is left out: "techs who aren't on SO grades" are the "non-Scientific Officers".
     "arent": "non",
     "isnt": "non",
@@ -103,7 +113,7 @@ STOPWORDS = frozenset(
     technician technicians tech techs go goes going went soon long put puts putting
     moment dont doesnt cant wont didnt once
     help helps sort sorted sorting hardly always seem seems anyone anybody whether actually really looking
-    figure am suppose supposed thats theres thier ever still bit lot loads
+    figure am suppose supposed thats theres thier ever still bit lot loads ask asks asking
     """.split()
 )
 

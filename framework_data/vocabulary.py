@@ -90,7 +90,9 @@ _INTENT_WORDS = {
     "band, bands, hay",
     "path": "path, paths, pathway, pathways, route, routes, track, ladder",
     "grid": "self assessment, self assess, assessment grid, grid, competencies, competency list",
-    "pdp": "pdp, development plan, personal development plan",
+    # The PDP template's own column headings ("what goes under support needed").
+    "pdp": "pdp, development plan, personal development plan, support needed, date for achievement, "
+    "development objective, development objectives, target dates for review",
     "roles": "list roles, all roles, all grades, list grades, which roles, what roles",
     "thanks": "thanks, thank you, cheers, ta",
 }
@@ -180,11 +182,21 @@ class Vocabulary:
         # Two edits only for long words: "battery" is two edits from "better", "specalist" one from a word.
         limit = 1 if len(token) < 8 else 2
         candidates = [w for w in self._word_list if w[0] == token[0] and abs(len(w) - len(token)) <= limit]
-        match = process.extractOne(token, candidates, scorer=OSA.distance, score_cutoff=limit)
-        result = match[0] if match else token
+        matches = process.extract(token, candidates, scorer=OSA.distance, score_cutoff=limit, limit=None)
+        # Of the nearest words, one the token is missing letters of ("technican": "technician", not
+        # "technical"): a dropped letter is the commonest slip in quick typing.
+        nearest = min((m[1] for m in matches), default=None)
+        ties = sorted(m[0] for m in matches if m[1] == nearest)
+        result = next((w for w in ties if _missing_letters_of(token, w)), ties[0] if ties else token)
         if len(self._corrections) < 50_000:  # bounded: user text is unbounded
             self._corrections[token] = result
         return result
+
+
+def _missing_letters_of(token: str, word: str) -> bool:
+    """Whether ``token`` is ``word`` with letters left out."""
+    letters = iter(word)
+    return len(token) < len(word) and all(c in letters for c in token)
 
 
 # Words that name every role of the framework at once: never one role ("technician posts", "a technician

@@ -157,7 +157,9 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
         case Intent.COMPARE if query.absent_paths and roles:
             return paths_absent_card(loaded, roles, query.absent_paths, roles[0].grade)
         case Intent.COMPARE if len(roles) >= 2:
-            return compare_card(loaded, roles, rows_saying_it(loaded, roles, query.rows, query.mentions))
+            return compare_card(
+                loaded, roles, rows_saying_it(loaded, roles, query.rows, query.mentions, query.terms)
+            )
         case Intent.COMPARE if roles:
             nxt = next_roles(loaded, roles[0])
             if nxt:

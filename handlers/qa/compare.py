@@ -80,7 +80,7 @@ def _sentence(text: str) -> str:
     return text if text.endswith(".") else f"{text}."
 
 
-def _published(loaded: LoadedFramework, start: Role, goal: Role) -> Progression | None:
+def published_step(loaded: LoadedFramework, start: Role, goal: Role) -> Progression | None:
     steps = loaded.framework.progressions
     return next((p for p in steps if p.from_role == start.id and p.to_role == goal.id), None)
 
@@ -89,7 +89,7 @@ def _criteria_sections(loaded: LoadedFramework, start: Role, goal: Role) -> tupl
     """The published criteria for this step, or the framework's general advice and which steps have any."""
     sections: list[Section] = []
     sources: list[str] = []
-    published = _published(loaded, start, goal)
+    published = published_step(loaded, start, goal)
     if published:
         sections.append(
             Section(heading="Criteria to progress to the higher grade", bullets=published.criteria)
@@ -139,7 +139,7 @@ def progression_card(
             sections.extend(changes)
     else:
         changes, same = _changes_in_brief(loaded, start, goal)
-        if changes and _published(loaded, start, goal):
+        if changes and published_step(loaded, start, goal):
             named = ", ".join(c.heading for c in changes)
             every = not same and len(changes) == len(loaded.framework.rows)
             said = "Every competency's descriptor." if every else f"The descriptors of {named}."

@@ -12,6 +12,9 @@ from handlers.qa.common import ask_action
 
 # What a question that named no role or competency can be read as and still be about a document.
 _FALLS_THROUGH = {Intent.UNKNOWN}
+# What a follow-up to a quote from the documents can be read as and still be about them ("anything on
+# signposting opportunities early on?" reads as development).
+_FOLLOWS_A_QUOTE = {Intent.UNKNOWN, Intent.DEVELOPMENT, Intent.PASSAGE}
 _MAY_NAME_A_DOCUMENT = {Intent.UNKNOWN, Intent.PASSAGE, Intent.DEVELOPMENT, Intent.PATH, Intent.COMPETENCY}
 
 
@@ -78,7 +81,7 @@ def _quoted_from(catalogue: Catalogue, query: Query) -> str:
 def document_follow_up(text: str, query: Query, discussed: tuple[str, ...]) -> Found | None:
     """ "how many nominees are they aiming for" after a quote from the ICR's plan: the documents being
     discussed searched, where the framework has nothing to say."""
-    if not discussed or _answered_elsewhere(query) or query.intent not in _FALLS_THROUGH:
+    if not discussed or _answered_elsewhere(query) or query.intent not in _FOLLOWS_A_QUOTE or query.passage:
         return None
     return search(text, within=discussed)
 

@@ -34,6 +34,9 @@ _OPENERS = (
     ("same", "for"),
     ("also",),
     ("then",),
+    ("anything", "on"),
+    ("anything", "about"),
+    ("any", "more", "on"),
 )
 # Words pointing back at the previous subject; "there" only when it is somewhere to get to ("how do I get
 # there"), not in "what training is there".

@@ -9,7 +9,7 @@ from framework_data.loader import LoadedFramework
 from framework_data.query import Ambiguity, Query
 from framework_data.schema import Role
 from handlers.qa.common import ask_action, cite, cite_role, grade_order, more_action, next_roles, short_label
-from handlers.qa.compare import progression_card
+from handlers.qa.compare import compare_card, opportunities_in_brief, progression_card, published_step
 from handlers.qa.development import grid_rows_for
 from handlers.qa.guide import clarify_card, unknown_card
 from handlers.qa.roles import role_card, spoken
@@ -49,7 +49,23 @@ def progression(query: Query, catalogue: Catalogue, roles: list[Role]) -> Card:
 
 
 def step_card(loaded: LoadedFramework, start: Role, goal: Role, query: Query) -> Card:
-    """From ``start`` to ``goal``, in brief with a button for the detail (or in detail)."""
+    """From ``start`` to ``goal``, in brief with a button for the detail (or in detail); for the
+    competencies named, when some are ("lab manager to senior technical manager, how do the comms step
+    up"), the two roles' cells side by side, and the opportunities for them."""
+    if query.rows and not query.detail and not published_step(loaded, start, goal):
+        side_by_side = compare_card(loaded, [start, goal], query.rows)
+        grid = grid_rows_for(loaded, query.rows)
+        fw = loaded.framework
+        opportunity_source = (
+            [cite(loaded, fw.opportunities_source)] if grid and fw.opportunities_source else []
+        )
+        return side_by_side.model_copy(
+            update={
+                "title": f"From {start.label} to {goal.label}",
+                "sections": [*side_by_side.sections, *opportunities_in_brief(grid)],
+                "sources": [*side_by_side.sources, *opportunity_source],
+            }
+        )
     changed = [
         row.id
         for row in loaded.framework.rows

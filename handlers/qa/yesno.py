@@ -310,7 +310,7 @@ def answer_line(descriptor: Descriptor, mentions: list[str]) -> str:
 
 
 def rows_saying_it(
-    loaded: LoadedFramework, roles: list[Role], row_ids: list[str], mentions: list[str]
+    loaded: LoadedFramework, roles: list[Role], row_ids: list[str], mentions: list[str], terms: list[str]
 ) -> list[str]:
     """The rows to compare roles on: those named, and where no role's cell there has what a competency word
     named, the rows whose cells have it ("line management" at grade 8 is under Teamwork, not Management
@@ -322,6 +322,16 @@ def rows_saying_it(
             continue
         others = [row.id for row in loaded.framework.rows if row.id not in row_ids + extra]
         extra += [r for r in others if _any_says(loaded, roles, r, needed)]
+    if row_ids:
+        # A word only one other row's cells have ("safety quals like iosh": Knowledge, Qualifications or
+        # Experience, where "May require IOSH, NEBOSH or other safety qualifications." is).
+        for term in terms:
+            stem = {term[: max(4, len(term) - 2)]} if len(term) >= 4 else set()
+            if not stem or any(_any_says(loaded, roles, r, stem) for r in row_ids + extra):
+                continue
+            having = [row.id for row in loaded.framework.rows if _any_says(loaded, roles, row.id, stem)]
+            if len(having) == 1:
+                extra += having
     return row_ids + extra
 
 
