@@ -43,6 +43,7 @@ from tests.qa.evaluate import (
     HELDOUT5,
     HELDOUT7,
     HELDOUT8,
+    HELDOUT9,
     KINDS,
     evaluate,
     evaluate_kind,
@@ -197,6 +198,7 @@ def main() -> None:
     report_kinds(ctx, HELDOUT5, "held-out 5")
     report_kinds(ctx, HELDOUT7, "held-out 7")
     report_kinds(ctx, HELDOUT8, "held-out 8")
+    report_kinds(ctx, HELDOUT9, "held-out 9")
 
 
 def report_kinds(ctx: Context, path: Path, name: str) -> None:

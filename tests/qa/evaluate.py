@@ -74,6 +74,8 @@ HELDOUT5 = Path(__file__).with_name("heldout5.yaml")
 # (There is no sixth: it was never finished.)
 HELDOUT7 = Path(__file__).with_name("heldout7.yaml")
 HELDOUT8 = Path(__file__).with_name("heldout8.yaml")
+# A ninth, by another hand again, written from the seeds without sight of the answers.
+HELDOUT9 = Path(__file__).with_name("heldout9.yaml")
 NOT_ANSWERED = ("Not in the framework", "Not covered by the framework")
 LEADS = {"yes": "Yes.", "no": "No.", "maybe": "Possibly.", "depends": "It depends"}
 

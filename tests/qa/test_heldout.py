@@ -1,4 +1,4 @@
-"""The held-out questions (heldout.yaml to heldout8.yaml; there is no sixth), each written from the seeds
+"""The held-out questions (heldout.yaml to heldout9.yaml; there is no sixth), each written from the seeds
 without sight of the answers: heldout.yaml and heldout2.yaml without sight of kinds.yaml's or the other
 sets' questions, the later ones reading the earlier question files only for their format (from heldout4.yaml
 on, also so as to repeat none of their questions). Each question gets the answer its facts describe."""
@@ -19,6 +19,7 @@ from tests.qa.evaluate import (
     HELDOUT5,
     HELDOUT7,
     HELDOUT8,
+    HELDOUT9,
     QUESTION_KINDS,
     evaluate_kind,
     load_kinds,
@@ -32,11 +33,12 @@ SETS = {
     "heldout5": load_kinds(HELDOUT5),
     "heldout7": load_kinds(HELDOUT7),
     "heldout8": load_kinds(HELDOUT8),
+    "heldout9": load_kinds(HELDOUT9),
 }
 # The sets the answers have been worked against: every question of theirs must get its answer. A new blind
 # set is first measured as it stands (`python3 dev.py bench` prints each set's accuracy, per kind), and
 # joins these once what it found has been fixed.
-GATED = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout7", "heldout8")
+GATED = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout7", "heldout8", "heldout9")
 # Questions of the gated sets still answered wrongly, each with what goes wrong: expected to fail, so that
 # fixing one shows (strict xfail) and it leaves this list.
 KNOWN_MISSES = {
@@ -49,6 +51,17 @@ KNOWN_MISSES = {
     ),
     "do g5 techs get more complex data sets to deal with on the research side than a g4 does?": (
         "a yes/no asked as 'more than a g4' is read as a comparison of the two roles, with no yes or no"
+    ),
+    "at g8 is the senior specialist route teaching or research, and what are the job titles on each side? "
+    "trying to work out what to call a new post": (
+        "'each side' is not read as both grade 8 roles, and 'new post' takes it to recruiting"
+    ),
+    "the g8 senior specialist budget cell just says as grade 7 - so do they still have their own facility "
+    "budget like at 7, and how's that compare to the ops manager?": (
+        "'like at 7' adds the grade 7 specialist to the roles compared"
+    ),
+    "would it ever go wider than the icr?": (
+        "'it' is the pilot just quoted, but the search finds another passage with 'wider' in it"
     ),
     "how will the icr judge its wellcome funded career development programmes": (
         "the ICR's Wellcome-funded junior SO training (1E) outscores the Wellcome career development "
