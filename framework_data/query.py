@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
-
-from pydantic import BaseModel
-
-from framework_data.asks import ROLE_WORDS, Asks, about_me, asks_yes_or_no, narrowed_jobs, passage_asked
+from framework_data.asks import Asks, about_me, asks_yes_or_no
 from framework_data.catalogue import Catalogue, role_ref
 from framework_data.misread import misread_intents
 from framework_data.numbers import GradeMention, Scan, scan_numbers
+from framework_data.query_asks import (
+    CRITERIA,
+    every_level,
+    only_self_described,
+    paths_named,
+    read_asks,
+    read_move_between_paths,
+)
+from framework_data.query_model import Ambiguity, Hit, Intent, Query, qualifier_path
 from framework_data.schema import grade_key
-from framework_data.vocabulary import NEVER_CORRECT, Entity, Vocabulary, normalise
+from framework_data.vocabulary import NEVER_CORRECT, Vocabulary, normalise
+
+__all__ = ["Ambiguity", "Intent", "Query", "job_at_grade", "parse_question"]
 
 # Words before a role that make it the goal of a progression ("how do I become a lab manager").
 _GOAL_MARKERS = {"to", "become", "becoming", "into", "reach", "reaching"}
@@ -22,13 +28,10 @@ _GOING_FOR = {"going", "go", "aiming", "aim", "applying", "apply", "gunning", "p
 _ABOUT_THE_JOB = {"involve", "involves", "involved", "entail", "entails", "duties", "responsibilities", "job"}
 # Words that name the self-assessment grid itself, not only the competencies.
 _GRID_WORDS = {"grid", "assessment", "assess", "assessing", "score", "scores", "scoring", "rate"}
-# What a progression asks for when it names no step ("what evidence do I need for the 5 to 6").
-_CRITERIA = {"criteria", "criterion", "evidence"}
 _SEARCH_STOPWORDS = set(
     "the and for you are can how who why what does about tell with any there mention mentions mentioned say "
     "says said framework guide anything something info information where please".split()
 )
-_JOB_WORDS = {"job", "jobs", "advert", "adverts", "advertised", "posts", "titles"}
 _FILLER = {"a", "an", "the", "my", "as", "at", "level", "role", "grade", "grades"}
 _UPWARD = {"next", "higher"}
 # "either grade 8 role", "both grade 7 jobs": every role of the grade.
@@ -38,87 +41,11 @@ _PERMITTED = {"allowed", "able", "expected", "supposed", "required", "asked", "p
 _DOING = {"develop", "train", "improve"}
 # Words between a role and its verb that change nothing ("does a grade 6 technician usually develop").
 _ADVERBS = {"technician", "technicians", "tech", "usually", "normally", "ever", "also", "actually", "still"}
-_MOVE_WORDS = {"move", "moving", "transfer", "transferring", "cross", "over", "side", "across"}
 
 
-class Intent(StrEnum):
-    HELP = "help"
-    ROLE = "role"
-    COMPARE = "compare"
-    PROGRESSION = "progression"
-    DEVELOPMENT = "development"
-    CROSSWALK = "crosswalk"
-    PATH = "path"
-    GRID = "grid"
-    PDP = "pdp"
-    THANKS = "thanks"
-    ROLES = "roles"
-    COMPETENCY = "competency"
-    # What the documents say about themselves (the Technician Commitment, HETT, switching paths).
-    PASSAGE = "passage"
-    # Something the framework does not cover (pay, leave): said plainly, with who usually answers it.
-    OUTSIDE = "outside"
-    UNKNOWN = "unknown"
-
-
-class Ambiguity(BaseModel):
-    """A mention that fits several roles ("grade 7"), with the roles it could mean."""
-
-    mention: str
-    options: list[str]
-
-
-class Query(BaseModel):
-    """What a question asks, in framework terms. Role references are ``framework:role``."""
-
-    intent: Intent
-    framework: str
-    roles: list[str] = []
-    rows: list[str] = []
-    paths: list[str] = []
-    bands: list[str] = []
-    levels: list[int] = []
-    local_grades: list[str] = []
-    unknown: list[str] = []
-    ambiguous: list[Ambiguity] = []
-    # The one role named is where the person wants to get to ("how do I become a lab manager").
-    towards: bool = False
-    # Words that matched nothing, kept for a search of the framework's text.
-    terms: list[str] = []
-    # The passage asked for (PASSAGE), the topics outside the framework (OUTSIDE), advertised jobs named
-    # (indexes into the framework's example_jobs).
-    passage: str = ""
-    outside: list[str] = []
-    jobs: list[int] = []
-    # The question is about the asker ("how do I get promoted"): their role comes from the directory.
-    about_me: bool = False
-    # A yes/no question about one cell ("can a grade 4 teach"), and the words that named its competency.
-    yes_no: bool = False
-    mentions: list[str] = []
-    # Everything, not the summary (the "show the full detail" button).
-    detail: bool = False
-    # About the grade above ("what qualifications do I need for the next grade"): with about_me, the
-    # asker's next role(s) rather than their own.
-    upward: bool = False
-    # Career paths named with a grade that has no role on them ("specialist vs manager at grade 9").
-    absent_paths: list[str] = []
-
-    def carried(self) -> str:
-        """The query as a button or the conversation's state keeps it: without the words that only a
-        search would use, so that a long question cannot make a button's value too long for the platform."""
-        return self.model_dump_json(exclude_defaults=True, exclude={"terms"})
-
-
-@dataclass
-class _Hit:
-    start: int
-    end: int
-    entities: list[Entity]
-
-
-def _phrase_hits(tokens: list[str], used: set[int], vocab: Vocabulary) -> list[_Hit]:
+def _phrase_hits(tokens: list[str], used: set[int], vocab: Vocabulary) -> list[Hit]:
     """Greedy longest-first phrase matching over the tokens not already read as numbers."""
-    hits: list[_Hit] = []
+    hits: list[Hit] = []
     i = 0
     while i < len(tokens):
         if i in used:
@@ -129,7 +56,7 @@ def _phrase_hits(tokens: list[str], used: set[int], vocab: Vocabulary) -> list[_
                 continue
             entities = vocab.phrases.get(tuple(tokens[i : i + size]))
             if entities:
-                hits.append(_Hit(i, i + size, entities))
+                hits.append(Hit(i, i + size, entities))
                 i += size
                 break
         else:
@@ -137,17 +64,7 @@ def _phrase_hits(tokens: list[str], used: set[int], vocab: Vocabulary) -> list[_
     return hits
 
 
-def _qualifier_path(hit: _Hit, catalogue: Catalogue, framework: str) -> str:
-    for entity in hit.entities:
-        if entity.kind == "path" and entity.framework == framework:
-            return entity.key
-    for entity in hit.entities:
-        if entity.kind == "role" and entity.framework == framework:
-            return catalogue.role(entity.key)[1].path
-    return ""
-
-
-def _bind_qualifiers(scan: Scan, hits: list[_Hit], catalogue: Catalogue, framework: str) -> list[_Hit]:
+def _bind_qualifiers(scan: Scan, hits: list[Hit], catalogue: Catalogue, framework: str) -> list[Hit]:
     """Attach "specialist"/"manager"/"lab manager" next to a grade to that grade; return the unbound hits."""
     bound: set[int] = set()
     for mention in scan.grades:
@@ -158,7 +75,7 @@ def _bind_qualifiers(scan: Scan, hits: list[_Hit], catalogue: Catalogue, framewo
             gap_before = [t for t in scan.tokens[hit.end : mention.start] if t not in _FILLER]
             after = hit.start >= mention.end and not gap_after
             before = hit.end <= mention.start and not gap_before
-            path = _qualifier_path(hit, catalogue, framework) if (after or before) else ""
+            path = qualifier_path(hit, catalogue, framework) if (after or before) else ""
             if path:
                 mention.path = path
                 bound.add(index)
@@ -208,8 +125,8 @@ def job_at_grade(job_grade: str, grade: str) -> bool:
 
 
 def _spread_over_paths(
-    scan: Scan, hits: list[_Hit], catalogue: Catalogue, framework: str
-) -> tuple[list[_Hit], list[str]]:
+    scan: Scan, hits: list[Hit], catalogue: Catalogue, framework: str
+) -> tuple[list[Hit], list[str]]:
     """ "specialist and manager at grade 8", "grade 8 specialist or manager": one grade and several paths
     named mean that grade on each path. Returns the hits not used up, and the paths named that have no
     role at that grade ("specialist vs manager at grade 9": grade 9 is on the Manager path only)."""
@@ -219,7 +136,7 @@ def _spread_over_paths(
     grade = next(iter(grades))
     at_grade = {r.path for r in catalogue.framework(framework).framework.roles if r.grade == grade}
     named: list[tuple[int, str]] = [(m.start, m.path) for m in scan.grades if m.path]
-    used: list[_Hit] = []
+    used: list[Hit] = []
     for hit in hits:
         mine = [e for e in hit.entities if e.framework == framework]
         # A path word ("manager"), or a title of a role at this very grade; not "technical director".
@@ -227,7 +144,7 @@ def _spread_over_paths(
             e.kind == "role" and catalogue.role(e.key)[1].grade == grade for e in mine
         ):
             continue
-        path = _qualifier_path(hit, catalogue, framework)
+        path = qualifier_path(hit, catalogue, framework)
         if path:
             named.append((hit.start, path))
             used.append(hit)
@@ -242,14 +159,14 @@ def _spread_over_paths(
     return [hit for hit in hits if hit not in used], absent
 
 
-def _band_as_grade(scan: Scan, hits: list[_Hit], catalogue: Catalogue, framework: str) -> None:
+def _band_as_grade(scan: Scan, hits: list[Hit], catalogue: Catalogue, framework: str) -> None:
     """ "band 4 specialist vs manager", "band 5 specialist compared to band 5 manager", "band 3 planning and
     organisation": a band named with a path or a competency and no grade stands for this framework's
     grade(s) at that band, so that the roles there are answered (and their paths compared)."""
     if scan.grades or not scan.bands or len(set(scan.bands)) != 1:
         return
     names_rows = any(e.kind == "row" and e.framework == framework for h in hits for e in h.entities)
-    if not (_paths_named(hits, catalogue, framework) or names_rows):
+    if not (paths_named(hits, catalogue, framework) or names_rows):
         return
     band = scan.bands[0]
     roles = catalogue.framework(framework).framework.roles
@@ -264,7 +181,7 @@ def _band_as_grade(scan: Scan, hits: list[_Hit], catalogue: Catalogue, framework
         scan.bands.clear()
 
 
-def _choose_framework(hits: list[_Hit], scan: Scan, catalogue: Catalogue) -> str:
+def _choose_framework(hits: list[Hit], scan: Scan, catalogue: Catalogue) -> str:
     named = [e.key for h in hits for e in h.entities if e.kind == "framework"]
     if named:
         return named[0]
@@ -299,7 +216,7 @@ def _decide_intent(
         return Intent.THANKS
     if "pdp" in intents:
         return Intent.PDP
-    if "progression" in intents and (has_roles or _CRITERIA & words) and not same_grade_compared:
+    if "progression" in intents and (has_roles or CRITERIA & words) and not same_grade_compared:
         return Intent.PROGRESSION
     if len(query.roles) + len(query.ambiguous) >= 2 or ("compare" in intents and has_roles):
         return Intent.COMPARE
@@ -369,7 +286,7 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
             query.rows.extend(e.key for e in mine if e.kind == "row" and e.key not in query.rows)
             query.mentions.append(" ".join(tokens[hit.start : hit.end]))
     query.bands = scan.bands
-    query.levels = scan.levels or (_every_level(catalogue) if "hay" in tokens else [])
+    query.levels = scan.levels or (every_level(catalogue) if "hay" in tokens else [])
     query.local_grades = scan.local_grades
     query.towards = _names_a_destination(scan, hits, query)
     query.terms = _leftover_terms(scan, every_hit)
@@ -387,12 +304,12 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
         # What the role would do is what a cell must say ("can a g7 manager train staff").
         query.terms = [t for t in dict.fromkeys(tokens) if t in _DOING and t not in query.terms] + query.terms
     query.intent = _decide_intent(query, intents, set(tokens), catalogue, does_it)
-    _read_asks(query, asks, tokens, catalogue, _only_self_described(scan, hits))
-    _read_move_between_paths(query, scan, hits, catalogue)
+    read_asks(query, asks, tokens, catalogue, only_self_described(scan, hits))
+    read_move_between_paths(query, scan, hits, catalogue)
     return query
 
 
-def _role_then_doing(scan: Scan, hits: list[_Hit]) -> bool:
+def _role_then_doing(scan: Scan, hits: list[Hit]) -> bool:
     """ "does a grade 6 develop charging models", "can a g7 manager train staff": the verb right after the
     role is what the role does, not training asked for."""
     ends = [m.end for m in scan.grades] + [
@@ -406,118 +323,7 @@ def _role_then_doing(scan: Scan, hits: list[_Hit]) -> bool:
     return False
 
 
-def _read_move_between_paths(query: Query, scan: Scan, hits: list[_Hit], catalogue: Catalogue) -> None:
-    """ "can a specialist become a manager": two paths and no grade, asked as a move or a yes/no, is a
-    move between paths, which the framework speaks of in a passage of its own."""
-    if query.intent is Intent.PASSAGE or scan.grades:
-        return
-    if not (query.intent is Intent.PROGRESSION or query.yes_no):
-        return
-    between = catalogue.framework(query.framework).framework.between_paths_passage
-    named = len(_paths_named(hits, catalogue, query.framework))
-    # "could I move over to the manager side": the asker's own path is the other one.
-    moving = query.about_me and bool(_MOVE_WORDS & set(scan.tokens))
-    if between and (named >= 2 or (named == 1 and moving)):
-        query.intent, query.passage = Intent.PASSAGE, between
-
-
-def _every_level(catalogue: Catalogue) -> list[int]:
-    """ "What are the Hay levels": all of them."""
-    return [level.number for f in catalogue.frameworks for level in f.framework.levels]
-
-
-def _paths_named(hits: list[_Hit], catalogue: Catalogue, framework: str) -> list[str]:
-    """The career paths a question names by a path word ("specialist", "the manager path")."""
-    paths: list[str] = []
-    for hit in hits:
-        if any(e.kind == "path" and e.framework == framework for e in hit.entities):
-            path = _qualifier_path(hit, catalogue, framework)
-            if path and path not in paths:
-                paths.append(path)
-    return paths
-
-
-def _read_asks(
-    query: Query, asks: Asks, tokens: list[str], catalogue: Catalogue, self_described: bool = False
-) -> None:
-    """A topic outside the framework, then a passage of the documents, then an advertised job, take over
-    the intent read from roles and rows ("how much does a grade 6 get paid" is about pay).
-    ``self_described``: the only roles named are the asker's own ("im a technical manager, ..."), which
-    say who asks, not what about, when a passage is asked for."""
-    names_roles = bool(query.roles or query.ambiguous)
-    specifics = names_roles or bool(query.rows or query.bands or query.levels or query.local_grades)
-    passage = passage_asked(asks, tokens, catalogue, specifics, names_roles, query.framework)
-    if passage is None and names_roles and self_described and not query.rows:
-        passage = passage_asked(asks, tokens, catalogue, False, False, query.framework)
-    if passage is not None and query.rows and not names_roles and _names_my_job(tokens):
-        # "what does my jd say about communication": the asker's own role's cell, not the passage on JDs.
-        passage = None
-        query.intent = Intent.ROLE
-    # The topics outside are the primary framework's; a passage of another framework the question names
-    # ("who do I contact about imperial's pathway") is what that framework says on it.
-    named_other = (
-        passage is not None
-        and passage[0] != catalogue.primary.id
-        and (passage[0] == query.framework or passage[0] in tokens)  # "imperial's career structure"
-    )
-    if asks.outside and not named_other:
-        query.intent, query.outside = Intent.OUTSIDE, asks.outside
-    elif passage is not None:
-        query.intent, query.framework, query.passage = Intent.PASSAGE, passage[0], passage[1]
-    elif asks.jobs and not names_roles:
-        query.intent = Intent.CROSSWALK
-        query.framework = asks.jobs[0][0]
-        jobs = narrowed_jobs(asks.jobs, tokens, catalogue)
-        query.jobs = [index for framework, index in jobs if framework == query.framework]
-    elif (
-        not specifics
-        and _JOB_WORDS & set(tokens)
-        and catalogue.framework(query.framework).framework.example_jobs
-    ):
-        # "what grades do imperial jobs have": every advertised job of that framework.
-        query.intent = Intent.CROSSWALK
-        query.jobs = list(range(len(catalogue.framework(query.framework).framework.example_jobs)))
-    elif query.intent is Intent.UNKNOWN and query.about_me and any(t in ROLE_WORDS for t in tokens):
-        query.intent = Intent.ROLE  # "what does my role need": the asker's role, from the directory
-    elif query.intent is Intent.UNKNOWN and query.about_me and query.yes_no and query.terms:
-        query.intent = Intent.ROLE  # "do I get my own budget": a yes/no about the asker's own role
-    if query.intent is Intent.COMPARE and not query.roles and len(query.ambiguous) == 1:
-        # "Compare the grade 8 roles": one grade and nothing else to compare it with means all its roles.
-        query.roles, query.ambiguous = list(query.ambiguous[0].options), []
-    if query.intent is Intent.PROGRESSION and not names_roles and not _CRITERIA & set(tokens):
-        query.about_me = True  # "how does one get promoted" is asked for oneself
-
-
-# "im a technical manager", "as a grade 7", "i am a lab manager": who is asking.
-_I_AM = (["im"], ["i", "am"], ["i", "m"], ["as"], ["being"])
-
-
-def _only_self_described(scan: Scan, hits: list[_Hit]) -> bool:
-    """Every role or grade the question names follows "im a", "as a", "i am a"."""
-    starts = [m.start - (scan.tokens[m.start - 1 : m.start] == ["grade"]) for m in scan.grades]
-    starts += [h.start for h in hits if any(e.kind in ("role", "path") for e in h.entities)]
-    if not starts:
-        return False
-    tokens = scan.tokens
-
-    def described(start: int) -> bool:
-        before = tokens[:start]
-        if before[-1:] in (["a"], ["an"]):
-            before = before[:-1]
-        # "im a senior technician": a word of the title may come first ("senior", "technical").
-        return any(before[-len(words) :] == words for words in _I_AM)
-
-    return all(described(s) or described(s - 1) for s in starts)
-
-
-_MY_JOB = (["my", "jd"], ["my", "job", "description"], ["my", "job", "descriptor"], ["my", "job", "spec"])
-
-
-def _names_my_job(tokens: list[str]) -> bool:
-    return any(tokens[i : i + len(words)] == words for words in _MY_JOB for i in range(len(tokens)))
-
-
-def _names_a_destination(scan: Scan, hits: list[_Hit], query: Query) -> bool:
+def _names_a_destination(scan: Scan, hits: list[Hit], query: Query) -> bool:
     """Whether the only role mentioned is a destination ("to grade 9", "become a lab manager")."""
     if len(query.roles) + len(query.ambiguous) != 1:
         return False
@@ -532,7 +338,7 @@ def _names_a_destination(scan: Scan, hits: list[_Hit], query: Query) -> bool:
     return False
 
 
-def _leftover_terms(scan: Scan, hits: list[_Hit]) -> list[str]:
+def _leftover_terms(scan: Scan, hits: list[Hit]) -> list[str]:
     covered = set(scan.used) | {i for h in hits for i in range(h.start, h.end)}
     return [
         token

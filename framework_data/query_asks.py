@@ -1,0 +1,125 @@
+"""What a question asks beyond its roles and rows: a passage of the documents, a topic outside the
+framework, an advertised job, a move between career paths; these take over the intent read so far."""
+
+from __future__ import annotations
+
+from framework_data.asks import ROLE_WORDS, Asks, narrowed_jobs, passage_asked
+from framework_data.catalogue import Catalogue
+from framework_data.numbers import Scan
+from framework_data.query_model import Hit, Intent, Query, qualifier_path
+
+# What a progression asks for when it names no step ("what evidence do I need for the 5 to 6").
+CRITERIA = {"criteria", "criterion", "evidence"}
+_JOB_WORDS = {"job", "jobs", "advert", "adverts", "advertised", "posts", "titles"}
+_MOVE_WORDS = {"move", "moving", "transfer", "transferring", "cross", "over", "side", "across"}
+
+
+def read_move_between_paths(query: Query, scan: Scan, hits: list[Hit], catalogue: Catalogue) -> None:
+    """ "can a specialist become a manager": two paths and no grade, asked as a move or a yes/no, is a
+    move between paths, which the framework speaks of in a passage of its own."""
+    if query.intent is Intent.PASSAGE or scan.grades:
+        return
+    if not (query.intent is Intent.PROGRESSION or query.yes_no):
+        return
+    between = catalogue.framework(query.framework).framework.between_paths_passage
+    named = len(paths_named(hits, catalogue, query.framework))
+    # "could I move over to the manager side": the asker's own path is the other one.
+    moving = query.about_me and bool(_MOVE_WORDS & set(scan.tokens))
+    if between and (named >= 2 or (named == 1 and moving)):
+        query.intent, query.passage = Intent.PASSAGE, between
+
+
+def every_level(catalogue: Catalogue) -> list[int]:
+    """ "What are the Hay levels": all of them."""
+    return [level.number for f in catalogue.frameworks for level in f.framework.levels]
+
+
+def paths_named(hits: list[Hit], catalogue: Catalogue, framework: str) -> list[str]:
+    """The career paths a question names by a path word ("specialist", "the manager path")."""
+    paths: list[str] = []
+    for hit in hits:
+        if any(e.kind == "path" and e.framework == framework for e in hit.entities):
+            path = qualifier_path(hit, catalogue, framework)
+            if path and path not in paths:
+                paths.append(path)
+    return paths
+
+
+def read_asks(
+    query: Query, asks: Asks, tokens: list[str], catalogue: Catalogue, self_described: bool = False
+) -> None:
+    """A topic outside the framework, then a passage of the documents, then an advertised job, take over
+    the intent read from roles and rows ("how much does a grade 6 get paid" is about pay).
+    ``self_described``: the only roles named are the asker's own ("im a technical manager, ..."), which
+    say who asks, not what about, when a passage is asked for."""
+    names_roles = bool(query.roles or query.ambiguous)
+    specifics = names_roles or bool(query.rows or query.bands or query.levels or query.local_grades)
+    passage = passage_asked(asks, tokens, catalogue, specifics, names_roles, query.framework)
+    if passage is None and names_roles and self_described and not query.rows:
+        passage = passage_asked(asks, tokens, catalogue, False, False, query.framework)
+    if passage is not None and query.rows and not names_roles and _names_my_job(tokens):
+        # "what does my jd say about communication": the asker's own role's cell, not the passage on JDs.
+        passage = None
+        query.intent = Intent.ROLE
+    # The topics outside are the primary framework's; a passage of another framework the question names
+    # ("who do I contact about imperial's pathway") is what that framework says on it.
+    named_other = (
+        passage is not None
+        and passage[0] != catalogue.primary.id
+        and (passage[0] == query.framework or passage[0] in tokens)  # "imperial's career structure"
+    )
+    if asks.outside and not named_other:
+        query.intent, query.outside = Intent.OUTSIDE, asks.outside
+    elif passage is not None:
+        query.intent, query.framework, query.passage = Intent.PASSAGE, passage[0], passage[1]
+    elif asks.jobs and not names_roles:
+        query.intent = Intent.CROSSWALK
+        query.framework = asks.jobs[0][0]
+        jobs = narrowed_jobs(asks.jobs, tokens, catalogue)
+        query.jobs = [index for framework, index in jobs if framework == query.framework]
+    elif (
+        not specifics
+        and _JOB_WORDS & set(tokens)
+        and catalogue.framework(query.framework).framework.example_jobs
+    ):
+        # "what grades do imperial jobs have": every advertised job of that framework.
+        query.intent = Intent.CROSSWALK
+        query.jobs = list(range(len(catalogue.framework(query.framework).framework.example_jobs)))
+    elif query.intent is Intent.UNKNOWN and query.about_me and any(t in ROLE_WORDS for t in tokens):
+        query.intent = Intent.ROLE  # "what does my role need": the asker's role, from the directory
+    elif query.intent is Intent.UNKNOWN and query.about_me and query.yes_no and query.terms:
+        query.intent = Intent.ROLE  # "do I get my own budget": a yes/no about the asker's own role
+    if query.intent is Intent.COMPARE and not query.roles and len(query.ambiguous) == 1:
+        # "Compare the grade 8 roles": one grade and nothing else to compare it with means all its roles.
+        query.roles, query.ambiguous = list(query.ambiguous[0].options), []
+    if query.intent is Intent.PROGRESSION and not names_roles and not CRITERIA & set(tokens):
+        query.about_me = True  # "how does one get promoted" is asked for oneself
+
+
+# "im a technical manager", "as a grade 7", "i am a lab manager": who is asking.
+_I_AM = (["im"], ["i", "am"], ["i", "m"], ["as"], ["being"])
+
+
+def only_self_described(scan: Scan, hits: list[Hit]) -> bool:
+    """Every role or grade the question names follows "im a", "as a", "i am a"."""
+    starts = [m.start - (scan.tokens[m.start - 1 : m.start] == ["grade"]) for m in scan.grades]
+    starts += [h.start for h in hits if any(e.kind in ("role", "path") for e in h.entities)]
+    if not starts:
+        return False
+    tokens = scan.tokens
+
+    def described(start: int) -> bool:
+        before = tokens[:start]
+        if before[-1:] in (["a"], ["an"]):
+            before = before[:-1]
+        # "im a senior technician": a word of the title may come first ("senior", "technical").
+        return any(before[-len(words) :] == words for words in _I_AM)
+
+    return all(described(s) or described(s - 1) for s in starts)
+
+
+_MY_JOB = (["my", "jd"], ["my", "job", "description"], ["my", "job", "descriptor"], ["my", "job", "spec"])
+
+
+def _names_my_job(tokens: list[str]) -> bool:
+    return any(tokens[i : i + len(words)] == words for words in _MY_JOB for i in range(len(tokens)))
