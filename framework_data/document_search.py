@@ -307,6 +307,15 @@ MAX_NAMED = 3
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+def passages_by_id(ids: list[str], index: DocumentIndex | None = None) -> Found | None:
+    """The passages with these ids, as found again (a follow-up about what was just quoted)."""
+    index = index or document_index()
+    chosen = [p for p in index.passages if p.id in ids]
+    if not chosen:
+        return None
+    return Found(chosen, list(dict.fromkeys(p.document for p in chosen)))
+
+
 def search(text: str, index: DocumentIndex | None = None, within: tuple[str, ...] = ()) -> Found | None:
     """The passages that clearly answer the question, or None. Clearly: the best passage holds most of the
     question's distinctive terms (weighted by how rare they are), and leads the next by a margin unless

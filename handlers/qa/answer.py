@@ -64,7 +64,7 @@ def answer_text(text: str, ctx: Context, shared: bool = False) -> tuple[Query, C
         quoted = documents_card(found)
         query = query.model_copy(update={"intent": Intent.PASSAGE, "passage": ""})
         remember(ctx.state, query, quoted)
-        remember_documents(ctx.state, [p.document.file for p in found.passages])
+        remember_documents(ctx.state, [p.id for p in found.passages])
         return query, quoted
     return _answered(query, ctx, shared)
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from cards.model import Card, Section
 from framework_data.catalogue import Catalogue
-from framework_data.document_search import DocPassage, Found, files_named, search
+from framework_data.document_search import DocPassage, Found, files_named, passages_by_id, search
 from framework_data.query import Intent, Query
 from handlers.qa.common import ask_action
+from handlers.qa.followup import Discussed
 
 # What a question that named no role or competency can be read as and still be about a document.
 _FALLS_THROUGH = {Intent.UNKNOWN}
@@ -78,12 +79,21 @@ def _quoted_from(catalogue: Catalogue, query: Query) -> str:
     return passage.cited.document if passage.cited else loaded.framework.source.document
 
 
-def document_follow_up(text: str, query: Query, discussed: tuple[str, ...]) -> Found | None:
+def document_follow_up(text: str, query: Query, discussed: Discussed | None) -> Found | None:
     """ "how many nominees are they aiming for" after a quote from the ICR's plan: the documents being
-    discussed searched, where the framework has nothing to say."""
-    if not discussed or _answered_elsewhere(query) or query.intent not in _FOLLOWS_A_QUOTE or query.passage:
+    discussed searched, where the framework has nothing to say; a question pointing back at what was just
+    quoted ("can managers get at it too?") is answered from it again, unless the question names another
+    document."""
+    if discussed is None or _answered_elsewhere(query) or query.passage:
         return None
-    return search(text, within=discussed)
+    again = passages_by_id(discussed.passages)
+    if again is None:
+        return None
+    files = tuple(d.file for d in again.named)
+    if discussed.pointing and not files_named(text) - set(files):
+        # Whatever else its words could be read as ("managers" is a career path), "it" is what was quoted.
+        return again
+    return search(text, within=files) if query.intent in _FOLLOWS_A_QUOTE else None
 
 
 def documents_found(text: str, query: Query, catalogue: Catalogue) -> Found | None:

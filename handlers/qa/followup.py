@@ -4,6 +4,7 @@ against the previous answer, and a question's choices can be picked by typing ("
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from cards.model import Card
@@ -59,7 +60,10 @@ def remember(state: dict[str, Any], query: Query, card: Card) -> None:
     topic = _topic(state)
     choices = [[c.label, c.value] for c in card.choices if c.action_id == PICK]
     topic["choices"] = choices
-    topic.pop("documents", None)
+    topic.pop("quoted", None)
+    topic.pop("passage", None)
+    if query.intent is Intent.PASSAGE and query.passage:
+        topic["passage"] = [query.framework, query.passage]  # "anyone from IT on it?"
     subject = query.roles or query.rows or query.paths or query.levels or query.local_grades
     if query.intent in _TOPICAL and not choices and subject:
         topic["about"] = {
@@ -78,26 +82,36 @@ def remember(state: dict[str, Any], query: Query, card: Card) -> None:
     state[STATE_KEY] = topic
 
 
-def remember_documents(state: dict[str, Any], files: list[str]) -> None:
-    """The documents the answer just given quoted, for a follow-up about them ("what are they aiming for")."""
+def remember_documents(state: dict[str, Any], passages: list[str]) -> None:
+    """The passages of the documents the answer just given quoted, for a follow-up about them ("what are
+    they aiming for", "can managers get at it too?")."""
     topic = _topic(state)
-    topic["documents"] = list(dict.fromkeys(files))
+    topic["quoted"] = list(dict.fromkeys(passages))
     state[STATE_KEY] = topic
 
 
 # Words pointing back at what a quoted document said ("how many are they aiming for").
-_POINTING_AT_WRITERS = _POINTING | {"they", "their", "theirs"}
+_POINTING_AT_WRITERS = _POINTING | {"they", "their", "theirs", "them"}
 
 
-def documents_discussed(text: str, state: dict[str, Any], vocab: Vocabulary) -> tuple[str, ...]:
-    """The files of the documents just quoted, when this message follows up on them: it points back or is
-    elliptical ("and for recognition?"); () otherwise."""
-    files = _topic(state).get("documents")
-    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
-        return ()
+@dataclass(frozen=True)
+class Discussed:
+    """The passages just quoted, when this message follows up on them; ``pointing``: it points back at
+    them ("it", "they") rather than only reading as elliptical ("and for recognition?")."""
+
+    passages: list[str]
+    pointing: bool
+
+
+def documents_discussed(text: str, state: dict[str, Any], vocab: Vocabulary) -> Discussed | None:
+    quoted = _topic(state).get("quoted")
+    if not isinstance(quoted, list) or not quoted or not all(isinstance(p, str) for p in quoted):
+        return None
     tokens = [vocab.correct(t) for t in normalise(text)]
-    follows = _POINTING_AT_WRITERS & set(tokens) or _elliptical(tokens, text.strip().endswith("?"))
-    return tuple(files) if follows else ()
+    pointing = bool(_POINTING_AT_WRITERS & set(tokens))
+    if not pointing and not _elliptical(tokens, text.strip().endswith("?")):
+        return None
+    return Discussed(quoted, pointing)
 
 
 def follow(text: str, query: Query, state: dict[str, Any], catalogue: Catalogue, vocab: Vocabulary) -> Query:
@@ -111,6 +125,9 @@ def follow(text: str, query: Query, state: dict[str, Any], catalogue: Catalogue,
     if asks_for_more(tokens) and topic.get("last"):
         last = valid_query(str(topic["last"]), catalogue)
         return last.model_copy(update={"detail": True}) if last is not None else query
+    again = _passage_pointed_at(tokens, query, topic.get("passage"), catalogue)
+    if again is not None:
+        return again
     about = topic.get("about")
     if not isinstance(about, dict):
         return query
@@ -191,6 +208,23 @@ def _path_words_only(tokens: list[str], vocab: Vocabulary, framework: str) -> li
             return []
         paths.extend(p for p in found if p not in paths)
     return paths
+
+
+def _passage_pointed_at(tokens: list[str], query: Query, passage: Any, catalogue: Catalogue) -> Query | None:
+    """ "anyone from IT on it?" after a passage (Imperial's steering group): that passage again, where the
+    question names nothing of its own."""
+    if not (isinstance(passage, list) and len(passage) == 2 and all(isinstance(p, str) for p in passage)):
+        return None
+    framework, passage_id = passage
+    known = any(f.id == framework for f in catalogue.frameworks) and any(
+        p.id == passage_id for p in catalogue.framework(framework).framework.passages
+    )
+    own_words = query.roles or query.ambiguous or query.rows or query.levels or query.bands or query.outside
+    if not known or own_words or query.intent not in (Intent.UNKNOWN, Intent.PATH, Intent.HELP):
+        return None
+    if not _POINTING_AT_WRITERS & set(tokens):
+        return None
+    return query.model_copy(update={"intent": Intent.PASSAGE, "framework": framework, "passage": passage_id})
 
 
 def _points_back(tokens: list[str]) -> bool:

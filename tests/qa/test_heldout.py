@@ -60,9 +60,6 @@ KNOWN_MISSES = {
     "budget like at 7, and how's that compare to the ops manager?": (
         "'like at 7' adds the grade 7 specialist to the roles compared"
     ),
-    "would it ever go wider than the icr?": (
-        "'it' is the pilot just quoted, but the search finds another passage with 'wider' in it"
-    ),
     "how will the icr judge its wellcome funded career development programmes": (
         "the ICR's Wellcome-funded junior SO training (1E) outscores the Wellcome career development "
         "programmes (1B) the question means"
