@@ -267,7 +267,12 @@ def _variants(phrase: str) -> list[str]:
 
 
 def _add_asks(vocab: Vocabulary, fw: Framework) -> None:
-    """Phrases that name a passage, a topic outside the framework, or an advertised job."""
+    """Phrases that name a passage, a topic outside the framework, or an advertised job. Their words are
+    spelled as meant: never read as a nearby framework word ("leak" is not "lead")."""
+    for phrases in (*(p.asked_as for p in fw.passages), *(t.asked_as for t in fw.outside_topics)):
+        vocab.written.update(
+            w for phrase in phrases for w in normalise(phrase) if w.isalpha() and len(w) >= 4
+        )
     for passage in fw.passages:
         for phrase in passage.asked_as:
             for variant in _variants(phrase):
