@@ -83,7 +83,8 @@ _INTENT_WORDS = {
     "compare": "difference, differences, compare, comparison, versus, differ, contrast, side by side, "
     "different between, different from, different to, any different, how different, whats different, "
     "what is different",
-    "development": "training, train, develop, development opportunities, improve, course, courses, "
+    "development": "training, train, develop, development opportunities, development suggested, "
+    "suggested development, any development, development option, improve, course, courses, "
     "opportunities, opportunity, learn, learning, get better, grow, upskill, resources, development options, "
     "development ideas, development suggestions, development activities, cpd, cpd options, cpd ideas",
     "crosswalk": "equivalent, equivalence, crosswalk, map, maps, mapping, mapped, correspond, hett, ntdc, "

@@ -167,11 +167,17 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
             return role_card(loaded, roles[0])
         case Intent.PROGRESSION:
             return progression(query, catalogue, roles)
-        case Intent.DEVELOPMENT if (
-            not roles and _rows_only_by_asking(query) and (named := opportunity_named(loaded, query.terms))
+        case Intent.DEVELOPMENT | Intent.CROSSWALK if (
+            not roles
+            and not (query.bands or query.levels or query.local_grades or query.jobs)
+            and _rows_only_by_asking(query)
+            and (
+                named := opportunity_named(loaded, query.terms)
+                or opportunity_named(loaded, [*query.terms, *query.mentions])  # "CPD Central resources"
+            )
         ):
             # "which competencies is work shadowing listed under", "project work as cpd - which
-            # competencies": where an opportunity is listed.
+            # competencies", "what is mentoring mapped to": where an opportunity is listed.
             return where_listed_card(loaded, named)
         case Intent.DEVELOPMENT:
             return development_card(loaded, query.rows, roles[0] if len(roles) == 1 else None)
