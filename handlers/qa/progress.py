@@ -51,19 +51,26 @@ def progression(query: Query, catalogue: Catalogue, roles: list[Role]) -> Card:
 def step_card(loaded: LoadedFramework, start: Role, goal: Role, query: Query) -> Card:
     """From ``start`` to ``goal``, in brief with a button for the detail (or in detail); for the
     competencies named, when some are ("lab manager to senior technical manager, how do the comms step
-    up"), the two roles' cells side by side, and the opportunities for them."""
-    if query.rows and not query.detail and not published_step(loaded, start, goal):
+    up"), the two roles' cells side by side, and the opportunities for them, with the step's published
+    criteria a button away."""
+    if query.rows and not query.detail:
         side_by_side = compare_card(loaded, [start, goal], query.rows)
         grid = grid_rows_for(loaded, query.rows)
         fw = loaded.framework
         opportunity_source = (
             [cite(loaded, fw.opportunities_source)] if grid and fw.opportunities_source else []
         )
+        criteria = (
+            [ask_action("The criteria for this step", f"criteria from grade {start.grade} to {goal.grade}")]
+            if published_step(loaded, start, goal)
+            else []
+        )
         return side_by_side.model_copy(
             update={
                 "title": f"From {start.label} to {goal.label}",
                 "sections": [*side_by_side.sections, *opportunities_in_brief(grid)],
                 "sources": [*side_by_side.sources, *opportunity_source],
+                "actions": criteria,
             }
         )
     changed = [
