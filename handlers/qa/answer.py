@@ -119,7 +119,8 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
             return help_card(catalogue)
         case Intent.ROLE if query.rows and query.yes_no and len(roles) == 1 and len(query.rows) == 1:
             row = answering_row(loaded, roles[0], query.rows[0], query.mentions, query.terms)
-            words = [*query.mentions, *query.terms]
+            # "a level 5 qualification": the level is read as a number, and the cell's qualifier needs it.
+            words = [*query.mentions, *query.terms, *(f"level {n}" for n in query.levels)]
             asked = query.model_copy(update={"rows": [row], "mentions": words})
             return _with_yes_or_no(asked, role_rows_card(loaded, roles, [row]), catalogue)
         case Intent.ROLE if (

@@ -227,6 +227,16 @@ def _passage_pointed_at(tokens: list[str], query: Query, passage: Any, catalogue
     return query.model_copy(update={"intent": Intent.PASSAGE, "framework": framework, "passage": passage_id})
 
 
+def _the_bit(tokens: list[str]) -> bool:
+    """ "the close supervision bit", "that part": a part of what was just shown."""
+    for marker in ("bit", "part"):
+        if marker in tokens:
+            before = tokens[max(0, tokens.index(marker) - 4) : tokens.index(marker)]
+            if {"the", "that", "this"} & set(before):
+                return True
+    return False
+
+
 def _points_back(tokens: list[str]) -> bool:
     return any(
         t in _POINTING or (t == "there" and i > 0 and tokens[i - 1] in _TO_THERE)
@@ -298,6 +308,10 @@ def _complete(
         return _grade_beside(query, previous, catalogue, step)
     if pointing and not names_roles and (not query.rows or _rows_only_by_asking(query)):
         return _pointed_at(query, previous)
+    if _the_bit(tokens) and query.rows and previous.roles and not names_roles:
+        # "g3 teamwork and motivation" then "does the close supervision bit ever ease off?": that part of
+        # the role being discussed.
+        return query.model_copy(update={"intent": Intent.ROLE, "roles": previous.roles[:1]})
     if pointing and query.intent is Intent.PROGRESSION and len(query.roles) == 1 and previous.roles:
         # "how would I get there from grade 6": from the role named to the one being discussed.
         return query.model_copy(update={"roles": [query.roles[0], previous.roles[0]], "about_me": False})

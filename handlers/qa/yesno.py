@@ -104,7 +104,10 @@ def _qualified(sentences: list[str], mentions: list[str]) -> tuple[str, str] | N
     """The answer a cell's qualifier gives to how the question asks (alone, hands-on, a qualification above
     the cell's level, something worked towards), if it does."""
     asked = f" {' '.join(mentions).lower()} "
-    wanted = max((level for word, level in _QUALIFICATION_LEVELS.items() if f" {word} " in asked), default=0)
+    named = [int(n) for n in re.findall(r" level (\d+) ", asked) if "qualification" in asked]
+    wanted = max(
+        [*named, *(level for word, level in _QUALIFICATION_LEVELS.items() if f" {word} " in asked)], default=0
+    )
     if wanted:
         for sentence in sentences:
             levels = _EQUIVALENT_LEVEL.search(sentence)
@@ -248,8 +251,10 @@ def row_saying_most(loaded: LoadedFramework, role: Role, terms: list[str]) -> tu
         ),
         key=lambda pair: -pair[0],
     )
-    if scored[0][0] < 2 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+    if scored[0][0] < 2 or (len(scored) > 1 and scored[1][0] == scored[0][0] and scored[0][0] < 3):
         return None
+    # Rows tied on three or more of the question's words say the same thing in two places ("careful
+    # explanation or interpretation", under Communication and under Support): the first answers.
     return scored[0][1], scored[0][0] == len(stems)
 
 
