@@ -64,6 +64,22 @@ def _phrase_hits(tokens: list[str], used: set[int], vocab: Vocabulary) -> list[H
     return hits
 
 
+# Words before "manager" that make it a person, not the career path ("is that my manager's job").
+_WHOSE = {"my", "your", "their", "our", "his", "her"}
+
+
+def _people_not_paths(tokens: list[str], hits: list[Hit]) -> list[Hit]:
+    """The phrase matches without a path word that names someone's manager ("my manager's job")."""
+    kept = []
+    for hit in hits:
+        only_a_path = all(e.kind == "path" for e in hit.entities)
+        whose = hit.start > 0 and tokens[hit.start - 1] in _WHOSE and hit.end - hit.start == 1
+        if only_a_path and whose and tokens[hit.start] in ("manager", "managers"):
+            continue
+        kept.append(hit)
+    return kept
+
+
 def _bind_qualifiers(scan: Scan, hits: list[Hit], catalogue: Catalogue, framework: str) -> list[Hit]:
     """Attach "specialist"/"manager"/"lab manager" next to a grade to that grade; return the unbound hits."""
     bound: set[int] = set()
@@ -251,7 +267,7 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
     tokens = [vocab.correct(t) for t in normalise(text)]
     scan = Scan(tokens)
     scan_numbers(scan)
-    hits = _phrase_hits(tokens, scan.used, vocab)
+    hits = _people_not_paths(tokens, _phrase_hits(tokens, scan.used, vocab))
     framework = _choose_framework(hits, scan, catalogue)
     if within and not any(e.kind == "framework" for h in hits for e in h.entities):
         framework = within
