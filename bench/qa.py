@@ -44,6 +44,8 @@ from tests.qa.evaluate import (
     HELDOUT7,
     HELDOUT8,
     HELDOUT9,
+    HELDOUT10,
+    HELDOUT11,
     KINDS,
     evaluate,
     evaluate_kind,
@@ -199,6 +201,8 @@ def main() -> None:
     report_kinds(ctx, HELDOUT7, "held-out 7")
     report_kinds(ctx, HELDOUT8, "held-out 8")
     report_kinds(ctx, HELDOUT9, "held-out 9")
+    report_kinds(ctx, HELDOUT10, "held-out 10 (not gated)")
+    report_kinds(ctx, HELDOUT11, "held-out 11 (not gated)")
 
 
 def report_kinds(ctx: Context, path: Path, name: str) -> None:

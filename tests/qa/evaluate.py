@@ -76,6 +76,9 @@ HELDOUT7 = Path(__file__).with_name("heldout7.yaml")
 HELDOUT8 = Path(__file__).with_name("heldout8.yaml")
 # A ninth, by another hand again, written from the seeds without sight of the answers.
 HELDOUT9 = Path(__file__).with_name("heldout9.yaml")
+# A tenth and an eleventh, each by another hand, written from the seeds without sight of the answers.
+HELDOUT10 = Path(__file__).with_name("heldout10.yaml")
+HELDOUT11 = Path(__file__).with_name("heldout11.yaml")
 NOT_ANSWERED = ("Not in the framework", "Not covered by the framework")
 LEADS = {"yes": "Yes.", "no": "No.", "maybe": "Possibly.", "depends": "It depends"}
 
