@@ -114,6 +114,7 @@ STOPWORDS = frozenset(
     moment dont doesnt cant wont didnt once
     help helps sort sorted sorting hardly always seem seems anyone anybody whether actually really looking
     figure am suppose supposed thats theres thier ever still bit lot loads ask asks asking
+    kept keep keeps way ways give gives being aimed people sell board
     """.split()
 )
 
@@ -122,6 +123,7 @@ def stem(word: str) -> str:
     """Plural and verb endings folded: "apprenticeships" and "apprenticeship", "measured" and "measures"."""
     for suffix, keep in (
         ("ation", ""),
+        ("ously", "ous"),  # "anonymously" finds "anonymous"
         ("ies", "y"),
         ("sses", "ss"),
         ("ing", ""),

@@ -211,6 +211,7 @@ def build_vocabulary(catalogue: Catalogue) -> Vocabulary:
     for loaded in catalogue.frameworks:
         fw = loaded.framework
         vocab.add(fw.id, Entity("framework", fw.id))
+        vocab.add(f"{fw.id}s", Entity("framework", fw.id))  # "imperials career structure", apostrophe dropped
         vocab.add(fw.institution, Entity("framework", fw.id))
         for role in fw.roles:
             for phrase in (*role.aliases, role.title.replace("(Descriptor)", "")):
