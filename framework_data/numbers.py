@@ -60,6 +60,27 @@ def _numbers_after(scan: Scan, i: int) -> tuple[list[tuple[str, int]], int]:
     return found, i
 
 
+# Words of a career path, which make a bare number after "at" a grade.
+_PATH_WORDS = frozenset(
+    {"specialist", "specialists", "manager", "managers", "route", "path", "side", "track"}
+)
+
+
+_SOMEONES = frozenset({"my", "your", "their", "line", "our"})
+
+
+def _path_then_bare_grade(tokens: list[str], at: int) -> bool:
+    """Whether the number after "at" follows a career path word closely ("specialist or manager at 7"),
+    not someone's manager ("see my manager at 10")."""
+    number = tokens[at + 1]
+    if not (number.isdigit() and len(number) <= 2 and 3 <= int(number) <= 10):
+        return False
+    return any(
+        tokens[j] in _PATH_WORDS and (j == 0 or tokens[j - 1] not in _SOMEONES)
+        for j in range(max(0, at - 3), at)
+    )
+
+
 def scan_numbers(scan: Scan) -> None:
     tokens = scan.tokens
     i = 0
@@ -113,6 +134,12 @@ def scan_numbers(scan: Scan) -> None:
                 i = end
                 continue
             scan.ranged = ranged
+        elif token == "at" and i + 1 < len(tokens) and _path_then_bare_grade(tokens, i):
+            # "the specialist route at 7", "specialist or manager at 7": a bare number after a career path.
+            scan.grades.append(GradeMention(tokens[i + 1], i + 1, i + 2))
+            scan.used.add(i + 1)
+            i += 2
+            continue
         elif len(token) == 2 and token[0].isdigit() and token[1] in "ab":
             scan.local_grades.append(token)  # Imperial's "2b", "3a"
             scan.used.add(i)
