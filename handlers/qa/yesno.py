@@ -215,6 +215,11 @@ def answering_row(
         closer = max((_score(x, longer) for x in sentences), default=-1)
         if (score, closer) > (best_extra, best_longer):
             best, best_extra, best_longer = row.id, score, closer
+    # Another cell answers only where it has the competency word itself, not just its first letters
+    # ("practicals" is not "practice"): else the competency named answers.
+    whole = {w[: max(4, len(w) - 2)] for mention in mentions for w in mention.split() if len(w) >= 4}
+    if _best_score(loaded.descriptor(role.id, best).text, whole) < len(whole):
+        best = row_id
     if _score(f"{named.row.name} {named.row.label}", needed) == len(needed):
         # The competency itself was named ("does a grade 5 do teaching"): its cell answers, unless the word
         # only qualified the question's subject, which another cell names with it ("new designs for teaching
