@@ -3,6 +3,7 @@ sentence it rests on."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from framework_data.loader import Descriptor, LoadedFramework
@@ -249,18 +250,30 @@ def row_saying_most(loaded: LoadedFramework, role: Role, terms: list[str]) -> tu
     stems = {w[: max(4, len(w) - 2)] for w in words if len(w) >= 3}
     if len(stems) < 2:
         return None
+    pairs = [(a[: max(4, len(a) - 2)], b[: max(4, len(b) - 2)]) for a, b in itertools.pairwise(words)]
     scored = sorted(
         (
-            (_best_score(loaded.descriptor(role.id, row.id).text, stems), row.id)
+            (_best_score(text, stems), _pairs_in(text, pairs), row.id)
             for row in loaded.framework.rows
+            if (text := loaded.descriptor(role.id, row.id).text or "")
         ),
-        key=lambda pair: -pair[0],
+        key=lambda scores: (-scores[0], -scores[1]),
     )
-    if scored[0][0] < 2 or (len(scored) > 1 and scored[1][0] == scored[0][0] and scored[0][0] < 3):
+    best, runner_up = scored[0], scored[1] if len(scored) > 1 else (0, 0, "")
+    if best[0] < 2 or (runner_up[:2] == best[:2] and best[0] < 3):
         return None
-    # Rows tied on three or more of the question's words say the same thing in two places ("careful
-    # explanation or interpretation", under Communication and under Support): the first answers.
-    return scored[0][1], scored[0][0] == len(stems)
+    # Rows tied on the question's words are told apart by its words side by side ("manage risk": "Acts
+    # accordingly to manage risk in a significant unit, area, department", not "Manage complex facilities
+    # ... low risk departments"); tied on three or more even so, they say the same thing in two places
+    # ("careful explanation or interpretation", under Communication and under Support): the first answers.
+    return best[2], best[0] == len(stems)
+
+
+def _pairs_in(text: str, pairs: list[tuple[str, str]]) -> int:
+    """How many of the question's neighbouring words stand side by side in the text."""
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    neighbours = list(itertools.pairwise(words))
+    return sum(1 for a, b in pairs if any(x.startswith(a) and y.startswith(b) for x, y in neighbours))
 
 
 def row_saying_all(
