@@ -26,7 +26,8 @@ from cards.split import action_label, batches, continued_line, split_text, trunc
 from cards.text import chart_lines
 
 MAX_BLOCKS = 50
-# The notification text of messages posted together: Slack's limit for a section's text, kept to.
+# Messages are posted together only while their joined notification text stays this short: it is what a
+# notification and a screen reader show first, so a few lines, not a page.
 JOINED_TEXT = 3000
 SECTION_TEXT = 3000
 FIELD_TEXT = 2000

@@ -73,7 +73,11 @@ def passage_asked(
         (
             fp
             for fp in asks.passages
-            if fp[0] == framework or not passage_of(catalogue, *fp).own_framework_only
+            # Another framework's own passage only where the question names that framework, inside the
+            # passage's phrase or not ("is imperial's career structure going to change our pay").
+            if fp[0] in (framework, *tokens)
+            or f"{fp[0]}s" in tokens
+            or not passage_of(catalogue, *fp).own_framework_only
         ),
         key=lambda fp: (fp[0] != framework, passage_of(catalogue, *fp).overview),
     )
@@ -139,7 +143,7 @@ def asks_yes_or_no(tokens: list[str]) -> bool:
         and tokens[2] in YES_NO
     ):
         tokens = tokens[2:]  # "g5 - r we expected to ...": the grade said first, then the question
-    if not tokens or not (tokens[0] in YES_NO or tokens[0] == "r"):
+    if not tokens or tokens[0] not in YES_NO:
         return False
     if tokens[1:2] in (["you"], ["u"]):
         # "can you help" asks the bot; "do you need a phd to be a g7 specialist" is anyone's yes/no.

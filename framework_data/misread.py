@@ -10,8 +10,10 @@ _PLACES = frozenset(
     "grade grades band bands level levels the a an next senior be become top there higher my that this it "
     "g where".split()
 )
-# Development words that, in a yes/no about a named role, are the role's own duties ("plan resources").
+# Development words that, in a yes/no about a named role, are the role's own duties when a verb of running
+# things comes before them ("plan resources"), not in "are there resources for grade 6 safety".
 _DUTY_WORDS = frozenset({"resources", "resource"})
+_RUNNING = frozenset({"plan", "planning", "manage", "managing", "ensure", "allocate", "allocating", "order"})
 
 
 def misread_intents(
@@ -32,7 +34,7 @@ def misread_intents(
         yes_no
         and names_roles
         and development
-        and all(e - s == 1 and tokens[s] in _DUTY_WORDS for s, e in development)
+        and all(e - s == 1 and tokens[s] in _DUTY_WORDS and _runs_things(tokens, s) for s, e in development)
     ):
         misread.add("development")
     return misread
@@ -44,3 +46,13 @@ def _gets_to_do(tokens: list[str], start: int, end: int, role_starts: set[int]) 
         return False
     following = tokens[end]
     return following.isalpha() and following not in _PLACES and end not in role_starts
+
+
+def _runs_things(tokens: list[str], at: int) -> bool:
+    """ "plan resources", "resource planning": resources as something the role runs."""
+    after = tokens[at + 1 : at + 2]
+    return bool(_RUNNING & set(tokens[max(0, at - 2) : at])) or after in (
+        ["planning"],
+        ["plans"],
+        ["requirements"],
+    )

@@ -282,9 +282,12 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
     spans = [(h.start, h.end, e.key) for h in hits for e in h.entities if e.kind == "intent"]
     named_at = {h.start for h in hits if any(e.kind in ("role", "path") for e in h.entities)}
     named_at |= {m.start for m in scan.grades}
-    intents -= misread_intents(
+    misread = misread_intents(
         tokens, spans, named_at, asks_yes_or_no(tokens), bool(query.roles or query.ambiguous or named_at)
     )
+    intents -= misread
+    # The words of a misread intent are what the question is about ("resource planning"): kept for the cells.
+    misread_words = [t for start, end, key in spans if key in misread for t in tokens[start:end]]
     if scan.ranged:
         intents.add("progression")
     asks = Asks()
@@ -305,7 +308,7 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
     query.levels = scan.levels or (every_level(catalogue) if "hay" in tokens else [])
     query.local_grades = scan.local_grades
     query.towards = _names_a_destination(scan, hits, query)
-    query.terms = _leftover_terms(scan, every_hit)
+    query.terms = _leftover_terms(scan, every_hit) + [t for t in misread_words if t not in NEVER_CORRECT]
     query.about_me = about_me(tokens)
     query.upward = bool(_UPWARD & set(tokens))
     query.yes_no = asks_yes_or_no(tokens)

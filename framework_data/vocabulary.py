@@ -171,8 +171,7 @@ class Vocabulary:
         """The known word a token was probably meant to be, or the token itself."""
         if token in self.words or token.isdigit():
             return token
-        if token in self.written and not (token.endswith("s") and token[:-1] in self.words):
-            return token
+        written = token in self.written and not (token.endswith("s") and token[:-1] in self.words)
         if token in ABBREVIATIONS:
             return ABBREVIATIONS[token]
         if len(token) < 4 or token in NEVER_CORRECT or not token.isalpha():
@@ -189,9 +188,41 @@ class Vocabulary:
         nearest = min((m[1] for m in matches), default=None)
         ties = sorted(m[0] for m in matches if m[1] == nearest)
         result = next((w for w in ties if _missing_letters_of(token, w)), ties[0] if ties else token)
+        if written and (root(result) != root(token) or token.endswith("ed") != result.endswith("ed")):
+            # A real word, not another's typo: read only as another form of itself ("supervisor":
+            # "supervise"), and a past participle stays one ("mastered" is not "masters").
+            result = token
         if len(self._corrections) < 50_000:  # bounded: user text is unbounded
             self._corrections[token] = result
         return result
+
+
+_ENDINGS = (
+    "ations",
+    "ation",
+    "ings",
+    "ing",
+    "ions",
+    "ion",
+    "ors",
+    "ers",
+    "ies",
+    "es",
+    "ed",
+    "or",
+    "er",
+    "s",
+    "e",
+)
+
+
+def root(word: str) -> str:
+    """A word without its ending ("supervisor", "supervise": "supervis"; "specified": "specifi", not
+    "specific"), for telling a word's own forms from another word."""
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return word
 
 
 def _missing_letters_of(token: str, word: str) -> bool:

@@ -168,10 +168,10 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
             return role_card(loaded, roles[0])
         case Intent.PROGRESSION:
             return progression(query, catalogue, roles)
-        case Intent.DEVELOPMENT | Intent.CROSSWALK if (
+        case Intent.DEVELOPMENT | Intent.CROSSWALK | Intent.GRID if (
             not roles
             and not (query.bands or query.levels or query.local_grades or query.jobs)
-            and _rows_only_by_asking(query)
+            and _no_competency_but_by_asking(query)
             and (
                 named := opportunity_named(loaded, query.terms)
                 or opportunity_named(loaded, [*query.terms, *query.mentions])  # "CPD Central resources"
@@ -214,7 +214,7 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
     return unknown_card(catalogue, query)
 
 
-def _rows_only_by_asking(query: Query) -> bool:
+def _no_competency_but_by_asking(query: Query) -> bool:
     """No competency named, or only by the words that ask for development ("cpd")."""
     return all(INTENT_PHRASES.get(m) == "development" for m in query.mentions) if query.rows else True
 

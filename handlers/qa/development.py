@@ -58,13 +58,17 @@ def development_card(loaded: LoadedFramework, row_ids: list[str], role: Role | N
 # Words of an opportunity's name that do not tell it from the others ("OD Management E-Learning Resources",
 # "HEATED courses"): a question names an opportunity by the rest ("deputising", "work shadowing").
 _GENERIC_WORDS = frozenset(
-    "od course courses training resources programme programmes e learning management development central "
+    "od course courses training resources programme programmes e learning management development "
     "from etc and the of on job skills work to".split()
 )
 
 
 def _stem(word: str) -> str:
-    return word[:5]
+    """A word without a plural or "-ing" ending: "shadowing" is "shadow", "heater" is not "HEATED"."""
+    for ending in ("ings", "ing", "s"):
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return word
 
 
 def opportunity_named(loaded: LoadedFramework, words: list[str]) -> str | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from cards.model import Card, Section
 from framework_data.catalogue import Catalogue
-from framework_data.document_search import DocPassage, Found, files_named, passages_by_id, search
+from framework_data.document_search import DocPassage, Found, files_named, passages_by_id, search, terms_of
 from framework_data.query import Intent, Query
 from handlers.qa.common import ask_action
 from handlers.qa.followup import Discussed
@@ -90,10 +90,21 @@ def document_follow_up(text: str, query: Query, discussed: Discussed | None) -> 
     if again is None:
         return None
     files = tuple(d.file for d in again.named)
-    if discussed.pointing and not files_named(text) - set(files):
-        # Whatever else its words could be read as ("managers" is a career path), "it" is what was quoted.
+    found = search(text, within=files) if query.intent in _FOLLOWS_A_QUOTE else None
+    elsewhere = not discussed.at_it and _says_more(found, again, text)
+    if discussed.pointing and not files_named(text) - set(files) and not elsewhere:
+        # Whatever else its words could be read as ("managers" is a career path), "it" is what was quoted,
+        # unless the question's own words find another passage ("what do they say about apprenticeships").
         return again
-    return search(text, within=files) if query.intent in _FOLLOWS_A_QUOTE else None
+    return found
+
+
+def _says_more(found: Found | None, again: Found, text: str) -> bool:
+    """Whether a passage found for the question holds words of it that what was quoted does not."""
+    if found is None or {p.id for p in found.passages} <= {p.id for p in again.passages}:
+        return False
+    quoted = set(terms_of(" ".join(f"{p.section} {p.text} {' '.join(p.bullets)}" for p in again.passages)))
+    return bool(set(terms_of(text)) - quoted)
 
 
 def documents_found(text: str, query: Query, catalogue: Catalogue) -> Found | None:
@@ -109,7 +120,14 @@ def documents_found(text: str, query: Query, catalogue: Catalogue) -> Found | No
         found = search(text)
         if found is not None and _only_the_documents_say(found, own):
             return found
-    if len(query.terms) >= 3 and not query.rows and _may_be_the_documents_alone(query):
+    # Development the framework maps itself ("what opportunities for growth are there"), not a document's.
+    framework_answers = query.intent is Intent.DEVELOPMENT
+    if (
+        len(query.terms) >= 3
+        and not query.rows
+        and not framework_answers
+        and _may_be_the_documents_alone(query)
+    ):
         # Words the framework left unread: "on the self assessment do i just circle a number".
         found = search(" ".join(query.terms))
         if found is not None and found.decisive:

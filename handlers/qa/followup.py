@@ -46,7 +46,7 @@ _TO_THERE = {"get", "go", "reach", "move", "progress", "help"}
 # Words a follow-up may start with before its "and" or "what about" ("ok and budget?").
 # Words asking for the grade above (or below) the one discussed ("next grade up?", "the one below?").
 _ABOVE = {"next", "higher", "above"}
-_BELOW = {"below", "lower", "previous", "down"}
+_BELOW = {"below", "lower", "previous"}
 _INTERJECTIONS = {"ok", "okay", "right", "cool", "great", "so", "hmm", "alright", "thanks", "nice", "oh"}
 
 
@@ -90,6 +90,8 @@ def remember_documents(state: dict[str, Any], passages: list[str]) -> None:
     state[STATE_KEY] = topic
 
 
+# Words pointing at the very thing just quoted ("would it ever go wider?").
+_IT = frozenset({"it", "that", "this", "those", "these"})
 # Words pointing back at what a quoted document said ("how many are they aiming for").
 _POINTING_AT_WRITERS = _POINTING | {"they", "their", "theirs", "them"}
 
@@ -97,10 +99,12 @@ _POINTING_AT_WRITERS = _POINTING | {"they", "their", "theirs", "them"}
 @dataclass(frozen=True)
 class Discussed:
     """The passages just quoted, when this message follows up on them; ``pointing``: it points back at
-    them ("it", "they") rather than only reading as elliptical ("and for recognition?")."""
+    them ("they") rather than only reading as elliptical ("and for recognition?"); ``at_it``: at what
+    was quoted itself ("can managers get at it too?")."""
 
     passages: list[str]
     pointing: bool
+    at_it: bool = False
 
 
 def documents_discussed(text: str, state: dict[str, Any], vocab: Vocabulary) -> Discussed | None:
@@ -111,7 +115,7 @@ def documents_discussed(text: str, state: dict[str, Any], vocab: Vocabulary) -> 
     pointing = bool(_POINTING_AT_WRITERS & set(tokens))
     if not pointing and not _elliptical(tokens, text.strip().endswith("?")):
         return None
-    return Discussed(quoted, pointing)
+    return Discussed(quoted, pointing, bool(_IT & set(tokens)))
 
 
 def follow(text: str, query: Query, state: dict[str, Any], catalogue: Catalogue, vocab: Vocabulary) -> Query:
@@ -219,8 +223,16 @@ def _passage_pointed_at(tokens: list[str], query: Query, passage: Any, catalogue
     known = any(f.id == framework for f in catalogue.frameworks) and any(
         p.id == passage_id for p in catalogue.framework(framework).framework.passages
     )
-    own_words = query.roles or query.ambiguous or query.rows or query.levels or query.bands or query.outside
-    if not known or own_words or query.intent not in (Intent.UNKNOWN, Intent.PATH, Intent.HELP):
+    own_words = (
+        query.roles
+        or query.ambiguous
+        or query.rows
+        or query.paths
+        or query.levels
+        or query.bands
+        or query.outside
+    )
+    if not known or own_words or query.intent not in (Intent.UNKNOWN, Intent.HELP):
         return None
     if not _POINTING_AT_WRITERS & set(tokens):
         return None
@@ -384,7 +396,12 @@ def _direction(tokens: list[str]) -> int:
     discussed, not the asker's own (0 when neither, or when the asker speaks of themselves)."""
     if ME & set(tokens):
         return 0
-    return 1 if _ABOVE & set(tokens) else -1 if _BELOW & set(tokens) else 0
+    # "one grade down", "a step down": not "break that down" or "written down".
+    down = any(
+        t == "down" and {"grade", "level", "step"} & set(tokens[max(0, i - 2) : i])
+        for i, t in enumerate(tokens)
+    )
+    return 1 if _ABOVE & set(tokens) else -1 if _BELOW & set(tokens) or down else 0
 
 
 def _grade_beside(query: Query, previous: Query, catalogue: Catalogue, step: int) -> Query:

@@ -8,6 +8,7 @@ import re
 
 from framework_data.loader import Descriptor, LoadedFramework
 from framework_data.schema import Role
+from framework_data.vocabulary import root
 
 # Sentences end at a full stop, not at "e.g." or "i.e." ("May require safety qualifications (e.g. IOSH)").
 _SENTENCE = re.compile(r"(?<=[.;!?])(?<!e\.g\.)(?<!i\.e\.)\s+")
@@ -106,9 +107,12 @@ def _qualified(sentences: list[str], mentions: list[str]) -> tuple[str, str] | N
     the cell's level, something worked towards), if it does."""
     asked = f" {' '.join(mentions).lower()} "
     named = [int(n) for n in re.findall(r" level (\d+) ", asked) if "qualification" in asked]
-    wanted = max(
-        [*named, *(level for word, level in _QUALIFICATION_LEVELS.items() if f" {word} " in asked)], default=0
-    )
+    rest = set(asked.split())
+    for name in sorted(_QUALIFICATION_LEVELS, key=len, reverse=True):  # "foundation degree" before "degree"
+        if set(name.split()) <= rest:
+            named.append(_QUALIFICATION_LEVELS[name])
+            rest -= set(name.split())
+    wanted = max(named, default=0)
     if wanted:
         for sentence in sentences:
             levels = _EQUIVALENT_LEVEL.search(sentence)
@@ -218,9 +222,10 @@ def answering_row(
             best, best_extra, best_longer = row.id, score, closer
     # Another cell answers only where it has the competency word itself, not just its first letters
     # ("practicals" is not "practice"): else the competency named answers.
-    whole = {w[: max(4, len(w) - 2)] for mention in mentions for w in mention.split() if len(w) >= 4}
-    if _best_score(loaded.descriptor(role.id, best).text, whole) < len(whole):
-        best = row_id
+    whole = {root(w) for mention in mentions for w in mention.split() if len(w) >= 4}
+    qualification = any(w in _QUALIFICATION_LEVELS for mention in mentions for w in mention.split())
+    if qualification or _best_score(loaded.descriptor(role.id, best).text, whole) < len(whole):
+        best = row_id  # "a masters" is a qualification, whatever "mastery" elsewhere says
     if _score(f"{named.row.name} {named.row.label}", needed) == len(needed):
         # The competency itself was named ("does a grade 5 do teaching"): its cell answers, unless the word
         # only qualified the question's subject, which another cell names with it ("new designs for teaching
