@@ -79,6 +79,8 @@ HELDOUT9 = Path(__file__).with_name("heldout9.yaml")
 # A tenth and an eleventh, each by another hand, written from the seeds without sight of the answers.
 HELDOUT10 = Path(__file__).with_name("heldout10.yaml")
 HELDOUT11 = Path(__file__).with_name("heldout11.yaml")
+# A twelfth, by another hand again: the everyday questions a user base sends most, written the same way.
+HELDOUT12 = Path(__file__).with_name("heldout12.yaml")
 NOT_ANSWERED = ("Not in the framework", "Not covered by the framework")
 LEADS = {"yes": "Yes.", "no": "No.", "maybe": "Possibly.", "depends": "It depends"}
 

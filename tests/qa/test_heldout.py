@@ -1,4 +1,4 @@
-"""The held-out questions (heldout.yaml to heldout11.yaml; there is no sixth), each written from the seeds
+"""The held-out questions (heldout.yaml to heldout12.yaml; there is no sixth), each written from the seeds
 without sight of the answers: heldout.yaml and heldout2.yaml without sight of kinds.yaml's or the other
 sets' questions, the later ones reading the earlier question files only for their format (from heldout4.yaml
 on, also so as to repeat none of their questions). Each question gets the answer its facts describe."""
@@ -22,6 +22,7 @@ from tests.qa.evaluate import (
     HELDOUT9,
     HELDOUT10,
     HELDOUT11,
+    HELDOUT12,
     QUESTION_KINDS,
     evaluate_kind,
     load_kinds,
@@ -38,6 +39,7 @@ SETS = {
     "heldout9": load_kinds(HELDOUT9),
     "heldout10": load_kinds(HELDOUT10),
     "heldout11": load_kinds(HELDOUT11),
+    "heldout12": load_kinds(HELDOUT12),
 }
 # The sets the answers have been worked against: every question of theirs must get its answer. A new blind
 # set is first measured as it stands (`python3 dev.py bench` prints each set's accuracy, per kind), and
