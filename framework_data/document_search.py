@@ -81,6 +81,9 @@ _ABBREVIATIONS = {
     "completes": "completed",
     "fix": "improve",
     "fixing": "improve",
+    "author": "authorship",
+    "authors": "authorship",
+    "authorships": "authorship",
     # A job advert is recruiting; what is needed is what is necessary ("is a degree actually needed").
     "ad": "recruiting",
     "ads": "recruiting",

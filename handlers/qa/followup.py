@@ -294,7 +294,16 @@ def _complete(
             return previous.model_copy(
                 update={"intent": intent, "roles": [role_ref(loaded, r) for r in swapped], "paths": []}
             )
-    if names_roles and not query.rows and elliptical and query.intent in (Intent.ROLE, Intent.PATH):
+    # "next one up, g4?", "and if i got promoted to senior tech?" after a competency: that competency there.
+    stepping = query.intent is Intent.PROGRESSION and bool(previous.rows)
+    if (
+        names_roles
+        and not query.rows
+        and (
+            (elliptical and query.intent in (Intent.ROLE, Intent.PATH))
+            or ((elliptical or pointing) and stepping)
+        )
+    ):
         return _same_question_other_role(query, previous, catalogue)
     if previous.levels and elliptical and not names_roles and not query.rows:
         numbers = [int(t) for t in tokens if t.isdigit()]
