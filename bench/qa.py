@@ -204,7 +204,7 @@ def main() -> None:
     report_kinds(ctx, HELDOUT9, "held-out 9")
     report_kinds(ctx, HELDOUT10, "held-out 10 (not gated)")
     report_kinds(ctx, HELDOUT11, "held-out 11 (not gated)")
-    report_kinds(ctx, HELDOUT12, "held-out 12 (not gated)")
+    report_kinds(ctx, HELDOUT12, "held-out 12")
 
 
 def report_kinds(ctx: Context, path: Path, name: str) -> None:

@@ -44,7 +44,17 @@ SETS = {
 # The sets the answers have been worked against: every question of theirs must get its answer. A new blind
 # set is first measured as it stands (`python3 dev.py bench` prints each set's accuracy, per kind), and
 # joins these once what it found has been fixed.
-GATED = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout7", "heldout8", "heldout9")
+GATED = (
+    "heldout",
+    "heldout2",
+    "heldout3",
+    "heldout4",
+    "heldout5",
+    "heldout7",
+    "heldout8",
+    "heldout9",
+    "heldout12",
+)
 # Questions of the gated sets still answered wrongly, each with what goes wrong: expected to fail, so that
 # fixing one shows (strict xfail) and it leaves this list.
 KNOWN_MISSES = {
@@ -65,6 +75,10 @@ KNOWN_MISSES = {
     "the g8 senior specialist budget cell just says as grade 7 - so do they still have their own facility "
     "budget like at 7, and how's that compare to the ops manager?": (
         "'like at 7' adds the grade 7 specialist to the roles compared"
+    ),
+    "my PDR is coming up, what should i put down for development?": (
+        "'put down for development' is not read as asking for development, nor 'PDR' alone as the review, so "
+        "the question is not placed and the asker is not asked their role"
     ),
     "how will the icr judge its wellcome funded career development programmes": (
         "the ICR's Wellcome-funded junior SO training (1E) outscores the Wellcome career development "
