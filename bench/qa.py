@@ -36,17 +36,8 @@ from framework_data.query import parse_question
 from framework_data.vocabulary import build_vocabulary
 from handlers.qa.answer import answer_query
 from tests.qa.evaluate import (
-    HELDOUT,
-    HELDOUT2,
-    HELDOUT3,
-    HELDOUT4,
-    HELDOUT5,
-    HELDOUT7,
-    HELDOUT8,
-    HELDOUT9,
-    HELDOUT10,
-    HELDOUT11,
-    HELDOUT12,
+    GATED,
+    HELDOUT_SETS,
     KINDS,
     evaluate,
     evaluate_kind,
@@ -194,17 +185,8 @@ def main() -> None:
     for question, misses in failures:
         print(f"  MISS {question!r}: {'; '.join(misses)}")
     report_kinds(ctx, KINDS, "kinds")
-    report_kinds(ctx, HELDOUT, "held-out")
-    report_kinds(ctx, HELDOUT2, "held-out 2")
-    report_kinds(ctx, HELDOUT3, "held-out 3")
-    report_kinds(ctx, HELDOUT4, "held-out 4")
-    report_kinds(ctx, HELDOUT5, "held-out 5")
-    report_kinds(ctx, HELDOUT7, "held-out 7")
-    report_kinds(ctx, HELDOUT8, "held-out 8")
-    report_kinds(ctx, HELDOUT9, "held-out 9")
-    report_kinds(ctx, HELDOUT10, "held-out 10 (not gated)")
-    report_kinds(ctx, HELDOUT11, "held-out 11 (not gated)")
-    report_kinds(ctx, HELDOUT12, "held-out 12")
+    for name, path in HELDOUT_SETS.items():
+        report_kinds(ctx, path, name if name in GATED else f"{name} (not gated)")
 
 
 def report_kinds(ctx: Context, path: Path, name: str) -> None:

@@ -60,27 +60,40 @@ def evaluate(case: dict[str, Any], ctx: Context) -> list[str]:
 
 
 KINDS = Path(__file__).with_name("kinds.yaml")
-# Questions written from the seeds by someone who had seen neither kinds.yaml nor the answers.
-HELDOUT = Path(__file__).with_name("heldout.yaml")
-# A second such set, by another hand, written without sight of kinds.yaml, heldout.yaml or the answers.
-HELDOUT2 = Path(__file__).with_name("heldout2.yaml")
-# A third, by another hand again, written from the seeds without sight of the answers.
-HELDOUT3 = Path(__file__).with_name("heldout3.yaml")
-# A fourth, by another hand again, written from the seeds without sight of the answers.
-HELDOUT4 = Path(__file__).with_name("heldout4.yaml")
-# A fifth, by another hand again, written from the seeds without sight of the answers.
-HELDOUT5 = Path(__file__).with_name("heldout5.yaml")
-# A seventh and an eighth, by other hands again, each written from the seeds without sight of the answers.
-# (There is no sixth: it was never finished.)
-HELDOUT7 = Path(__file__).with_name("heldout7.yaml")
-HELDOUT8 = Path(__file__).with_name("heldout8.yaml")
-# A ninth, by another hand again, written from the seeds without sight of the answers.
-HELDOUT9 = Path(__file__).with_name("heldout9.yaml")
-# A tenth and an eleventh, each by another hand, written from the seeds without sight of the answers.
-HELDOUT10 = Path(__file__).with_name("heldout10.yaml")
-HELDOUT11 = Path(__file__).with_name("heldout11.yaml")
-# A twelfth, by another hand again: the everyday questions a user base sends most, written the same way.
-HELDOUT12 = Path(__file__).with_name("heldout12.yaml")
+# The held-out sets, each written from the seeds by another hand without sight of the answers: heldout and
+# heldout2 without sight of kinds.yaml either, the later ones reading the earlier question files only for
+# their format and so as to repeat none of them; heldout12 asks the everyday questions a user base sends
+# most. There is no heldout6: it was never finished.
+HELDOUT_SETS = {
+    name: Path(__file__).with_name(f"{name}.yaml")
+    for name in (
+        "heldout",
+        "heldout2",
+        "heldout3",
+        "heldout4",
+        "heldout5",
+        "heldout7",
+        "heldout8",
+        "heldout9",
+        "heldout10",
+        "heldout11",
+        "heldout12",
+    )
+}
+# The sets the answers have been worked against: every question of theirs must get its answer. A new blind
+# set is first measured as it stands (`python3 dev.py bench` prints each set's accuracy, per kind), and
+# joins these once what it found has been fixed.
+GATED = (
+    "heldout",
+    "heldout2",
+    "heldout3",
+    "heldout4",
+    "heldout5",
+    "heldout7",
+    "heldout8",
+    "heldout9",
+    "heldout12",
+)
 NOT_ANSWERED = ("Not in the framework", "Not covered by the framework")
 LEADS = {"yes": "Yes.", "no": "No.", "maybe": "Possibly.", "depends": "It depends"}
 

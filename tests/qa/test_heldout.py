@@ -11,56 +11,14 @@ from typing import Any
 import pytest
 
 from bot.core import Context
-from tests.qa.evaluate import (
-    HELDOUT,
-    HELDOUT2,
-    HELDOUT3,
-    HELDOUT4,
-    HELDOUT5,
-    HELDOUT7,
-    HELDOUT8,
-    HELDOUT9,
-    HELDOUT10,
-    HELDOUT11,
-    HELDOUT12,
-    QUESTION_KINDS,
-    evaluate_kind,
-    load_kinds,
-)
+from tests.qa.evaluate import GATED, HELDOUT_SETS, QUESTION_KINDS, evaluate_kind, load_kinds
 
-SETS = {
-    "heldout": load_kinds(HELDOUT),
-    "heldout2": load_kinds(HELDOUT2),
-    "heldout3": load_kinds(HELDOUT3),
-    "heldout4": load_kinds(HELDOUT4),
-    "heldout5": load_kinds(HELDOUT5),
-    "heldout7": load_kinds(HELDOUT7),
-    "heldout8": load_kinds(HELDOUT8),
-    "heldout9": load_kinds(HELDOUT9),
-    "heldout10": load_kinds(HELDOUT10),
-    "heldout11": load_kinds(HELDOUT11),
-    "heldout12": load_kinds(HELDOUT12),
-}
-# The sets the answers have been worked against: every question of theirs must get its answer. A new blind
-# set is first measured as it stands (`python3 dev.py bench` prints each set's accuracy, per kind), and
-# joins these once what it found has been fixed.
-GATED = (
-    "heldout",
-    "heldout2",
-    "heldout3",
-    "heldout4",
-    "heldout5",
-    "heldout7",
-    "heldout8",
-    "heldout9",
-    "heldout12",
-)
+SETS = {name: load_kinds(path) for name, path in HELDOUT_SETS.items()}
 # Questions of the gated sets still answered wrongly, each with what goes wrong: expected to fail, so that
 # fixing one shows (strict xfail) and it leaves this list.
 KNOWN_MISSES = {
     "been a g6 for years and torn between going specialist or manager at 7, how do the two jobs compare?": (
-        "a bare '7' after 'at' is not read as a grade, and the asker's own grade 6 is taken as a role to "
-        "compare"
+        "the asker's own grade 6 ('been a g6 for years') is taken as a third role to compare"
     ),
     "grade 8 senior specialist - is nebosh needed or is that just a grade 7 thing?": (
         "a yes/no after a dash is not read as one, and 'a grade 7 thing' is taken as a second role to compare"
