@@ -36,6 +36,7 @@ class Asks:
     alone: list[tuple[str, str, int, int]] = field(default_factory=list)  # (framework, id, start, end)
     outside: list[str] = field(default_factory=list)  # topic ids of the primary framework
     jobs: list[tuple[str, int]] = field(default_factory=list)  # (framework, index in example_jobs)
+    opportunities: list[tuple[str, str]] = field(default_factory=list)  # (framework, name)
 
     def take(self, entity: Entity, start: int, end: int) -> bool:
         """Record an entity of these kinds; False for any other kind."""
@@ -47,6 +48,8 @@ class Asks:
         elif entity.kind == "outside":
             if entity.key not in self.outside:
                 self.outside.append(entity.key)
+        elif entity.kind == "opportunity":
+            self.opportunities.append((entity.framework, entity.key))
         elif entity.kind == "job":
             job = (entity.framework, int(entity.key))
             if job not in self.jobs:
@@ -101,6 +104,14 @@ _GENERIC_JOB_WORDS = frozenset("dept department dep of the and in at for researc
 
 def _distinct_words(text: str) -> set[str]:
     return {w for w in normalise(text) if w not in _GENERIC_JOB_WORDS}
+
+
+def jobs_with_words(tokens: list[str], catalogue: Catalogue, framework: str) -> list[int]:
+    """The advertised jobs of a framework whose title or department has a word of the question ("which
+    imperial jobs are in the department of medicine", "any estates jobs"): none when no word is theirs."""
+    asked = set(tokens)
+    jobs = catalogue.framework(framework).framework.example_jobs
+    return [i for i, job in enumerate(jobs) if _distinct_words(f"{job.title} {job.department}") & asked]
 
 
 def narrowed_jobs(

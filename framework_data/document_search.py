@@ -29,6 +29,8 @@ PHRASES = {
     "technician commitment steering group": "tcsg",
     "steering group": "tcsg",
     "professional registration": "profreg",
+    "professionally registered": "profreg",
+    "professional register": "profreg",
     "prof reg": "profreg",
     # The TC's plans speak of professional recognition, of which registration is the usual form.
     "professional recognition": "profreg",
@@ -101,6 +103,17 @@ _ABBREVIATIONS = {
     "use": "adopt",
     "uses": "adopt",
     "using": "adopt",
+    # In these documents registering is professional registration ("get professionally registered").
+    "registration": "profreg",
+    "registrations": "profreg",
+    "register": "profreg",
+    "registered": "profreg",
+    "registering": "profreg",
+    # Taking up a new JD is adopting it.
+    "switch": "adopt",
+    "switching": "adopt",
+    "swap": "adopt",
+    "swapping": "adopt",
 }
 # Words that say how a question is asked, not what it is about.
 STOPWORDS = frozenset(
@@ -117,7 +130,7 @@ STOPWORDS = frozenset(
     moment dont doesnt cant wont didnt once
     help helps sort sorted sorting hardly always seem seems anyone anybody whether actually really looking
     figure am suppose supposed thats theres thier ever still bit lot loads ask asks asking
-    kept keep keeps way ways give gives being aimed people sell board
+    kept keep keeps way ways give gives being aimed people sell board send sends sent sending
     """.split()
 )
 
@@ -217,6 +230,10 @@ class DocumentIndex:
         n = len(passages)
         self.df = df
         self.idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+        self._by_start: dict[str, list[str]] = {}
+        for term in df:
+            if len(term) >= 5:
+                self._by_start.setdefault(term[:5], []).append(term)
         # Typo correction toward the documents' own words, as the Q&A corrects toward the framework's.
         self.spelling = Vocabulary()
         for passage in passages:
@@ -248,10 +265,22 @@ class DocumentIndex:
                 i += 1
         return found, " ".join(kept)
 
-    def score(self, index: int, terms: list[str]) -> float:
+    def score(self, index: int, terms: list[str], forms: dict[str, tuple[str, ...]] | None = None) -> float:
+        """BM25 of a passage for the terms; a term with ``forms`` counts by its best-scoring form."""
         bag = self.bags[index]
         norm = self.K1 * (1 - self.B + self.B * self.lengths[index] / self.average)
-        return sum(self.idf.get(t, 0.0) * bag[t] * (self.K1 + 1) / (bag[t] + norm) for t in terms if t in bag)
+
+        def one(t: str) -> float:
+            return self.idf.get(t, 0.0) * bag[t] * (self.K1 + 1) / (bag[t] + norm) if t in bag else 0.0
+
+        return sum(max((one(f) for f in (forms or {}).get(t, (t,))), default=0.0) for t in terms)
+
+    def forms(self, term: str) -> tuple[str, ...]:
+        """The passages' terms a question's term stands for: itself where a passage has it, else those it
+        differs from only in its ending ("professionally": "professional", "unexpectedly": "unexpected")."""
+        if term in self.df or len(term) < 6:
+            return (term,) if term in self.df else ()
+        return tuple(known for known in self._by_start.get(term[:5], ()) if _endings_apart(known, term))
 
     def correct(self, token: str) -> str:
         if token in NEVER_CORRECT or token in STOPWORDS:
@@ -259,6 +288,20 @@ class DocumentIndex:
         corrected = self.spelling.correct(token)
         # One slip only: two edits turn a word the documents lack ("consultancy") into one they have.
         return corrected if OSA.distance(token, corrected) <= 1 else token
+
+
+# What may follow a common stem for two words to be forms of one ("professional", "professionally").
+_ENDINGS = frozenset(
+    "s es ed ing ly ally edly ingly al ion ions ation ations er ers ment ments ness ity".split()
+)
+
+
+def _endings_apart(one: str, other: str) -> bool:
+    """Whether two terms are one stem with different endings (never "break" and "breakdown")."""
+    shorter = min(len(one), len(other))
+    stem_length = next((i for i in range(shorter) if one[i] != other[i]), shorter)
+    rest = {one[stem_length:], other[stem_length:]} - {""}
+    return stem_length >= 5 and rest <= _ENDINGS and len(rest) <= 2
 
 
 @lru_cache(maxsize=1)
@@ -334,20 +377,32 @@ def search(text: str, index: DocumentIndex | None = None, within: tuple[str, ...
     terms = list(dict.fromkeys(terms_of(" ".join(index.correct(t) for t in normalise(rest)))))
     if not terms:
         return None
-    weights = {t: index.idf.get(t, 0.0) for t in terms}
-    unknown = [t for t in terms if t not in index.df and len(t) >= 4]
+    forms = {t: index.forms(t) for t in terms}
+    weights = {t: max((index.idf[f] for f in forms[t]), default=0.0) for t in terms}
+    unknown = [t for t in terms if not forms[t] and len(t) >= 4]
     if unknown and len(unknown) * 2 >= len(terms):
         return None  # what is asked about is not in the documents at all ("weather", "parking")
     total = sum(weights.values()) + sum(_UNKNOWN_WEIGHT for t in unknown)
     candidates = [i for i, p in enumerate(index.passages) if not named or p.document in named]
-    scored = sorted(((index.score(i, terms), i) for i in candidates), reverse=True)
+    scored = sorted(((index.score(i, terms, forms), i) for i in candidates), reverse=True)
     if not scored or scored[0][0] <= 0:
         return None
 
     def coverage(i: int) -> float:
-        return sum(weights[t] for t in terms if t in index.bags[i]) / total if total else 0.0
+        bag = index.bags[i]
+        held = sum(weights[t] for t in terms if any(f in bag for f in forms[t]))
+        return held / total if total else 0.0
 
     best_score, best = scored[0]
+    second = scored[1][0] if len(scored) > 1 else 0.0
+    if not named and len(terms) >= 2:
+        # "is the framework just for lab techs": the passages holding every term, nearly as high as the
+        # best, answer where they are one or two of one section ("All new technical roles will adopt the
+        # framework and new JDs." beside the paragraph on adopting one).
+        holding = [i for s, i in scored if s >= best_score * 0.8 and coverage(i) == 1.0]
+        places = {(index.passages[i].document.id, index.passages[i].section) for i in holding}
+        if holding and len(holding) <= 2 and len(places) == 1 and (holding[0] != best or len(holding) == 2):
+            return Found([index.passages[i] for i in holding], [])
     if coverage(best) < (0.6 if named else 0.75):
         return None
     if len(terms) == 1 and not named and index.df.get(terms[0], 0) > 3:
@@ -355,7 +410,6 @@ def search(text: str, index: DocumentIndex | None = None, within: tuple[str, ...
     if named:
         close = [i for s, i in scored[:MAX_NAMED] if s >= best_score * 0.8 and coverage(i) >= 0.6]
         return Found([index.passages[i] for i in close], named)
-    second = scored[1][0] if len(scored) > 1 else 0.0
     if second and best_score < second * 1.25:
         return None
     decisive = len(terms) >= 3 and coverage(best) == 1.0 and best_score >= second * DECISIVE_LEAD

@@ -16,7 +16,7 @@ from framework_data.query_asks import (
 )
 from framework_data.query_model import Ambiguity, Hit, Intent, Query, qualifier_path
 from framework_data.schema import grade_key
-from framework_data.vocabulary import NEVER_CORRECT, Vocabulary, normalise
+from framework_data.vocabulary import NEVER_CORRECT, Entity, Vocabulary, normalise
 
 __all__ = ["Ambiguity", "Intent", "Query", "job_at_grade", "parse_question"]
 
@@ -56,12 +56,25 @@ def _phrase_hits(tokens: list[str], used: set[int], vocab: Vocabulary) -> list[H
                 continue
             entities = vocab.phrases.get(tuple(tokens[i : i + size]))
             if entities:
-                hits.append(Hit(i, i + size, entities))
+                hits.append(Hit(i, i + size, entities + _paths_within(tokens[i : i + size], entities, vocab)))
                 i += size
                 break
         else:
             i += 1
     return hits
+
+
+_ASKS = {"passage", "passage-alone", "outside"}
+
+
+def _paths_within(words: list[str], entities: list[Entity], vocab: Vocabulary) -> list[Entity]:
+    """The career paths named inside a phrase that asks for a passage ("or just as a manager"): the path
+    is still named, for a grade to be read on it."""
+    if len(words) < 2 or not all(e.kind in _ASKS for e in entities):
+        return []
+    return [
+        e for word in words for e in vocab.phrases.get((word,), []) if e.kind == "path" and e not in entities
+    ]
 
 
 # Words before "manager" that make it a person, not the career path ("is that my manager's job").
@@ -238,6 +251,8 @@ def _decide_intent(
         return Intent.COMPARE
     if "compare" in intents and query.about_me and not query.rows:
         return Intent.COMPARE  # "difference between my job and the next one": the asker's role, compared
+    if "development" in intents and query.levels and not query.rows:
+        return Intent.CROSSWALK  # "which hay level is for people still doing formal training"
     if "development" in intents and (query.rows or not has_roles) and not does_it:
         return Intent.DEVELOPMENT
     if query.bands or query.levels or query.local_grades or ("crosswalk" in intents and not query.rows):
@@ -279,6 +294,8 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
     titled = frozenset(e.key for h in hits for e in h.entities if e.kind == "role")
     _resolve_grades(scan, catalogue, framework, query, titled)
     intents = {e.key for h in hits for e in h.entities if e.kind == "intent"}
+    if any(e.kind == "opportunity" for h in hits for e in h.entities):
+        intents.add("development")  # an opportunity named is about development, whatever else is asked
     spans = [(h.start, h.end, e.key) for h in hits for e in h.entities if e.kind == "intent"]
     named_at = {h.start for h in hits if any(e.kind in ("role", "path") for e in h.entities)}
     named_at |= {m.start for m in scan.grades}
@@ -303,9 +320,9 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
             query.paths.extend(e.key for e in mine if e.kind == "path" and e.key not in query.paths)
         if "row" in kinds:
             query.rows.extend(e.key for e in mine if e.kind == "row" and e.key not in query.rows)
-            query.mentions.append(" ".join(tokens[hit.start : hit.end]))
+            query.mentions.append(" ".join(tokens[_with_level(tokens, hit.start) : hit.end]))
     query.bands = scan.bands
-    query.levels = scan.levels or (every_level(catalogue) if "hay" in tokens else [])
+    query.levels = scan.levels or (every_level(catalogue, tokens) if "hay" in tokens else [])
     query.local_grades = scan.local_grades
     query.towards = _names_a_destination(scan, hits, query)
     query.terms = _leftover_terms(scan, every_hit) + [t for t in misread_words if t not in NEVER_CORRECT]
@@ -368,3 +385,11 @@ def _leftover_terms(scan: Scan, hits: list[Hit]) -> list[str]:
         and token not in NEVER_CORRECT
         and token not in _SEARCH_STOPWORDS
     ]
+
+
+def _with_level(tokens: list[str], start: int) -> int:
+    """Where a competency's words start, taking in a qualification's level before them ("a level 5
+    qualification"): the level is what a yes/no about the qualification turns on."""
+    if start >= 2 and tokens[start - 2] == "level" and tokens[start - 1].isdigit():
+        return start - 2
+    return start

@@ -3,15 +3,18 @@ framework, an advertised job, a move between career paths; these take over the i
 
 from __future__ import annotations
 
-from framework_data.asks import ROLE_WORDS, Asks, narrowed_jobs, passage_asked
+from framework_data.asks import ROLE_WORDS, Asks, jobs_with_words, narrowed_jobs, passage_asked
 from framework_data.catalogue import Catalogue
 from framework_data.numbers import Scan
 from framework_data.query_model import Hit, Intent, Query, qualifier_path
+from framework_data.vocabulary import normalise
 
 # What a progression asks for when it names no step ("what evidence do I need for the 5 to 6").
 CRITERIA = {"criteria", "criterion", "evidence"}
 _JOB_WORDS = {"job", "jobs", "advert", "adverts", "advertised", "posts", "titles"}
-_MOVE_WORDS = {"move", "moving", "transfer", "transferring", "cross", "over", "side", "across"}
+_MOVE_WORDS = {
+    *"move moving transfer transferring cross over side across switch switching swap swapping".split()
+}
 
 
 def read_move_between_paths(query: Query, scan: Scan, hits: list[Hit], catalogue: Catalogue) -> None:
@@ -29,9 +32,20 @@ def read_move_between_paths(query: Query, scan: Scan, hits: list[Hit], catalogue
         query.intent, query.passage = Intent.PASSAGE, between
 
 
-def every_level(catalogue: Catalogue) -> list[int]:
-    """ "What are the Hay levels": all of them."""
-    return [level.number for f in catalogue.frameworks for level in f.framework.levels]
+def every_level(catalogue: Catalogue, tokens: list[str] | None = None) -> list[int]:
+    """ "What are the Hay levels": all of them; "which hay level is for people still doing formal
+    training": those whose summary has most of the question's words, if some have more than others."""
+    levels = [level for f in catalogue.frameworks for level in f.framework.levels]
+    words = {t for t in tokens or [] if len(t) >= 4 and t not in _LEVEL_FRAMING}
+    said = {level.number: len(words & set(normalise(level.summary))) for level in levels}
+    most = max(said.values(), default=0)
+    if most and list(said.values()).count(most) < len(said):
+        return [number for number, count in said.items() if count == most]
+    return [level.number for level in levels]
+
+
+# Words of a question about the levels that every level's summary may share.
+_LEVEL_FRAMING = frozenset("level levels roles role people staff which what with this that hay".split())
 
 
 def paths_named(hits: list[Hit], catalogue: Catalogue, framework: str) -> list[str]:
@@ -53,10 +67,13 @@ def read_asks(
     ``self_described``: the only roles named are the asker's own ("im a technical manager, ..."), which
     say who asks, not what about, when a passage is asked for."""
     names_roles = bool(query.roles or query.ambiguous)
+    query.opportunity = next((name for fw, name in asks.opportunities if fw == query.framework), "")
     specifics = names_roles or bool(query.rows or query.bands or query.levels or query.local_grades)
     passage = passage_asked(asks, tokens, catalogue, specifics, names_roles, query.framework)
     if passage is None and names_roles and self_described and not query.rows:
         passage = passage_asked(asks, tokens, catalogue, False, False, query.framework)
+    if passage is not None and query.rows and len(query.roles) >= 2:
+        passage = None  # "hiring at g8 - budgets for the whole department, specialist or manager?"
     if passage is not None and query.rows and not names_roles and _names_my_job(tokens):
         # "what does my jd say about communication": the asker's own role's cell, not the passage on JDs.
         passage = None
@@ -68,7 +85,14 @@ def read_asks(
         and passage[0] != catalogue.primary.id
         and (passage[0] == query.framework or passage[0] in tokens)  # "imperial's career structure"
     )
-    if asks.outside and not named_other:
+    # "any estates jobs at imperial": the word of a topic outside is an advertised job's department here.
+    jobs_by_words = jobs_with_words(tokens, catalogue, query.framework) if _JOB_WORDS & set(tokens) else []
+    # "who do i talk to about switching to the new JD": what it is about answers, where something does.
+    topics = {t.id: t for t in catalogue.primary.framework.outside_topics}
+    only_framing = all(topics[t].framing for t in asks.outside if t in topics)
+    if asks.outside and only_framing and (specifics or passage is not None):
+        asks.outside = []
+    if asks.outside and not named_other and not jobs_by_words:
         query.intent, query.outside = Intent.OUTSIDE, asks.outside
     elif passage is not None:
         query.intent, query.framework, query.passage = Intent.PASSAGE, passage[0], passage[1]
@@ -82,9 +106,11 @@ def read_asks(
         and _JOB_WORDS & set(tokens)
         and catalogue.framework(query.framework).framework.example_jobs
     ):
-        # "what grades do imperial jobs have": every advertised job of that framework.
+        # "what grades do imperial jobs have": every advertised job of that framework, or those the
+        # question's words pick out ("which imperial jobs are in the department of medicine").
         query.intent = Intent.CROSSWALK
-        query.jobs = list(range(len(catalogue.framework(query.framework).framework.example_jobs)))
+        every_job = range(len(catalogue.framework(query.framework).framework.example_jobs))
+        query.jobs = jobs_by_words or list(every_job)
     elif query.intent is Intent.UNKNOWN and query.about_me and any(t in ROLE_WORDS for t in tokens):
         query.intent = Intent.ROLE  # "what does my role need": the asker's role, from the directory
     elif query.intent is Intent.UNKNOWN and query.about_me and query.yes_no and query.terms:

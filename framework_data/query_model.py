@@ -60,6 +60,8 @@ class Query(BaseModel):
     passage: str = ""
     outside: list[str] = []
     jobs: list[int] = []
+    # A development opportunity of the framework named in full ("OD Management E-Learning Resources").
+    opportunity: str = ""
     # The question is about the asker ("how do I get promoted"): their role comes from the directory.
     about_me: bool = False
     # A yes/no question about one cell ("can a grade 4 teach"), and the words that named its competency.

@@ -144,6 +144,8 @@ class ExampleJob(Strict):
     grade: NonEmpty
     # Other ways people write the title ("battery lab manager").
     aliases: list[str] = []
+    # The line as the source lists it ("Research Technician: Department of Medicine"), shown in answers.
+    listed_as: str = ""
 
 
 class Citation(Strict):
@@ -210,6 +212,9 @@ class OutsideTopic(Strict):
     name: NonEmpty
     asked_as: list[NonEmpty] = Field(min_length=1)
     who: NonEmpty
+    # Its phrases only frame a question ("who do I talk to about ..."): what the question is about, where
+    # the framework or its documents answer it, comes first.
+    framing: bool = False
 
 
 class Framework(Strict):

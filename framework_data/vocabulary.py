@@ -82,7 +82,8 @@ _INTENT_WORDS = {
     "above me, above my grade, comes above, higher than mine",
     "compare": "difference, differences, compare, comparison, versus, differ, contrast, side by side, "
     "different between, different from, different to, any different, how different, whats different, "
-    "what is different",
+    "what is different, which role is, which one is, which of the two, which job is, "
+    "which of the roles, which of the jobs",
     "development": "training, train, develop, development opportunities, development suggested, "
     "suggested development, any development, development option, improve, course, courses, "
     "opportunities, opportunity, learn, learning, get better, grow, upskill, resources, development options, "
@@ -139,9 +140,13 @@ class Vocabulary:
     # Words the framework's own text uses ("pros", "codes", "specified"): spelled right, so never turned
     # into a nearby vocabulary word ("prof", "comes", "specific"), except a plural of one ("managers").
     written: set[str] = field(default_factory=set)
+    # Long words of the phrases for passages and outside topics ("retirement", "newsletter"): a token one
+    # slip from one of them, and near no framework word, is read as it ("retirment").
+    asked: set[str] = field(default_factory=set)
     max_phrase: int = 1
     _corrections: dict[str, str] = field(default_factory=dict)
     _word_list: list[str] = field(default_factory=list)
+    _asked_list: list[str] = field(default_factory=list)
 
     def add(self, phrase: str, entity: Entity) -> None:
         tokens = tuple(normalise(phrase))
@@ -155,6 +160,9 @@ class Vocabulary:
 
     def freeze(self) -> None:
         self._word_list = sorted(self.words)
+        self._asked_list = sorted(self.asked - self.words)
+        # Corrections made while the words were still being gathered may be wrong now.
+        self._corrections.clear()
 
     def add_as_read(self, phrase: str, entity: Entity) -> None:
         """Index a phrase as the parser will read it, typo correction included, without making its words
@@ -192,9 +200,18 @@ class Vocabulary:
             # A real word, not another's typo: read only as another form of itself ("supervisor":
             # "supervise"), and a past participle stays one ("mastered" is not "masters").
             result = token
+        if result == token and not written and len(token) >= 6:
+            result = self._asked_word(token)
         if len(self._corrections) < 50_000:  # bounded: user text is unbounded
             self._corrections[token] = result
         return result
+
+    def _asked_word(self, token: str) -> str:
+        """The one word of the passages' and outside topics' phrases a token is a single slip from."""
+        candidates = [w for w in self._asked_list if w[0] == token[0] and abs(len(w) - len(token)) <= 1]
+        matches = process.extract(token, candidates, scorer=OSA.distance, score_cutoff=1, limit=None)
+        nearest = [m[0] for m in matches]
+        return nearest[0] if len(nearest) == 1 else token
 
 
 _ENDINGS = (
@@ -266,6 +283,7 @@ def build_vocabulary(catalogue: Catalogue) -> Vocabulary:
     vocab.freeze()
     for loaded in catalogue.frameworks:
         _add_asks(vocab, loaded.framework)
+    vocab.freeze()  # the phrases' own long words are correction targets of their own
     return vocab
 
 
@@ -306,6 +324,7 @@ def _add_asks(vocab: Vocabulary, fw: Framework) -> None:
         vocab.written.update(
             w for phrase in phrases for w in normalise(phrase) if w.isalpha() and len(w) >= 4
         )
+        vocab.asked.update(w for phrase in phrases for w in normalise(phrase) if w.isalpha() and len(w) >= 6)
     for passage in fw.passages:
         for phrase in passage.asked_as:
             for variant in _variants(phrase):
@@ -314,7 +333,14 @@ def _add_asks(vocab: Vocabulary, fw: Framework) -> None:
             vocab.add_as_read(phrase, Entity("passage-alone", passage.id, fw.id))
     for topic in fw.outside_topics:
         for phrase in topic.asked_as:
-            vocab.add_as_read(phrase, Entity("outside", topic.id, fw.id))
+            for variant in _variants(phrase):
+                vocab.add_as_read(variant, Entity("outside", topic.id, fw.id))
+    for grid_row in fw.grid:
+        # An opportunity named in full is one thing, whatever its words could each be read as
+        # ("OD Management E-Learning Resources" is not the Manager path).
+        for name in grid_row.opportunities:
+            if len(normalise(name)) >= 2:
+                vocab.add_as_read(name, Entity("opportunity", name, fw.id))
     for index, job in enumerate(fw.example_jobs):
         for phrase in (job.title, *job.aliases):
             for variant in _short_forms(phrase):

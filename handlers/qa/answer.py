@@ -173,7 +173,8 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
             and not (query.bands or query.levels or query.local_grades or query.jobs)
             and _no_competency_but_by_asking(query)
             and (
-                named := opportunity_named(loaded, query.terms)
+                named := query.opportunity
+                or opportunity_named(loaded, query.terms)
                 or opportunity_named(loaded, [*query.terms, *query.mentions])  # "CPD Central resources"
             )
         ):
@@ -208,7 +209,7 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
     if (
         query.intent is Intent.UNKNOWN
         and not query.rows
-        and (named := opportunity_named(loaded, query.terms))
+        and (named := query.opportunity or opportunity_named(loaded, query.terms))
     ):
         return where_listed_card(loaded, named)  # "deputising - what does the framework suggest it for?"
     return unknown_card(catalogue, query)

@@ -72,6 +72,9 @@ def _jobs_section(catalogue: Catalogue, grade: str, out: _Answer) -> None:
 
 
 def _job_line(job: ExampleJob) -> str:
+    """The job as its source lists it, then its grade."""
+    if job.listed_as:
+        return f"{job.listed_as} (grade {job.grade})"
     where = f", {job.department}" if job.department else ""
     return f"{job.title}{where}: grade {job.grade}"
 

@@ -34,6 +34,16 @@ def development_card(loaded: LoadedFramework, row_ids: list[str], role: Role | N
     grid_rows = grid_rows_for(loaded, row_ids) if row_ids else list(fw.grid)
     sections: list[Section] = []
     sources = [cite(loaded, fw.opportunities_source or "development opportunities")]
+    actions = [ask_action("Plan my development (PDP)", "personal development plan")]
+    if role is not None and not row_ids:
+        # "what training should i do": the guide's way to choose is the self-assessment against the role.
+        sections.append(
+            Section(
+                text=f"For {role.label}, the guide suggests scoring yourself from 1 to 10 on each competency "
+                "of the role, then choosing development for the areas you most want to improve: say “start "
+                "self-assessment” to do it here. The opportunities mapped to each competency are below."
+            )
+        )
     if role is not None:
         for row_id in row_ids:
             sections.append(
@@ -50,7 +60,7 @@ def development_card(loaded: LoadedFramework, row_ids: list[str], role: Role | N
         title="Development opportunities" + (f": {', '.join(g.name for g in grid_rows)}" if row_ids else ""),
         subtitle=fw.name,
         sections=sections,
-        actions=[ask_action("Plan my development (PDP)", "personal development plan")],
+        actions=actions,
         sources=sources,
     )
 

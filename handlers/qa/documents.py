@@ -30,7 +30,7 @@ def _answered_elsewhere(query: Query) -> bool:
         or query.local_grades
         or query.jobs
         or query.outside
-        or query.about_me
+        or (query.about_me and query.intent is not Intent.UNKNOWN)  # nothing of the asker's was read
         or query.unknown
     )
 
@@ -49,6 +49,12 @@ def _may_be_the_documents_alone(query: Query, names_a_document: bool = False) ->
         or query.ambiguous
         or query.unknown
     )
+
+
+def _only_framing(catalogue: Catalogue, query: Query) -> bool:
+    """The topics outside the question named only frame it ("who do I ask about ...")."""
+    topics = {t.id: t for t in catalogue.primary.framework.outside_topics}
+    return all(topics[t].framing for t in query.outside if t in topics)
 
 
 def _only_the_documents_say(found: Found, own: str) -> bool:
@@ -111,6 +117,11 @@ def documents_found(text: str, query: Query, catalogue: Catalogue) -> Found | No
     """The passages of the documents that answer this question, or None when the question is the
     framework's to answer or no passage clearly answers it."""
     own = catalogue.framework(query.framework).framework.source.document
+    if query.outside and _only_framing(catalogue, query):
+        # "who do i talk to about switching to the new JD": what the documents say of it, if anything.
+        framed = search(text)
+        if framed is not None:
+            return framed
     others = files_named(text) - {own}
     if (
         others
@@ -139,7 +150,10 @@ def documents_found(text: str, query: Query, catalogue: Catalogue) -> Found | No
     if found is None or (not found.named and not last_resort):
         return None
     if query.rows and not last_resort and any(d.file == own for d in found.named):
-        return None  # "what does the guide say about budget management": the framework's competency
+        # "what does the guide say about budget management": the framework's competency; unless the rest
+        # of the question is a passage's ("a key tech is leaving unexpectedly - ... about planning").
+        beyond = search(" ".join(query.terms)) if len(query.terms) >= 3 else None
+        return beyond if beyond is not None and beyond.decisive else None
     quoted_from = _quoted_from(catalogue, query)
     if quoted_from and any(d.file == quoted_from for d in found.named):
         return None  # the framework's own passage is from the document named: it was chosen for this

@@ -312,6 +312,10 @@ def _complete(
         known = {level.number for level in loaded.framework.levels}
         if numbers and set(numbers) <= known:  # "hay level 2" then "and level 3"
             return query.model_copy(update={"intent": Intent.CROSSWALK, "levels": numbers, "terms": []})
+    if _THEY & set(tokens) and query.rows and previous.roles and not names_roles and not query.about_me:
+        # "what does a technical director do" then "do they have to teach?": the role being discussed.
+        intent = Intent.DEVELOPMENT if query.intent is Intent.DEVELOPMENT else Intent.ROLE
+        return query.model_copy(update={"intent": intent, "roles": previous.roles[:2]})
     asks_row = not names_roles and query.rows and elliptical and query.intent is Intent.COMPETENCY
     if asks_row and previous.intent is Intent.DEVELOPMENT:
         # "training for budget management" then "and for safety?": the opportunities for that one.
@@ -339,6 +343,10 @@ def _complete(
     if pointing and query.intent is Intent.COMPARE and len(query.roles) + len(query.ambiguous) == 1:
         return query.model_copy(update={"roles": [*previous.roles[:1], *query.roles]})  # "compare it with 9"
     return query
+
+
+# Someone in the role being discussed, spoken of ("do they have to teach?", "what quals do they need?").
+_THEY = {"they", "them", "their", "theyre", "he", "she", "his", "her"}
 
 
 def _same_question_other_role(query: Query, previous: Query, catalogue: Catalogue) -> Query:

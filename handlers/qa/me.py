@@ -38,8 +38,9 @@ def needs_my_role(query: Query) -> bool:
         case Intent.CROSSWALK:
             return not (query.bands or query.levels or query.local_grades or query.jobs)
         case Intent.DEVELOPMENT:
-            # "training for my current job": the development for the asker's role, as for a competency.
-            return bool(query.rows) or bool(_MY_JOB & set(query.terms))
+            # "training for my current job", "what training should i do": the development for the asker's
+            # role; for a competency named, what its cell at their grade needs beside it.
+            return True
         case Intent.PATH:
             return not query.paths
     return False
@@ -53,9 +54,10 @@ def for_me(
     loaded = catalogue.primary
     role = loaded.roles.get(person.role_id) if person is not None and not shared else None
     names_my_job = bool(_MY_JOB & set(query.terms))
-    if role is None and ((query.intent is Intent.DEVELOPMENT and not names_my_job) or query.ambiguous):
-        # The opportunities are the same for everyone; the role only adds what it needs. A grade named
-        # ("how do I become grade 7") is asked about first, which role of it.
+    competency_named = query.intent is Intent.DEVELOPMENT and bool(query.rows) and not names_my_job
+    if role is None and (competency_named or query.ambiguous):
+        # A competency's opportunities are the same for everyone; the role only adds what it needs. A
+        # grade named ("how do I become grade 7") is asked about first, which role of it.
         return query
     if role is None:
         return which_role_card(catalogue, query, person, shared)

@@ -156,10 +156,8 @@ def _kind(sentence: str) -> str:
         return "yes"
     if lowered.startswith(_DEPENDS):
         return "depends"
-    if lowered.startswith(_MAYBE) or re.match(
-        r"(managers|specialists|staff|they|technicians) (may|might|could)\b", lowered
-    ):
-        return "maybe"  # "Managers may be asked to train staff and students."
+    if lowered.startswith(_MAYBE) or re.match(r"(?:[a-z]+ ){1,2}(may|might|could)\b", lowered):
+        return "maybe"  # "Managers may be asked to train staff and students.", "Time may be bought out"
     return "yes"
 
 

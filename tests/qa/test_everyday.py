@@ -1,0 +1,127 @@
+"""Everyday questions whose answers rest on one mechanism each: a qualification's level, typos of words only
+the passages and outside topics use, opportunities and advertised jobs named in full, "they" for the role
+being discussed, and the documents' word forms. Each is asked through answer_text, as a chat asks it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.core import Context
+from bot.storage.people import PersonRecord
+from cards.text import render_text
+from framework_data.document_search import search
+from framework_data.query import Intent
+from handlers.qa.answer import answer_text
+
+
+def ask(ctx: Context, *questions: str) -> tuple[Intent, str, str]:
+    """The last question's intent, the card's title and its whole text (its lines joined), after the others
+    in one chat."""
+    for question in questions[:-1]:
+        answer_text(question, ctx)
+    query, card = answer_text(questions[-1], ctx)
+    return query.intent, card.title, " ".join(render_text(card).split())
+
+
+def lead(ctx: Context, question: str) -> str:
+    _, card = answer_text(question, ctx)
+    return card.sections[0].text
+
+
+def test_a_qualification_level_above_the_cells_is_a_no(ctx: Context) -> None:
+    assert lead(ctx, "do you need a level 5 qualification to be a g5 technician").startswith("No.")
+    assert lead(ctx, "does a g5 need a level 4 qualification").startswith("Yes.")
+
+
+def test_a_sentence_opening_with_something_that_may_be_is_a_possibly(ctx: Context) -> None:
+    # "Role dependent. Time may be bought out on specific projects."
+    assert lead(ctx, "does a g6 get time bought out for research?").startswith("It depends")
+
+
+def test_a_typo_of_an_outside_topics_word_is_still_outside(ctx: Context) -> None:
+    intent, title, text = ask(ctx, "what's the retirment age for technicians")
+    assert intent is Intent.OUTSIDE and title == "Not covered by the framework"
+    assert "pensions and retirement" in text
+
+
+def test_outside_phrases_are_read_in_the_plural_too(ctx: Context) -> None:
+    intent, _, text = ask(ctx, "how many spine points are there in grade 6")
+    assert intent is Intent.OUTSIDE
+    assert "Apply detailed knowledge of theory and practice." not in text  # no grade 6 cell shown
+
+
+def test_a_who_do_i_ask_question_is_answered_by_what_it_asks_about(ctx: Context) -> None:
+    intent, title, text = ask(ctx, "who do i talk to about switching to the new JD?")
+    assert intent is Intent.PASSAGE and title == "Adopting a new job description"
+    assert "You will have the option to discuss adopting a new JD with your manager" in text
+    assert ask(ctx, "who do i talk to about my contract")[0] is Intent.OUTSIDE
+
+
+def test_switching_is_about_paths_only_where_a_path_is_named(ctx: Context) -> None:
+    assert ask(ctx, "could i switch to management")[1] == "Moving between career paths"
+    assert ask(ctx, "what is the toolkit for career management")[1] == "The Career Management Toolkit"
+
+
+def test_an_opportunity_named_in_full_says_where_it_is_listed(ctx: Context) -> None:
+    _, title, text = ask(ctx, "OD Management E-Learning Resources - which competencies?")
+    assert title == "Where the framework suggests OD Management E-Learning Resources"
+    assert "NEBOSH" not in text  # not every competency's list
+
+
+def test_advertised_jobs_are_narrowed_by_the_questions_words(ctx: Context) -> None:
+    _, _, text = ask(ctx, "which imperial jobs are in the department of medicine?")
+    assert "Research Technician: Department of Medicine (grade 3a)" in text
+    assert "Teaching facilities Manager \N{EN DASH} Dep. Of Medicine (grade 4)" in text
+    assert "NHLI" not in text
+    intent, _, estates = ask(ctx, "any estates jobs on imperial's list of technical roles?")
+    assert intent is Intent.CROSSWALK  # the estates helpdesk topic does not take it
+    assert "Minor works project manager \N{EN DASH} Estates Facilities (grade 4)" in estates
+
+
+def test_hay_levels_are_narrowed_by_what_their_summaries_say(ctx: Context) -> None:
+    _, _, text = ask(ctx, "which hay level is for people still doing formal training?")
+    assert "Level 1" in text and "sometimes while undergoing formal training" in text
+    assert "Level 2" not in text
+    assert "Level 5" in ask(ctx, "what are the hay levels")[2]
+
+
+def test_they_after_a_role_is_that_role(ctx: Context) -> None:
+    _, title, _ = ask(ctx, "what does a technical director do", "do they have to teach?")
+    assert title == "Teaching Delivery: Grade 9 Technical Director"
+    assert lead(ctx, "do they have to teach?").startswith("No.")  # the cell is "No"
+    alone = ask(replace(ctx, state={}), "do they have to teach?")
+    assert alone[1] == "Teaching Delivery"  # asked first, it is no one's: the competency at each grade
+
+
+def test_a_grade_and_which_role_compares_that_grades_roles(ctx: Context) -> None:
+    intent, _, text = ask(ctx, "g8 - which role is the recognised expert and which is the strategic one?")
+    assert intent is Intent.COMPARE
+    assert "Recognised expert in area." in text
+
+
+def test_a_path_inside_a_passages_phrase_is_still_a_path(ctx: Context) -> None:
+    question = "g8 - would i have to line manage people on the specialist side too, or just as a manager?"
+    intent, title, _ = ask(ctx, question)
+    assert intent is Intent.COMPARE
+    assert title.startswith("Grade 8 Senior Specialist Technician vs Grade 8 Senior Technical Manager")
+
+
+def test_training_for_oneself_asks_the_role_of_someone_not_in_the_directory(ctx: Context) -> None:
+    assert ask(ctx, "what training should i do?")[1] == "Which role is yours?"
+    grade_6 = PersonRecord("sam@uni.example", "Sam", "Physics", "6", "g6", "", frozenset(), id=1)
+    _, _, text = ask(replace(ctx, person=grade_6, state={}), "what training should i do?")
+    assert "For Grade 6 Senior (Descriptor) Technician" in text and "start self-assessment" in text
+
+
+def test_the_documents_find_other_forms_of_a_word() -> None:
+    found = search("a key tech is leaving unexpectedly")  # the passage says "unexpected"
+    assert found is not None
+    assert "Unexpected turnover arises when colleagues in key roles leave." in found.passages[0].text
+    registered = search("does the icr help techs get professionally registered?")
+    assert registered is not None
+    assert any("support for professional registration" in p.text for p in registered.passages)
+
+
+def test_the_one_passage_holding_every_word_answers(ctx: Context) -> None:
+    _, title, text = ask(ctx, "is the framework just for lab techs?")
+    assert "These can be used for all technical roles, in all Faculties and departments" in text, title
