@@ -94,6 +94,7 @@ GATED = (
     "heldout8",
     "heldout9",
     "heldout12",
+    "heldout13",
 )
 NOT_ANSWERED = ("Not in the framework", "Not covered by the framework")
 LEADS = {"yes": "Yes.", "no": "No.", "maybe": "Possibly.", "depends": "It depends"}

@@ -38,6 +38,10 @@ KNOWN_MISSES = {
         "'put down for development' is not read as asking for development, nor 'PDR' alone as the review, so "
         "the question is not placed and the asker is not asked their role"
     ),
+    "does the icr run leadership courses for techs?": (
+        "'courses' is not read as the ICR's 'development programmes', so no passage holds enough of the "
+        "question, and 'leadership' is answered as the framework's Management and Development of Staff"
+    ),
     "how will the icr judge its wellcome funded career development programmes": (
         "the ICR's Wellcome-funded junior SO training (1E) outscores the Wellcome career development "
         "programmes (1B) the question means"
