@@ -7,6 +7,7 @@ import itertools
 import re
 
 from framework_data.loader import Descriptor, LoadedFramework
+from framework_data.qualifications import QUALIFICATION_LEVELS
 from framework_data.schema import Role
 from framework_data.vocabulary import root
 
@@ -61,25 +62,6 @@ _INDEPENDENT = re.compile(r"\b(independently|minimal supervision|indirect superv
 _HANDS_ON = ("hands", "personally", "directly", "themselves", "in person")
 
 
-# The level of a qualification asked about (England's Regulated Qualifications Framework): a cell asking
-# for knowledge equivalent to a lower level does not ask for it ("does a g4 need a degree": "equivalent to
-# a level 3 or 4 qualification"; "a phd for a g7 specialist": "equivalent to a level 6 qualification").
-_QUALIFICATION_LEVELS = {
-    "gcse": 2,
-    "gcses": 2,
-    "hnc": 4,
-    "hnd": 5,
-    "foundation degree": 5,
-    "degree": 6,
-    "bachelor": 6,
-    "bachelors": 6,
-    "bsc": 6,
-    "masters": 7,
-    "msc": 7,
-    "phd": 8,
-    "doctorate": 8,
-    "dphil": 8,
-}
 _EQUIVALENT_LEVEL = re.compile(r"equivalent to a level (\d+)(?: or (\d+))? qualification", re.I)
 # "Working towards IST Rsci Tech": a registration a role works towards, it does not hold yet (a
 # registration: named by a professional body's initials). "Working towards completion of relevant
@@ -108,9 +90,9 @@ def _qualified(sentences: list[str], mentions: list[str]) -> tuple[str, str] | N
     asked = f" {' '.join(mentions).lower()} "
     named = [int(n) for n in re.findall(r" level (\d+) ", asked) if "qualification" in asked]
     rest = set(asked.split())
-    for name in sorted(_QUALIFICATION_LEVELS, key=len, reverse=True):  # "foundation degree" before "degree"
+    for name in sorted(QUALIFICATION_LEVELS, key=len, reverse=True):  # "foundation degree" before "degree"
         if set(name.split()) <= rest:
-            named.append(_QUALIFICATION_LEVELS[name])
+            named.append(QUALIFICATION_LEVELS[name])
             rest -= set(name.split())
     wanted = max(named, default=0)
     if wanted:
@@ -221,7 +203,7 @@ def answering_row(
     # Another cell answers only where it has the competency word itself, not just its first letters
     # ("practicals" is not "practice"): else the competency named answers.
     whole = {root(w) for mention in mentions for w in mention.split() if len(w) >= 4}
-    qualification = any(w in _QUALIFICATION_LEVELS for mention in mentions for w in mention.split())
+    qualification = any(w in QUALIFICATION_LEVELS for mention in mentions for w in mention.split())
     if qualification or _best_score(loaded.descriptor(role.id, best).text, whole) < len(whole):
         best = row_id  # "a masters" is a qualification, whatever "mastery" elsewhere says
     if _score(f"{named.row.name} {named.row.label}", needed) == len(needed):
