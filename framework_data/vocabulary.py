@@ -200,6 +200,8 @@ class Vocabulary:
             # A real word, not another's typo: read only as another form of itself ("supervisor":
             # "supervise"), and a past participle stays one ("mastered" is not "masters").
             result = token
+        if token.endswith("ed") and not result.endswith("ed") and result not in (token[:-1], token[:-2]):
+            result = token  # a past participle is not another word's typo ("mastered" is not "masters")
         if result == token and not written and len(token) >= 6:
             result = self._asked_word(token)
         if len(self._corrections) < 50_000:  # bounded: user text is unbounded

@@ -295,6 +295,15 @@ def implied_answer(descriptor: Descriptor, mentions: list[str]) -> tuple[str, st
         # ensure resources for servicing, repairs and replacement equipment.").
         if first == "yes" and deciding is not None and _kind(deciding) == "yes":
             return first, deciding
+        if (
+            first == "yes"
+            and deciding is not None
+            and _kind(deciding) == "maybe"
+            and _says_more(deciding, mentions)
+        ):
+            # "have to juggle other demands on their budget": "May be required to balance other demands on
+            # budget." answers that, not the "Yes for their facility." before it.
+            return "maybe", deciding
         return first, sentences[0]
     if first == "depends" and (deciding is None or _kind(deciding) != "yes"):
         # "Dependent on role." governs the "could"s that follow it, not a plain "Counted in TEF."
@@ -303,6 +312,11 @@ def implied_answer(descriptor: Descriptor, mentions: list[str]) -> tuple[str, st
         refusal = next((s for s in sentences if _kind(s) == "no"), None)
         deciding = refusal if refusal is not None and _kind(sentences[0]) == "yes" else sentences[0]
     return _kind(deciding), deciding
+
+
+def _says_more(sentence: str, mentions: list[str]) -> bool:
+    """The sentence holds more of the question's words than its competency's alone (two or more)."""
+    return _score(sentence, _stems(mentions)) >= 2
 
 
 def answer_line(descriptor: Descriptor, mentions: list[str]) -> str:
