@@ -12,6 +12,7 @@ from framework_data.catalogue import Catalogue, role_ref
 from framework_data.schema import Framework
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+_CONTRACTION = re.compile(r"\b([a-z]+)'(nt|t|ve|m)\b")
 _SPLIT_PREFIX = re.compile(r"^(grade|grd|band|level|lvl|g|b)(\d+[ab]?)$")
 
 # Chat shorthand that edit distance cannot reach (too short, or too far from the word).
@@ -107,6 +108,8 @@ def normalise(text: str) -> list[str]:
     """Lower-case words and numbers, with "&" read as "and" and glued prefixes ("g7", "band4") split."""
     text = text.lower().replace("&", " and ").replace("\u2019", "'")
     text = re.sub(r"'s\b", "", text)
+    # "don't", "i've", "i'm" are read as typed without the apostrophe ("dont", "ive", "im").
+    text = _CONTRACTION.sub(r"\1\2", text)
     tokens: list[str] = []
     for token in _NON_WORD.split(text):
         if not token:

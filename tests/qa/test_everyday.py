@@ -137,3 +137,10 @@ def test_a_may_sentence_on_what_was_asked_is_a_possibly_after_a_cells_yes(ctx: C
 def test_a_past_participle_is_not_corrected_into_another_word(ctx: Context) -> None:
     line = lead(ctx, "is a g7 specialist expected to have mastered a whole range of techniques and methods?")
     assert line.startswith("Yes.") and "Requires a mastery of a range of techniques" in line
+
+
+def test_contractions_read_as_typed_without_the_apostrophe(ctx: Context) -> None:
+    # The passage is asked for as "once ive marked"; people type "once i've marked".
+    then = "once i've marked everything, what does it give me"
+    _, _, text = ask(ctx, "how do i do the self assessment", then)
+    assert "you will have a visual representation of your areas of strength" in text
