@@ -3,6 +3,7 @@ cell, a passage of the documents about themselves, a topic outside the framework
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from framework_data.catalogue import Catalogue
@@ -160,6 +161,15 @@ def asks_yes_or_no(tokens: list[str]) -> bool:
         # "can you help" asks the bot; "do you need a phd to be a g7 specialist" is anyone's yes/no.
         return tokens[2:3] == ["need"] or tokens[2:4] == ["have", "to"]
     return True
+
+
+# Where a line of context ends and the question starts ("new g4 in my team - can they ...").
+_CLAUSE_BREAK = re.compile(r"\s[-\u2013\u2014:]\s|[.;!?]\s")
+
+
+def asks_yes_or_no_after_context(text: str) -> bool:
+    """A yes/no asked after a line of context ("new g4 in my team - can they line manage ...")."""
+    return any(asks_yes_or_no(normalise(clause)) for clause in _CLAUSE_BREAK.split(text)[1:])
 
 
 # Words a question may open with before what it asks ("quick one", "ok so", "hi").

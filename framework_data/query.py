@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from framework_data.asks import Asks, about_me, asks_yes_or_no
+from framework_data.asks import Asks, about_me, asks_yes_or_no, asks_yes_or_no_after_context
 from framework_data.catalogue import Catalogue, role_ref
 from framework_data.misread import misread_intents
 from framework_data.numbers import GradeMention, Scan, scan_numbers
@@ -276,6 +276,33 @@ def _decide_intent(
     return Intent.UNKNOWN
 
 
+# Verbs whose object may be a role ("can a g4 line manage our junior apprentice").
+_DONE_TO = {
+    *"manage manages managing supervise supervises supervising oversee oversees overseeing".split(),
+    *"train trains training mentor mentors mentoring".split(),
+}
+
+
+def _drop_roles_done_to(tokens: list[str], hits: list[Hit], scan: Scan, query: Query) -> None:
+    """In a yes/no about one role, a second role named just after what the first would do to it is who it
+    is done to, not a role asked about ("can a new g4 line manage our junior apprentice?")."""
+    if not query.yes_no or len(query.roles) != 2:
+        return
+    for hit in hits:
+        named = [e.key for e in hit.entities if e.kind == "role" and e.key == query.roles[1]]
+        if named and _DONE_TO & set(tokens[max(0, hit.start - 3) : hit.start]):
+            query.roles.remove(named[0])
+            return
+    grades = scan.grades
+    titled = any(e.kind == "role" for h in hits for e in h.entities)
+    if (
+        len(grades) == 2
+        and not titled
+        and _DONE_TO & set(tokens[max(0, grades[1].start - 4) : grades[1].start])
+    ):
+        query.roles.pop()  # "can a grade 7 manager supervise a grade 5"
+
+
 def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: str = "") -> Query:
     """Read a question into a Query. Never raises: what it cannot place it reports as unknown. ``within``:
     the framework to read it in when it names none (a follow-up to an answer about that framework)."""
@@ -328,7 +355,7 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
     query.terms = _leftover_terms(scan, every_hit) + [t for t in misread_words if t not in NEVER_CORRECT]
     query.about_me = about_me(tokens)
     query.upward = bool(_UPWARD & set(tokens))
-    query.yes_no = asks_yes_or_no(tokens)
+    query.yes_no = asks_yes_or_no(tokens) or asks_yes_or_no_after_context(text)
     does_it = query.yes_no and (
         any(
             tokens[i] in _PERMITTED and tokens[i + 1] == "to" and tokens[i + 2] in _DOING
@@ -339,6 +366,7 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
     if does_it:
         # What the role would do is what a cell must say ("can a g7 manager train staff").
         query.terms = [t for t in dict.fromkeys(tokens) if t in _DOING and t not in query.terms] + query.terms
+    _drop_roles_done_to(tokens, hits, scan, query)
     query.intent = _decide_intent(query, intents, set(tokens), catalogue, does_it)
     read_asks(query, asks, tokens, catalogue, only_self_described(scan, hits))
     read_move_between_paths(query, scan, hits, catalogue)

@@ -144,3 +144,14 @@ def test_contractions_read_as_typed_without_the_apostrophe(ctx: Context) -> None
     then = "once i've marked everything, what does it give me"
     _, _, text = ask(ctx, "how do i do the self assessment", then)
     assert "you will have a visual representation of your areas of strength" in text
+
+
+def test_a_yes_or_no_after_a_line_of_context_is_still_one(ctx: Context) -> None:
+    line = lead(ctx, "new g4 in my team - can they line manage our junior apprentice?")
+    assert line.startswith("No.") and "Grade 4 Apprentice" in line
+
+
+def test_the_role_a_yes_or_no_is_done_to_is_not_a_role_asked_about(ctx: Context) -> None:
+    intent, title, _ = ask(ctx, "can a grade 7 manager supervise a grade 5")
+    assert intent is Intent.ROLE
+    assert title.startswith("Management and Development of Staff: Grade 7 (Descriptor) Facility Manager")

@@ -21,7 +21,7 @@ KNOWN_MISSES = {
         "the asker's own grade 6 ('been a g6 for years') is taken as a third role to compare"
     ),
     "grade 8 senior specialist - is nebosh needed or is that just a grade 7 thing?": (
-        "a yes/no after a dash is not read as one, and 'a grade 7 thing' is taken as a second role to compare"
+        "'or is that just a grade 7 thing' is taken as a second role to compare, so the yes/no has no lead"
     ),
     "do g5 techs get more complex data sets to deal with on the research side than a g4 does?": (
         "a yes/no asked as 'more than a g4' is read as a comparison of the two roles, with no yes or no"
