@@ -138,7 +138,13 @@ STOPWORDS = frozenset(
 def stem(word: str) -> str:
     """Plural and verb endings folded: "apprenticeships" and "apprenticeship", "measured" and "measures"."""
     for suffix, keep in (
+        # The "-ate" family folds as "-ation" does: "celebrate", "celebrated", "celebration" are one.
+        ("ations", ""),
         ("ation", ""),
+        ("ating", ""),
+        ("ated", ""),
+        ("ates", ""),
+        ("ate", ""),
         ("ously", "ous"),  # "anonymously" finds "anonymous"
         ("ies", "y"),
         ("sses", "ss"),
@@ -280,7 +286,7 @@ class DocumentIndex:
         differs from only in its ending ("professionally": "professional", "unexpectedly": "unexpected")."""
         if term in self.df or len(term) < 6:
             return (term,) if term in self.df else ()
-        return tuple(known for known in self._by_start.get(term[:5], ()) if _endings_apart(known, term))
+        return tuple(k for k in self._by_start.get(term[:5], ()) if _endings_apart(k, term))
 
     def correct(self, token: str) -> str:
         if token in NEVER_CORRECT or token in STOPWORDS:
@@ -294,6 +300,9 @@ class DocumentIndex:
 _ENDINGS = frozenset(
     "s es ed ing ly ally edly ingly al ion ions ation ations er ers ment ments ness ity".split()
 )
+# Verbs that say how a thing is done more than what it is ("does queen mary run a conference").
+_LIGHT_VERBS = frozenset("run hold held offer provid make mak do get hav tak put organis arrang".split())
+_LIGHT = 0.5
 
 
 def _endings_apart(one: str, other: str) -> bool:
@@ -378,20 +387,28 @@ def search(text: str, index: DocumentIndex | None = None, within: tuple[str, ...
     if not terms:
         return None
     forms = {t: index.forms(t) for t in terms}
-    weights = {t: max((index.idf[f] for f in forms[t]), default=0.0) for t in terms}
+    # A term weighs as rare as it is itself, else as its rarest form.
+    weights = {t: index.idf.get(t) or max((index.idf[f] for f in forms[t]), default=0.0) for t in terms}
     unknown = [t for t in terms if not forms[t] and len(t) >= 4]
     if unknown and len(unknown) * 2 >= len(terms):
         return None  # what is asked about is not in the documents at all ("weather", "parking")
-    total = sum(weights.values()) + sum(_UNKNOWN_WEIGHT for t in unknown)
     candidates = [i for i, p in enumerate(index.passages) if not named or p.document in named]
     scored = sorted(((index.score(i, terms, forms), i) for i in candidates), reverse=True)
     if not scored or scored[0][0] <= 0:
         return None
 
     def coverage(i: int) -> float:
+        """How much of the question the passage holds; a verb as light as "run" missing counts little,
+        since the documents word it their own way ("deliver", "hold")."""
         bag = index.bags[i]
         held = sum(weights[t] for t in terms if any(f in bag for f in forms[t]))
-        return held / total if total else 0.0
+        missing = sum(
+            weights[t] * (_LIGHT if t in _LIGHT_VERBS else 1.0)
+            for t in terms
+            if not any(f in bag for f in forms[t])
+        )
+        whole = held + missing + sum(_UNKNOWN_WEIGHT for t in unknown)
+        return held / whole if whole else 0.0
 
     best_score, best = scored[0]
     second = scored[1][0] if len(scored) > 1 else 0.0

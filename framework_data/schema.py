@@ -242,6 +242,9 @@ class Framework(Strict):
     progression_not_given: str = ""
     pdp_columns: list[PdpColumn] = []
     pdp_source: str = ""
+    # What the guide says the PDP is for, and where it says it.
+    pdp_purpose: str = ""
+    pdp_purpose_where: str = ""
     levels: list[Level] = []
     levels_note: str = ""
     example_jobs: list[ExampleJob] = []

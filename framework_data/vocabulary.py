@@ -13,7 +13,8 @@ from framework_data.schema import Framework
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _CONTRACTION = re.compile(r"\b([a-z]+)'(nt|t|ve|m)\b")
-_SPLIT_PREFIX = re.compile(r"^(grade|grd|band|level|lvl|g|b)(\d+[ab]?)$")
+# "g7", "band4", "grade7s" ("do g5s supervise students": grade 5s).
+_SPLIT_PREFIX = re.compile(r"^(grade|grd|band|level|lvl|g|b)(\d+[ab]?)s?$")
 
 # Chat shorthand that edit distance cannot reach (too short, or too far from the word).
 ABBREVIATIONS = {
@@ -31,9 +32,13 @@ ABBREVIATIONS = {
     "manger": "manager",
     "techie": "technician",
     "tech": "technician",
+    "techs": "technician",
+    "techies": "technician",
     "spec": "specialist",
     "diff": "difference",
     "dev": "development",
+    "opps": "opportunities",
+    "opp": "opportunity",
     "devt": "development",
     "vs": "versus",
     "v": "versus",

@@ -109,11 +109,15 @@ def pdp_card(loaded: LoadedFramework) -> Card:
         return Card(
             title="Personal development plan", sections=[Section(text=f"The {fw.name} has no PDP template.")]
         )
+    purpose = [Section(text=fw.pdp_purpose)] if fw.pdp_purpose else []
+    sources = [cite(loaded, fw.pdp_source or "PDP template")]
+    if fw.pdp_purpose and fw.pdp_purpose_where:
+        sources.insert(0, cite(loaded, fw.pdp_purpose_where))
     return Card(
         title="Personal development plan (PDP)",
         subtitle=fw.name,
-        sections=[Section(heading=c.heading, text=c.prompt) for c in fw.pdp_columns],
-        sources=[cite(loaded, fw.pdp_source or "PDP template")],
+        sections=[*purpose, *(Section(heading=c.heading, text=c.prompt) for c in fw.pdp_columns)],
+        sources=sources,
     )
 
 

@@ -155,3 +155,32 @@ def test_the_role_a_yes_or_no_is_done_to_is_not_a_role_asked_about(ctx: Context)
     intent, title, _ = ask(ctx, "can a grade 7 manager supervise a grade 5")
     assert intent is Intent.ROLE
     assert title.startswith("Management and Development of Staff: Grade 7 (Descriptor) Facility Manager")
+
+
+def test_plural_grades_and_chat_short_forms_are_read(ctx: Context) -> None:
+    assert lead(ctx, "do g3s do research").startswith("No.")
+    assert ask(ctx, "development opps for teamwork")[1] == "Development opportunities: Teamwork & Motivation"
+    assert ask(ctx, "imperial support services - how many techs?")[1] == "Technical staff at Imperial"
+
+
+def test_the_guides_own_passages_answer_what_people_ask_of_it(ctx: Context) -> None:
+    assert "record the development you have agreed" in ask(ctx, "whats the PDP for?")[2]
+    membership = ask(ctx, "is lancaster in the NTDC?")[2]
+    assert "Lancaster University is a member of the National Technicians Development Centre" in membership
+    assert (
+        "this can be part of your Performance Development Review (PDR)"
+        in ask(ctx, "can i do my self assessment at my PDR?")[2]
+    )
+    assert (
+        "Principal Investigators (PIs) can use the framework"
+        in ask(ctx, "im a PI - can i use the framework?")[2]
+    )
+
+
+def test_a_plan_is_found_whatever_verb_the_question_uses(ctx: Context) -> None:
+    # Queen Mary "Deliver[s] a Technician Conference"; the ICR's plan speaks of "celebration".
+    conference = search("does queen mary run a technician conference?")
+    assert conference is not None
+    assert any("Technician Conference" in p.text for p in conference.passages)
+    celebrate = search("icr TC plan - do they celebrate promotions?")
+    assert celebrate is not None and "celebration of SO promotions" in celebrate.passages[0].text
