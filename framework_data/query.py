@@ -352,7 +352,10 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
     query.levels = scan.levels or (every_level(catalogue, tokens) if "hay" in tokens else [])
     query.local_grades = scan.local_grades
     query.towards = _names_a_destination(scan, hits, query)
-    query.terms = _leftover_terms(scan, every_hit) + [t for t in misread_words if t not in NEVER_CORRECT]
+    query.terms = _leftover_terms(scan, every_hit, vocab) + [
+        t for t in misread_words if t not in NEVER_CORRECT
+    ]
+    query.terms = _with_everyday_terms(query.terms, tokens, catalogue, framework)
     query.about_me = about_me(tokens)
     query.upward = bool(_UPWARD & set(tokens))
     query.yes_no = asks_yes_or_no(tokens) or asks_yes_or_no_after_context(text)
@@ -402,17 +405,29 @@ def _names_a_destination(scan: Scan, hits: list[Hit], query: Query) -> bool:
     return False
 
 
-def _leftover_terms(scan: Scan, hits: list[Hit]) -> list[str]:
+def _leftover_terms(scan: Scan, hits: list[Hit], vocab: Vocabulary) -> list[str]:
     covered = set(scan.used) | {i for h in hits for i in range(h.start, h.end)}
     return [
         token
         for i, token in enumerate(scan.tokens)
         if i not in covered
         and token.isalpha()
-        and len(token) >= 3
+        and (len(token) >= 3 or token in vocab.acronyms)  # "does the g8 ops manager deal with HR"
         and token not in NEVER_CORRECT
         and token not in _SEARCH_STOPWORDS
     ]
+
+
+def _with_everyday_terms(
+    terms: list[str], tokens: list[str], catalogue: Catalogue, framework: str
+) -> list[str]:
+    """The terms with the cells' own words for everyday ones the question uses in place of them ("look
+    after a lab": "oversight", "lab")."""
+    for phrase, words in catalogue.framework(framework).framework.everyday_words.items():
+        wanted = normalise(phrase)
+        if any(tokens[i : i + len(wanted)] == wanted for i in range(len(tokens))):
+            terms = [t for t in terms if t not in wanted] + [w for w in words if w not in terms]
+    return terms
 
 
 def _with_level(tokens: list[str], start: int) -> int:

@@ -111,7 +111,7 @@ def read_asks(
         query.intent = Intent.CROSSWALK
         every_job = range(len(catalogue.framework(query.framework).framework.example_jobs))
         query.jobs = jobs_by_words or list(every_job)
-    elif query.intent is Intent.UNKNOWN and query.about_me and any(t in ROLE_WORDS for t in tokens):
+    elif query.intent is Intent.UNKNOWN and query.about_me and _asks_of_my_role(tokens):
         query.intent = Intent.ROLE  # "what does my role need": the asker's role, from the directory
     elif query.intent is Intent.UNKNOWN and query.about_me and query.yes_no and query.terms:
         query.intent = Intent.ROLE  # "do I get my own budget": a yes/no about the asker's own role
@@ -124,6 +124,20 @@ def read_asks(
 
 # "im a technical manager", "as a grade 7", "i am a lab manager": who is asking.
 _I_AM = (["im"], ["i", "am"], ["i", "m"], ["as"], ["being"])
+
+
+# "how do i ...", "where do i ...": asking how to do something, not what the role needs.
+_HOW_TO = {"how", "where", "when", "who", "whom"}
+
+
+def _asks_of_my_role(tokens: list[str]) -> bool:
+    """A word of what a role needs ("what does my role need", "what am I expected to do"), not only the
+    "do" of "how do I report bullying"."""
+    words = {t for t in tokens if t in ROLE_WORDS}
+    how_to = tokens[:1] and tokens[0] in _HOW_TO and tokens[1:3] in (["do", "i"], ["can", "i"], ["do", "we"])
+    if words == {"do"} and how_to:
+        return False
+    return bool(words)
 
 
 def only_self_described(scan: Scan, hits: list[Hit]) -> bool:

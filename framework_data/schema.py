@@ -254,6 +254,8 @@ class Framework(Strict):
     # The passage said with a move to the same grade on another path ("from grade 7 specialist to manager").
     between_paths_passage: str = ""
     outside_topics: list[OutsideTopic] = []
+    # Everyday words for the cells' own ("look after": "oversight"), so a question finds the cell.
+    everyday_words: dict[NonEmpty, list[NonEmpty]] = {}
     # Where the framework says what it is for, cited when a question is outside it.
     scope_source: str = ""
 

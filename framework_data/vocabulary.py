@@ -151,6 +151,8 @@ class Vocabulary:
     # Long words of the phrases for passages and outside topics ("retirement", "newsletter"): a token one
     # slip from one of them, and near no framework word, is read as it ("retirment").
     asked: set[str] = field(default_factory=set)
+    # Short capitalised words of the cells ("HR", "PI", "UG"): a question keeps them as terms.
+    acronyms: set[str] = field(default_factory=set)
     max_phrase: int = 1
     _corrections: dict[str, str] = field(default_factory=dict)
     _word_list: list[str] = field(default_factory=list)
@@ -290,6 +292,7 @@ def build_vocabulary(catalogue: Catalogue) -> Vocabulary:
         vocab.add(phrase, Entity("intent", intent))
     vocab.words.update(("grade", "grades", "level", "levels", "from", "to", "and"))
     vocab.written = _written_words(catalogue)
+    vocab.acronyms = _acronyms(catalogue)
     vocab.freeze()
     for loaded in catalogue.frameworks:
         _add_asks(vocab, loaded.framework)
@@ -306,6 +309,25 @@ def _written_words(catalogue: Catalogue) -> set[str]:
         texts += [p.text for p in fw.passages] + [b for p in fw.passages for b in p.bullets]
         texts += [o for g in fw.grid for o in g.opportunities]
     return {t for text in texts for t in normalise(text) if t.isalpha() and len(t) >= 4}
+
+
+def _acronyms(catalogue: Catalogue) -> set[str]:
+    """The two- and three-letter capitalised words of the frameworks' cells, lower-cased."""
+    cells = [
+        cell.text for f in catalogue.frameworks for role in f.framework.roles for cell in role.cells.values()
+    ]
+    return {word.lower() for text in cells for word in re.findall(r"\b[A-Z]{2,3}\b", text)}
+
+
+def _read_variants(vocab: Vocabulary, phrase: str) -> list[str]:
+    """The variants of a phrase whose new words are read as themselves: "bullyings" would be corrected to
+    "buildings", which is not a way of asking about bullying."""
+    written = set(normalise(phrase))
+    return [
+        variant
+        for variant in _variants(phrase)
+        if all(t in written or root(vocab.correct(t)) == root(t) for t in normalise(variant))
+    ]
 
 
 def _variants(phrase: str) -> list[str]:
@@ -330,20 +352,21 @@ def _variants(phrase: str) -> list[str]:
 def _add_asks(vocab: Vocabulary, fw: Framework) -> None:
     """Phrases that name a passage, a topic outside the framework, or an advertised job. Their words are
     spelled as meant: never read as a nearby framework word ("leak" is not "lead")."""
-    for phrases in (*(p.asked_as for p in fw.passages), *(t.asked_as for t in fw.outside_topics)):
+    everyday = list(fw.everyday_words)
+    for phrases in (*(p.asked_as for p in fw.passages), *(t.asked_as for t in fw.outside_topics), everyday):
         vocab.written.update(
             w for phrase in phrases for w in normalise(phrase) if w.isalpha() and len(w) >= 4
         )
         vocab.asked.update(w for phrase in phrases for w in normalise(phrase) if w.isalpha() and len(w) >= 6)
     for passage in fw.passages:
         for phrase in passage.asked_as:
-            for variant in _variants(phrase):
+            for variant in _read_variants(vocab, phrase):
                 vocab.add_as_read(variant, Entity("passage", passage.id, fw.id))
         for phrase in passage.asked_alone_as:
             vocab.add_as_read(phrase, Entity("passage-alone", passage.id, fw.id))
     for topic in fw.outside_topics:
         for phrase in topic.asked_as:
-            for variant in _variants(phrase):
+            for variant in _read_variants(vocab, phrase):
                 vocab.add_as_read(variant, Entity("outside", topic.id, fw.id))
     for grid_row in fw.grid:
         # An opportunity named in full is one thing, whatever its words could each be read as

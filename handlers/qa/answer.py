@@ -20,7 +20,7 @@ from handlers.qa.me import for_me, needs_my_role, which_role_card
 from handlers.qa.passages import outside_card, passage_card
 from handlers.qa.progress import progression
 from handlers.qa.roles import competency_card, path_card, role_card, role_rows_card, roles_card
-from handlers.qa.search import cells_mentioning, search_card
+from handlers.qa.search import cells_mentioning, mentions_all, search_card
 from handlers.qa.yesno import (
     answer_line,
     answering_row,
@@ -202,15 +202,19 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
             return passage_card(loaded, query.passage)
         case Intent.OUTSIDE:
             return outside_card(catalogue, query)
+    named = (
+        query.opportunity or opportunity_named(loaded, query.terms)
+        if query.intent is Intent.UNKNOWN and not query.rows
+        else None
+    )
+    if named and not mentions_all(loaded, query.terms):
+        # "how do i find a mentor": the opportunity named, not the cells that have one of its words.
+        return where_listed_card(loaded, named)
     if query.terms and not query.unknown:
         found = search_card(loaded, query.terms)
         if found is not None:
             return found
-    if (
-        query.intent is Intent.UNKNOWN
-        and not query.rows
-        and (named := query.opportunity or opportunity_named(loaded, query.terms))
-    ):
+    if named:
         return where_listed_card(loaded, named)  # "deputising - what does the framework suggest it for?"
     return unknown_card(catalogue, query)
 

@@ -55,6 +55,12 @@ def _required(terms: list[str], places: list[Place]) -> list[str]:
     return distinctive
 
 
+def mentions_all(loaded: LoadedFramework, terms: list[str]) -> bool:
+    """Whether one place of the framework mentions every one of the terms."""
+    all_opportunities, all_descriptors = _places(loaded)
+    return _required(terms, all_opportunities + all_descriptors) == terms
+
+
 def search_card(loaded: LoadedFramework, terms: list[str]) -> Card | None:
     """Where the framework mentions the terms (opportunities first, then role descriptors), or None
     when no place has a meaningful match."""

@@ -184,3 +184,32 @@ def test_a_plan_is_found_whatever_verb_the_question_uses(ctx: Context) -> None:
     assert any("Technician Conference" in p.text for p in conference.passages)
     celebrate = search("icr TC plan - do they celebrate promotions?")
     assert celebrate is not None and "celebration of SO promotions" in celebrate.passages[0].text
+
+
+def test_everyday_verbs_find_the_cells_words(ctx: Context) -> None:
+    line = lead(ctx, "does a g5 look after a lab?")  # the cell says "Oversight of a lab"
+    assert line.startswith("Yes.") and "Oversight of a lab" in line
+    assert "Liaison with HR" in lead(ctx, "does the g8 ops manager deal with HR?")
+
+
+def test_how_to_questions_outside_the_framework_are_declined(ctx: Context) -> None:
+    for question, topic in (
+        ("how do i report bullying", "trade unions and employment policies"),
+        ("how do i order chemicals", "purchasing rules"),
+        ("is there a vacancy for a g6", "job vacancies and applications"),
+        ("when is my PDR", "when your PDR is held"),
+        ("can i start at 7 and finish at 3?", "contracts, hours and working arrangements"),
+    ):
+        intent, title, text = ask(replace(ctx, state={}), question)
+        assert (intent, title) == (Intent.OUTSIDE, "Not covered by the framework"), question
+        assert topic in text, question
+
+
+def test_a_phrases_plural_is_not_read_as_another_word(ctx: Context) -> None:
+    # "bullyings" would be corrected to "buildings": buildings stay a framework word.
+    question = "is the g8 technical operations manager responsible for the buildings in a high-risk dept"
+    assert ask(ctx, question)[0] is Intent.ROLE
+
+
+def test_how_do_i_find_a_mentor_names_the_opportunity(ctx: Context) -> None:
+    assert ask(ctx, "how do i find a mentor")[1] == "Where the framework suggests Mentoring"
