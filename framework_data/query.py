@@ -303,6 +303,14 @@ def _drop_roles_done_to(tokens: list[str], hits: list[Hit], scan: Scan, query: Q
         query.roles.pop()  # "can a grade 7 manager supervise a grade 5"
 
 
+def _which_of_them(tokens: list[str]) -> bool:
+    """ "which g7 role ...", "g8 - which role does ...": asks which of a grade's roles."""
+    return any(
+        token == "which" and {"role", "roles", "one", "job"} & set(tokens[i + 1 : i + 4])
+        for i, token in enumerate(tokens)
+    )
+
+
 def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: str = "") -> Query:
     """Read a question into a Query. Never raises: what it cannot place it reports as unknown. ``within``:
     the framework to read it in when it names none (a follow-up to an answer about that framework)."""
@@ -370,6 +378,8 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
         # What the role would do is what a cell must say ("can a g7 manager train staff").
         query.terms = [t for t in dict.fromkeys(tokens) if t in _DOING and t not in query.terms] + query.terms
     _drop_roles_done_to(tokens, hits, scan, query)
+    if query.ambiguous and not query.roles and _which_of_them(tokens):
+        intents.add("compare")  # "which g7 role would be our radiation protection supervisor?"
     query.intent = _decide_intent(query, intents, set(tokens), catalogue, does_it)
     read_asks(query, asks, tokens, catalogue, only_self_described(scan, hits))
     read_move_between_paths(query, scan, hits, catalogue)

@@ -141,6 +141,11 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
             # "can a junior apprentice run a lab on their own": the cell that says how independently.
             asked = query.model_copy(update={"rows": [alone]})
             return _with_yes_or_no(asked, role_rows_card(loaded, roles, query.rows), catalogue)
+        case Intent.ROLE if query.rows and len(roles) == 1 and len(query.rows) == 1 and not query.yes_no:
+            # "how much supervision should i be getting" (grade 4): the cell that speaks of supervision
+            # (Teamwork: "May work with minimal supervision."), where the competency it named does not.
+            row = answering_row(loaded, roles[0], query.rows[0], query.mentions, query.terms)
+            return role_rows_card(loaded, roles, [row])
         case Intent.ROLE if query.rows:
             return _with_yes_or_no(query, role_rows_card(loaded, roles, query.rows), catalogue)
         case Intent.ROLE if query.yes_no and query.terms and len(roles) == 1:

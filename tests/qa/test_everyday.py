@@ -213,3 +213,26 @@ def test_a_phrases_plural_is_not_read_as_another_word(ctx: Context) -> None:
 
 def test_how_do_i_find_a_mentor_names_the_opportunity(ctx: Context) -> None:
     assert ask(ctx, "how do i find a mentor")[1] == "Where the framework suggests Mentoring"
+
+
+def test_which_of_a_grades_roles_is_a_comparison_on_what_was_asked(ctx: Context) -> None:
+    intent, _, text = ask(ctx, "which g7 role would be our radiation protection supervisor?")
+    assert intent is Intent.COMPARE
+    assert "May have specific departmental safety remit (e.g. radiation protection supervisor" in text
+
+
+def test_the_cell_that_speaks_of_it_answers_for_the_askers_role(ctx: Context) -> None:
+    grade_4 = PersonRecord("jo@uni.example", "Jo", "Physics", "4", "g4", "", frozenset(), id=2)
+    _, title, text = ask(replace(ctx, person=grade_4), "how much supervison should i be getting?")
+    assert (
+        title.startswith("Teamwork and Motivation: Grade 4") and "May work with minimal supervision." in text
+    )
+
+
+def test_imperials_apprentice_and_its_2018_19_activities(ctx: Context) -> None:
+    _, _, text = ask(ctx, "imperial apprentice - what's the day job?")
+    assert "Providing day to day technical support for laboratories, workshops and specialist areas" in text
+    assert (
+        "Science Museum's Technician Exhibition"
+        in ask(ctx, "what did imperial do on visibility in 2018-19?")[2]
+    )
