@@ -96,6 +96,7 @@ GATED = (
     "heldout9",
     "heldout12",
     "heldout13",
+    "heldout14",
 )
 NOT_ANSWERED = ("Not in the framework", "Not covered by the framework")
 LEADS = {"yes": "Yes.", "no": "No.", "maybe": "Possibly.", "depends": "It depends"}
