@@ -30,7 +30,9 @@ _ABOUT_THE_JOB = {"involve", "involves", "involved", "entail", "entails", "dutie
 _GRID_WORDS = {"grid", "assessment", "assess", "assessing", "score", "scores", "scoring", "rate"}
 _SEARCH_STOPWORDS = set(
     "the and for you are can how who why what does about tell with any there mention mentions mentioned say "
-    "says said framework guide anything something info information where please".split()
+    "says said framework guide anything something info information where please "
+    # How a yes/no asks ("is IOSH needed for g6"), not what about.
+    "needed required necessary essential compulsory mandatory".split()
 )
 _FILLER = {"a", "an", "the", "my", "as", "at", "level", "role", "grade", "grades"}
 _UPWARD = {"next", "higher"}

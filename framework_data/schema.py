@@ -33,6 +33,8 @@ class Row(Strict):
     kind: Literal["requirement", "competency"]
     short_name: str = ""
     synonyms: list[str] = []
+    # Its cells give examples, not requirements (the source's "Prof reg (Examples)").
+    examples: bool = False
 
     @property
     def label(self) -> str:

@@ -20,6 +20,7 @@ from handlers.qa.me import for_me, needs_my_role, which_role_card
 from handlers.qa.passages import outside_card, passage_card
 from handlers.qa.progress import progression
 from handlers.qa.roles import competency_card, path_card, role_card, role_rows_card, roles_card
+from handlers.qa.same_cells import noting_the_same, same_for_every_role
 from handlers.qa.search import cells_mentioning, mentions_all, search_card
 from handlers.qa.yesno import (
     answer_line,
@@ -107,7 +108,10 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
     if query.ambiguous and query.roles:
         query = _narrow_by_chosen_paths(query, catalogue)
     if query.ambiguous and query.intent not in _AMBIGUITY_IS_FINE:
-        return clarify_card(catalogue, query)
+        same = same_for_every_role(query, catalogue)
+        if same is None:
+            return clarify_card(catalogue, query)
+        return noting_the_same(answer_query(same[0], catalogue), same[1])
     # The same role named twice ("grade 7 specialist vs the specialist") is one role.
     query = query.model_copy(update={"roles": list(dict.fromkeys(query.roles))})
     if query.intent in _NEEDS_A_ROLE and not query.roles:

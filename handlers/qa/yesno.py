@@ -327,6 +327,10 @@ def answer_line(descriptor: Descriptor, mentions: list[str]) -> str:
         return f"The framework does not say: it gives no descriptor for {where}."
     if kind == "no" and descriptor.is_no:
         return f"No. The framework's {where} is “No”: it is not expected in this role."
+    if kind == "yes" and descriptor.row.examples:
+        # "is CSci required for g7": the row's registrations are the source's examples ("Prof reg
+        # (Examples)"), which the answer says rather than present them as what a role must hold.
+        return f"Yes. {where}: “{sentence.strip()}” (The framework gives these as examples.)"
     lead = {"yes": "Yes.", "no": "No.", "maybe": "Possibly.", "depends": "It depends on the role."}[kind]
     return f"{lead} {where}: “{sentence.strip()}”"
 

@@ -236,3 +236,18 @@ def test_imperials_apprentice_and_its_2018_19_activities(ctx: Context) -> None:
         "Science Museum's Technician Exhibition"
         in ask(ctx, "what did imperial do on visibility in 2018-19?")[2]
     )
+
+
+def test_a_grades_roles_with_the_same_cell_are_answered_at_once(ctx: Context) -> None:
+    _, title, text = ask(ctx, "comms at grade 8")
+    assert title == "Communication: Grade 8 Senior Specialist Technician"
+    assert (
+        "Grade 8 Senior Technical Manager / Technical Operations Manager has the same text for this." in text
+    )
+    assert ask(ctx, "service delivery at grade 7")[1] == "Which grade 7 role?"  # the two cells differ
+
+
+def test_a_registration_yes_says_the_registrations_are_examples(ctx: Context) -> None:
+    line = lead(ctx, "is rsci needed for g6")
+    assert line.startswith("Yes.") and line.endswith("(The framework gives these as examples.)")
+    assert lead(ctx, "is IOSH needed for g6").startswith("Possibly.")  # "May require safety qualifications"

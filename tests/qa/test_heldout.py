@@ -43,8 +43,8 @@ KNOWN_MISSES = {
         "question, and 'leadership' is answered as the framework's Management and Development of Staff"
     ),
     "so who does teach at g7?": (
-        "after a grade 7 manager's teaching cell, 'who does teach at g7' asks which grade 7 role teaches; the "
-        "bot asks which grade 7 role is meant instead of naming the one whose cell is not 'No'"
+        "after a grade 7 manager's teaching cell, 'who does teach at g7' asks which grade 7 role teaches; "
+        "the bot asks which grade 7 role is meant instead of naming the one whose cell is not 'No'"
     ),
     "how will the icr judge its wellcome funded career development programmes": (
         "the ICR's Wellcome-funded junior SO training (1E) outscores the Wellcome career development "
