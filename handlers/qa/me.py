@@ -30,6 +30,8 @@ def needs_my_role(query: Query) -> bool:
         and len(query.ambiguous) == 1
     ):
         return True  # "what do I need to get to grade 7": from the asker's role to that grade's roles
+    if query.about_me and query.intent is Intent.PROGRESSION and query.towards and len(query.roles) == 1:
+        return True  # "how do I get to grade 9": from the asker's own role, not the one below on its path
     if not query.about_me or query.roles or query.ambiguous:
         return False
     match query.intent:
@@ -59,8 +61,16 @@ def for_me(
         # A competency's opportunities are the same for everyone; the role only adds what it needs. A
         # grade named ("how do I become grade 7") is asked about first, which role of it.
         return query
+    towards_one = query.intent is Intent.PROGRESSION and query.towards and len(query.roles) == 1
+    if role is None and towards_one:
+        return query  # someone not in the directory: from the role below the one named, as the path goes
     if role is None:
         return which_role_card(catalogue, query, person, shared)
+    if towards_one:
+        target = catalogue.role(query.roles[0])[1]
+        if grade_key(target.grade) <= grade_key(role.grade):
+            return query  # not a step up from the asker's role: the step into the role named
+        return query.model_copy(update={"roles": [role_ref(loaded, role), query.roles[0]], "towards": False})
     if query.upward and query.rows and query.intent in (Intent.COMPETENCY, Intent.ROLE):
         # "what qualifications do I need for the next grade": that competency for the role(s) above.
         above = next_roles(loaded, role)

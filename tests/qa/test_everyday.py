@@ -251,3 +251,14 @@ def test_a_registration_yes_says_the_registrations_are_examples(ctx: Context) ->
     line = lead(ctx, "is rsci needed for g6")
     assert line.startswith("Yes.") and line.endswith("(The framework gives these as examples.)")
     assert lead(ctx, "is IOSH needed for g6").startswith("Possibly.")  # "May require safety qualifications"
+
+
+def test_a_step_to_a_grade_named_starts_from_the_askers_own_role(ctx: Context) -> None:
+    senior_specialist = PersonRecord(
+        "al@uni.example", "Al", "Physics", "8", "g8-specialist", "", frozenset(), id=3
+    )
+    title = ask(replace(ctx, person=senior_specialist), "how do i get to grade 9")[1]
+    assert title == "From Grade 8 Senior Specialist Technician to Grade 9 Technical Director"
+    assert ask(ctx, "how do i get to grade 6")[1].startswith(
+        "From Grade 5 (Descriptor) Technician"
+    )  # no one's
