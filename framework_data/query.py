@@ -345,13 +345,15 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
     if scan.ranged:
         intents.add("progression")
     asks = Asks()
+    # "specialist and manager path": a path named as a path makes a path word beside it one too.
+    a_path_as_such = any({e.kind for e in h.entities if e.framework == framework} == {"path"} for h in hits)
     for hit in hits:
         for entity in hit.entities:
             asks.take(entity, hit.start, hit.end)
         mine = [e for e in hit.entities if e.framework == framework]
         kinds = {e.kind for e in mine}
         # "specialist" is both a role and a path: it is the path only when paths are what is asked.
-        if "role" in kinds and not ("path" in kinds and "path" in intents):
+        if "role" in kinds and not ("path" in kinds and ("path" in intents or a_path_as_such)):
             query.roles.extend(e.key for e in mine if e.kind == "role" and e.key not in query.roles)
         elif "path" in kinds:
             query.paths.extend(e.key for e in mine if e.kind == "path" and e.key not in query.paths)

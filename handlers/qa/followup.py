@@ -294,6 +294,9 @@ def _complete(
             return previous.model_copy(
                 update={"intent": intent, "roles": [role_ref(loaded, r) for r in swapped], "paths": []}
             )
+    swapped_in = _swapped_into_comparison(query, previous, catalogue) if elliptical else None
+    if swapped_in is not None:
+        return swapped_in
     # "next one up, g4?", "and if i got promoted to senior tech?" after a competency: that competency there.
     stepping = query.intent is Intent.PROGRESSION and bool(previous.rows)
     if (
@@ -347,6 +350,22 @@ def _complete(
 
 # Someone in the role being discussed, spoken of ("do they have to teach?", "what quals do they need?").
 _THEY = {"they", "them", "their", "theyre", "he", "she", "his", "her"}
+
+
+def _swapped_into_comparison(query: Query, previous: Query, catalogue: Catalogue) -> Query | None:
+    """ "compare g6 and g7 specialist" then "what about g7 manager": the same comparison, with the role of
+    that grade swapped for the one named."""
+    if previous.intent is not Intent.COMPARE or len(previous.roles) != 2 or len(query.roles) != 1:
+        return None
+    if query.ambiguous or query.intent not in (Intent.ROLE, Intent.COMPARE):
+        return None
+    named = query.roles[0]
+    grade = catalogue.role(named)[1].grade
+    same_grade = [r for r in previous.roles if catalogue.role(r)[1].grade == grade and r != named]
+    if len(same_grade) != 1 or named in previous.roles:
+        return None
+    roles = [named if r == same_grade[0] else r for r in previous.roles]
+    return previous.model_copy(update={"roles": roles})
 
 
 def _same_question_other_role(query: Query, previous: Query, catalogue: Catalogue) -> Query:

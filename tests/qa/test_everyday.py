@@ -262,3 +262,13 @@ def test_a_step_to_a_grade_named_starts_from_the_askers_own_role(ctx: Context) -
     assert ask(ctx, "how do i get to grade 6")[1].startswith(
         "From Grade 5 (Descriptor) Technician"
     )  # no one's
+
+
+def test_a_path_named_as_such_makes_the_word_beside_it_a_path(ctx: Context) -> None:
+    intent, title, _ = ask(ctx, "whats the diff between specialist and manager path")
+    assert intent is Intent.PATH and title == "Career paths"
+
+
+def test_a_role_of_a_compared_grade_swaps_into_the_comparison(ctx: Context) -> None:
+    _, title, _ = ask(ctx, "compare g6 and g7 specialist", "what about g7 manager")
+    assert title.startswith("Grade 6 Senior (Descriptor) Technician vs Grade 7 (Descriptor) Facility Manager")
