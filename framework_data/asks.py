@@ -38,6 +38,7 @@ class Asks:
     outside: list[str] = field(default_factory=list)  # topic ids of the primary framework
     jobs: list[tuple[str, int]] = field(default_factory=list)  # (framework, index in example_jobs)
     opportunities: list[tuple[str, str]] = field(default_factory=list)  # (framework, name)
+    answers: list[tuple[str, str]] = field(default_factory=list)  # (framework, "passage-id:index")
 
     def take(self, entity: Entity, start: int, end: int) -> bool:
         """Record an entity of these kinds; False for any other kind."""
@@ -49,6 +50,8 @@ class Asks:
         elif entity.kind == "outside":
             if entity.key not in self.outside:
                 self.outside.append(entity.key)
+        elif entity.kind == "passage-answer":
+            self.answers.append((entity.framework, entity.key))
         elif entity.kind == "opportunity":
             self.opportunities.append((entity.framework, entity.key))
         elif entity.kind == "job":

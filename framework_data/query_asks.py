@@ -30,6 +30,13 @@ def read_move_between_paths(query: Query, scan: Scan, hits: list[Hit], catalogue
     moving = query.about_me and bool(_MOVE_WORDS & set(scan.tokens))
     if between and (named >= 2 or (named == 1 and moving)):
         query.intent, query.passage = Intent.PASSAGE, between
+        if query.yes_no and not query.passage_answer:
+            # "can a specialist become a manager": the passage's yes to a move between paths.
+            answers = next(
+                p.answers for p in catalogue.framework(query.framework).framework.passages if p.id == between
+            )
+            yes = next((i for i, a in enumerate(answers) if a.answer == "yes"), None)
+            query.passage_answer = f"{between}:{yes}" if yes is not None else ""
 
 
 def every_level(catalogue: Catalogue, tokens: list[str] | None = None) -> list[int]:
@@ -96,6 +103,9 @@ def read_asks(
         query.intent, query.outside = Intent.OUTSIDE, asks.outside
     elif passage is not None:
         query.intent, query.framework, query.passage = Intent.PASSAGE, passage[0], passage[1]
+        query.passage_answer = next(
+            (key for fw, key in asks.answers if fw == passage[0] and key.split(":")[0] == passage[1]), ""
+        )
     elif asks.jobs and not names_roles:
         query.intent = Intent.CROSSWALK
         query.framework = asks.jobs[0][0]

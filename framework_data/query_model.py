@@ -60,6 +60,8 @@ class Query(BaseModel):
     passage: str = ""
     outside: list[str] = []
     jobs: list[int] = []
+    # The yes or no of the passage asked for that the question's words ask ("passage-id:index").
+    passage_answer: str = ""
     # A development opportunity of the framework named in full ("OD Management E-Learning Resources").
     opportunity: str = ""
     # The question is about the asker ("how do I get promoted"): their role comes from the directory.

@@ -172,6 +172,15 @@ class FollowUp(Strict):
     question: NonEmpty
 
 
+class PassageAnswer(Strict):
+    """The yes or no a passage gives to a yes/no asked in these words ("do I have to adopt the new JD"),
+    and the passage's own sentence it rests on."""
+
+    asked_as: list[NonEmpty] = Field(min_length=1)
+    answer: Literal["yes", "no", "depends"]
+    because: NonEmpty
+
+
 class Passage(Strict):
     """What the documents say about themselves or their subject (what the Technician Commitment is, what a
     career grade role is, whether paths can be switched), quoted with where it comes from."""
@@ -199,11 +208,17 @@ class Passage(Strict):
     # Another document than the framework's own, when the passage is quoted from it.
     cited: Citation | None = None
     follow_ups: list[FollowUp] = []
+    # The yes or no it gives to the yes/no questions it answers.
+    answers: list[PassageAnswer] = []
 
     @model_validator(mode="after")
     def _says_something(self) -> Passage:
         if not (self.text or self.bullets or self.points or self.not_given):
             raise ValueError("a passage needs text, bullets, points or not_given")
+        quoted = " ".join((self.text, *self.bullets))
+        for answer in self.answers:
+            if answer.because not in quoted:
+                raise ValueError(f"an answer's 'because' must be the passage's own words: {answer.because!r}")
         return self
 
 

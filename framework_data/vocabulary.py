@@ -353,7 +353,9 @@ def _add_asks(vocab: Vocabulary, fw: Framework) -> None:
     """Phrases that name a passage, a topic outside the framework, or an advertised job. Their words are
     spelled as meant: never read as a nearby framework word ("leak" is not "lead")."""
     everyday = list(fw.everyday_words)
-    for phrases in (*(p.asked_as for p in fw.passages), *(t.asked_as for t in fw.outside_topics), everyday):
+    answered = [phrase for p in fw.passages for a in p.answers for phrase in a.asked_as]
+    asked_phrases = (*(p.asked_as for p in fw.passages), *(t.asked_as for t in fw.outside_topics), answered)
+    for phrases in (*asked_phrases, everyday):
         vocab.written.update(
             w for phrase in phrases for w in normalise(phrase) if w.isalpha() and len(w) >= 4
         )
@@ -364,6 +366,11 @@ def _add_asks(vocab: Vocabulary, fw: Framework) -> None:
                 vocab.add_as_read(variant, Entity("passage", passage.id, fw.id))
         for phrase in passage.asked_alone_as:
             vocab.add_as_read(phrase, Entity("passage-alone", passage.id, fw.id))
+        for index, answer in enumerate(passage.answers):
+            # Its words ask for the passage and for this yes or no of it.
+            for phrase in answer.asked_as:
+                vocab.add_as_read(phrase, Entity("passage", passage.id, fw.id))
+                vocab.add_as_read(phrase, Entity("passage-answer", f"{passage.id}:{index}", fw.id))
     for topic in fw.outside_topics:
         for phrase in topic.asked_as:
             for variant in _read_variants(vocab, phrase):

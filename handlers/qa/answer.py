@@ -208,7 +208,7 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
         case Intent.PDP:
             return pdp_card(loaded)
         case Intent.PASSAGE if query.passage:
-            return passage_card(loaded, query.passage)
+            return passage_card(loaded, query.passage, query.passage_answer if query.yes_no else "")
         case Intent.OUTSIDE:
             return outside_card(catalogue, query)
     named = (

@@ -20,10 +20,18 @@ def _cite_passage(loaded: LoadedFramework, passage: Passage) -> str:
     return f"{source.publisher}, {source.title}: {passage.where} [{source.document}]"
 
 
-def passage_card(loaded: LoadedFramework, passage_id: str) -> Card:
-    """A passage in the documents' own words, what they do not say, and where to go next."""
+_LEADS = {"yes": "Yes.", "no": "No.", "depends": "It depends."}
+
+
+def passage_card(loaded: LoadedFramework, passage_id: str, answer: str = "") -> Card:
+    """A passage in the documents' own words, what they do not say, and where to go next; ``answer``
+    ("passage-id:index"): the yes or no of it a yes/no question asked, first."""
     passage = next(p for p in loaded.framework.passages if p.id == passage_id)
     sections: list[Section] = []
+    index = answer.split(":")[-1] if answer.split(":")[0] == passage_id else ""
+    if index.isdigit() and int(index) < len(passage.answers):
+        given = passage.answers[int(index)]
+        sections.append(Section(text=f"{_LEADS[given.answer]} “{given.because}”"))
     if passage.not_given:
         sections.append(Section(text=passage.not_given))
     if passage.text or passage.points:

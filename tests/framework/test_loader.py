@@ -112,6 +112,16 @@ def test_unknown_field_names_the_role(tmp_path: Path) -> None:
     assert any("roles[3] (g6)" in p and "titel" in p for p in problems), problems
 
 
+def test_a_passages_yes_or_no_must_rest_on_its_own_words(tmp_path: Path) -> None:
+    raw = _raw()
+    passage = next(p for p in raw["passages"] if p["id"] == "new-job-description")
+    passage["answers"][0]["because"] = "Every technician must adopt the new JD."
+    problems = _problems(tmp_path, raw)
+    assert any("the passage's own words" in p and "Every technician must adopt" in p for p in problems), (
+        problems
+    )
+
+
 def test_unquoted_no_is_explained(tmp_path: Path) -> None:
     raw = _raw()
     _role(raw, "g3")["cells"]["budget"] = False

@@ -272,3 +272,16 @@ def test_a_path_named_as_such_makes_the_word_beside_it_a_path(ctx: Context) -> N
 def test_a_role_of_a_compared_grade_swaps_into_the_comparison(ctx: Context) -> None:
     _, title, _ = ask(ctx, "compare g6 and g7 specialist", "what about g7 manager")
     assert title.startswith("Grade 6 Senior (Descriptor) Technician vs Grade 7 (Descriptor) Facility Manager")
+
+
+def test_a_yes_or_no_about_a_passage_leads_with_the_passages_answer(ctx: Context) -> None:
+    assert lead(ctx, "do existing technicians have to adopt the new JD") == (
+        "No. “Existing technicians have the option to adopt a new job description, but this isn't mandatory.”"
+    )
+    assert lead(ctx, "can a specialist become a manager").startswith("Yes. “That does not mean that one path")
+    assert lead(ctx, "is the self assessment part of the PDR").startswith(
+        "Yes. “Discuss your self-assessment"
+    )
+    assert (
+        ask(ctx, "what does the new jd mean for me")[1] == "Adopting a new job description"
+    )  # no lead asked
