@@ -5,18 +5,24 @@ from __future__ import annotations
 from framework_data.asks import Asks, about_me, asks_yes_or_no, asks_yes_or_no_after_context
 from framework_data.catalogue import Catalogue, role_ref
 from framework_data.misread import misread_intents
-from framework_data.numbers import GradeMention, Scan, scan_numbers
+from framework_data.numbers import Scan, scan_numbers
 from framework_data.query_asks import (
     CRITERIA,
     every_level,
     only_self_described,
-    paths_named,
     read_asks,
     read_move_between_paths,
 )
-from framework_data.query_model import Ambiguity, Hit, Intent, Query, qualifier_path
-from framework_data.schema import grade_key
-from framework_data.vocabulary import NEVER_CORRECT, Entity, Vocabulary, normalise
+from framework_data.query_hits import (
+    GRADE_FILLER,
+    band_as_grade,
+    bind_qualifiers,
+    people_not_paths,
+    phrase_hits,
+    spread_over_paths,
+)
+from framework_data.query_model import Ambiguity, Hit, Intent, Query
+from framework_data.vocabulary import NEVER_CORRECT, Vocabulary, normalise
 
 __all__ = ["Ambiguity", "Intent", "Query", "job_at_grade", "parse_question"]
 
@@ -34,7 +40,6 @@ _SEARCH_STOPWORDS = set(
     # How a yes/no asks ("is IOSH needed for g6"), not what about.
     "needed required necessary essential compulsory mandatory".split()
 )
-_FILLER = {"a", "an", "the", "my", "as", "at", "level", "role", "grade", "grades"}
 _UPWARD = {"next", "higher"}
 # "either grade 8 role", "both grade 7 jobs": every role of the grade.
 _EVERY_ONE = {"either", "both", "each"}
@@ -43,75 +48,6 @@ _PERMITTED = {"allowed", "able", "expected", "supposed", "required", "asked", "p
 _DOING = {"develop", "train", "improve"}
 # Words between a role and its verb that change nothing ("does a grade 6 technician usually develop").
 _ADVERBS = {"technician", "technicians", "tech", "usually", "normally", "ever", "also", "actually", "still"}
-
-
-def _phrase_hits(tokens: list[str], used: set[int], vocab: Vocabulary) -> list[Hit]:
-    """Greedy longest-first phrase matching over the tokens not already read as numbers."""
-    hits: list[Hit] = []
-    i = 0
-    while i < len(tokens):
-        if i in used:
-            i += 1
-            continue
-        for size in range(min(vocab.max_phrase, len(tokens) - i), 0, -1):
-            if any(j in used for j in range(i, i + size)):
-                continue
-            entities = vocab.phrases.get(tuple(tokens[i : i + size]))
-            if entities:
-                hits.append(Hit(i, i + size, entities + _paths_within(tokens[i : i + size], entities, vocab)))
-                i += size
-                break
-        else:
-            i += 1
-    return hits
-
-
-_ASKS = {"passage", "passage-alone", "outside"}
-
-
-def _paths_within(words: list[str], entities: list[Entity], vocab: Vocabulary) -> list[Entity]:
-    """The career paths named inside a phrase that asks for a passage ("or just as a manager"): the path
-    is still named, for a grade to be read on it."""
-    if len(words) < 2 or not all(e.kind in _ASKS for e in entities):
-        return []
-    return [
-        e for word in words for e in vocab.phrases.get((word,), []) if e.kind == "path" and e not in entities
-    ]
-
-
-# Words before "manager" that make it a person, not the career path ("is that my manager's job").
-_WHOSE = {"my", "your", "their", "our", "his", "her"}
-
-
-def _people_not_paths(tokens: list[str], hits: list[Hit]) -> list[Hit]:
-    """The phrase matches without a path word that names someone's manager ("my manager's job")."""
-    kept = []
-    for hit in hits:
-        only_a_path = all(e.kind == "path" for e in hit.entities)
-        whose = hit.start > 0 and tokens[hit.start - 1] in _WHOSE and hit.end - hit.start == 1
-        if only_a_path and whose and tokens[hit.start] in ("manager", "managers"):
-            continue
-        kept.append(hit)
-    return kept
-
-
-def _bind_qualifiers(scan: Scan, hits: list[Hit], catalogue: Catalogue, framework: str) -> list[Hit]:
-    """Attach "specialist"/"manager"/"lab manager" next to a grade to that grade; return the unbound hits."""
-    bound: set[int] = set()
-    for mention in scan.grades:
-        for index, hit in enumerate(hits):
-            if index in bound:
-                continue
-            gap_after = [t for t in scan.tokens[mention.end : hit.start] if t not in _FILLER]
-            gap_before = [t for t in scan.tokens[hit.end : mention.start] if t not in _FILLER]
-            after = hit.start >= mention.end and not gap_after
-            before = hit.end <= mention.start and not gap_before
-            path = qualifier_path(hit, catalogue, framework) if (after or before) else ""
-            if path:
-                mention.path = path
-                bound.add(index)
-                break
-    return [hit for index, hit in enumerate(hits) if index not in bound]
 
 
 def _resolve_grades(
@@ -153,63 +89,6 @@ def job_at_grade(job_grade: str, grade: str) -> bool:
     """An advertised job's grade is the one asked: "4" is 4, and "3" covers 3a and 3b."""
     job_grade = job_grade.lower()
     return job_grade == grade or (job_grade[:-1] == grade and job_grade[-1:] in ("a", "b"))
-
-
-def _spread_over_paths(
-    scan: Scan, hits: list[Hit], catalogue: Catalogue, framework: str
-) -> tuple[list[Hit], list[str]]:
-    """ "specialist and manager at grade 8", "grade 8 specialist or manager": one grade and several paths
-    named mean that grade on each path. Returns the hits not used up, and the paths named that have no
-    role at that grade ("specialist vs manager at grade 9": grade 9 is on the Manager path only)."""
-    grades = {m.grade for m in scan.grades}
-    if len(grades) != 1 or not scan.grades:
-        return hits, []
-    grade = next(iter(grades))
-    at_grade = {r.path for r in catalogue.framework(framework).framework.roles if r.grade == grade}
-    named: list[tuple[int, str]] = [(m.start, m.path) for m in scan.grades if m.path]
-    used: list[Hit] = []
-    for hit in hits:
-        mine = [e for e in hit.entities if e.framework == framework]
-        # A path word ("manager"), or a title of a role at this very grade; not "technical director".
-        if not any(e.kind == "path" for e in mine) and not any(
-            e.kind == "role" and catalogue.role(e.key)[1].grade == grade for e in mine
-        ):
-            continue
-        path = qualifier_path(hit, catalogue, framework)
-        if path:
-            named.append((hit.start, path))
-            used.append(hit)
-    every = list(dict.fromkeys(path for _, path in sorted(named)))
-    paths = [path for path in every if path in at_grade]
-    absent = [path for path in every if path not in at_grade]
-    if len(every) < 2 or (len(paths) < 2 and not absent):
-        return hits, []
-    first = scan.grades[0]
-    # The grade's own role(s) when none of the paths named is there ("specialist vs manager at grade 5").
-    scan.grades = [GradeMention(grade, first.start, first.end, path) for path in paths or [""]]
-    return [hit for hit in hits if hit not in used], absent
-
-
-def _band_as_grade(scan: Scan, hits: list[Hit], catalogue: Catalogue, framework: str) -> None:
-    """ "band 4 specialist vs manager", "band 5 specialist compared to band 5 manager", "band 3 planning and
-    organisation": a band named with a path or a competency and no grade stands for this framework's
-    grade(s) at that band, so that the roles there are answered (and their paths compared)."""
-    if scan.grades or not scan.bands or len(set(scan.bands)) != 1:
-        return
-    names_rows = any(e.kind == "row" and e.framework == framework for h in hits for e in h.entities)
-    if not (paths_named(hits, catalogue, framework) or names_rows):
-        return
-    band = scan.bands[0]
-    roles = catalogue.framework(framework).framework.roles
-    grades = sorted({r.grade for r in roles if band in r.bands}, key=grade_key)
-    if not grades or (len(grades) > 1 and not names_rows):
-        return
-    tokens = scan.tokens
-    places = [i + 1 for i, t in enumerate(tokens[:-1]) if t in ("band", "bands") and tokens[i + 1] == band]
-    for at in places:
-        scan.grades.extend(GradeMention(grade, at, at + 1) for grade in grades)
-    if scan.grades:
-        scan.bands.clear()
 
 
 def _choose_framework(hits: list[Hit], scan: Scan, catalogue: Catalogue) -> str:
@@ -319,15 +198,15 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
     tokens = [vocab.correct(t) for t in normalise(text)]
     scan = Scan(tokens)
     scan_numbers(scan)
-    hits = _people_not_paths(tokens, _phrase_hits(tokens, scan.used, vocab))
+    hits = people_not_paths(tokens, phrase_hits(tokens, scan.used, vocab))
     framework = _choose_framework(hits, scan, catalogue)
     if within and not any(e.kind == "framework" for h in hits for e in h.entities):
         framework = within
     query = Query(intent=Intent.UNKNOWN, framework=framework)
     every_hit = hits  # those bound to a grade below still say what their words were
-    _band_as_grade(scan, hits, catalogue, framework)
-    hits = _bind_qualifiers(scan, hits, catalogue, framework)
-    hits, query.absent_paths = _spread_over_paths(scan, hits, catalogue, framework)
+    band_as_grade(scan, hits, catalogue, framework)
+    hits = bind_qualifiers(scan, hits, catalogue, framework)
+    hits, query.absent_paths = spread_over_paths(scan, hits, catalogue, framework)
     titled = frozenset(e.key for h in hits for e in h.entities if e.kind == "role")
     _resolve_grades(scan, catalogue, framework, query, titled)
     intents = {e.key for h in hits for e in h.entities if e.kind == "intent"}
@@ -413,7 +292,7 @@ def _names_a_destination(scan: Scan, hits: list[Hit], query: Query) -> bool:
     ]
     starts += [h.start for h in hits if any(e.kind == "role" for e in h.entities)]
     for start in starts[:1]:
-        before = [t for t in scan.tokens[:start] if t not in _FILLER]
+        before = [t for t in scan.tokens[:start] if t not in GRADE_FILLER]
         going_for = len(before) >= 2 and before[-1] == "for" and before[-2] in _GOING_FOR
         return bool(before) and (before[-1] in _GOAL_MARKERS or going_for)
     return False
