@@ -106,8 +106,9 @@ def scan_numbers(scan: Scan) -> None:
                 scan.used.update(range(i, end))
                 i = end
                 continue
-        elif token == "hay":
-            j = i + 1 + (i + 1 < len(tokens) and tokens[i + 1] in ("level", "levels"))
+        elif token == "hay" or (token in ("level", "levels") and scan.levels):
+            # "hay level 3 vs level 4": once Hay levels are asked about, a later "level 4" is one too.
+            j = i + 1 + (token == "hay" and i + 1 < len(tokens) and tokens[i + 1] in ("level", "levels"))
             found, end = _numbers_after(scan, j)
             scan.levels.extend(int(v) for v, _ in found if v.isdigit())
             scan.used.update(range(i, max(end, i + 1)))

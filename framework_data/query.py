@@ -41,8 +41,8 @@ _SEARCH_STOPWORDS = set(
     "needed required necessary essential compulsory mandatory".split()
 )
 _UPWARD = {"next", "higher"}
-# "either grade 8 role", "both grade 7 jobs": every role of the grade.
-_EVERY_ONE = {"either", "both", "each"}
+# "either grade 8 role", "both grade 7 jobs", "the two g8 roles": every role of the grade.
+_EVERY_ONE = {"either", "both", "each", "two"}
 # "is a grade 6 allowed to develop charging models": whether the role does it, not training for it.
 _PERMITTED = {"allowed", "able", "expected", "supposed", "required", "asked", "permitted", "meant"}
 _DOING = {"develop", "train", "improve"}

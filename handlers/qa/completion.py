@@ -127,6 +127,11 @@ def complete(
         # "what does a technical director do" then "do they have to teach?": the role being discussed.
         intent = Intent.DEVELOPMENT if query.intent is Intent.DEVELOPMENT else Intent.ROLE
         return query.model_copy(update={"intent": intent, "roles": previous.roles[:2]})
+    they_too = _THEY & set(tokens) and query.yes_no and query.terms and not query.rows
+    if they_too and previous.roles and previous.rows and not names_roles and not query.about_me:
+        # "g6 teaching delivery" then "can they mark too?": that cell of the role, asked about marking.
+        words = {"intent": Intent.ROLE, "roles": previous.roles[:1], "rows": previous.rows[:1]}
+        return query.model_copy(update={**words, "mentions": query.terms})
     asks_row = not names_roles and query.rows and elliptical and query.intent is Intent.COMPETENCY
     if asks_row and previous.intent is Intent.DEVELOPMENT:
         # "training for budget management" then "and for safety?": the opportunities for that one.

@@ -85,12 +85,18 @@ def opportunity_named(loaded: LoadedFramework, words: list[str]) -> str | None:
     """The opportunity of Figure 5 a question names by its distinctive words ("which competencies is work
     shadowing listed under": Work shadowing), the one with most such words; None when none is named."""
     asked = {_stem(w) for word in words for w in normalise(word)}
+    names = list(dict.fromkeys(name for grid_row in loaded.framework.grid for name in grid_row.opportunities))
+    distinct = {name: {_stem(w) for w in normalise(name) if w not in _GENERIC_WORDS} for name in names}
     best, best_count = None, 0
-    for grid_row in loaded.framework.grid:
-        for name in grid_row.opportunities:
-            needed = {_stem(w) for w in normalise(name) if w not in _GENERIC_WORDS}
-            if needed and needed <= asked and len(needed) > best_count:
-                best, best_count = name, len(needed)
+    for name, needed in distinct.items():
+        if needed and needed <= asked and len(needed) > best_count:
+            best, best_count = name, len(needed)
+    if best is None:
+        # "is the PDR listed as a development option": a word of one opportunity's name alone
+        # ("Probation / PDR expectations").
+        having = [name for name, needed in distinct.items() if needed & asked]
+        if len(having) == 1 and all(len(w) >= 3 for w in distinct[having[0]] & asked):
+            best = having[0]
     return best
 
 

@@ -14,8 +14,9 @@ from handlers.qa.followup import Discussed
 # What a question that named no role or competency can be read as and still be about a document.
 _FALLS_THROUGH = {Intent.UNKNOWN}
 # What a follow-up to a quote from the documents can be read as and still be about them ("anything on
-# signposting opportunities early on?" reads as development).
-_FOLLOWS_A_QUOTE = {Intent.UNKNOWN, Intent.DEVELOPMENT, Intent.PASSAGE}
+# signposting opportunities early on?" reads as development, "what are they doing on prof reg?" as the
+# competency).
+_FOLLOWS_A_QUOTE = {Intent.UNKNOWN, Intent.DEVELOPMENT, Intent.PASSAGE, Intent.COMPETENCY}
 _MAY_NAME_A_DOCUMENT = {Intent.UNKNOWN, Intent.PASSAGE, Intent.DEVELOPMENT, Intent.PATH, Intent.COMPETENCY}
 
 

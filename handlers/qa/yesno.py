@@ -53,9 +53,16 @@ _WORKING_ALONE = (
     "by themselves",
     "without supervision",
     "own initiative",
+    "without an academic",
+    "without a lecturer",
+    "without academic",
+    "sign off",
+    "signed off",
 )
 _DIRECTED = re.compile(
-    r"\b(under (close |direct )?(direction|supervision)|not expected to work under own initiative)", re.I
+    r"\b(under (close |direct )?(direction|supervision)|not expected to work under own initiative"
+    r"|with academic presence|with authorisation from|with oversight)",
+    re.I,
 )
 _INDEPENDENT = re.compile(r"\b(independently|minimal supervision|indirect supervision|own initiative)", re.I)
 # Asked whether a role does something itself ("hands-on support"): a cell that says "Indirect" says no.

@@ -285,3 +285,32 @@ def test_a_yes_or_no_about_a_passage_leads_with_the_passages_answer(ctx: Context
     assert (
         ask(ctx, "what does the new jd mean for me")[1] == "Adopting a new job description"
     )  # no lead asked
+
+
+def test_the_guides_named_people_and_its_spreadsheet(ctx: Context) -> None:
+    assert "Professor Phil Barker" in ask(ctx, "who chairs lancaster's TC steering group?")[2]
+    assert "Helen Quirk, Technical Director, FST" in ask(ctx, "who's the technical director in FST?")[2]
+    assert ask(ctx, "what does a technical director do")[1] == "Grade 9 Technical Director"
+    assert (
+        "Competency Framework.xlsx" in ask(ctx, "is there an excel version of the competency framework?")[2]
+    )
+
+
+def test_working_alone_against_what_a_cell_says_of_help(ctx: Context) -> None:
+    assert lead(ctx, "can a g6 teach without an academic there?").startswith(
+        "No."
+    )  # "with academic presence"
+    sign_off = lead(ctx, "can a g5 sign off H&S paperwork on their own?")
+    assert sign_off.startswith("No.") and "with authorisation from senior colleagues" in sign_off
+
+
+def test_they_after_a_cell_asks_about_that_cell(ctx: Context) -> None:
+    _, _, text = ask(ctx, "g6 teaching delivery", "can they mark too?")
+    assert lead(ctx, "can they mark too?").startswith("No.") and "No marking." in text
+
+
+def test_both_of_a_grades_roles_and_later_hay_levels(ctx: Context) -> None:
+    intent, _, _ = ask(ctx, "do the two g8 roles have the same comms expectations?")
+    assert intent is Intent.COMPARE
+    _, _, levels = ask(ctx, "hay level 3 vs level 4 - what's the difference?")
+    assert "Level 3" in levels and "Level 4" in levels
