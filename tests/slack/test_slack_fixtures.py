@@ -156,11 +156,11 @@ async def test_an_unsubscribed_event_type_is_never_a_500_and_gets_no_reply(slack
 
 async def test_a_search_answer_echoes_the_question_but_never_pings_or_links(slack: SlackRig) -> None:
     """An unmatched question is answered by searching for its words, and the title quotes them."""
-    body = load("slack/app_mention", event__text=f"<@UBOT> mentoring {SEARCHED}")
+    body = load("slack/app_mention", event__text=f"<@UBOT> consultancy {SEARCHED}")
     await slack.payload(body)
     [posted] = await slack.double.wait_for("chat.postMessage")
     title = header_of(posted["blocks"])
-    assert title.startswith("Where the framework mentions “mentoring")
+    assert title.startswith("Where the framework mentions “consultancy")
     assert "evil" in title  # the user's words are echoed...
     sent = json.dumps(posted)
     for sequence in SEARCHED_SEQUENCES:  # ...but none of Slack's control sequences survive

@@ -232,10 +232,10 @@ async def test_a_fast_turn_shows_no_typing(teams: TeamsRig, monkeypatch: pytest.
 
 
 async def test_a_search_answer_echoes_the_question_but_never_renders_a_link(teams: TeamsRig) -> None:
-    activity = teams.fixture("channel_mention", text=f"<at>techpath</at> mentoring {SEARCHED}")
+    activity = teams.fixture("channel_mention", text=f"<at>techpath</at> consultancy {SEARCHED}")
     await teams.post(activity)
     [reply] = await teams.connector.wait_for(1)
-    assert title_of(reply.activity).startswith("Where the framework mentions “mentoring click")
+    assert title_of(reply.activity).startswith("Where the framework mentions “consultancy click")
     for text in markdown_texts(card_of(reply.activity)):
         assert "](" not in text and "[click]" not in text
     assert "https://evil.ex" not in json.dumps(reply.activity)
