@@ -6,6 +6,7 @@ from framework_data.asks import Asks, about_me, asks_yes_or_no, asks_yes_or_no_a
 from framework_data.catalogue import Catalogue, role_ref
 from framework_data.misread import misread_intents
 from framework_data.numbers import Scan, scan_numbers
+from framework_data.opportunities import opportunity_named
 from framework_data.query_asks import (
     CRITERIA,
     every_level,
@@ -265,6 +266,9 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
         intents.add("compare")  # "which g7 role would be our radiation protection supervisor?"
     query.intent = _decide_intent(query, intents, set(tokens), catalogue, does_it)
     read_asks(query, asks, tokens, catalogue, only_self_described(scan, hits))
+    if not query.opportunity and query.intent is Intent.DEVELOPMENT and not query.rows:
+        # "is the PDR listed as a development option anywhere?": named by words other phrases also read.
+        query.opportunity = opportunity_named(catalogue.framework(query.framework), tokens) or ""
     read_move_between_paths(query, scan, hits, catalogue)
     return query
 

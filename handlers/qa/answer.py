@@ -6,13 +6,14 @@ from __future__ import annotations
 from bot.core import Context
 from cards.model import Card, Section
 from framework_data.catalogue import Catalogue
+from framework_data.opportunities import opportunity_named
 from framework_data.query import Intent, Query, parse_question
 from framework_data.schema import Role
 from framework_data.vocabulary import INTENT_PHRASES
 from handlers.qa.common import next_roles
 from handlers.qa.compare import compare_card, paths_absent_card
 from handlers.qa.crosswalk import crosswalk_card
-from handlers.qa.development import development_card, opportunity_named, where_listed_card
+from handlers.qa.development import development_card, where_listed_card
 from handlers.qa.documents import document_follow_up, documents_card, documents_found
 from handlers.qa.followup import documents_discussed, follow, remember, remember_documents
 from handlers.qa.guide import clarify_card, grid_card, help_card, pdp_card, thanks_card, unknown_card

@@ -5,7 +5,6 @@ from __future__ import annotations
 from cards.model import Card, Section
 from framework_data.loader import LoadedFramework
 from framework_data.schema import GridRow, Role
-from framework_data.vocabulary import normalise
 from handlers.qa.common import ask_action, cite, cite_role, descriptor_section
 
 
@@ -63,41 +62,6 @@ def development_card(loaded: LoadedFramework, row_ids: list[str], role: Role | N
         actions=actions,
         sources=sources,
     )
-
-
-# Words of an opportunity's name that do not tell it from the others ("OD Management E-Learning Resources",
-# "HEATED courses"): a question names an opportunity by the rest ("deputising", "work shadowing").
-_GENERIC_WORDS = frozenset(
-    "od course courses training resources programme programmes e learning management development "
-    "from etc and the of on job skills work to".split()
-)
-
-
-def _stem(word: str) -> str:
-    """A word without a plural or "-ing" ending: "shadowing" is "shadow", "heater" is not "HEATED"."""
-    for ending in ("ings", "ing", "s"):
-        if word.endswith(ending) and len(word) - len(ending) >= 4:
-            return word[: -len(ending)]
-    return word
-
-
-def opportunity_named(loaded: LoadedFramework, words: list[str]) -> str | None:
-    """The opportunity of Figure 5 a question names by its distinctive words ("which competencies is work
-    shadowing listed under": Work shadowing), the one with most such words; None when none is named."""
-    asked = {_stem(w) for word in words for w in normalise(word)}
-    names = list(dict.fromkeys(name for grid_row in loaded.framework.grid for name in grid_row.opportunities))
-    distinct = {name: {_stem(w) for w in normalise(name) if w not in _GENERIC_WORDS} for name in names}
-    best, best_count = None, 0
-    for name, needed in distinct.items():
-        if needed and needed <= asked and len(needed) > best_count:
-            best, best_count = name, len(needed)
-    if best is None:
-        # "is the PDR listed as a development option": a word of one opportunity's name alone
-        # ("Probation / PDR expectations").
-        having = [name for name, needed in distinct.items() if needed & asked]
-        if len(having) == 1 and all(len(w) >= 3 for w in distinct[having[0]] & asked):
-            best = having[0]
-    return best
 
 
 def where_listed_card(loaded: LoadedFramework, name: str) -> Card:

@@ -107,11 +107,16 @@ def document_follow_up(text: str, query: Query, discussed: Discussed | None) -> 
 
 
 def _says_more(found: Found | None, again: Found, text: str) -> bool:
-    """Whether a passage found for the question holds words of it that what was quoted does not."""
+    """Whether a passage found for the question holds words of it that what was quoted does not, or is
+    headed by them where what was quoted only mentions them ("what are they doing on prof reg?": the
+    ICR's "(3A) Enhanced Professional Registration Support", not its welcome email that mentions it)."""
     if found is None or {p.id for p in found.passages} <= {p.id for p in again.passages}:
         return False
+    asked = set(terms_of(text))
     quoted = set(terms_of(" ".join(f"{p.section} {p.text} {' '.join(p.bullets)}" for p in again.passages)))
-    return bool(set(terms_of(text)) - quoted)
+    headed = set(terms_of(" ".join(p.section for p in found.passages)))
+    quoted_headings = set(terms_of(" ".join(p.section for p in again.passages)))
+    return bool(asked - quoted) or bool(asked & headed - quoted_headings)
 
 
 def documents_found(text: str, query: Query, catalogue: Catalogue) -> Found | None:

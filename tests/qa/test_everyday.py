@@ -314,3 +314,14 @@ def test_both_of_a_grades_roles_and_later_hay_levels(ctx: Context) -> None:
     assert intent is Intent.COMPARE
     _, _, levels = ask(ctx, "hay level 3 vs level 4 - what's the difference?")
     assert "Level 3" in levels and "Level 4" in levels
+
+
+def test_a_word_of_one_opportunitys_name_alone_names_it(ctx: Context) -> None:
+    _, title, _ = ask(ctx, "is the PDR listed as a development option anywhere?")
+    assert title == "Where the framework suggests Probation / PDR expectations"
+
+
+def test_a_follow_up_finds_the_passage_headed_by_what_it_asks(ctx: Context) -> None:
+    # The first answer's welcome email mentions registration; 3A is headed by it.
+    _, _, text = ask(ctx, "icr technician commitment action plan", "what are they doing on prof reg?")
+    assert "Maintain and improve support for professional registration through the Science Council" in text
