@@ -98,6 +98,7 @@ GATED = (
     "heldout12",
     "heldout13",
     "heldout14",
+    "heldout15",
 )
 NOT_ANSWERED = ("Not in the framework", "Not covered by the framework")
 LEADS = {"yes": "Yes.", "no": "No.", "maybe": "Possibly.", "depends": "It depends"}

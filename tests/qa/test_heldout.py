@@ -46,6 +46,14 @@ KNOWN_MISSES = {
         "after a grade 7 manager's teaching cell, 'who does teach at g7' asks which grade 7 role teaches; "
         "the bot asks which grade 7 role is meant instead of naming the one whose cell is not 'No'"
     ),
+    "i like hands-on kit work more than managing people - specialist or manager at g7?": (
+        "the comparison shows the rows on managing people that the question names, not the specialist's "
+        "technical expertise that 'hands-on kit work' points to"
+    ),
+    "how long is imperial's TC action plan?": (
+        "'how long' reads as the promotion-dates passage's phrase and the documents' search then finds "
+        "Imperial's slides, not the Technician Commitment passage with its '24 month action plan'"
+    ),
     "how will the icr judge its wellcome funded career development programmes": (
         "the ICR's Wellcome-funded junior SO training (1E) outscores the Wellcome career development "
         "programmes (1B) the question means"
