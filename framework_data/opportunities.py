@@ -3,6 +3,7 @@ its name ("work shadowing", "the PDR"), never by the words every opportunity sha
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from framework_data.vocabulary import normalise
@@ -37,9 +38,16 @@ def opportunity_named(loaded: LoadedFramework, words: list[str]) -> str | None:
         if needed and needed <= asked and len(needed) > best_count:
             best, best_count = name, len(needed)
     if best is None:
-        # "is the PDR listed as a development option": a word of one opportunity's name alone
-        # ("Probation / PDR expectations").
-        having = [name for name, needed in distinct.items() if needed & asked]
-        if len(having) == 1 and all(len(w) >= 3 for w in distinct[having[0]] & asked):
+        # "is the PDR listed as a development option": an initialism of one opportunity's name alone
+        # ("Probation / PDR expectations"), unless it only asks for development ("CPD").
+        initials = {name: _initialisms(name) for name in names}
+        having = [name for name in names if initials[name] & asked]
+        if len(having) == 1:
             best = having[0]
     return best
+
+
+def _initialisms(name: str) -> set[str]:
+    """The capitalised initialisms of an opportunity's name ("PDR", "IOSH"), not those that only ask for
+    development or training ("CPD", "OD")."""
+    return {w.lower() for w in re.findall(r"\b[A-Z]{3,}\b", name)} - {"cpd"}

@@ -266,9 +266,13 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
         intents.add("compare")  # "which g7 role would be our radiation protection supervisor?"
     query.intent = _decide_intent(query, intents, set(tokens), catalogue, does_it)
     read_asks(query, asks, tokens, catalogue, only_self_described(scan, hits))
-    if not query.opportunity and query.intent is Intent.DEVELOPMENT and not query.rows:
-        # "is the PDR listed as a development option anywhere?": named by words other phrases also read.
+    listed_for = query.yes_no and query.rows and not (query.roles or query.ambiguous)
+    if not query.opportunity and (listed_for or (query.intent is Intent.DEVELOPMENT and not query.rows)):
+        # "is the PDR listed as a development option anywhere?", "is there mentoring for teamwork": named
+        # by words other phrases also read, or by one word alone.
         query.opportunity = opportunity_named(catalogue.framework(query.framework), tokens) or ""
+        if query.opportunity and listed_for:
+            query.intent = Intent.DEVELOPMENT
     read_move_between_paths(query, scan, hits, catalogue)
     return query
 

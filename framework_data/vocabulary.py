@@ -93,7 +93,8 @@ _INTENT_WORDS = {
     "development": "training, train, develop, development opportunities, development suggested, "
     "suggested development, any development, development option, improve, course, courses, "
     "opportunities, opportunity, learn, learning, get better, grow, upskill, resources, development options, "
-    "development ideas, development suggestions, development activities, cpd, cpd options, cpd ideas",
+    "development ideas, development suggestions, development activities, cpd, cpd options, cpd ideas, "
+    "development for, development in, development on, development with",
     "crosswalk": "equivalent, equivalence, crosswalk, map, maps, mapping, mapped, correspond, hett, ntdc, "
     "band, bands, hay",
     "path": "path, paths, pathway, pathways, route, routes, track, ladder",

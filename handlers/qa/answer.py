@@ -13,7 +13,7 @@ from framework_data.vocabulary import INTENT_PHRASES
 from handlers.qa.common import next_roles
 from handlers.qa.compare import compare_card, paths_absent_card
 from handlers.qa.crosswalk import crosswalk_card
-from handlers.qa.development import development_card, where_listed_card
+from handlers.qa.development import development_card, listed_line, where_listed_card
 from handlers.qa.documents import document_follow_up, documents_card, documents_found
 from handlers.qa.followup import documents_discussed, follow, remember, remember_documents
 from handlers.qa.guide import clarify_card, grid_card, help_card, pdp_card, thanks_card, unknown_card
@@ -191,6 +191,10 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
             # "which competencies is work shadowing listed under", "project work as cpd - which
             # competencies", "what is mentoring mapped to": where an opportunity is listed.
             return where_listed_card(loaded, named)
+        case Intent.DEVELOPMENT if query.opportunity and query.yes_no and query.rows:
+            # "is there mentoring for teamwork": whether the competency's opportunities list it, first.
+            card = development_card(loaded, query.rows, roles[0] if len(roles) == 1 else None)
+            return card.model_copy(update={"sections": [listed_line(loaded, query), *card.sections]})
         case Intent.DEVELOPMENT:
             return development_card(loaded, query.rows, roles[0] if len(roles) == 1 else None)
         case Intent.CROSSWALK:

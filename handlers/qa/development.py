@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cards.model import Card, Section
 from framework_data.loader import LoadedFramework
+from framework_data.query import Query
 from framework_data.schema import GridRow, Role
 from handlers.qa.common import ask_action, cite, cite_role, descriptor_section
 
@@ -62,6 +63,18 @@ def development_card(loaded: LoadedFramework, row_ids: list[str], role: Role | N
         actions=actions,
         sources=sources,
     )
+
+
+def listed_line(loaded: LoadedFramework, query: Query) -> Section:
+    """Whether the opportunity a yes/no names is listed for the competencies it names."""
+    grid_rows = grid_rows_for(loaded, query.rows)
+    listing = [g.name for g in grid_rows if query.opportunity in g.opportunities]
+    if listing:
+        return Section(
+            text=f"Yes. The development opportunities for {', '.join(listing)} list {query.opportunity}."
+        )
+    names = ", ".join(g.name for g in grid_rows) or "that competency"
+    return Section(text=f"No. The development opportunities for {names} do not list {query.opportunity}.")
 
 
 def where_listed_card(loaded: LoadedFramework, name: str) -> Card:

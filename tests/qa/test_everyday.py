@@ -325,3 +325,28 @@ def test_a_follow_up_finds_the_passage_headed_by_what_it_asks(ctx: Context) -> N
     # The first answer's welcome email mentions registration; 3A is headed by it.
     _, _, text = ask(ctx, "icr technician commitment action plan", "what are they doing on prof reg?")
     assert "Maintain and improve support for professional registration through the Science Council" in text
+
+
+def test_whether_an_opportunity_is_listed_for_a_competency(ctx: Context) -> None:
+    assert lead(ctx, "is there mentoring for teamwork") == (
+        "Yes. The development opportunities for Teamwork & Motivation list Mentoring."
+    )
+    assert lead(ctx, "is there coaching for budget management").startswith("No.")
+    assert ask(ctx, "development for safety")[1] == "Development opportunities: Safety & Wellbeing"
+
+
+def test_where_people_ask_who_decides_and_who_to_discuss_with(ctx: Context) -> None:
+    assert ask(ctx, "who decides if i get regraded to 6")[1] == "How a career grade progression is assessed"
+    assert (
+        ask(ctx, "who do i discuss my self assessment with")[1]
+        == "The Performance and Development Review (PDR)"
+    )
+    assert ask(ctx, "as a manager how do i use the self assessment with my team")[1] == "Developing your team"
+
+
+def test_parking_is_the_estates_and_a_contribution_point_is_pay(ctx: Context) -> None:
+    assert "parking and catering" in ask(ctx, "where can i park")[2]
+    assert "pay and salaries" in ask(ctx, "can i get a contribution point")[2]
+    assert ask(ctx, "need a reference letter for my mortgage, does HR do that or my line manager?")[0] is (
+        Intent.OUTSIDE
+    )
