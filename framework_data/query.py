@@ -23,6 +23,7 @@ from framework_data.query_hits import (
     spread_over_paths,
 )
 from framework_data.query_model import Ambiguity, Hit, Intent, Query
+from framework_data.schema import grade_key
 from framework_data.vocabulary import NEVER_CORRECT, Vocabulary, normalise
 
 __all__ = ["Ambiguity", "Intent", "Query", "job_at_grade", "parse_question"]
@@ -265,6 +266,13 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
     if query.ambiguous and not query.roles and _which_of_them(tokens):
         intents.add("compare")  # "which g7 role would be our radiation protection supervisor?"
     query.intent = _decide_intent(query, intents, set(tokens), catalogue, does_it)
+    if query.intent is Intent.PATH and len(query.paths) == 1 and "grades" in tokens:
+        # "which grades is the specialist path at?": the path's roles, grade by grade.
+        loaded = catalogue.framework(framework)
+        on_path = sorted(
+            (r for r in loaded.framework.roles if r.path == query.paths[0]), key=lambda r: grade_key(r.grade)
+        )
+        query.roles = [role_ref(loaded, r) for r in on_path]
     read_asks(query, asks, tokens, catalogue, only_self_described(scan, hits))
     listed_for = query.yes_no and query.rows and not (query.roles or query.ambiguous)
     if not query.opportunity and (listed_for or (query.intent is Intent.DEVELOPMENT and not query.rows)):

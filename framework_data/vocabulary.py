@@ -292,7 +292,7 @@ def build_vocabulary(catalogue: Catalogue) -> Vocabulary:
     for phrase, intent in INTENT_PHRASES.items():
         vocab.add(phrase, Entity("intent", intent))
     vocab.words.update(("grade", "grades", "level", "levels", "from", "to", "and"))
-    vocab.written = _written_words(catalogue)
+    vocab.written = _written_words(catalogue) | _documents_words()
     vocab.acronyms = _acronyms(catalogue)
     vocab.freeze()
     for loaded in catalogue.frameworks:
@@ -310,6 +310,15 @@ def _written_words(catalogue: Catalogue) -> set[str]:
         texts += [p.text for p in fw.passages] + [b for p in fw.passages for b in p.bullets]
         texts += [o for g in fw.grid for o in g.opportunities]
     return {t for text in texts for t in normalise(text) if t.isalpha() and len(t) >= 4}
+
+
+def _documents_words() -> set[str]:
+    """Every word of the source documents' passages: real words, never another word's typo ("directory"
+    is not "director"). Read from the file, so that answering never loads the documents' index."""
+    from importlib import resources
+
+    text = resources.files("framework_data").joinpath("documents.yaml").read_text(encoding="utf-8")
+    return {t for t in normalise(text) if t.isalpha() and len(t) >= 4}
 
 
 def _acronyms(catalogue: Catalogue) -> set[str]:

@@ -102,6 +102,17 @@ def complete(
             return previous.model_copy(
                 update={"intent": intent, "roles": [role_ref(loaded, r) for r in swapped], "paths": []}
             )
+    on_its_own = previous.intent in (Intent.GRID, Intent.PDP) and query.intent is Intent.UNKNOWN
+    if on_its_own and (pointing or elliptical):
+        # "what's a pdp" then "is there a template for it?", "how does the self assessment work" then
+        # "what's the scale out of?": the same card, which says it.
+        return previous
+    if pointing and query.yes_no and previous.intent is Intent.PROGRESSION and len(previous.roles) == 2:
+        # "what do i need to go from g5 to g6" then "does my CPD count towards it?": that step, asked.
+        # A competency it names is matched by its name too ("CPD": "Professional registration and CPD").
+        named = [loaded.rows[r].label.lower() for r in query.rows]
+        words = [*query.mentions, *query.terms, *named]
+        return previous.model_copy(update={"yes_no": True, "mentions": words, "rows": []})
     swapped_in = _swapped_into_comparison(query, previous, catalogue) if elliptical else None
     if swapped_in is not None:
         return swapped_in
@@ -127,11 +138,12 @@ def complete(
         # "what does a technical director do" then "do they have to teach?": the role being discussed.
         intent = Intent.DEVELOPMENT if query.intent is Intent.DEVELOPMENT else Intent.ROLE
         return query.model_copy(update={"intent": intent, "roles": previous.roles[:2]})
-    they_too = _THEY & set(tokens) and query.yes_no and query.terms and not query.rows
-    if they_too and previous.roles and previous.rows and not names_roles and not query.about_me:
-        # "g6 teaching delivery" then "can they mark too?": that cell of the role, asked about marking.
-        words = {"intent": Intent.ROLE, "roles": previous.roles[:1], "rows": previous.rows[:1]}
-        return query.model_copy(update={**words, "mentions": query.terms})
+    they_too = query.yes_no and query.terms and ((_THEY & set(tokens) and not query.rows) or pointing)
+    if they_too and len(previous.roles) == 1 and previous.rows and not names_roles and not query.about_me:
+        # "g6 teaching delivery" then "can they mark too?", "does that cover buying equipment?": that cell
+        # of the role, asked about what the question names.
+        cell = {"intent": Intent.ROLE, "roles": previous.roles, "rows": previous.rows[:1]}
+        return query.model_copy(update={**cell, "mentions": [*query.mentions, *query.terms]})
     asks_row = not names_roles and query.rows and elliptical and query.intent is Intent.COMPETENCY
     if asks_row and previous.intent is Intent.DEVELOPMENT:
         # "training for budget management" then "and for safety?": the opportunities for that one.

@@ -25,6 +25,8 @@ _TOPICAL = {
     Intent.DEVELOPMENT,
     Intent.CROSSWALK,
     Intent.PATH,
+    Intent.GRID,
+    Intent.PDP,
 }
 
 
@@ -43,7 +45,8 @@ def remember(state: dict[str, Any], query: Query, card: Card) -> None:
     if query.intent is Intent.PASSAGE and query.passage:
         topic["passage"] = [query.framework, query.passage]  # "anyone from IT on it?"
     subject = query.roles or query.rows or query.paths or query.levels or query.local_grades
-    if query.intent in _TOPICAL and not choices and subject:
+    # The grid and the PDP template are subjects of their own ("is there a template for it?").
+    if query.intent in _TOPICAL and not choices and (subject or query.intent in (Intent.GRID, Intent.PDP)):
         topic["about"] = {
             "framework": query.framework,
             "roles": query.roles,

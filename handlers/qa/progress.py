@@ -94,7 +94,24 @@ def step_card(loaded: LoadedFramework, start: Role, goal: Role, query: Query) ->
         card = card.model_copy(
             update={"sections": [*card.sections, Section(note=loaded.framework.progression_not_given)]}
         )
+    counted = _criterion_asked(loaded, start, goal, query)
+    if counted:
+        # "does my CPD count towards it?" after the 5 to 6 step: the criterion that says so, first.
+        lead = Section(text=f"Yes. One of the criteria from grade {start.grade} to {goal.grade}: “{counted}”")
+        card = card.model_copy(update={"sections": [lead, *card.sections]})
     return card
+
+
+def _criterion_asked(loaded: LoadedFramework, start: Role, goal: Role, query: Query) -> str:
+    """The published criterion of this step a yes/no names (its words, or the competency they name)."""
+    published = published_step(loaded, start, goal)
+    if not (query.yes_no and published and query.mentions):
+        return ""
+    words = {w[:5] for mention in query.mentions for w in mention.split() if len(w) >= 5}
+    for criterion in published.criteria:
+        if words & {w[:5] for w in criterion.lower().replace(",", " ").split()}:
+            return criterion
+    return ""
 
 
 def _between_paths(loaded: LoadedFramework, card: Card) -> Card:

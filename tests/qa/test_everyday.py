@@ -350,3 +350,29 @@ def test_parking_is_the_estates_and_a_contribution_point_is_pay(ctx: Context) ->
     assert ask(ctx, "need a reference letter for my mortgage, does HR do that or my line manager?")[0] is (
         Intent.OUTSIDE
     )
+
+
+def test_follow_ups_on_a_cell_a_step_a_path_and_the_guides_templates(ctx: Context) -> None:
+    line = ask(ctx, "g6 budget management", "does that cover buying equipment?")[2]
+    assert (
+        "Yes. Budget Management for Grade 6" in line
+        and "Will purchase standard consumables and equipment." in line
+    )
+    step = ask(replace(ctx, state={}), "what do i need to go from g5 to g6", "does my CPD count towards it?")[
+        2
+    ]
+    assert (
+        "Yes. One of the criteria from grade 5 to 6: “Evidence of continuous professional development.”"
+        in step
+    )
+    path = answer_text("which grades is the specialist path at?", replace(ctx, state={}))[0]
+    assert path.roles == ["lancaster:g7-specialist", "lancaster:g8-specialist"]
+    assert ask(replace(ctx, state={}), "what's a pdp", "is there a template for it?")[1] == (
+        "Personal development plan (PDP)"
+    )
+
+
+def test_a_documents_word_is_never_corrected_into_a_framework_word(ctx: Context) -> None:
+    # "directory" (Queen Mary's People directory) is not "director".
+    query, _ = answer_text("queen mary people directory", ctx)
+    assert "lancaster:g9" not in query.roles
