@@ -130,7 +130,7 @@ STOPWORDS = frozenset(
     moment dont doesnt cant wont didnt once
     help helps sort sorted sorting hardly always seem seems anyone anybody whether actually really looking
     figure am suppose supposed thats theres thier ever still bit lot loads ask asks asking
-    kept keep keeps way ways give gives being aimed people sell board send sends sent sending
+    kept keep keeps way ways give gives being aimed people sell board send sends sent sending often come comes
     """.split()
 )
 

@@ -149,7 +149,13 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
         case Intent.ROLE if query.rows and len(roles) == 1 and len(query.rows) == 1 and not query.yes_no:
             # "how much supervision should i be getting" (grade 4): the cell that speaks of supervision
             # (Teamwork: "May work with minimal supervision."), where the competency it named does not.
-            row = answering_row(loaded, roles[0], query.rows[0], query.mentions, query.terms)
+            asked_row = loaded.rows[query.rows[0]]
+            own_name = f"{asked_row.name} {asked_row.label}".lower()
+            # "tech director planning?": the competency named by its own name answers, whatever it says.
+            by_name = all(w in own_name for m in query.mentions for w in m.split())
+            row = query.rows[0]
+            if not by_name:
+                row = answering_row(loaded, roles[0], row, query.mentions, query.terms)
             return role_rows_card(loaded, roles, [row])
         case Intent.ROLE if query.rows:
             return _with_yes_or_no(query, role_rows_card(loaded, roles, query.rows), catalogue)

@@ -105,6 +105,14 @@ def cells_mentioning(loaded: LoadedFramework, role: Role, terms: list[str]) -> l
         for row in loaded.framework.rows
         if (text := loaded.descriptor(role.id, row.id).text) is not None
     ]
-    required = _required(terms, places)
+    found = _having(places, _required(terms, places))
+    if found or len(terms) != 1:
+        return found
+    # One word is found by its stem too: "creative" in "Apply creativity".
+    stem = [t[: max(4, len(t) - 2)] if len(t) >= 6 else t for t in terms]
+    return _having(places, _required(stem, places))
+
+
+def _having(places: list[Place], required: list[str]) -> list[str]:
     patterns = [_word(t) for t in required]
     return [row_id for text, row_id in places if patterns and all(p.search(text) for p in patterns)]

@@ -230,6 +230,11 @@ def answering_row(
     return best
 
 
+def _cut(word: str) -> str:
+    """A word without its last two letters, or its "-ing" ("driving" finds "Drive")."""
+    return word[: max(4, len(word) - (3 if word.endswith("ing") else 2))]
+
+
 def row_saying_most(loaded: LoadedFramework, role: Role, terms: list[str]) -> tuple[str, bool] | None:
     """The row of a yes/no's cell with the one sentence sharing most of its words ("are grade 5s in charge of
     their own workload": "Manages own workload with indirect supervision."), and whether that sentence has
@@ -239,10 +244,10 @@ def row_saying_most(loaded: LoadedFramework, role: Role, terms: list[str]) -> tu
     words = [
         _SAME_AS.get(w, w) for term in terms for w in term.split() if w not in _EVERY_ROLE | _ASKING_WORDS
     ]
-    stems = {w[: max(4, len(w) - 2)] for w in words if len(w) >= 3}
+    stems = {_cut(w) for w in words if len(w) >= 3}
     if len(stems) < 2:
         return None
-    pairs = [(a[: max(4, len(a) - 2)], b[: max(4, len(b) - 2)]) for a, b in itertools.pairwise(words)]
+    pairs = [(_cut(a), _cut(b)) for a, b in itertools.pairwise(words)]
     scored = sorted(
         (
             (_best_score(text, stems), _pairs_in(text, pairs), row.id)
@@ -281,7 +286,10 @@ def row_saying_all(
     for row_id in ordered:
         if _best_score(loaded.descriptor(role.id, row_id).text, needed) == len(needed):
             return row_id
-    return None
+    # Failing one sentence, the one named row whose cell has them all ("generate income for their
+    # facility": "Yes for their facility. Income generation - develop charging models.").
+    whole = [r for r in row_ids if _score(loaded.descriptor(role.id, r).text or "", needed) == len(needed)]
+    return whole[0] if len(whole) == 1 else None
 
 
 def implied_answer(descriptor: Descriptor, mentions: list[str]) -> tuple[str, str]:
@@ -296,6 +304,11 @@ def implied_answer(descriptor: Descriptor, mentions: list[str]) -> tuple[str, st
         return qualified
     first = _kind(sentences[0])
     deciding = _mentioned(sentences, mentions)
+    other = deciding not in (None, sentences[0]) and not _score(sentences[0], _stems(mentions))
+    if first == "no" and other and deciding is not None and _kind(deciding) != "no":
+        # "No management of staff. Supported networking and liaison ...": the "No" is of something else
+        # than the networking asked about.
+        return _kind(deciding), deciding
     if first in ("yes", "no") and re.match(r"(yes|no)\b", sentences[0].strip().lower()):
         # The cell opens with its answer ("Yes. May manage multiple budgets"); a yes is quoted with the
         # sentence that says what was asked, where that is another ("Yes for their facility. … Plan and

@@ -376,3 +376,20 @@ def test_a_documents_word_is_never_corrected_into_a_framework_word(ctx: Context)
     # "directory" (Queen Mary's People directory) is not "director".
     query, _ = answer_text("queen mary people directory", ctx)
     assert "lancaster:g9" not in query.roles
+
+
+def test_yes_or_no_leads_that_the_sixteenth_set_found(ctx: Context) -> None:
+    assert lead(ctx, "is a g7 specialist expected to be creative?").startswith("Yes.")  # "Apply creativity"
+    assert lead(ctx, "does a junior apprentice do any networking?").startswith("Yes.")  # not "No management"
+    income = lead(ctx, "is a g7 specialist expected to generate income for their facility?")
+    assert income.startswith("Yes.") and "Income generation" in income
+    assert (
+        "make independent decisions"
+        in ask(ctx, "can a g8 ops manager make calls for the whole department?")[2]
+    )
+    assert ask(ctx, "tech director planning?")[1] == "Planning and Organisation: Grade 9 Technical Director"
+
+
+def test_time_words_alone_do_not_mean_promotion_dates(ctx: Context) -> None:
+    assert "Bimonthly newsletter" in ask(ctx, "how often does the queen mary tech newsletter come out?")[2]
+    assert ask(ctx, "how long does promotion take")[1] == "When promotions happen"
