@@ -100,6 +100,7 @@ GATED = (
     "heldout13",
     "heldout14",
     "heldout15",
+    "heldout16",
 )
 NOT_ANSWERED = ("Not in the framework", "Not covered by the framework")
 LEADS = {"yes": "Yes.", "no": "No.", "maybe": "Possibly.", "depends": "It depends"}
