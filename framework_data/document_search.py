@@ -184,6 +184,8 @@ class Found:
     # The one passage holds every term of a question of three or more, and far outscores the next: the
     # question is about it, whatever else its words could be read as.
     decisive: bool = False
+    # No passage answers it above the others: these are the places that mention what was asked.
+    mentions: str = ""
 
 
 def _phrased(tokens: list[str]) -> list[str]:
@@ -434,6 +436,38 @@ def search(text: str, index: DocumentIndex | None = None, within: tuple[str, ...
 
 
 DECISIVE_LEAD = 1.5
+MAX_MENTIONS = 6
+
+
+def mentioning(text: str, index: DocumentIndex | None = None) -> Found | None:
+    """Where no passage answers a short question above the others ("does the framework mention
+    apprenticeships", "is there an awards scheme"): the few passages holding every one of its words, as
+    places that mention it; the opening passages of a document named with nothing else asked ("what is
+    queen mary doing for technicians"); None when that is nothing."""
+    index = index or document_index()
+    named, rest = index.named(_SCIENTIFIC_OFFICER.sub(" scientific officer ", text))
+    terms = list(dict.fromkeys(terms_of(" ".join(index.correct(t) for t in normalise(rest)))))
+    if named and not terms:
+        opening = [p for p in index.passages if p.document == named[0]][:2]
+        return Found(opening, named) if opening else None
+    # Words most passages have ("framework") say where to look no more than "the" does.
+    telling = [t for t in terms if index.df.get(t, 0) * 8 <= len(index.passages)] or terms
+    forms = {t: index.forms(t) for t in telling}
+    if not telling or len(telling) > 3 or not all(forms.values()):
+        return None
+
+    def holds_all(i: int) -> bool:
+        return all(any(f in index.bags[i] for f in forms[t]) for t in telling)
+
+    places = [i for i, p in enumerate(index.passages) if not named or p.document in named]
+    candidates = [i for i in places if holds_all(i)]
+    if not candidates:
+        return None
+    # The most telling few first: places to read, not every passage with the word.
+    ranked = sorted(candidates, key=lambda i: -index.score(i, telling, forms))[:MAX_MENTIONS]
+    words = [t for t in normalise(rest) if stem(_ABBREVIATIONS.get(t, t)) in telling]
+    asked = " ".join(words) or " ".join(telling)
+    return Found([index.passages[i] for i in ranked], named, mentions=asked)
 
 
 _UNKNOWN_WEIGHT = 3.0  # a word no passage has counts against the match as a rare word would

@@ -4,12 +4,24 @@ that", or where the question names a document ("what does the Queen Mary plan sa
 
 from __future__ import annotations
 
+import re
+
 from cards.model import Card, Section
 from framework_data.catalogue import Catalogue
-from framework_data.document_search import DocPassage, Found, files_named, passages_by_id, search, terms_of
+from framework_data.document_search import (
+    DocPassage,
+    Found,
+    files_named,
+    mentioning,
+    passages_by_id,
+    search,
+    terms_of,
+)
+from framework_data.opportunities import opportunity_named
 from framework_data.query import Intent, Query
 from handlers.qa.common import ask_action
 from handlers.qa.followup import Discussed
+from handlers.qa.search import search_card
 
 # What a question that named no role or competency can be read as and still be about a document.
 _FALLS_THROUGH = {Intent.UNKNOWN}
@@ -50,6 +62,15 @@ def _may_be_the_documents_alone(query: Query, names_a_document: bool = False) ->
         or query.ambiguous
         or query.unknown
     )
+
+
+def _framework_mentions(catalogue: Catalogue, query: Query) -> bool:
+    """The framework's own text or opportunities mention what was asked ("mentoring"): that answers first."""
+    loaded = catalogue.framework(query.framework)
+    terms = query.terms
+    if not terms:
+        return False
+    return search_card(loaded, terms) is not None or opportunity_named(loaded, terms) is not None
 
 
 def _only_framing(catalogue: Catalogue, query: Query) -> bool:
@@ -153,6 +174,8 @@ def documents_found(text: str, query: Query, catalogue: Catalogue) -> Found | No
         return None
     last_resort = query.intent in _FALLS_THROUGH or (query.intent is Intent.PASSAGE and not query.passage)
     found = search(text)
+    if found is None and last_resort and not query.rows and not _framework_mentions(catalogue, query):
+        found = mentioning(text)  # no passage above the others: the places that mention it
     if found is None or (not found.named and not last_resort):
         return None
     if query.rows and not last_resort and any(d.file == own for d in found.named):
@@ -172,8 +195,26 @@ def _source(passage: DocPassage) -> str:
     return f"{doc.publisher}, {doc.title}{where} [{doc.file}]"
 
 
+def _mentions_card(found: Found) -> Card:
+    """Each place that mentions what was asked, by its document and section, with the sentences that do."""
+    asked = set(terms_of(found.mentions))
+    sections = []
+    for p in found.passages:
+        sentences = re.split(r"(?<=[.!?])\s+", " ".join((p.text, *p.bullets)))
+        saying = [x for x in sentences if asked & set(terms_of(x))] or sentences[:1]
+        sections.append(Section(heading=f"{p.document.publisher}: {p.section}", text=" ".join(saying[:2])))
+    return Card(
+        title=f"Where the documents mention “{found.mentions}”",
+        sections=sections,
+        actions=[ask_action("What can I ask?", "help")],
+        sources=list(dict.fromkeys(_source(p) for p in found.passages)),
+    )
+
+
 def documents_card(found: Found) -> Card:
     """Each passage in the document's own words, under its section, with its source."""
+    if found.mentions:
+        return _mentions_card(found)
     sections = [
         Section(
             heading=p.section or p.document.title,

@@ -393,3 +393,14 @@ def test_yes_or_no_leads_that_the_sixteenth_set_found(ctx: Context) -> None:
 def test_time_words_alone_do_not_mean_promotion_dates(ctx: Context) -> None:
     assert "Bimonthly newsletter" in ask(ctx, "how often does the queen mary tech newsletter come out?")[2]
     assert ask(ctx, "how long does promotion take")[1] == "When promotions happen"
+
+
+def test_where_no_passage_answers_above_the_others_the_places_mentioning_it_are_listed(ctx: Context) -> None:
+    _, title, text = ask(ctx, "does the framework mention apprenticeships")
+    assert title == "Where the documents mention “apprenticeships”"
+    assert "(1C) Encourage uptake of apprenticeship levy funded training for existing staff" in text
+    assert ask(ctx, "mentoring")[1].startswith(
+        "Where the framework mentions “mentoring"
+    )  # its own text first
+    _, _, queen_mary = ask(ctx, "what is queen mary doing for technicians")
+    assert "Queen Mary" in queen_mary
