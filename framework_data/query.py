@@ -186,6 +186,16 @@ def _drop_roles_done_to(tokens: list[str], hits: list[Hit], scan: Scan, query: Q
         query.roles.pop()  # "can a grade 7 manager supervise a grade 5"
 
 
+# "what is a grade 4 called", "whats my job title", "what grade am i": the role's name, nothing more.
+_ONLY_THE_NAME = (["called"], ["job", "title"], ["role", "title"], ["title"], ["grade", "am", "i"])
+
+
+def _asks_only_the_name(tokens: list[str]) -> bool:
+    return len(tokens) <= 7 and any(
+        tokens[i : i + len(words)] == words for words in _ONLY_THE_NAME for i in range(len(tokens))
+    )
+
+
 def _which_of_them(tokens: list[str]) -> bool:
     """ "which g7 role ...", "g8 - which role does ...": asks which of a grade's roles."""
     return any(
@@ -266,6 +276,7 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
     if query.ambiguous and not query.roles and _which_of_them(tokens):
         intents.add("compare")  # "which g7 role would be our radiation protection supervisor?"
     query.intent = _decide_intent(query, intents, set(tokens), catalogue, does_it)
+    query.name_only = _asks_only_the_name(tokens) and not query.rows
     if query.intent is Intent.PATH and len(query.paths) == 1 and "grades" in tokens:
         # "which grades is the specialist path at?": the path's roles, grade by grade.
         loaded = catalogue.framework(framework)

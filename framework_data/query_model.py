@@ -62,6 +62,8 @@ class Query(BaseModel):
     jobs: list[int] = []
     # The yes or no of the passage asked for that the question's words ask ("passage-id:index").
     passage_answer: str = ""
+    # Only the role's name is asked ("what is a grade 4 called", "what grade am i"), not what it needs.
+    name_only: bool = False
     # A development opportunity of the framework named in full ("OD Management E-Learning Resources").
     opportunity: str = ""
     # The question is about the asker ("how do I get promoted"): their role comes from the directory.

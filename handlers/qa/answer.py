@@ -20,7 +20,14 @@ from handlers.qa.guide import clarify_card, grid_card, help_card, pdp_card, than
 from handlers.qa.me import for_me, needs_my_role, which_role_card
 from handlers.qa.passages import outside_card, passage_card
 from handlers.qa.progress import progression
-from handlers.qa.roles import competency_card, path_card, role_card, role_rows_card, roles_card
+from handlers.qa.roles import (
+    competency_card,
+    path_card,
+    role_card,
+    role_name_card,
+    role_rows_card,
+    roles_card,
+)
 from handlers.qa.same_cells import noting_the_same, same_for_every_role
 from handlers.qa.search import cells_mentioning, mentions_all, search_card
 from handlers.qa.yesno import (
@@ -169,6 +176,8 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
                 asked = query.model_copy(update={"rows": rows[:1], "mentions": query.terms})
                 return _with_yes_or_no(asked, role_rows_card(loaded, roles, rows[:1]), catalogue)
             return role_card(loaded, roles[0])
+        case Intent.ROLE if query.name_only and len(roles) == 1:
+            return role_name_card(loaded, roles[0])
         case Intent.ROLE:
             return role_card(loaded, roles[0])
         case Intent.COMPARE if query.absent_paths and roles:

@@ -51,6 +51,23 @@ def role_card(loaded: LoadedFramework, role: Role) -> Card:
     )
 
 
+def role_name_card(loaded: LoadedFramework, role: Role) -> Card:
+    """ "What is a grade 4 called": the role's title, grade, path and band, with the rest a button away."""
+    return Card(
+        title=role.label,
+        subtitle=role_subtitle(loaded, role),
+        sections=[
+            Section(
+                text=f"The framework's title at grade {role.grade}: “{role.title}”, on the "
+                f"{path_name(loaded, role)} path."
+            ),
+            *([Section(note=DESCRIPTOR_PLACEHOLDER)] if "(Descriptor)" in role.title else []),
+        ],
+        actions=[ask_action(f"Everything for {role.label}", spoken(role))],
+        sources=[cite_role(loaded, role)],
+    )
+
+
 def role_rows_card(loaded: LoadedFramework, roles: list[Role], row_ids: list[str]) -> Card:
     """Named competencies (rows) for one or more roles."""
     rows = [loaded.rows[r] for r in row_ids]

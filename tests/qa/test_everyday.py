@@ -404,3 +404,12 @@ def test_where_no_passage_answers_above_the_others_the_places_mentioning_it_are_
     )  # its own text first
     _, _, queen_mary = ask(ctx, "what is queen mary doing for technicians")
     assert "Queen Mary" in queen_mary
+
+
+def test_a_question_for_the_roles_name_gets_the_name_not_every_cell(ctx: Context) -> None:
+    _, title, text = ask(ctx, "what is a grade 4 called")
+    assert title == "Grade 4 Apprentice / Assistant (Descriptor) Technician"
+    assert "“Apprentice / Assistant (Descriptor) Technician”" in text
+    assert "Knowledge, Qualifications or Experience" not in text  # no cells
+    grade_6 = PersonRecord("sam@uni.example", "Sam", "Physics", "6", "g6", "", frozenset(), id=1)
+    assert ask(replace(ctx, person=grade_6), "what grade am i")[1] == "Grade 6 Senior (Descriptor) Technician"
