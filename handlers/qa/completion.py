@@ -22,6 +22,8 @@ _OPENERS = (
     ("anything", "on"),
     ("anything", "about"),
     ("any", "more", "on"),
+    ("at", "grade"),
+    ("for", "grade"),
 )
 # Words pointing back at the previous subject; "there" only when it is somewhere to get to ("how do I get
 # there"), not in "what training is there".
@@ -89,6 +91,13 @@ def complete(
 
     paths = _path_words_only(tokens, vocab, previous.framework)
     step = direction(tokens)
+    stepped = previous.intent is Intent.PROGRESSION and len(previous_roles) == 2
+    if paths and stepped and (elliptical or "instead" in tokens):
+        # "from grade 6 to grade 7 specialist" then "what about the manager route": the step to that path.
+        goal = previous_roles[1]
+        there = [r for r in loaded.framework.roles if r.grade == goal.grade and r.path in paths]
+        if there and there[0].id != goal.id:
+            return previous.model_copy(update={"roles": [previous.roles[0], role_ref(loaded, there[0])]})
     if paths and previous_roles and (elliptical or "one" in tokens or "instead" in tokens):
         # "and the manager?": the same grade, on the path named; "one grade down on the manager side":
         # the grade below, on that path.
@@ -134,10 +143,15 @@ def complete(
         known = {level.number for level in loaded.framework.levels}
         if numbers and set(numbers) <= known:  # "hay level 2" then "and level 3"
             return query.model_copy(update={"intent": Intent.CROSSWALK, "levels": numbers, "terms": []})
-    if _THEY & set(tokens) and query.rows and previous.roles and not names_roles and not query.about_me:
+    that_role = bool(_THEY & set(tokens)) or (pointing and bool({"role", "job"} & set(tokens)))
+    if that_role and query.rows and previous.roles and not names_roles and not query.about_me:
         # "what does a technical director do" then "do they have to teach?": the role being discussed.
         intent = Intent.DEVELOPMENT if query.intent is Intent.DEVELOPMENT else Intent.ROLE
         return query.model_copy(update={"intent": intent, "roles": previous.roles[:2]})
+    of_that_role = that_role and query.yes_no and query.terms and not query.rows and len(previous.roles) == 1
+    if of_that_role and not previous.rows and not names_roles and not query.about_me:
+        # "what is a grade 7 specialist" then "does that role mark exams?": that role's cell on it.
+        return query.model_copy(update={"intent": Intent.ROLE, "roles": previous.roles})
     they_too = query.yes_no and query.terms and ((_THEY & set(tokens) and not query.rows) or pointing)
     if they_too and len(previous.roles) == 1 and previous.rows and not names_roles and not query.about_me:
         # "g6 teaching delivery" then "can they mark too?", "does that cover buying equipment?": that cell

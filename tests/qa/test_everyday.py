@@ -413,3 +413,15 @@ def test_a_question_for_the_roles_name_gets_the_name_not_every_cell(ctx: Context
     assert "Knowledge, Qualifications or Experience" not in text  # no cells
     grade_6 = PersonRecord("sam@uni.example", "Sam", "Physics", "6", "g6", "", frozenset(), id=1)
     assert ask(replace(ctx, person=grade_6), "what grade am i")[1] == "Grade 6 Senior (Descriptor) Technician"
+
+
+def test_follow_ups_about_that_role_a_grade_and_another_route(ctx: Context) -> None:
+    _, _, _ = ask(ctx, "what is a grade 7 specialist")
+    assert lead(ctx, "does that role mark exams").startswith("It depends")  # "Dependent on role. ... mark"
+    _, title, _ = ask(replace(ctx, state={}), "teaching delivery", "at grade 6 specifically")
+    assert title == "Teaching Delivery: Grade 6 Senior (Descriptor) Technician"
+    steps = ("how do i get from grade 6 to grade 7 specialist", "what about the manager route")
+    _, title, _ = ask(replace(ctx, state={}), *steps)
+    assert title.startswith(
+        "From Grade 6 Senior (Descriptor) Technician to Grade 7 (Descriptor) Facility Manager"
+    )
