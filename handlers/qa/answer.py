@@ -36,6 +36,7 @@ from handlers.qa.yesno import (
     row_saying_all,
     row_saying_most,
     rows_saying_it,
+    said_first_above,
     working_alone_row,
 )
 
@@ -258,5 +259,12 @@ def _with_yes_or_no(query: Query, card: Card, catalogue: Catalogue) -> Card:
     if not query.yes_no or len(query.roles) != 1 or len(query.rows) != 1:
         return card
     loaded, role = catalogue.role(query.roles[0])
-    line = answer_line(loaded.descriptor(role.id, query.rows[0]), query.mentions)
+    descriptor = loaded.descriptor(role.id, query.rows[0])
+    line = answer_line(descriptor, query.mentions)
+    asserted = line.startswith(("Yes", "Possibly"))
+    above = said_first_above(loaded, role, query.rows[0], query.terms) if asserted else None
+    if above is not None:
+        # The role's cell says nothing of it; a higher grade's does: not yet at this grade.
+        where = f"{descriptor.row.label} for {role.label}"
+        line = f"No. {where} does not say so; the framework first says it for {above[0].label}: “{above[1]}”"
     return card.model_copy(update={"sections": [Section(text=line), *card.sections]})

@@ -8,7 +8,7 @@ import re
 
 from framework_data.loader import Descriptor, LoadedFramework
 from framework_data.qualifications import QUALIFICATION_LEVELS
-from framework_data.schema import Role
+from framework_data.schema import Role, grade_key
 from framework_data.vocabulary import root
 
 # Sentences end at a full stop, not at "e.g." or "i.e." ("May require safety qualifications (e.g. IOSH)").
@@ -337,6 +337,39 @@ def implied_answer(descriptor: Descriptor, mentions: list[str]) -> tuple[str, st
 def _says_more(sentence: str, mentions: list[str]) -> bool:
     """The sentence holds more of the question's words than its competency's alone (two or more)."""
     return _score(sentence, _stems(mentions)) >= 2
+
+
+# Words of how a thing is done that a cell words its own way ("help with team morale": "Contributes to
+# building morale"): never what a cell must hold for it to say the thing.
+_LIGHT = frozenset("help helps helping make take give work works working deal look team teams things".split())
+
+
+def said_first_above(
+    loaded: LoadedFramework, role: Role, row_id: str, terms: list[str]
+) -> tuple[Role, str] | None:
+    """Where the role's cells lack what a yes/no asks ("can a g4 supervise project students": none speaks
+    of project students), the first higher grade's cell that says it in one sentence ("May have oversight
+    of project students ..." at grade 5), this competency's first; else None."""
+    words = [
+        w for t in terms for w in t.split() if len(w) >= 4 and w not in _ASKING_WORDS | _EVERY_ROLE | _LIGHT
+    ]
+    stems = {_cut(w) for w in words}
+    if not stems or _best_score(loaded.descriptor(role.id, row_id).text, stems) == len(stems):
+        return None
+    higher = sorted(
+        (r for r in loaded.framework.roles if grade_key(r.grade) > grade_key(role.grade)),
+        key=lambda r: grade_key(r.grade),
+    )
+    own = [r.id for r in loaded.framework.rows]
+    if any(_best_score(loaded.descriptor(role.id, r).text, stems) == len(stems) for r in own):
+        return None  # another of the role's own cells says it
+    for rows in ([row_id], [r for r in own if r != row_id]):
+        for other in higher:
+            for row in rows:
+                for sentence in _SENTENCE.split(loaded.descriptor(other.id, row).text or ""):
+                    if _score(sentence, stems) == len(stems):
+                        return other, sentence.strip()
+    return None
 
 
 def answer_line(descriptor: Descriptor, mentions: list[str]) -> str:

@@ -425,3 +425,11 @@ def test_follow_ups_about_that_role_a_grade_and_another_route(ctx: Context) -> N
     assert title.startswith(
         "From Grade 6 Senior (Descriptor) Technician to Grade 7 (Descriptor) Facility Manager"
     )
+
+
+def test_a_yes_the_roles_cells_do_not_support_says_where_the_framework_first_does(ctx: Context) -> None:
+    students = lead(ctx, "can g4 supervise project students")
+    assert students.startswith("No.") and "May have oversight of project students" in students
+    risk = lead(ctx, "can a g4 write risk assessments")
+    assert risk.startswith("No.") and "Write safety documentation with authorisation" in risk
+    assert lead(ctx, "is a g4 expected to help with team morale?").startswith("Yes.")  # "building morale"
