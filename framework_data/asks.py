@@ -39,6 +39,7 @@ class Asks:
     jobs: list[tuple[str, int]] = field(default_factory=list)  # (framework, index in example_jobs)
     opportunities: list[tuple[str, str]] = field(default_factory=list)  # (framework, name)
     answers: list[tuple[str, str]] = field(default_factory=list)  # (framework, "passage-id:index")
+    by_name: set[tuple[str, str]] = field(default_factory=set)  # passages named by a person's name
 
     def take(self, entity: Entity, start: int, end: int) -> bool:
         """Record an entity of these kinds; False for any other kind."""
@@ -50,6 +51,8 @@ class Asks:
         elif entity.kind == "outside":
             if entity.key not in self.outside:
                 self.outside.append(entity.key)
+        elif entity.kind == "passage-name":
+            self.by_name.add((entity.framework, entity.key))
         elif entity.kind == "passage-answer":
             self.answers.append((entity.framework, entity.key))
         elif entity.kind == "opportunity":
@@ -84,6 +87,7 @@ def passage_asked(
             # passage's phrase or not ("is imperial's career structure going to change our pay").
             if fp[0] in (framework, *tokens)
             or f"{fp[0]}s" in tokens
+            or fp in asks.by_name
             or not passage_of(catalogue, *fp).own_framework_only
         ),
         key=lambda fp: (fp[0] != framework, passage_of(catalogue, *fp).overview),

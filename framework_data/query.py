@@ -52,6 +52,14 @@ _DOING = {"develop", "train", "improve"}
 _ADVERBS = {"technician", "technicians", "tech", "usually", "normally", "ever", "also", "actually", "still"}
 
 
+def _names_every_role(tokens: list[str]) -> bool:
+    """ "either role", "both roles", "each of the roles": every role of the grade named."""
+    return any(
+        tokens[i] in _EVERY_ONE and tokens[i + 1] in ("role", "roles", "job", "jobs")
+        for i in range(len(tokens) - 1)
+    )
+
+
 def _resolve_grades(
     scan: Scan, catalogue: Catalogue, framework: str, query: Query, titled: frozenset[str] = frozenset()
 ) -> None:
@@ -68,7 +76,10 @@ def _resolve_grades(
             query.unknown.append(f"{loaded.framework.grade_label} {mention.grade}")
             continue
         narrowed = [r for r in roles if r.path == mention.path] if mention.path else roles
-        if not mention.path and _EVERY_ONE & set(scan.tokens[max(0, mention.start - 2) : mention.start]):
+        every_one = bool(_EVERY_ONE & set(scan.tokens[max(0, mention.start - 2) : mention.start]))
+        # "g8 - does either role have to bring in income?": the grade said first, then "either role".
+        every_one = every_one or _names_every_role(scan.tokens)
+        if not mention.path and every_one:
             # "could either grade 8 role be named PI": each of its roles.
             query.roles.extend(role_ref(loaded, r) for r in roles if role_ref(loaded, r) not in query.roles)
             continue

@@ -196,6 +196,8 @@ class Passage(Strict):
     # Its phrases mean it only in a question about its own framework ("imperial's workshops"): elsewhere
     # they are everyday words ("is there a workshop on budgets").
     own_framework_only: bool = False
+    # People's names that mean it in any question ("who is nazia hirjee"), being nobody's everyday words.
+    names: list[NonEmpty] = []
     # An overview of several sections: a more specific passage named in the same question is the answer
     # ("how do managers use the framework when recruiting" is about recruiting).
     overview: bool = False

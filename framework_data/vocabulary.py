@@ -376,6 +376,9 @@ def _add_asks(vocab: Vocabulary, fw: Framework) -> None:
                 vocab.add_as_read(variant, Entity("passage", passage.id, fw.id))
         for phrase in passage.asked_alone_as:
             vocab.add_as_read(phrase, Entity("passage-alone", passage.id, fw.id))
+        for name in passage.names:
+            vocab.add_as_read(name, Entity("passage", passage.id, fw.id))
+            vocab.add_as_read(name, Entity("passage-name", passage.id, fw.id))
         for index, answer in enumerate(passage.answers):
             # Its words ask for the passage and for this yes or no of it.
             for phrase in answer.asked_as:

@@ -141,6 +141,10 @@ def complete(
         if not numbers and step and len(previous.levels) == 1:
             numbers = [previous.levels[0] + step]  # "hay level 5" then "and the level below?"
         known = {level.number for level in loaded.framework.levels}
+        if not numbers and known and {"lowest", "first", "bottom"} & set(tokens):
+            numbers = [min(known)]  # "hay level 3" then "what about the lowest level?"
+        elif not numbers and known and {"highest", "top", "last"} & set(tokens):
+            numbers = [max(known)]
         if numbers and set(numbers) <= known:  # "hay level 2" then "and level 3"
             return query.model_copy(update={"intent": Intent.CROSSWALK, "levels": numbers, "terms": []})
     that_role = bool(_THEY & set(tokens)) or (pointing and bool({"role", "job"} & set(tokens)))
@@ -148,6 +152,15 @@ def complete(
         # "what does a technical director do" then "do they have to teach?": the role being discussed.
         intent = Intent.DEVELOPMENT if query.intent is Intent.DEVELOPMENT else Intent.ROLE
         return query.model_copy(update={"intent": intent, "roles": previous.roles[:2]})
+    if that_role and query.name_only and len(previous.roles) == 1 and not names_roles:
+        # "what does a g7 specialist do" then "what would their job title be?": that role's name.
+        return query.model_copy(update={"intent": Intent.ROLE, "roles": previous.roles})
+    about_it = pointing and query.terms and not (query.yes_no or query.rows or step or names_roles)
+    of_the_cell = query.intent is Intent.UNKNOWN and len(previous.roles) == 1 and bool(previous.rows)
+    if about_it and of_the_cell and not query.about_me:
+        # "g7 specialist safety and wellbeing" then "what sort of departmental remit does it mean?": the
+        # cell just shown.
+        return previous.model_copy(update={"intent": Intent.ROLE, "yes_no": False})
     of_that_role = that_role and query.yes_no and query.terms and not query.rows and len(previous.roles) == 1
     if of_that_role and not previous.rows and not names_roles and not query.about_me:
         # "what is a grade 7 specialist" then "does that role mark exams?": that role's cell on it.

@@ -122,8 +122,10 @@ def follow(text: str, query: Query, state: dict[str, Any], catalogue: Catalogue,
         within = parse_question(text, catalogue, vocab, within=str(about.get("framework")))
         if not within.unknown and (within.roles or within.local_grades or within.levels or within.rows):
             query = within
-        elif about.get("levels") and (any(t.isdigit() for t in tokens) or direction(tokens)):
-            query = within  # "and level 3", "and the level below?", completed below
+        elif about.get("levels") and (
+            any(t.isdigit() for t in tokens) or direction(tokens) or _ENDS & set(tokens)
+        ):
+            query = within  # "and level 3", "and the level below?", "the lowest level?", completed below
 
     if about.get("framework") != query.framework:
         return query
@@ -145,6 +147,8 @@ def follow(text: str, query: Query, state: dict[str, Any], catalogue: Catalogue,
 
 
 _NUMBERED = {"grade", "grades", "band", "bands", "level", "levels", "hay"}
+# "what about the lowest level?": one end of the levels.
+_ENDS = {"lowest", "highest", "bottom", "top", "first", "last"}
 
 
 def _bare_number_as_grade(

@@ -363,11 +363,14 @@ def said_first_above(
     own = [r.id for r in loaded.framework.rows]
     if any(_best_score(loaded.descriptor(role.id, r).text, stems) == len(stems) for r in own):
         return None  # another of the role's own cells says it
+    # Said above only in the words themselves, not in longer ones that begin with them ("build" is not
+    # "buildings").
+    whole = [re.compile(rf"\b{re.escape(w)}\w{{0,3}}\b", re.IGNORECASE) for w in stems]
     for rows in ([row_id], [r for r in own if r != row_id]):
         for other in higher:
             for row in rows:
                 for sentence in _SENTENCE.split(loaded.descriptor(other.id, row).text or ""):
-                    if _score(sentence, stems) == len(stems):
+                    if all(p.search(sentence) for p in whole):
                         return other, sentence.strip()
     return None
 

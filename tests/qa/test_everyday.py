@@ -433,3 +433,27 @@ def test_a_yes_the_roles_cells_do_not_support_says_where_the_framework_first_doe
     risk = lead(ctx, "can a g4 write risk assessments")
     assert risk.startswith("No.") and "Write safety documentation with authorisation" in risk
     assert lead(ctx, "is a g4 expected to help with team morale?").startswith("Yes.")  # "building morale"
+
+
+def test_what_the_seventeenth_set_found(ctx: Context) -> None:
+    assert ask(ctx, "who is nazia hirjee?")[1] == "Imperial's Technician Commitment Steering Group"  # a name
+    assert ask(ctx, "g8 - does either role have to bring in income?")[0] is Intent.COMPARE
+    assert ask(ctx, "how much extra do i get going from g4 to g5?")[0] is Intent.OUTSIDE
+    assert not lead(ctx, "should a g6 build good working relationships?").startswith("No.")  # not "buildings"
+    grade_4 = PersonRecord("jo@uni.example", "Jo", "Physics", "4", "g4", "", frozenset(), id=2)
+    title = ask(replace(ctx, person=grade_4), "what's my part in supporting teaching and research?")[1]
+    assert (
+        title == "Support for Teaching and Research: Grade 4 Apprentice / Assistant (Descriptor) Technician"
+    )
+
+
+def test_follow_ups_the_seventeenth_set_found(ctx: Context) -> None:
+    assert answer_text("what does a g7 specialist do", ctx) and ask(ctx, "what would their job title be?")[
+        1
+    ] == ("Grade 7 Specialist (Descriptor) Technician")
+    assert "Level 1" in ask(replace(ctx, state={}), "hay level 3", "what about the lowest level?")[2]
+    steps = ("g7 specialist safety and wellbeing", "what sort of departmental remit does it mean?")
+    assert (
+        ask(replace(ctx, state={}), *steps)[1]
+        == "Safety and Wellbeing: Grade 7 Specialist (Descriptor) Technician"
+    )
