@@ -10,83 +10,36 @@ from framework_data.loader import Descriptor, LoadedFramework
 from framework_data.qualifications import QUALIFICATION_LEVELS
 from framework_data.schema import Role, grade_key
 from framework_data.vocabulary import root
+from framework_data.yesno_words import (
+    ASKING,
+    ASKING_WORDS,
+    DEPENDS,
+    DIRECTED,
+    EQUIVALENT_LEVEL,
+    EVERY_ROLE,
+    HANDS_ON,
+    IN_PROGRESS,
+    INDEPENDENT,
+    LIGHT,
+    MAYBE,
+    REGISTRATION,
+    SAME_AS,
+    WORKING_ALONE,
+    WORKING_TOWARDS,
+)
 
 # Sentences end at a full stop, not at "e.g." or "i.e." ("May require safety qualifications (e.g. IOSH)").
 _SENTENCE = re.compile(r"(?<=[.;!?])(?<!e\.g\.)(?<!i\.e\.)\s+")
-_DEPENDS = ("dependent on role", "role dependent", "depending on")
-_MAYBE = ("may ", "could ", "might ", "can ")
-# Words of how a yes/no is asked, not of what it is about ("is a grade 5 allowed to ...").
-_ASKING_WORDS = frozenset(
-    """
-    allowed able expected expect permitted supposed required meant get gets getting ever any yet someone they
-    """.split()
-)
-_ASKING = {w[:4] for w in _ASKING_WORDS}
-
-
-# Words a question says where the framework's cells say another ("how the work environment affects": "may
-# impact on own or others work").
-_SAME_AS = {
-    "affect": "impact",
-    "affects": "impact",
-    "affecting": "impact",
-    "affected": "impact",
-    "kit": "equipment",
-    "touch": "contact",
-}
-# Words naming every role, which tell no cell from another.
-_EVERY_ROLE = frozenset({"tech", "techs", "technician", "technicians"})
-
-
-# Asked whether a role works without someone over it ("can a grade 3 work alone"): a cell's direction or
-# supervision says no, its independence yes, whatever else the cell says first.
-_WORKING_ALONE = (
-    "alone",
-    "on my own",
-    "on their own",
-    "on your own",
-    "on his own",
-    "on her own",
-    "unsupervised",
-    "independently",
-    "by myself",
-    "by themselves",
-    "without supervision",
-    "own initiative",
-    "without an academic",
-    "without a lecturer",
-    "without academic",
-    "sign off",
-    "signed off",
-)
-_DIRECTED = re.compile(
-    r"\b(under (close |direct )?(direction|supervision)|not expected to work under own initiative"
-    r"|with academic presence|with authorisation from|with oversight)",
-    re.I,
-)
-_INDEPENDENT = re.compile(r"\b(independently|minimal supervision|indirect supervision|own initiative)", re.I)
-# Asked whether a role does something itself ("hands-on support"): a cell that says "Indirect" says no.
-_HANDS_ON = ("hands", "personally", "directly", "themselves", "in person")
-
-
-_EQUIVALENT_LEVEL = re.compile(r"equivalent to a level (\d+)(?: or (\d+))? qualification", re.I)
-# "Working towards IST Rsci Tech": a registration a role works towards, it does not hold yet (a
-# registration: named by a professional body's initials). "Working towards completion of relevant
-# Apprenticeship" is another matter: doing one is what is asked.
-_WORKING_TOWARDS = re.compile(r"\bworking towards\b", re.I)
-_REGISTRATION = re.compile(r"\b[A-Z]{2,}\b")
-# A question asking whether the role is on its way to it, which "working towards" says yes to.
-_IN_PROGRESS = ("towards", "toward", "working")
 
 
 def _working_towards(sentences: list[str], mentions: list[str]) -> str | None:
     """The sentence in which what the question names comes only after "working towards"."""
     stems = _stems(mentions)
     for sentence in sentences:
-        found = _WORKING_TOWARDS.search(sentence)
+        found = WORKING_TOWARDS.search(sentence)
         if found and stems:
             before, after = sentence[: found.start()], sentence[found.end() :]
-            if _REGISTRATION.search(after) and _score(after, stems) and not _score(before, stems):
+            if REGISTRATION.search(after) and _score(after, stems) and not _score(before, stems):
                 return sentence
     return None
 
@@ -104,21 +57,21 @@ def _qualified(sentences: list[str], mentions: list[str]) -> tuple[str, str] | N
     wanted = max(named, default=0)
     if wanted:
         for sentence in sentences:
-            levels = _EQUIVALENT_LEVEL.search(sentence)
+            levels = EQUIVALENT_LEVEL.search(sentence)
             if levels and max(int(n) for n in levels.groups() if n) < wanted:
                 return "no", sentence
-    if not any(f" {word} " in asked for word in _IN_PROGRESS):
+    if not any(f" {word} " in asked for word in IN_PROGRESS):
         towards = _working_towards(sentences, mentions)
         if towards is not None:
             return "no", towards
-    if any(f" {phrase} " in asked for phrase in _WORKING_ALONE):
-        directed = next((s for s in sentences if _DIRECTED.search(s)), None)
+    if any(f" {phrase} " in asked for phrase in WORKING_ALONE):
+        directed = next((s for s in sentences if DIRECTED.search(s)), None)
         if directed is not None:
             return "no", directed
-        independent = next((s for s in sentences if _INDEPENDENT.search(s)), None)
+        independent = next((s for s in sentences if INDEPENDENT.search(s)), None)
         if independent is not None:
             return _kind(independent), independent  # "May work with minimal supervision": possibly
-    if any(f" {phrase} " in asked for phrase in _HANDS_ON):
+    if any(f" {phrase} " in asked for phrase in HANDS_ON):
         found = next((s for s in sentences if s.strip().lower().startswith("indirect")), None)
         if found is not None:
             return "no", found
@@ -143,15 +96,15 @@ def _kind(sentence: str) -> str:
         return "no"  # "No marking.", "Not expected to work under own initiative."
     if re.match(r"yes\b", lowered):
         return "yes"
-    if lowered.startswith(_DEPENDS):
+    if lowered.startswith(DEPENDS):
         return "depends"
-    if lowered.startswith(_MAYBE) or re.match(r"(?:[a-z]+ ){1,2}(may|might|could)\b", lowered):
+    if lowered.startswith(MAYBE) or re.match(r"(?:[a-z]+ ){1,2}(may|might|could)\b", lowered):
         return "maybe"  # "Managers may be asked to train staff and students.", "Time may be bought out"
     return "yes"
 
 
 def _mentioned_words(mentions: list[str]) -> list[str]:
-    return [_SAME_AS.get(w, w) for mention in mentions for w in mention.split() if w not in _EVERY_ROLE]
+    return [SAME_AS.get(w, w) for mention in mentions for w in mention.split() if w not in EVERY_ROLE]
 
 
 def _stems(mentions: list[str]) -> set[str]:
@@ -195,7 +148,7 @@ def answering_row(
     named = loaded.descriptor(role.id, row_id)
     if not needed or named.is_no:
         return row_id
-    about = extra - _ASKING
+    about = extra - ASKING
     # Ties between rows are broken by longer stems ("resource planning": "Contribute to resource planning."
     # over "May plan and manage small projects, ensuring effective use of resources.").
     longer = {w[: max(4, len(w) - 2)] for w in _mentioned_words([*mentions, *terms]) if len(w) >= 4}
@@ -241,9 +194,7 @@ def row_saying_most(loaded: LoadedFramework, role: Role, terms: list[str]) -> tu
     them all: at least two words, and more than any other row's sentence; None otherwise. Words compare
     by all but their last two letters ("advice" finds "Advise", "workload" is not "work")."""
     # Whole words of asking are dropped, not their first letters: "suppliers" is not "supposed".
-    words = [
-        _SAME_AS.get(w, w) for term in terms for w in term.split() if w not in _EVERY_ROLE | _ASKING_WORDS
-    ]
+    words = [SAME_AS.get(w, w) for term in terms for w in term.split() if w not in EVERY_ROLE | ASKING_WORDS]
     stems = {_cut(w) for w in words if len(w) >= 3}
     if len(stems) < 2:
         return None
@@ -339,11 +290,6 @@ def _says_more(sentence: str, mentions: list[str]) -> bool:
     return _score(sentence, _stems(mentions)) >= 2
 
 
-# Words of how a thing is done that a cell words its own way ("help with team morale": "Contributes to
-# building morale"): never what a cell must hold for it to say the thing.
-_LIGHT = frozenset("help helps helping make take give work works working deal look team teams things".split())
-
-
 def said_first_above(
     loaded: LoadedFramework, role: Role, row_id: str, terms: list[str]
 ) -> tuple[Role, str] | None:
@@ -351,7 +297,7 @@ def said_first_above(
     of project students), the first higher grade's cell that says it in one sentence ("May have oversight
     of project students ..." at grade 5), this competency's first; else None."""
     words = [
-        w for t in terms for w in t.split() if len(w) >= 4 and w not in _ASKING_WORDS | _EVERY_ROLE | _LIGHT
+        w for t in terms for w in t.split() if len(w) >= 4 and w not in ASKING_WORDS | EVERY_ROLE | LIGHT
     ]
     stems = {_cut(w) for w in words}
     if not stems or _best_score(loaded.descriptor(role.id, row_id).text, stems) == len(stems):
