@@ -114,6 +114,12 @@ def _distinct_words(text: str) -> set[str]:
     return {w for w in normalise(text) if w not in _GENERIC_JOB_WORDS}
 
 
+def only_framing(catalogue: Catalogue, topic_ids: list[str]) -> bool:
+    """The topics outside the framework named only frame the question ("who do I talk to about ...")."""
+    topics = {t.id: t for t in catalogue.primary.framework.outside_topics}
+    return all(topics[t].framing for t in topic_ids if t in topics)
+
+
 def jobs_with_words(tokens: list[str], catalogue: Catalogue, framework: str) -> list[int]:
     """The advertised jobs of a framework whose title or department has a word of the question ("which
     imperial jobs are in the department of medicine", "any estates jobs"): none when no word is theirs."""

@@ -266,10 +266,9 @@ def search(text: str, index: DocumentIndex | None = None, within: tuple[str, ...
     files of the documents the conversation is about ("how many nominees are they aiming for"), taken as
     named when the question names none."""
     index = index or document_index()
-    named, rest = index.named(_SCIENTIFIC_OFFICER.sub(" scientific officer ", text))
+    named, _, terms = _asked(index, text)
     if not named and within:
         named = [d for d in index.documents if d.file in within]
-    terms = list(dict.fromkeys(terms_of(" ".join(index.correct(t) for t in normalise(rest)))))
     if not terms:
         return None
     forms = {t: index.forms(t) for t in terms}
@@ -287,11 +286,9 @@ def search(text: str, index: DocumentIndex | None = None, within: tuple[str, ...
         """How much of the question the passage holds; a verb as light as "run" missing counts little,
         since the documents word it their own way ("deliver", "hold")."""
         bag = index.bags[i]
-        held = sum(weights[t] for t in terms if any(f in bag for f in forms[t]))
+        held = sum(weights[t] for t in terms if _holds(bag, forms[t]))
         missing = sum(
-            weights[t] * (_LIGHT if t in _LIGHT_VERBS else 1.0)
-            for t in terms
-            if not any(f in bag for f in forms[t])
+            weights[t] * (_LIGHT if t in _LIGHT_VERBS else 1.0) for t in terms if not _holds(bag, forms[t])
         )
         whole = held + missing + sum(_UNKNOWN_WEIGHT for t in unknown)
         return held / whole if whole else 0.0
@@ -320,6 +317,19 @@ def search(text: str, index: DocumentIndex | None = None, within: tuple[str, ...
 
 
 DECISIVE_LEAD = 1.5
+
+
+def _asked(index: DocumentIndex, text: str) -> tuple[list[Document], str, list[str]]:
+    """The documents a question names, the rest of its words, and their terms, typos corrected."""
+    named, rest = index.named(_SCIENTIFIC_OFFICER.sub(" scientific officer ", text))
+    return named, rest, list(dict.fromkeys(terms_of(" ".join(index.correct(t) for t in normalise(rest)))))
+
+
+def _holds(bag: Counter[str], forms: tuple[str, ...]) -> bool:
+    """Whether a passage's terms hold one of a question term's forms."""
+    return any(f in bag for f in forms)
+
+
 MAX_MENTIONS = 6
 
 
@@ -329,8 +339,7 @@ def mentioning(text: str, index: DocumentIndex | None = None) -> Found | None:
     places that mention it; the opening passages of a document named with nothing else asked ("what is
     queen mary doing for technicians"); None when that is nothing."""
     index = index or document_index()
-    named, rest = index.named(_SCIENTIFIC_OFFICER.sub(" scientific officer ", text))
-    terms = list(dict.fromkeys(terms_of(" ".join(index.correct(t) for t in normalise(rest)))))
+    named, rest, terms = _asked(index, text)
     if named and not terms:
         opening = [p for p in index.passages if p.document == named[0]][:2]
         return Found(opening, named) if opening else None
@@ -341,7 +350,7 @@ def mentioning(text: str, index: DocumentIndex | None = None) -> Found | None:
         return None
 
     def holds_all(i: int) -> bool:
-        return all(any(f in index.bags[i] for f in forms[t]) for t in telling)
+        return all(_holds(index.bags[i], forms[t]) for t in telling)
 
     places = [i for i, p in enumerate(index.passages) if not named or p.document in named]
     candidates = [i for i in places if holds_all(i)]

@@ -3,7 +3,7 @@ framework, an advertised job, a move between career paths; these take over the i
 
 from __future__ import annotations
 
-from framework_data.asks import ROLE_WORDS, Asks, jobs_with_words, narrowed_jobs, passage_asked
+from framework_data.asks import ROLE_WORDS, Asks, jobs_with_words, narrowed_jobs, only_framing, passage_asked
 from framework_data.catalogue import Catalogue
 from framework_data.numbers import Scan
 from framework_data.query_model import Hit, Intent, Query, qualifier_path
@@ -95,9 +95,7 @@ def read_asks(
     # "any estates jobs at imperial": the word of a topic outside is an advertised job's department here.
     jobs_by_words = jobs_with_words(tokens, catalogue, query.framework) if _JOB_WORDS & set(tokens) else []
     # "who do i talk to about switching to the new JD": what it is about answers, where something does.
-    topics = {t.id: t for t in catalogue.primary.framework.outside_topics}
-    only_framing = all(topics[t].framing for t in asks.outside if t in topics)
-    if asks.outside and only_framing and (specifics or passage is not None):
+    if asks.outside and only_framing(catalogue, asks.outside) and (specifics or passage is not None):
         asks.outside = []
     if asks.outside and not named_other and not jobs_by_words:
         query.intent, query.outside = Intent.OUTSIDE, asks.outside

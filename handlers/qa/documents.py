@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from cards.model import Card, Section
+from framework_data.asks import only_framing
 from framework_data.catalogue import Catalogue
 from framework_data.document_search import (
     DocPassage,
@@ -71,12 +72,6 @@ def _framework_mentions(catalogue: Catalogue, query: Query) -> bool:
     if not terms:
         return False
     return search_card(loaded, terms) is not None or opportunity_named(loaded, terms) is not None
-
-
-def _only_framing(catalogue: Catalogue, query: Query) -> bool:
-    """The topics outside the question named only frame it ("who do I ask about ...")."""
-    topics = {t.id: t for t in catalogue.primary.framework.outside_topics}
-    return all(topics[t].framing for t in query.outside if t in topics)
 
 
 def _only_the_documents_say(found: Found, own: str) -> bool:
@@ -144,7 +139,7 @@ def documents_found(text: str, query: Query, catalogue: Catalogue) -> Found | No
     """The passages of the documents that answer this question, or None when the question is the
     framework's to answer or no passage clearly answers it."""
     own = catalogue.framework(query.framework).framework.source.document
-    if query.outside and _only_framing(catalogue, query):
+    if query.outside and only_framing(catalogue, query.outside):
         # "who do i talk to about switching to the new JD": what the documents say of it, if anything.
         framed = search(text)
         if framed is not None:

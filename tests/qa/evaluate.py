@@ -88,21 +88,9 @@ HELDOUT_SETS = {
 # The sets the answers have been worked against: every question of theirs must get its answer. A new blind
 # set is first measured as it stands (`python3 dev.py bench` prints each set's accuracy, per kind), and
 # joins these once what it found has been fixed.
-GATED = (
-    "heldout",
-    "heldout2",
-    "heldout3",
-    "heldout4",
-    "heldout5",
-    "heldout7",
-    "heldout8",
-    "heldout9",
-    "heldout12",
-    "heldout13",
-    "heldout14",
-    "heldout15",
-    "heldout16",
-)
+# The sets measured only: their first runs found more than is worth holding as known misses.
+MEASURED_ONLY = ("heldout10", "heldout11", "heldout17")
+GATED = tuple(name for name in HELDOUT_SETS if name not in MEASURED_ONLY)
 NOT_ANSWERED = ("Not in the framework", "Not covered by the framework")
 LEADS = {"yes": "Yes.", "no": "No.", "maybe": "Possibly.", "depends": "It depends"}
 
