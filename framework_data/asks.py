@@ -137,19 +137,25 @@ def narrowed_jobs(
     question's other words (a department's, the rest of a title) pick among them, else all are meant
     ("imperial research technician grade": every Research Technician advert)."""
     asked = set(tokens)
-    candidates = list(jobs)
-    for framework, index in jobs:
-        title = catalogue.framework(framework).framework.example_jobs[index].title.lower()
-        for other, job in enumerate(catalogue.framework(framework).framework.example_jobs):
-            if job.title.lower().startswith(title) and (framework, other) not in candidates:
-                candidates.append((framework, other))
 
     def score(candidate: tuple[str, int]) -> int:
         job = catalogue.framework(candidate[0]).framework.example_jobs[candidate[1]]
         return len(_distinct_words(f"{job.title} {job.department}") & asked)
 
-    best = max((score(c) for c in candidates), default=0)
-    return [c for c in candidates if score(c) == best]
+    # Each title named is narrowed on its own: "is the battery lab manager the same grade as the solar
+    # orbiter engineer" means both jobs, however many of its words each title shares.
+    meant: list[tuple[str, int]] = []
+    for framework, index in jobs:
+        example_jobs = catalogue.framework(framework).framework.example_jobs
+        title = example_jobs[index].title.lower()
+        candidates = [(framework, index)] + [
+            (framework, other)
+            for other, job in enumerate(example_jobs)
+            if other != index and job.title.lower().startswith(title)
+        ]
+        best = max(score(c) for c in candidates)
+        meant += [c for c in candidates if score(c) == best and c not in meant]
+    return meant
 
 
 def passage_of(catalogue: Catalogue, framework: str, passage_id: str) -> Passage:

@@ -303,12 +303,15 @@ def search(text: str, index: DocumentIndex | None = None, within: tuple[str, ...
         places = {(index.passages[i].document.id, index.passages[i].section) for i in holding}
         if holding and len(holding) <= 2 and len(places) == 1 and (holding[0] != best or len(holding) == 2):
             return Found([index.passages[i] for i in holding], [])
-    if coverage(best) < (0.6 if named else 0.75):
+    # A document named, and one of its passages far ahead of the rest on the rarer words: that passage,
+    # though the question has words it lacks ("what's the point of the icr's tech exchange").
+    far_ahead = named and best_score >= second * FAR_AHEAD and coverage(best) >= 0.5
+    if coverage(best) < (0.6 if named else 0.75) and not far_ahead:
         return None
     if len(terms) == 1 and not named and index.df.get(terms[0], 0) > 3:
         return None  # one common word ("training") names no passage in particular
     if named:
-        close = [i for s, i in scored[:MAX_NAMED] if s >= best_score * 0.8 and coverage(i) >= 0.6]
+        close = [best] + [i for s, i in scored[1:MAX_NAMED] if s >= best_score * 0.8 and coverage(i) >= 0.6]
         return Found([index.passages[i] for i in close], named)
     if second and best_score < second * 1.25:
         return None
@@ -317,6 +320,7 @@ def search(text: str, index: DocumentIndex | None = None, within: tuple[str, ...
 
 
 DECISIVE_LEAD = 1.5
+FAR_AHEAD = 2.0
 
 
 def _asked(index: DocumentIndex, text: str) -> tuple[list[Document], str, list[str]]:

@@ -117,7 +117,8 @@ STOPWORDS = frozenset(
     technician technicians tech techs go goes going went soon long put puts putting
     moment dont doesnt cant wont didnt once
     help helps sort sorted sorting hardly always seem seems anyone anybody whether actually really looking
-    figure am suppose supposed thats theres thier ever still bit lot loads ask asks asking
+    figure am suppose supposed thats theres thier ever still bit lot loads ask asks asking asked
     kept keep keeps way ways give gives being aimed people sell board send sends sent sending often come comes
+    point want wants wanted
     """.split()
 )

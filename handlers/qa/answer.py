@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.core import Context
 from cards.model import Card, Section
 from framework_data.catalogue import Catalogue
+from framework_data.document_search import files_named
 from framework_data.opportunities import opportunity_named
 from framework_data.query import Intent, Query, parse_question
 from framework_data.schema import Role
@@ -240,7 +241,9 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
     if named and not mentions_all(loaded, query.terms):
         # "how do i find a mentor": the opportunity named, not the cells that have one of its words.
         return where_listed_card(loaded, named)
-    if query.terms and not query.unknown:
+    # The framework's cells never answer what another document was asked for ("the icr's tech exchange").
+    elsewhere = files_named(" ".join(query.terms)) - {loaded.framework.source.document}
+    if query.terms and not query.unknown and not elsewhere:
         found = search_card(loaded, query.terms)
         if found is not None:
             return found

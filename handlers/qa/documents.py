@@ -165,7 +165,10 @@ def documents_found(text: str, query: Query, catalogue: Catalogue) -> Found | No
         found = search(" ".join(query.terms))
         if found is not None and found.decisive:
             return found
-    if _answered_elsewhere(query) or query.intent not in _MAY_NAME_A_DOCUMENT:
+    # "imperial slides - is the ntdc government funded": a crosswalk word alone, with no grade, band or
+    # job to map, is what a document named is asked about.
+    bare_crosswalk = query.intent is Intent.CROSSWALK
+    if _answered_elsewhere(query) or (query.intent not in _MAY_NAME_A_DOCUMENT and not bare_crosswalk):
         return None
     last_resort = query.intent in _FALLS_THROUGH or (query.intent is Intent.PASSAGE and not query.passage)
     found = search(text)

@@ -9,7 +9,9 @@ from typing import Any
 
 from cards.model import Card
 from framework_data.catalogue import Catalogue
+from framework_data.document_search import passages_by_id, terms_of
 from framework_data.query import Intent, Query, parse_question
+from framework_data.schema import Passage
 from framework_data.vocabulary import Vocabulary, normalise
 from handlers.qa.common import PICK
 from handlers.qa.completion import POINTING, complete, direction, is_elliptical
@@ -94,9 +96,20 @@ def documents_discussed(text: str, state: dict[str, Any], vocab: Vocabulary) -> 
         return None
     tokens = [vocab.correct(t) for t in normalise(text)]
     pointing = bool(_POINTING_AT_WRITERS & set(tokens))
-    if not pointing and not is_elliptical(tokens, text.strip().endswith("?")):
+    if not pointing and not is_elliptical(tokens, text.strip().endswith("?")) and not _said_in(text, quoted):
         return None
     return Discussed(quoted, pointing, bool(_IT & set(tokens)))
+
+
+def _said_in(text: str, quoted: list[str]) -> bool:
+    """ "will people who take part get asked for feedback?" after the ICR's exchange pilot: every word the
+    question has of its own, two at least, is in what was just quoted."""
+    found = passages_by_id(quoted)
+    asked = set(terms_of(text))
+    if found is None or len(asked) < 2:
+        return False
+    said = " ".join(f"{p.section} {p.text} {' '.join(p.bullets)}" for p in found.passages)
+    return asked <= set(terms_of(said))
 
 
 def follow(text: str, query: Query, state: dict[str, Any], catalogue: Catalogue, vocab: Vocabulary) -> Query:
@@ -203,8 +216,20 @@ def _passage_pointed_at(tokens: list[str], query: Query, passage: Any, catalogue
         or query.bands
         or query.outside
     )
-    if not known or own_words or query.intent not in (Intent.UNKNOWN, Intent.HELP):
+    if not known or own_words or not _POINTING_AT_WRITERS & set(tokens):
         return None
-    if not _POINTING_AT_WRITERS & set(tokens):
+    if query.intent not in (Intent.UNKNOWN, Intent.HELP) and not _holds_its_words(
+        tokens, next(p for p in catalogue.framework(framework).framework.passages if p.id == passage_id)
+    ):
         return None
     return query.model_copy(update={"intent": Intent.PASSAGE, "framework": framework, "passage": passage_id})
+
+
+def _holds_its_words(tokens: list[str], passage: Passage) -> bool:
+    """ "and the one about career pathways?" after the Technician Commitment's four themes: the passage
+    just quoted says every word the question points at it with, whatever else they could be read as."""
+    asked = set(terms_of(" ".join(t for t in tokens if t not in _POINTING_AT_WRITERS)))
+    said = " ".join(
+        (passage.title, passage.text, *passage.bullets, *(f"{p.label} {p.text}" for p in passage.points))
+    )
+    return bool(asked) and asked <= set(terms_of(said))

@@ -27,6 +27,7 @@ def ask(question: str) -> subprocess.CompletedProcess[str]:
         ("annual leave", "annual leave and time off"),
         ("can I get funding to go to a conference", "funding for conferences"),
         ("is there an on-call allowance for weekend work", "overtime, allowances and out-of-hours working"),
+        ("how do i service a rotary vacuum pump?", "how to use, service or repair a particular instrument"),
     ],
 )
 def test_a_question_outside_the_framework_says_so_and_exits_1(question: str, topic: str) -> None:
@@ -38,6 +39,6 @@ def test_a_question_outside_the_framework_says_so_and_exits_1(question: str, top
 
 
 def test_a_word_found_in_some_unrelated_cell_is_not_an_answer() -> None:
-    result = ask("tell me about microscopes and cryostats")
+    result = ask("tell me about cryostats and telescopes")
     assert result.returncode == 1
     assert result.stdout.startswith("Not in the framework")

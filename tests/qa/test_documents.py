@@ -105,7 +105,8 @@ NOT_FROM_A_PASSAGE = [
     "how much does a grade 6 get paid",  # pay: outside the framework, said so
     "what does grade 5 need for budget management",  # a cell
     "grade 7 specialist vs manager",  # a comparison
-    "tell me about microscopes and cryostats",
+    "tell me about microscopes and cryostats",  # equipment: outside the framework, said so
+    "tell me about cryostats and telescopes",
     "where does the framework mention consultancy",
     "what does queen mary say about parking",
     "training",  # one common word names no passage in particular
