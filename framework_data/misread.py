@@ -14,6 +14,7 @@ _PLACES = frozenset(
 # things comes before them ("plan resources"), not in "are there resources for grade 6 safety".
 _DUTY_WORDS = frozenset({"resources", "resource"})
 _RUNNING = frozenset({"plan", "planning", "manage", "managing", "ensure", "allocate", "allocating", "order"})
+_NEEDING = frozenset({"need", "needs", "needed", "require", "requires", "required"})
 
 
 def misread_intents(
@@ -51,6 +52,8 @@ def _gets_to_do(tokens: list[str], start: int, end: int, role_starts: set[int]) 
 def _runs_things(tokens: list[str], at: int) -> bool:
     """ "plan resources", "resource planning": resources as something the role runs."""
     after = tokens[at + 1 : at + 2]
+    if _NEEDING & set(tokens[at + 1 : at + 4]):
+        return True  # "a say in what resources my area needs"
     return bool(_RUNNING & set(tokens[max(0, at - 2) : at])) or after in (
         ["planning"],
         ["plans"],

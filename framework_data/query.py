@@ -221,7 +221,9 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
     tokens = [vocab.correct(t) for t in normalise(text)]
     scan = Scan(tokens)
     scan_numbers(scan)
-    hits = people_not_paths(tokens, phrase_hits(tokens, scan.used, vocab))
+    hits = people_not_paths(
+        tokens, phrase_hits(tokens, scan.used, vocab), frozenset(m.end for m in scan.grades)
+    )
     framework = _choose_framework(hits, scan, catalogue)
     if within and not any(e.kind == "framework" for h in hits for e in h.entities):
         framework = within
@@ -239,7 +241,12 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
     named_at = {h.start for h in hits if any(e.kind in ("role", "path") for e in h.entities)}
     named_at |= {m.start for m in scan.grades}
     misread = misread_intents(
-        tokens, spans, named_at, asks_yes_or_no(tokens), bool(query.roles or query.ambiguous or named_at)
+        tokens,
+        spans,
+        named_at,
+        asks_yes_or_no(tokens),
+        # "do i get a say in what resources my area needs": the asker's own role is named too.
+        bool(query.roles or query.ambiguous or named_at) or about_me(tokens),
     )
     intents -= misread
     # The words of a misread intent are what the question is about ("resource planning"): kept for the cells.
@@ -300,7 +307,11 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
     if not query.opportunity and (listed_for or (query.intent is Intent.DEVELOPMENT and not query.rows)):
         # "is the PDR listed as a development option anywhere?", "is there mentoring for teamwork": named
         # by words other phrases also read, or by one word alone.
-        query.opportunity = opportunity_named(catalogue.framework(query.framework), tokens) or ""
+        # The words that named a competency do not name an opportunity too: "do i have to scope and
+        # deliver projects" is Project Management's cell, not whether Project work is listed.
+        named_a_row = {w for mention in query.mentions for w in mention.split()} if listed_for else set()
+        unread = [t for t in tokens if t not in named_a_row]
+        query.opportunity = opportunity_named(catalogue.framework(query.framework), unread) or ""
         if query.opportunity and listed_for:
             query.intent = Intent.DEVELOPMENT
     read_move_between_paths(query, scan, hits, catalogue)

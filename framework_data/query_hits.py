@@ -52,13 +52,28 @@ def _paths_within(words: list[str], entities: list[Entity], vocab: Vocabulary) -
 _WHOSE = {"my", "your", "their", "our", "his", "her"}
 
 
-def people_not_paths(tokens: list[str], hits: list[Hit]) -> list[Hit]:
-    """The phrase matches without a path word that names someone's manager ("my manager's job")."""
+# What a path word before it describes rather than names a path ("deep specialist expertise").
+_DESCRIBED = frozenset(
+    "knowledge expertise skill skills area areas subject subjects topic topics equipment techniques "
+    "methods advice input".split()
+)
+
+
+def people_not_paths(
+    tokens: list[str], hits: list[Hit], grade_ends: frozenset[int] = frozenset()
+) -> list[Hit]:
+    """The phrase matches without a path word that names someone's manager ("my manager's job"), or that
+    describes what follows it ("which g7 role is about deep specialist expertise"), unless it comes right
+    after a grade ("g7 specialist knowledge")."""
     kept = []
     for hit in hits:
-        only_a_path = all(e.kind == "path" for e in hit.entities)
-        whose = hit.start > 0 and tokens[hit.start - 1] in _WHOSE and hit.end - hit.start == 1
+        only_a_path = all(e.kind == "path" for e in hit.entities) and hit.end - hit.start == 1
+        whose = hit.start > 0 and tokens[hit.start - 1] in _WHOSE
         if only_a_path and whose and tokens[hit.start] in ("manager", "managers"):
+            continue
+        describes = hit.end < len(tokens) and tokens[hit.end] in _DESCRIBED and hit.end - hit.start == 1
+        a_path_word = any(e.kind == "path" for e in hit.entities)
+        if a_path_word and describes and hit.start not in grade_ends:
             continue
         kept.append(hit)
     return kept

@@ -156,6 +156,10 @@ def answering_row(
     for row in loaded.framework.rows:
         text = loaded.descriptor(role.id, row.id).text or ""
         sentences = [x for x in _SENTENCE.split(text) if _score(x, needed) == len(needed)]
+        if sentences and len(sentences) < len(_SENTENCE.split(text)):
+            # The cell may say it over two sentences ("Yes for their facility. Income generation - develop
+            # charging models." for "do i set the charges for my facility").
+            sentences.append(text)
         score = max((_score(x, about) for x in sentences), default=-1)
         closer = max((_score(x, longer) for x in sentences), default=-1)
         if (score, closer) > (best_extra, best_longer):

@@ -17,6 +17,14 @@ SETS = {name: load_kinds(path) for name, path in HELDOUT_SETS.items()}
 # Questions of the gated sets still answered wrongly, each with what goes wrong: expected to fail, so that
 # fixing one shows (strict xfail) and it leaves this list.
 KNOWN_MISSES = {
+    "do i get a say in what resources my area needs?": (
+        "'a say in' and 'needs' are not read as advising on requirements, so a grade 6 gets the cell on "
+        "overseeing resources, not 'Advises on resource requirements for own area.'"
+    ),
+    "imperial grade 2 - are they responsible for keeping services running?": (
+        "'keeping services running' finds the cell on feedback about how the service is running, not the one "
+        "on services maintained"
+    ),
     "been a g6 for years and torn between going specialist or manager at 7, how do the two jobs compare?": (
         "the asker's own grade 6 ('been a g6 for years') is taken as a third role to compare"
     ),
