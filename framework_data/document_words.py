@@ -22,6 +22,12 @@ PHRASES = {
     "prof reg": "profreg",
     # The TC's plans speak of professional recognition, of which registration is the usual form.
     "professional recognition": "profreg",
+    # Queen Mary's "New Staff event" is for those its readers call new starters or joiners.
+    "new starters": "newstaff",
+    "new starter": "newstaff",
+    "new joiners": "newstaff",
+    "new joiner": "newstaff",
+    "new staff": "newstaff",
     "work shadowing": "workshadow",
     "job shadowing": "workshadow",
     "work shadow": "workshadow",
