@@ -158,6 +158,25 @@ def narrowed_jobs(
     return meant
 
 
+def with_departments_named(
+    jobs: list[tuple[str, int]], tokens: list[str], catalogue: Catalogue
+) -> list[tuple[str, int]]:
+    """The jobs a question means, with those it names by a department that no job already meant is in
+    ("is a microbiology research tech graded higher than the NHLI one": the NHLI advert too)."""
+    if not jobs:
+        return jobs
+    framework = jobs[0][0]
+    example_jobs = catalogue.framework(framework).framework.example_jobs
+    covered = {w for _, i in jobs for w in _distinct_words(example_jobs[i].department)}
+    named = set(tokens) - covered
+    extra = [
+        (framework, i)
+        for i, job in enumerate(example_jobs)
+        if (framework, i) not in jobs and _distinct_words(job.department) & named
+    ]
+    return [*jobs, *extra]
+
+
 def passage_of(catalogue: Catalogue, framework: str, passage_id: str) -> Passage:
     return next(p for p in catalogue.framework(framework).framework.passages if p.id == passage_id)
 

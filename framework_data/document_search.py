@@ -25,6 +25,9 @@ def stem(word: str) -> str:
         # The "-ate" family folds as "-ation" does: "celebrate", "celebrated", "celebration" are one.
         ("ations", ""),
         ("ation", ""),
+        # "institution" and "institute", "contribution" and "contribute" are one.
+        ("utions", "ut"),
+        ("ution", "ut"),
         ("ating", ""),
         ("ated", ""),
         ("ates", ""),

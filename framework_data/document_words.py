@@ -46,6 +46,7 @@ PHRASES = {
 # Words typed for the documents' own ("lab" for "laboratory", "told" for "notified").
 ABBREVIATIONS = {
     "mentor": "mentoring",
+    "prof": "professional",  # "a prof body"
     "apprentice": "apprenticeship",
     "lab": "laboratory",
     "labs": "laboratory",

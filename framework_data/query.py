@@ -23,7 +23,7 @@ from framework_data.query_hits import (
     spread_over_paths,
 )
 from framework_data.query_model import Ambiguity, Hit, Intent, Query
-from framework_data.schema import grade_key
+from framework_data.schema import ExampleJob, grade_key
 from framework_data.vocabulary import NEVER_CORRECT, Vocabulary, normalise
 
 __all__ = ["Ambiguity", "Intent", "Query", "job_at_grade", "parse_question"]
@@ -102,6 +102,21 @@ def job_at_grade(job_grade: str, grade: str) -> bool:
     """An advertised job's grade is the one asked: "4" is 4, and "3" covers 3a and 3b."""
     job_grade = job_grade.lower()
     return job_grade == grade or (job_grade[:-1] == grade and job_grade[-1:] in ("a", "b"))
+
+
+_UP = frozenset({"up", "above", "higher", "next"})
+_DOWN = frozenset({"down", "below", "lower", "under"})
+
+
+def _stepped(grades: list[str], tokens: list[str], jobs: list[ExampleJob]) -> list[str]:
+    """ "which of the example jobs are one grade up from 3a": the advertised grade next above (or below)
+    the one grade named, in the order of the grades the jobs have."""
+    step = (1 if _UP & set(tokens) else 0) - (1 if _DOWN & set(tokens) else 0)
+    ordered = sorted({j.grade.lower() for j in jobs}, key=grade_key)
+    if len(grades) != 1 or not step or grades[0] not in ordered:
+        return grades
+    at = ordered.index(grades[0]) + step
+    return [ordered[at]] if 0 <= at < len(ordered) else grades
 
 
 def _choose_framework(hits: list[Hit], scan: Scan, catalogue: Catalogue) -> str:
@@ -271,7 +286,9 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
             query.mentions.append(" ".join(tokens[_with_level(tokens, hit.start) : hit.end]))
     query.bands = scan.bands
     query.levels = scan.levels or (every_level(catalogue, tokens) if "hay" in tokens else [])
-    query.local_grades = scan.local_grades
+    query.local_grades = _stepped(
+        scan.local_grades, tokens, catalogue.framework(framework).framework.example_jobs
+    )
     query.towards = _names_a_destination(scan, hits, query)
     query.terms = _leftover_terms(scan, every_hit, vocab) + [
         t for t in misread_words if t not in NEVER_CORRECT

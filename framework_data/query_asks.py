@@ -3,7 +3,15 @@ framework, an advertised job, a move between career paths; these take over the i
 
 from __future__ import annotations
 
-from framework_data.asks import ROLE_WORDS, Asks, jobs_with_words, narrowed_jobs, only_framing, passage_asked
+from framework_data.asks import (
+    ROLE_WORDS,
+    Asks,
+    jobs_with_words,
+    narrowed_jobs,
+    only_framing,
+    passage_asked,
+    with_departments_named,
+)
 from framework_data.catalogue import Catalogue
 from framework_data.numbers import Scan
 from framework_data.query_model import Hit, Intent, Query, qualifier_path
@@ -107,7 +115,7 @@ def read_asks(
     elif asks.jobs and not names_roles:
         query.intent = Intent.CROSSWALK
         query.framework = asks.jobs[0][0]
-        jobs = narrowed_jobs(asks.jobs, tokens, catalogue)
+        jobs = with_departments_named(narrowed_jobs(asks.jobs, tokens, catalogue), tokens, catalogue)
         query.jobs = [index for framework, index in jobs if framework == query.framework]
     elif (
         not specifics

@@ -12,6 +12,7 @@ from framework_data.catalogue import Catalogue
 from framework_data.document_search import (
     DocPassage,
     Found,
+    document_index,
     files_named,
     mentioning,
     passages_by_id,
@@ -168,6 +169,12 @@ def documents_found(text: str, query: Query, catalogue: Catalogue) -> Found | No
     # "imperial slides - is the ntdc government funded": a crosswalk word alone, with no grade, band or
     # job to map, is what a document named is asked about.
     bare_crosswalk = query.intent is Intent.CROSSWALK
+    if query.intent is Intent.ROLE and query.terms and not query.rows and not query.ambiguous:
+        # "how did the technical managers take the bioeng booklet", "does my development have to be about
+        # my weak spots": no cell was read, and a passage holds what the question is about.
+        found = search(text)
+        if found is not None and _about_the_passage(found, text, catalogue, query):
+            return found
     if _answered_elsewhere(query) or (query.intent not in _MAY_NAME_A_DOCUMENT and not bare_crosswalk):
         return None
     last_resort = query.intent in _FALLS_THROUGH or (query.intent is Intent.PASSAGE and not query.passage)
@@ -185,6 +192,26 @@ def documents_found(text: str, query: Query, catalogue: Catalogue) -> Found | No
     if quoted_from and any(d.file == quoted_from for d in found.named):
         return None  # the framework's own passage is from the document named: it was chosen for this
     return found
+
+
+# How rare in the documents a word must be to say what a question is about (a few passages have it).
+_RARE = 4.0
+
+
+def _about_the_passage(found: Found, text: str, catalogue: Catalogue, query: Query) -> bool:
+    """Whether a question read as a role with no cell is about the passage found instead: words rare in the
+    documents, all in the passage, that no cell of the framework has; one is enough beside the asker's own
+    role ("does my development have to be about my weak spots"), two beside roles named ("the technical
+    managers" and "the bioeng booklet")."""
+    if query.about_me and not (query.roles or query.yes_no):
+        return False
+    index = document_index()
+    passage = found.passages[0]
+    held = set(terms_of(" ".join((passage.section, passage.text, *passage.bullets))))
+    rare = [t for t in terms_of(text) if index.idf.get(t, 0.0) >= _RARE]
+    enough = 2 if query.roles else 1
+    loaded = catalogue.framework(query.framework)
+    return len(rare) >= enough and set(rare) <= held and search_card(loaded, rare) is None
 
 
 def _source(passage: DocPassage) -> str:

@@ -48,7 +48,8 @@ def _qualified(sentences: list[str], mentions: list[str]) -> tuple[str, str] | N
     """The answer a cell's qualifier gives to how the question asks (alone, hands-on, a qualification above
     the cell's level, something worked towards), if it does."""
     asked = f" {' '.join(mentions).lower()} "
-    named = [int(n) for n in re.findall(r" level (\d+) ", asked) if "qualification" in asked]
+    # "a level 6 qualification", "a level 6 qual", "level 6 quals".
+    named = [int(n) for n in re.findall(r" level (\d+) ", asked) if re.search(r" qual", asked)]
     rest = set(asked.split())
     for name in sorted(QUALIFICATION_LEVELS, key=len, reverse=True):  # "foundation degree" before "degree"
         if set(name.split()) <= rest:
