@@ -249,6 +249,21 @@ def files_named(text: str) -> set[str]:
     }
 
 
+def without_document_names(text: str) -> list[str]:
+    """The words of a question without the names of the documents in it ("is there any work shadowing at
+    the icr": "is there any work shadowing at the")."""
+    tokens = normalise(text)
+    phrases = sorted((phrase for phrase, _ in _names_of_documents()), key=len, reverse=True)
+    kept: list[str] = []
+    i = 0
+    while i < len(tokens):
+        phrase = next((p for p in phrases if tuple(tokens[i : i + len(p)]) == p), None)
+        if phrase is None:
+            kept.append(tokens[i])
+        i += len(phrase) if phrase else 1
+    return kept
+
+
 MAX_NAMED = 3
 _WORD = re.compile(r"[a-z0-9]+")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.core import Context
 from cards.model import Card, Section
 from framework_data.catalogue import Catalogue
-from framework_data.document_search import files_named
+from framework_data.document_search import files_named, without_document_names
 from framework_data.opportunities import opportunity_named
 from framework_data.query import Intent, Query, parse_question
 from framework_data.schema import Role
@@ -15,8 +15,15 @@ from handlers.qa.common import next_roles
 from handlers.qa.compare import compare_card, paths_absent_card
 from handlers.qa.crosswalk import crosswalk_card
 from handlers.qa.development import development_card, listed_line, where_listed_card
-from handlers.qa.documents import document_follow_up, documents_card, documents_found
-from handlers.qa.followup import documents_discussed, follow, remember, remember_documents
+from handlers.qa.documents import asked_of_another, document_follow_up, documents_card, documents_found
+from handlers.qa.followup import (
+    asked_before,
+    documents_discussed,
+    follow,
+    remember,
+    remember_asked,
+    remember_documents,
+)
 from handlers.qa.guide import clarify_card, grid_card, help_card, pdp_card, thanks_card, unknown_card
 from handlers.qa.me import for_me, needs_my_role, which_role_card
 from handlers.qa.passages import outside_card, passage_card
@@ -70,7 +77,10 @@ def answer_text(text: str, ctx: Context, shared: bool = False) -> tuple[Query, C
     # A follow-up about the documents just quoted is searched in them first ("what happens once they
     # finish it" after the ICR's apprenticeship).
     discussed = documents_discussed(text, ctx.state, ctx.vocabulary)
-    found = document_follow_up(text, query, discussed) or documents_found(text, query, ctx.catalogue)
+    found = asked_of_another(text, asked_before(ctx.state))
+    if found is None:
+        remember_asked(ctx.state, without_document_names(text))
+        found = document_follow_up(text, query, discussed) or documents_found(text, query, ctx.catalogue)
     if found is not None:
         quoted = documents_card(found)
         query = query.model_copy(update={"intent": Intent.PASSAGE, "passage": ""})

@@ -18,6 +18,7 @@ from framework_data.document_search import (
     passages_by_id,
     search,
     terms_of,
+    without_document_names,
 )
 from framework_data.opportunities import opportunity_named
 from framework_data.query import Intent, Query
@@ -134,6 +135,22 @@ def _says_more(found: Found | None, again: Found, text: str) -> bool:
     headed = set(terms_of(" ".join(p.section for p in found.passages)))
     quoted_headings = set(terms_of(" ".join(p.section for p in again.passages)))
     return bool(asked - quoted) or bool(asked & headed - quoted_headings)
+
+
+# Words of a follow-up that names another document and asks nothing new ("and queen mary?", "what about
+# the icr then").
+_ONLY_ASKING = frozenset("and what about how at in for the there then ok so also too same over".split())
+
+
+def asked_of_another(text: str, asked: list[str]) -> Found | None:
+    """ "and queen mary?" after "is there any work shadowing at the icr?": the words asked before, searched
+    in the document this message names and nothing else, or the places in it that mention them."""
+    if not asked or not files_named(text):
+        return None
+    if any(t not in _ONLY_ASKING for t in without_document_names(text)):
+        return None
+    again = f"{text} {' '.join(asked)}"
+    return search(again) or mentioning(again)
 
 
 def documents_found(text: str, query: Query, catalogue: Catalogue) -> Found | None:

@@ -73,6 +73,19 @@ def remember_documents(state: dict[str, Any], passages: list[str]) -> None:
     state[STATE_KEY] = topic
 
 
+def remember_asked(state: dict[str, Any], words: list[str]) -> None:
+    """The words of the question just answered, without the documents it named, for a follow-up that asks
+    the same of another document ("and queen mary?")."""
+    topic = _topic(state)
+    topic["asked"] = words
+    state[STATE_KEY] = topic
+
+
+def asked_before(state: dict[str, Any]) -> list[str]:
+    found = _topic(state).get("asked")
+    return [w for w in found if isinstance(w, str)] if isinstance(found, list) else []
+
+
 # Words pointing at the very thing just quoted ("would it ever go wider?").
 _IT = frozenset({"it", "that", "this", "those", "these"})
 # Words pointing back at what a quoted document said ("how many are they aiming for").

@@ -170,3 +170,15 @@ async def test_where_others_can_read_the_directory_grade_is_not_used(ctx: Contex
     assert reply.card.title == "Which role is yours?"
     assert "Grade 6 Senior" not in reply.card.title + "".join(s.text for s in reply.card.sections)
     assert reply.card.sections[0].text.startswith("Others can read this conversation")
+
+
+async def test_naming_another_document_alone_asks_it_the_same_question(ctx: Context, stores: Stores) -> None:
+    sam = await chat(ctx, stores)
+    first = " ".join(render_text(await sam.say("is there any work shadowing at the icr?")).split())
+    assert "work shadowing across two reciprocal days" in first
+    queen_mary = " ".join(render_text(await sam.say("and queen mary?")).split())
+    assert "informal work shadowing scheme" in queen_mary
+    assert "Queen Mary University of London" in queen_mary and "two reciprocal days" not in queen_mary
+    # Asked again of a third, the question is still the first one, not "and queen mary".
+    icr = " ".join(render_text(await sam.say("what about the icr then?")).split())
+    assert "two reciprocal days" in icr
