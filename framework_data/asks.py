@@ -120,6 +120,14 @@ def only_framing(catalogue: Catalogue, topic_ids: list[str]) -> bool:
     return all(topics[t].framing for t in topic_ids if t in topics)
 
 
+def main_topics(catalogue: Catalogue, topic_ids: list[str]) -> list[str]:
+    """The topics outside the framework a question names, without those that only name what another of
+    them is about ("how do i order a new centrifuge": purchasing, not how to use the equipment)."""
+    topics = {t.id: t for t in catalogue.primary.framework.outside_topics}
+    main = [t for t in topic_ids if t not in topics or not topics[t].secondary]
+    return main or topic_ids
+
+
 def jobs_with_words(tokens: list[str], catalogue: Catalogue, framework: str) -> list[int]:
     """The advertised jobs of a framework whose title or department has a word of the question ("which
     imperial jobs are in the department of medicine", "any estates jobs"): none when no word is theirs."""

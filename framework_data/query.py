@@ -320,7 +320,11 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
         )
         query.roles = [role_ref(loaded, r) for r in on_path]
     read_asks(query, asks, tokens, catalogue, only_self_described(scan, hits))
-    listed_for = query.yes_no and query.rows and not (query.roles or query.ambiguous)
+    # "is there mentoring for teamwork", "any coaching for teamwork?": whether a competency lists it.
+    asks_of_a_row = query.yes_no or (
+        query.intent in (Intent.COMPETENCY, Intent.DEVELOPMENT) and not query.about_me
+    )
+    listed_for = asks_of_a_row and query.rows and not (query.roles or query.ambiguous)
     if not query.opportunity and (listed_for or (query.intent is Intent.DEVELOPMENT and not query.rows)):
         # "is the PDR listed as a development option anywhere?", "is there mentoring for teamwork": named
         # by words other phrases also read, or by one word alone.

@@ -7,6 +7,7 @@ from framework_data.asks import (
     ROLE_WORDS,
     Asks,
     jobs_with_words,
+    main_topics,
     narrowed_jobs,
     only_framing,
     passage_asked,
@@ -106,7 +107,7 @@ def read_asks(
     if asks.outside and only_framing(catalogue, asks.outside) and (specifics or passage is not None):
         asks.outside = []
     if asks.outside and not named_other and not jobs_by_words:
-        query.intent, query.outside = Intent.OUTSIDE, asks.outside
+        query.intent, query.outside = Intent.OUTSIDE, main_topics(catalogue, asks.outside)
     elif passage is not None:
         query.intent, query.framework, query.passage = Intent.PASSAGE, passage[0], passage[1]
         query.passage_answer = next(
@@ -119,7 +120,7 @@ def read_asks(
         query.jobs = [index for framework, index in jobs if framework == query.framework]
     elif (
         not specifics
-        and _JOB_WORDS & set(tokens)
+        and (_JOB_WORDS & set(tokens) or _grades_of_another(query, tokens, catalogue))
         and catalogue.framework(query.framework).framework.example_jobs
     ):
         # "what grades do imperial jobs have": every advertised job of that framework, or those the
@@ -136,6 +137,16 @@ def read_asks(
         query.roles, query.ambiguous = list(query.ambiguous[0].options), []
     if query.intent is Intent.PROGRESSION and not names_roles and not CRITERIA & set(tokens):
         query.about_me = True  # "how does one get promoted" is asked for oneself
+
+
+def _grades_of_another(query: Query, tokens: list[str], catalogue: Catalogue) -> bool:
+    """ "what grades does imperial use for technicians": the grades of another framework than the primary,
+    which its advertised jobs show."""
+    return (
+        query.intent is Intent.UNKNOWN
+        and query.framework != catalogue.primary.id
+        and bool({"grades", "grading"} & set(tokens))
+    )
 
 
 # "im a technical manager", "as a grade 7", "i am a lab manager": who is asking.

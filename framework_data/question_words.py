@@ -81,7 +81,9 @@ _INTENT_WORDS = {
     "suggested development, any development, development option, improve, course, courses, "
     "opportunities, opportunity, learn, learning, get better, grow, upskill, resources, development options, "
     "development ideas, development suggestions, development activities, cpd, cpd options, cpd ideas, "
-    "development for, development in, development on, development with",
+    "development for, development in, development on, development with, "
+    "development is there, development there, development available, development is available, "
+    "development would help, development could help, development helps",
     "crosswalk": "equivalent, equivalence, crosswalk, map, maps, mapping, mapped, correspond, hett, ntdc, "
     "band, bands, hay",
     "path": "path, paths, pathway, pathways, route, routes, track, ladder",

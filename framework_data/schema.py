@@ -234,6 +234,9 @@ class OutsideTopic(Strict):
     # Its phrases only frame a question ("who do I talk to about ..."): what the question is about, where
     # the framework or its documents answer it, comes first.
     framing: bool = False
+    # Its phrases name only what another topic may be about ("order a new centrifuge" is purchasing, "pay
+    # for parking" is parking): it is the answer only where no other topic is named.
+    secondary: bool = False
 
 
 class Framework(Strict):

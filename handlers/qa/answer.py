@@ -218,7 +218,7 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
             # "which competencies is work shadowing listed under", "project work as cpd - which
             # competencies", "what is mentoring mapped to": where an opportunity is listed.
             return where_listed_card(loaded, named)
-        case Intent.DEVELOPMENT if query.opportunity and query.yes_no and query.rows:
+        case Intent.DEVELOPMENT if query.opportunity and query.rows:
             # "is there mentoring for teamwork": whether the competency's opportunities list it, first.
             card = development_card(loaded, query.rows, roles[0] if len(roles) == 1 else None)
             return card.model_copy(update={"sections": [listed_line(loaded, query), *card.sections]})

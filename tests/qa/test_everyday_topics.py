@@ -1,0 +1,76 @@
+"""Everyday questions about what the framework maps and what it leaves to others: an opportunity asked of a
+competency, development asked in passing, another framework's grades, and topics outside the framework
+that share a word with another ("order a new centrifuge", "pay for parking"). Asked through answer_text,
+as a chat asks them; the expected words are the seeds' own."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from bot.core import Context
+from cards.text import render_text
+from framework_data.query import Intent
+from handlers.qa.answer import answer_text
+
+
+def ask(ctx: Context, question: str) -> tuple[Intent, str]:
+    """The question's intent and its answer's whole text (its lines joined)."""
+    query, card = answer_text(question, replace(ctx, state={}))
+    return query.intent, " ".join(render_text(card).split())
+
+
+def test_an_opportunity_asked_of_a_competency_is_said_to_be_listed_or_not(ctx: Context) -> None:
+    # Figure 5: Teamwork & Motivation lists Coaching and Mentoring; Budget Management lists neither.
+    intent, text = ask(ctx, "any coaching for teamwork?")
+    assert intent is Intent.DEVELOPMENT
+    assert text.startswith("Development opportunities")
+    assert "Yes. The development opportunities for Teamwork & Motivation list Coaching." in text
+    _, text = ask(ctx, "any coaching for budget management?")
+    assert "do not list Coaching" in text
+
+
+def test_development_asked_in_passing_is_figure_5(ctx: Context) -> None:
+    intent, text = ask(ctx, "what development is there for planning and organising")
+    assert intent is Intent.DEVELOPMENT
+    for opportunity in ("OD Management E-Learning Resources", "Coaching", "Project work"):
+        assert opportunity in text
+    assert "Grade 4 Apprentice" not in text  # the competency's cells are not the answer
+
+
+def test_another_frameworks_grades_are_those_its_adverts_give(ctx: Context) -> None:
+    intent, text = ask(ctx, "what grades does imperial use for technicians")
+    assert intent is Intent.CROSSWALK
+    for advert in (
+        "Research Technician: NHLI (grade 2b)",
+        "Battery laboratory Manager",
+        "(grade 3a)",
+        "(grade 4)",
+    ):
+        assert advert in text
+
+
+@pytest.mark.parametrize(
+    ("question", "covered", "not_named"),
+    [
+        ("how do i order a new centrifuge", "purchasing rules", "service or repair"),
+        ("does the uni pay for parking", "parking", "pay and salaries"),
+        ("how many days training am i entitled to each year", "contracts, hours", "Which role is yours?"),
+        (
+            "how do i deal with a team member who keeps coming in late",
+            "contracts, hours",
+            "Not in the framework",
+        ),
+        ("is there a counselling helpline for staff?", "occupational health", "Not in the framework"),
+        ("how do i service a rotary vacuum pump?", "service or repair", "Service Delivery"),
+    ],
+)
+def test_a_topic_outside_names_the_one_asked_about(
+    ctx: Context, question: str, covered: str, not_named: str
+) -> None:
+    intent, text = ask(ctx, question)
+    assert intent is Intent.OUTSIDE
+    assert text.startswith("Not covered by the framework")
+    assert covered in text
+    assert not_named not in text
