@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 
+from framework_data.document_search import stem
 from framework_data.loader import Descriptor, LoadedFramework
 from framework_data.qualifications import QUALIFICATION_LEVELS
 from framework_data.schema import Role, grade_key
@@ -315,13 +316,19 @@ def said_first_above(
     if any(_best_score(loaded.descriptor(role.id, r).text, stems) == len(stems) for r in own):
         return None  # another of the role's own cells says it
     # Said above only in the words themselves, not in longer ones that begin with them ("build" is not
-    # "buildings").
-    whole = [re.compile(rf"\b{re.escape(w)}\w{{0,3}}\b", re.IGNORECASE) for w in stems]
+    # "buildings"), or in another form of them ("documents" and "documentation").
+    whole = [re.compile(rf"\b{re.escape(_cut(w))}\w{{0,3}}\b", re.IGNORECASE) for w in words]
+    forms = [stem(w.lower()) for w in words]
+
+    def says_it(sentence: str) -> bool:
+        own_forms = {stem(t) for t in re.findall(r"[a-z]+", sentence.lower())}
+        return all(p.search(sentence) or f in own_forms for p, f in zip(whole, forms, strict=False))
+
     for rows in ([row_id], [r for r in own if r != row_id]):
         for other in higher:
             for row in rows:
                 for sentence in _SENTENCE.split(loaded.descriptor(other.id, row).text or ""):
-                    if all(p.search(sentence) for p in whole):
+                    if says_it(sentence):
                         return other, sentence.strip()
     return None
 

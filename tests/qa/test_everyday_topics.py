@@ -74,3 +74,13 @@ def test_a_topic_outside_names_the_one_asked_about(
     assert text.startswith("Not covered by the framework")
     assert covered in text
     assert not_named not in text
+
+
+def test_a_yes_no_the_cell_does_not_speak_to_is_where_a_higher_grade_first_says_it(ctx: Context) -> None:
+    # Grade 3's safety cell is on understanding risk assessments; writing the documents starts at grade 5,
+    # in another form of the word ("documents", "documentation").
+    _, card = answer_text("can a grade 3 write safety documents", replace(ctx, state={}))
+    lead = " ".join(card.sections[0].text.split())
+    assert lead.startswith("No.")
+    assert "Grade 5 (Descriptor) Technician" in lead
+    assert "Write safety documentation with authorisation from senior colleagues." in lead
