@@ -313,6 +313,12 @@ def search(text: str, index: DocumentIndex | None = None, within: tuple[str, ...
 
     best_score, best = scored[0]
     second = scored[1][0] if len(scored) > 1 else 0.0
+    if not named and len(terms) >= 2 and all(weights[t] >= RARE for t in terms):
+        # Words as rare as a person's name ("who is ken keating"): every place that has them all, up to a
+        # few, since the one where they stand in the fewest words need not say the most of them.
+        having = [i for _, i in scored if coverage(i) == 1.0]
+        if 2 <= len(having) <= MAX_NAMED:
+            return Found([index.passages[i] for i in having], [])
     if not named and len(terms) >= 2:
         # "is the framework just for lab techs": the passages holding every term, nearly as high as the
         # best, answer where they are one or two of one section ("All new technical roles will adopt the
@@ -338,6 +344,8 @@ def search(text: str, index: DocumentIndex | None = None, within: tuple[str, ...
 
 
 DECISIVE_LEAD = 1.5
+# How rare in the documents a word must be to say by itself what a question is about.
+RARE = 4.0
 FAR_AHEAD = 2.0
 
 

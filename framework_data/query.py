@@ -52,12 +52,15 @@ _DOING = {"develop", "train", "improve"}
 _ADVERBS = {"technician", "technicians", "tech", "usually", "normally", "ever", "also", "actually", "still"}
 
 
+# "both routes", "either side", "each path": the ways a grade's roles are called.
+_ROLES_OF_A_GRADE = frozenset(
+    "role roles job jobs route routes path paths side sides track tracks option options posts".split()
+)
+
+
 def _names_every_role(tokens: list[str]) -> bool:
     """ "either role", "both roles", "each of the roles": every role of the grade named."""
-    return any(
-        tokens[i] in _EVERY_ONE and tokens[i + 1] in ("role", "roles", "job", "jobs")
-        for i in range(len(tokens) - 1)
-    )
+    return any(tokens[i] in _EVERY_ONE and tokens[i + 1] in _ROLES_OF_A_GRADE for i in range(len(tokens) - 1))
 
 
 def _resolve_grades(

@@ -24,6 +24,9 @@ _OPENERS = (
     ("any", "more", "on"),
     ("at", "grade"),
     ("for", "grade"),
+    # "just planning" after a comparison: that competency of the roles compared.
+    ("just",),
+    ("only",),
 )
 # Words pointing back at the previous subject; "there" only when it is somewhere to get to ("how do I get
 # there"), not in "what training is there".

@@ -10,6 +10,7 @@ from cards.model import Card, Section
 from framework_data.asks import only_framing
 from framework_data.catalogue import Catalogue
 from framework_data.document_search import (
+    RARE,
     DocPassage,
     Found,
     document_index,
@@ -211,10 +212,6 @@ def documents_found(text: str, query: Query, catalogue: Catalogue) -> Found | No
     return found
 
 
-# How rare in the documents a word must be to say what a question is about (a few passages have it).
-_RARE = 4.0
-
-
 def _about_the_passage(found: Found, text: str, catalogue: Catalogue, query: Query) -> bool:
     """Whether a question read as a role with no cell is about the passage found instead: words rare in the
     documents, all in the passage, that no cell of the framework has; one is enough beside the asker's own
@@ -225,7 +222,7 @@ def _about_the_passage(found: Found, text: str, catalogue: Catalogue, query: Que
     index = document_index()
     passage = found.passages[0]
     held = set(terms_of(" ".join((passage.section, passage.text, *passage.bullets))))
-    rare = [t for t in terms_of(text) if index.idf.get(t, 0.0) >= _RARE]
+    rare = [t for t in terms_of(text) if index.idf.get(t, 0.0) >= RARE]
     enough = 2 if query.roles else 1
     loaded = catalogue.framework(query.framework)
     return len(rare) >= enough and set(rare) <= held and search_card(loaded, rare) is None

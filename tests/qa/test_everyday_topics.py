@@ -84,3 +84,24 @@ def test_a_yes_no_the_cell_does_not_speak_to_is_where_a_higher_grade_first_says_
     assert lead.startswith("No.")
     assert "Grade 5 (Descriptor) Technician" in lead
     assert "Write safety documentation with authorisation from senior colleagues." in lead
+
+
+def test_a_name_found_in_a_few_places_is_quoted_from_each(ctx: Context) -> None:
+    _, text = ask(ctx, "who is ken keating")
+    assert "k.keating@imperial.ac.uk" in text  # the slides' contact
+    assert "Ken Keating (Laboratory Manager, Bioengineering)" in text  # the update's steering group
+
+
+def test_both_routes_at_a_grade_are_its_roles(ctx: Context) -> None:
+    query, card = answer_text("at grade 8 do both routes manage budgets?", replace(ctx, state={}))
+    assert query.roles == ["lancaster:g8-specialist", "lancaster:g8-manager"]
+    text = " ".join(render_text(card).split())
+    assert "May manage multiple budgets for whole department / facility." in text
+
+
+def test_just_a_competency_after_a_comparison_is_that_competency_of_the_roles_compared(ctx: Context) -> None:
+    conversation = replace(ctx, state={})
+    answer_text("grade 8 specialist vs manager", conversation)
+    query, _ = answer_text("just planning", conversation)
+    assert query.roles == ["lancaster:g8-specialist", "lancaster:g8-manager"]
+    assert query.rows == ["planning"]

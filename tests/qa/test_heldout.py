@@ -34,10 +34,6 @@ KNOWN_MISSES = {
     "do g5 techs get more complex data sets to deal with on the research side than a g4 does?": (
         "a yes/no asked as 'more than a g4' is read as a comparison of the two roles, with no yes or no"
     ),
-    "at g8 is the senior specialist route teaching or research, and what are the job titles on each side? "
-    "trying to work out what to call a new post": (
-        "'each side' is not read as both grade 8 roles, and 'new post' takes it to recruiting"
-    ),
     "the g8 senior specialist budget cell just says as grade 7 - so do they still have their own facility "
     "budget like at 7, and how's that compare to the ops manager?": (
         "'like at 7' adds the grade 7 specialist to the roles compared"
