@@ -37,6 +37,14 @@ PHRASES = {
     "job description": "jd",
     "job descriptions": "jd",
     "jds": "jd",
+    # The plans' "Risks and dependencies", as people ask for them.
+    "get in the way": "risk",
+    "gets in the way": "risk",
+    "stand in the way": "risk",
+    "stands in the way": "risk",
+    "obstacles": "risk",
+    "obstacle": "risk",
+    "pitfalls": "risk",
     "weak spot": "weakness",
     "weak spots": "weakness",
     "weak point": "weakness",
@@ -129,3 +137,6 @@ STOPWORDS = frozenset(
     point want wants wanted
     """.split()
 )
+# The parts of an action plan's row, asked of the one just quoted ("what could get in the way?" is its
+# risks, "how will they know it worked" its success measures), as the documents' search reads them.
+PLAN_PARTS = frozenset({"risk", "dependency", "success", "measur", "output"})

@@ -195,10 +195,23 @@ _DONE_TO = {
 }
 
 
+# Words placing one role by another ("the g8 manager role under the director").
+_PLACED_BY = {"under", "beneath", "below", "reporting", "reports"}
+
+
 def _drop_roles_done_to(tokens: list[str], hits: list[Hit], scan: Scan, query: Query) -> None:
     """In a yes/no about one role, a second role named just after what the first would do to it is who it
-    is done to, not a role asked about ("can a new g4 line manage our junior apprentice?")."""
-    if not query.yes_no or len(query.roles) != 2:
+    is done to, not a role asked about ("can a new g4 line manage our junior apprentice?"); in any question,
+    a second role named by title just after a word placing the first by it is where the first sits ("the
+    g8 manager role under the director")."""
+    if len(query.roles) != 2:
+        return
+    for hit in hits:
+        named = [e.key for e in hit.entities if e.kind == "role" and e.key == query.roles[1]]
+        if named and hit.start > 0 and _PLACED_BY & set(tokens[max(0, hit.start - 2) : hit.start]):
+            query.roles.remove(named[0])
+            return
+    if not query.yes_no:
         return
     for hit in hits:
         named = [e.key for e in hit.entities if e.kind == "role" and e.key == query.roles[1]]

@@ -116,6 +116,8 @@ def document_follow_up(text: str, query: Query, discussed: Discussed | None) -> 
     if again is None:
         return None
     files = tuple(d.file for d in again.named)
+    if not discussed.pointing and query.intent in _FOLLOWS_A_QUOTE and _all_said(again, text):
+        return again  # "what could get in the way?" after a plan's action: its risks, quoted already
     found = search(text, within=files) if query.intent in _FOLLOWS_A_QUOTE else None
     elsewhere = not discussed.at_it and _says_more(found, again, text)
     if discussed.pointing and not files_named(text) - set(files) and not elsewhere:
@@ -123,6 +125,13 @@ def document_follow_up(text: str, query: Query, discussed: Discussed | None) -> 
         # unless the question's own words find another passage ("what do they say about apprenticeships").
         return again
     return found
+
+
+def _all_said(again: Found, text: str) -> bool:
+    """Whether what was just quoted holds every word the question has of its own."""
+    asked = set(terms_of(text))
+    quoted = terms_of(" ".join(f"{p.section} {p.text} {' '.join(p.bullets)}" for p in again.passages))
+    return bool(asked) and asked <= set(quoted)
 
 
 def _says_more(found: Found | None, again: Found, text: str) -> bool:

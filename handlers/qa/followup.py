@@ -10,6 +10,7 @@ from typing import Any
 from cards.model import Card
 from framework_data.catalogue import Catalogue
 from framework_data.document_search import passages_by_id, terms_of
+from framework_data.document_words import PLAN_PARTS
 from framework_data.query import Intent, Query, parse_question
 from framework_data.schema import Passage
 from framework_data.vocabulary import Vocabulary, normalise
@@ -119,7 +120,7 @@ def _said_in(text: str, quoted: list[str]) -> bool:
     question has of its own, two at least, is in what was just quoted."""
     found = passages_by_id(quoted)
     asked = set(terms_of(text))
-    if found is None or len(asked) < 2:
+    if found is None or not asked or (len(asked) < 2 and not asked <= PLAN_PARTS):
         return False
     said = " ".join(f"{p.section} {p.text} {' '.join(p.bullets)}" for p in found.passages)
     return asked <= set(terms_of(said))
@@ -231,7 +232,8 @@ def _passage_pointed_at(tokens: list[str], query: Query, passage: Any, catalogue
     )
     if not known or own_words or not _POINTING_AT_WRITERS & set(tokens):
         return None
-    if query.intent not in (Intent.UNKNOWN, Intent.HELP) and not _holds_its_words(
+    # "and where does it go after the faculty has looked at it?": "go after" is not a progression here.
+    if query.intent not in (Intent.UNKNOWN, Intent.HELP, Intent.PROGRESSION) and not _holds_its_words(
         tokens, next(p for p in catalogue.framework(framework).framework.passages if p.id == passage_id)
     ):
         return None
