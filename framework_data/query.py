@@ -38,7 +38,7 @@ _ABOUT_THE_JOB = {"involve", "involves", "involved", "entail", "entails", "dutie
 _GRID_WORDS = {"grid", "assessment", "assess", "assessing", "score", "scores", "scoring", "rate"}
 _SEARCH_STOPWORDS = set(
     "the and for you are can how who why what does about tell with any there mention mentions mentioned say "
-    "says said framework guide anything something info information where please "
+    "says said framework guide anything something info information where please thing things "
     # How a yes/no asks ("is IOSH needed for g6"), not what about.
     "needed required necessary essential compulsory mandatory".split()
 )
@@ -195,23 +195,64 @@ _DONE_TO = {
 }
 
 
-# Words placing one role by another ("the g8 manager role under the director").
-_PLACED_BY = {"under", "beneath", "below", "reporting", "reports"}
+# Words before a role that make it the setting of the question, not what it asks about: where the role
+# asked about sits ("the g8 manager role under the director"), what it is measured against ("than a g4
+# does"), the asker's past ("been a g6 for years"), a cell's reference quoted ("just says as grade 7").
+_SETTING_BEFORE = (
+    ("under",),
+    ("beneath",),
+    ("below",),
+    ("reporting", "to"),
+    ("reports", "to"),
+    ("than",),
+    ("been",),
+    ("says", "as"),
+    ("say", "as"),
+    ("reads", "as"),
+    ("like", "at"),
+)
+_ARTICLES = {"a", "an", "the", "my", "our"}
+
+
+def _in_a_setting(tokens: list[str], start: int, end: int) -> bool:
+    """Whether the role named at tokens[start:end] is only the setting ("a grade 7 thing" too)."""
+    at = start
+    while at > 0 and tokens[at - 1] in _ARTICLES:
+        at -= 1
+    before = any(tuple(tokens[max(0, at - len(words)) : at]) == words for words in _SETTING_BEFORE)
+    return before or tokens[end : end + 1] in (["thing"], ["things"])
+
+
+def _drop_roles_in_a_setting(hits: list[Hit], scan: Scan, query: Query, catalogue: Catalogue) -> None:
+    """The roles named only as the setting of a question about others at another grade."""
+    tokens = scan.tokens
+    spans = [(m.start - (m.start > 0 and tokens[m.start - 1] in ("grade", "g")), m.end) for m in scan.grades]
+    titles = {
+        (h.start, h.end): [e.key for e in h.entities if e.kind == "role"]
+        for h in hits
+        if any(e.kind == "role" for e in h.entities)
+    }
+    for start, end in [*spans, *titles]:
+        if not _in_a_setting(tokens, start, end):
+            continue
+        named = titles.get((start, end)) or [
+            ref
+            for ref in query.roles
+            if any(
+                m.start >= start and m.end <= end and catalogue.role(ref)[1].grade == m.grade
+                for m in scan.grades
+            )
+        ]
+        grades = {catalogue.role(ref)[1].grade for ref in named if ref in query.roles}
+        rest = [ref for ref in query.roles if catalogue.role(ref)[1].grade not in grades]
+        if grades and rest:
+            query.roles = rest
 
 
 def _drop_roles_done_to(tokens: list[str], hits: list[Hit], scan: Scan, query: Query) -> None:
     """In a yes/no about one role, a second role named just after what the first would do to it is who it
-    is done to, not a role asked about ("can a new g4 line manage our junior apprentice?"); in any question,
-    a second role named by title just after a word placing the first by it is where the first sits ("the
-    g8 manager role under the director")."""
-    if len(query.roles) != 2:
-        return
-    for hit in hits:
-        named = [e.key for e in hit.entities if e.kind == "role" and e.key == query.roles[1]]
-        if named and hit.start > 0 and _PLACED_BY & set(tokens[max(0, hit.start - 2) : hit.start]):
-            query.roles.remove(named[0])
-            return
-    if not query.yes_no:
+    is done to, not a role asked about ("can a new g4 line manage our junior apprentice?")."""
+    if not query.yes_no or len(query.roles) != 2:
         return
     for hit in hits:
         named = [e.key for e in hit.entities if e.kind == "role" and e.key == query.roles[1]]
@@ -324,6 +365,7 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
         # What the role would do is what a cell must say ("can a g7 manager train staff").
         query.terms = [t for t in dict.fromkeys(tokens) if t in _DOING and t not in query.terms] + query.terms
     _drop_roles_done_to(tokens, hits, scan, query)
+    _drop_roles_in_a_setting(hits, scan, query, catalogue)
     if query.ambiguous and not query.roles and _which_of_them(tokens):
         intents.add("compare")  # "which g7 role would be our radiation protection supervisor?"
     query.intent = _decide_intent(query, intents, set(tokens), catalogue, does_it)

@@ -105,3 +105,21 @@ def test_just_a_competency_after_a_comparison_is_that_competency_of_the_roles_co
     query, _ = answer_text("just planning", conversation)
     assert query.roles == ["lancaster:g8-specialist", "lancaster:g8-manager"]
     assert query.rows == ["planning"]
+
+
+@pytest.mark.parametrize(
+    ("question", "roles"),
+    [
+        ("is the g8 ops manager role under the director a line manager?", ["lancaster:g8-manager"]),
+        ("does a g5 do more data analysis than a g4?", ["lancaster:g5"]),
+        ("been a g5 for ages - what does a g6 need?", ["lancaster:g6"]),
+        ("grade 8 specialist: is IOSH needed or is that a grade 7 thing?", ["lancaster:g8-specialist"]),
+        ("the g8 specialist safety cell says as grade 7 - what is that?", ["lancaster:g8-specialist"]),
+        ("grade 5 vs grade 6", ["lancaster:g5", "lancaster:g6"]),  # no setting: both are asked about
+    ],
+)
+def test_a_role_named_only_as_the_setting_is_not_asked_about(
+    ctx: Context, question: str, roles: list[str]
+) -> None:
+    query, _ = answer_text(question, replace(ctx, state={}))
+    assert query.roles == roles

@@ -36,19 +36,6 @@ KNOWN_MISSES = {
         "'keeping services running' finds the cell on feedback about how the service is running, not the one "
         "on services maintained"
     ),
-    "been a g6 for years and torn between going specialist or manager at 7, how do the two jobs compare?": (
-        "the asker's own grade 6 ('been a g6 for years') is taken as a third role to compare"
-    ),
-    "grade 8 senior specialist - is nebosh needed or is that just a grade 7 thing?": (
-        "'or is that just a grade 7 thing' is taken as a second role to compare, so the yes/no has no lead"
-    ),
-    "do g5 techs get more complex data sets to deal with on the research side than a g4 does?": (
-        "a yes/no asked as 'more than a g4' is read as a comparison of the two roles, with no yes or no"
-    ),
-    "the g8 senior specialist budget cell just says as grade 7 - so do they still have their own facility "
-    "budget like at 7, and how's that compare to the ops manager?": (
-        "'like at 7' adds the grade 7 specialist to the roles compared"
-    ),
     "my PDR is coming up, what should i put down for development?": (
         "'put down for development' is not read as asking for development, nor 'PDR' alone as the review, so "
         "the question is not placed and the asker is not asked their role"
