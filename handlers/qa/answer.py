@@ -41,6 +41,7 @@ from handlers.qa.search import cells_mentioning, mentions_all, search_card
 from handlers.qa.yesno import (
     answer_line,
     answering_row,
+    row_meeting_all,
     row_saying_all,
     row_saying_most,
     rows_saying_it,
@@ -165,6 +166,15 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
             # "can a junior apprentice run a lab on their own": the cell that says how independently.
             asked = query.model_copy(update={"rows": [alone]})
             return _with_yes_or_no(asked, role_rows_card(loaded, roles, query.rows), catalogue)
+        case Intent.ROLE if (
+            query.yes_no
+            and len(roles) == 1
+            and len(query.rows) > 1
+            and (meeting := row_meeting_all(loaded, roles[0], query.rows, query.mentions))
+        ):
+            # "is the tech director responsible for a safety strategy": the one cell that meets them all.
+            asked = query.model_copy(update={"rows": [meeting]})
+            return _with_yes_or_no(asked, role_rows_card(loaded, roles, [meeting]), catalogue)
         case Intent.ROLE if query.rows and len(roles) == 1 and len(query.rows) == 1 and not query.yes_no:
             # "how much supervision should i be getting" (grade 4): the cell that speaks of supervision
             # (Teamwork: "May work with minimal supervision."), where the competency it named does not.

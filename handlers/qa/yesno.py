@@ -249,6 +249,25 @@ def row_saying_all(
     return whole[0] if len(whole) == 1 else None
 
 
+def row_meeting_all(
+    loaded: LoadedFramework, role: Role, row_ids: list[str], mentions: list[str]
+) -> str | None:
+    """Where a yes/no names several competencies and no cell says them all in one sentence ("is the tech
+    director responsible for a safety strategy": Safety and Planning), the one named row that meets every
+    mention, by its own name or its cell's words ("Safety and Wellbeing", "develop and implement strategic
+    plan"), when only one does; else None."""
+
+    def meets(row_id: str, mention: str) -> bool:
+        row = loaded.rows[row_id]
+        named_by = " ".join((row.name, *row.synonyms)).lower()
+        text = loaded.descriptor(role.id, row_id).text or ""
+        stems = {w[:4] for w in mention.split() if len(w) >= 3 and w != "and"}
+        return _score(text, stems) == len(stems) or all(w in named_by for w in stems)
+
+    meeting = [r for r in row_ids if all(meets(r, m) for m in mentions)]
+    return meeting[0] if len(mentions) >= 2 and len(meeting) == 1 else None
+
+
 def implied_answer(descriptor: Descriptor, mentions: list[str]) -> tuple[str, str]:
     """("yes" | "no" | "maybe" | "depends" | "not said", the sentence it rests on)."""
     if descriptor.text is None:

@@ -60,10 +60,6 @@ KNOWN_MISSES = {
         "'PALS' names Imperial's history passage only in a question that names Imperial, and the documents' "
         "search then quotes another slide than the one dated April 2013"
     ),
-    "is the tech director responsible for a safety strategy?": (
-        "the question names two competencies (safety, strategy) and no one sentence of the Technical "
-        "Director's cells has both, so no yes or no leads"
-    ),
     "the spreadsheet just says as grade 8 senior specialist - what does that mean?": (
         "'the spreadsheet' is read as the passage on the spreadsheet, not as a question about the reference "
         "'As grade 8 Senior Specialist' in the cell just shown"
