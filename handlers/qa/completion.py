@@ -129,7 +129,9 @@ def complete(
     if swapped_in is not None:
         return swapped_in
     # "next one up, g4?", "and if i got promoted to senior tech?" after a competency: that competency there.
-    stepping = query.intent is Intent.PROGRESSION and bool(previous.rows)
+    # Not "and how do i get there from g8?": from the role named to the one being discussed (below).
+    from_there = pointing and "from" in tokens
+    stepping = query.intent is Intent.PROGRESSION and bool(previous.rows) and not from_there
     if (
         names_roles
         and not query.rows
@@ -193,13 +195,31 @@ def complete(
         return _pointed_at(query, previous)
     if _the_bit(tokens) and query.rows and previous.roles and not names_roles:
         # "g3 teamwork and motivation" then "does the close supervision bit ever ease off?": that part of
-        # the role being discussed.
-        return query.model_copy(update={"intent": Intent.ROLE, "roles": previous.roles[:1]})
-    if pointing and query.intent is Intent.PROGRESSION and len(query.roles) == 1 and previous.roles:
-        # "how would I get there from grade 6": from the role named to the one being discussed.
-        return query.model_copy(update={"roles": [query.roles[0], previous.roles[0]], "about_me": False})
+        # the role being discussed; "what training would help with the safety bit?": its opportunities.
+        intent = Intent.DEVELOPMENT if query.intent is Intent.DEVELOPMENT else Intent.ROLE
+        return query.model_copy(update={"intent": intent, "roles": previous.roles[:1]})
+    if pointing and query.intent is Intent.PROGRESSION and previous.roles:
+        # "how would I get there from grade 6": from the role named to the one being discussed; "from g8"
+        # to the technical director: the grade 8 role on the director's path.
+        start = query.roles[:1]
+        if not start and len(query.ambiguous) == 1:
+            path = catalogue.role(previous.roles[0])[1].path
+            start = [o for o in query.ambiguous[0].options if catalogue.role(o)[1].path == path][:1]
+        if len(start) == 1 and len(query.roles) + len(query.ambiguous) == 1:
+            update = {"roles": [start[0], previous.roles[0]], "ambiguous": [], "about_me": False}
+            return query.model_copy(update=update)
     if pointing and query.intent is Intent.COMPARE and len(query.roles) + len(query.ambiguous) == 1:
         return query.model_copy(update={"roles": [*previous.roles[:1], *query.roles]})  # "compare it with 9"
+    one_grade = {catalogue.role(r)[1].grade for r in query.roles}
+    at_it = bool({"that", "it", "this"} & set(tokens)) and not paths
+    if at_it and query.intent is Intent.COMPARE and len(previous.roles) == 1 and len(one_grade) == 1:
+        # "g8 ops manager communication" then "how is that different from g7?": the grade 7 role on its
+        # path, on the same competency.
+        mine = catalogue.role(previous.roles[0])[1]
+        same_path = [r for r in query.roles if catalogue.role(r)[1].path == mine.path]
+        if mine.grade not in one_grade and len(same_path) == 1:
+            rows = query.rows or previous.rows
+            return query.model_copy(update={"roles": [previous.roles[0], same_path[0]], "rows": rows})
     return query
 
 
@@ -271,6 +291,9 @@ def _rows_only_by_asking(query: Query) -> bool:
 
 def _pointed_at(query: Query, previous: Query) -> Query:
     """ "how do I get there", "what band is that", "training for that": about the previous subject."""
+    if query.intent is Intent.PROGRESSION and previous.intent is Intent.PROGRESSION and not previous.towards:
+        # "whats my next step" then "and how do i get there?": that same step.
+        return previous.model_copy(update={"about_me": False})
     if query.intent is Intent.PROGRESSION and previous.roles:
         return query.model_copy(update={"roles": previous.roles[:1], "towards": True, "about_me": False})
     if query.intent in (Intent.CROSSWALK, Intent.PATH) and previous.roles:

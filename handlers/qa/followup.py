@@ -61,6 +61,8 @@ def remember(state: dict[str, Any], query: Query, card: Card) -> None:
             # "can a grade 4 teach" then "and a grade 6?": the follow-up is a yes/no too.
             "yes_no": query.yes_no,
             "mentions": query.mentions,
+            # "how do i get to grade 7" (towards it) or "whats my next step" (from one's own grade).
+            "towards": query.towards,
         }
         topic["last"] = query.carried()
     state[STATE_KEY] = topic
@@ -167,6 +169,7 @@ def follow(text: str, query: Query, state: dict[str, Any], catalogue: Catalogue,
             local_grades=list(about.get("local_grades", [])),
             yes_no=bool(about.get("yes_no")),
             mentions=list(about.get("mentions", [])),
+            towards=bool(about.get("towards")),
         )
     except (KeyError, ValueError, TypeError):
         return query

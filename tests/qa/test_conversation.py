@@ -182,3 +182,27 @@ async def test_naming_another_document_alone_asks_it_the_same_question(ctx: Cont
     # Asked again of a third, the question is still the first one, not "and queen mary".
     icr = " ".join(render_text(await sam.say("what about the icr then?")).split())
     assert "two reciprocal days" in icr
+
+
+async def test_follow_ups_keep_the_step_and_the_competency_asked_about(ctx: Context, stores: Stores) -> None:
+    await stores.people.upsert([GRADE_6])
+    sam = await chat(ctx, stores)
+    assert (await sam.say("whats my next step")).title.startswith("Your next step from Grade 6")
+    # "there" is the step just shown, not a step to grade 6.
+    assert "Grade 5" not in (await sam.say("and how do i get there?")).title
+    await sam.say("what does the technical director do")
+    await sam.say("what about facilities?")
+    step = await sam.say("and how do i get there from g8?")
+    assert step.title == (
+        "From Grade 8 Senior Technical Manager / Technical Operations Manager to Grade 9 Technical Director"
+    )
+    await sam.say("g8 ops manager communication")
+    compared = render_text(await sam.say("how is that different from g7?"))
+    assert compared.startswith(
+        "Grade 8 Senior Technical Manager / Technical Operations Manager vs Grade 7 (Descriptor)"
+    )
+    assert "Communication" in compared and "Budget Management" not in compared
+    await sam.say("what does a g5 need")
+    training = await sam.say("what training would help with the safety bit?")
+    assert training.title == "Development opportunities: Safety & Wellbeing"
+    assert "IOSH courses" in render_text(training)
