@@ -25,7 +25,8 @@ FRAMING = frozenset(
 )
 # Words that, said about the asker, mean their role ("what is expected of me", "my job").
 ROLE_WORDS = frozenset(
-    "role job grade position level post expected expect need needs require requires requirements do".split()
+    "role job grade position level post expected expect need needs require requires requirements do "
+    "towards".split()
 )
 
 

@@ -85,7 +85,7 @@ _INTENT_WORDS = {
     "development ideas, development suggestions, development activities, cpd, cpd options, cpd ideas, "
     "development for, development in, development on, development with, "
     "development is there, development there, development available, development is available, "
-    "development would help, development could help, development helps",
+    "development would help, development could help, development helps, development ops",
     "crosswalk": "equivalent, equivalence, crosswalk, map, maps, mapping, mapped, correspond, hett, ntdc, "
     "band, bands, hay",
     "path": "path, paths, pathway, pathways, route, routes, track, ladder",

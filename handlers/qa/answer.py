@@ -27,7 +27,7 @@ from handlers.qa.followup import (
 from handlers.qa.guide import clarify_card, grid_card, help_card, pdp_card, thanks_card, unknown_card
 from handlers.qa.me import for_me, needs_my_role, which_role_card
 from handlers.qa.passages import outside_card, passage_card
-from handlers.qa.progress import progression
+from handlers.qa.progress import progression, to_the_next_grade_card
 from handlers.qa.roles import (
     competency_card,
     path_card,
@@ -128,6 +128,14 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
     """The card for an already-parsed query (also used when a clarifying choice is picked)."""
     if query.ambiguous and query.roles:
         query = _narrow_by_chosen_paths(query, catalogue)
+    if query.ambiguous and query.intent is Intent.DEVELOPMENT and query.rows and not query.roles:
+        # "what training for the safety part of g7": the opportunities are the competency's, whichever
+        # grade 7 role is meant.
+        query = query.model_copy(update={"ambiguous": []})
+    if _to_every_role_above(query, catalogue):
+        # "whats the jump from g6 to g7": to either grade 7 role, each with how much changes.
+        loaded, start = catalogue.role(query.roles[0])
+        return to_the_next_grade_card(loaded, start)
     if query.ambiguous and query.intent not in _AMBIGUITY_IS_FINE:
         same = same_for_every_role(query, catalogue)
         if same is None:
@@ -270,6 +278,15 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
     if named:
         return where_listed_card(loaded, named)  # "deputising - what does the framework suggest it for?"
     return unknown_card(catalogue, query)
+
+
+def _to_every_role_above(query: Query, catalogue: Catalogue) -> bool:
+    """A progression from one role to a grade whose every role is the next step up from it."""
+    if query.intent is not Intent.PROGRESSION or len(query.roles) != 1 or len(query.ambiguous) != 1:
+        return False
+    loaded, start = catalogue.role(query.roles[0])
+    above = {f"{loaded.id}:{r.id}" for r in next_roles(loaded, start)}
+    return len(above) > 1 and set(query.ambiguous[0].options) == above
 
 
 def _no_competency_but_by_asking(query: Query) -> bool:

@@ -153,8 +153,17 @@ def next_step_card(loaded: LoadedFramework, role: Role, query: Query) -> Card:
     return _choice_of_next_roles(loaded, role, upward, not_given)
 
 
+def to_the_next_grade_card(loaded: LoadedFramework, role: Role) -> Card:
+    """ "whats the jump from g6 to g7": the step to the next grade, whose roles are several."""
+    fw = loaded.framework
+    not_given = Section(note=fw.progression_not_given) if fw.progression_not_given else None
+    upward = next_roles(loaded, role)
+    title = f"From {role.label} to grade {upward[0].grade}"
+    return _choice_of_next_roles(loaded, role, upward, not_given, title)
+
+
 def _choice_of_next_roles(
-    loaded: LoadedFramework, role: Role, upward: list[Role], not_given: Section | None
+    loaded: LoadedFramework, role: Role, upward: list[Role], not_given: Section | None, title: str = ""
 ) -> Card:
     """Several roles at the next grade (grade 6 → Specialist or Manager): each, with how much changes."""
     fw = loaded.framework
@@ -203,7 +212,7 @@ def _choice_of_next_roles(
     if fw.career_steps:
         sources.append(cite(loaded, fw.career_steps_source or "career management"))
     return Card(
-        title=f"Your next step from {role.label}",
+        title=title or f"Your next step from {role.label}",
         subtitle=fw.name,
         sections=sections,
         actions=actions,

@@ -123,3 +123,30 @@ def test_a_role_named_only_as_the_setting_is_not_asked_about(
 ) -> None:
     query, _ = answer_text(question, replace(ctx, state={}))
     assert query.roles == roles
+
+
+def test_a_step_to_a_grade_of_several_roles_shows_each_rather_than_asking(ctx: Context) -> None:
+    _, card = answer_text("whats the jump from g6 to g7", replace(ctx, state={}))
+    assert card.title == "From Grade 6 Senior (Descriptor) Technician to grade 7"
+    text = " ".join(render_text(card).split())
+    assert "Grade 7 Specialist (Descriptor) Technician;" in text
+    assert (
+        "Grade 7 (Descriptor) Facility Manager, (Descriptor) Laboratory Manager, Technical Manager;" in text
+    )
+
+
+def test_training_for_a_competency_at_a_grade_of_several_roles_is_the_competencys(ctx: Context) -> None:
+    _, card = answer_text("what training for the safety part of g7", replace(ctx, state={}))
+    assert card.title == "Development opportunities: Safety & Wellbeing"
+    assert "NEBOSH" in render_text(card)
+
+
+def test_a_grade_responsible_for_a_lab_is_the_cell_on_its_oversight(ctx: Context) -> None:
+    assert lead_of(ctx, "is a grade 5 responsible for a lab").startswith(
+        "Yes. Facility or Project Management for Grade 5 (Descriptor) Technician: “Oversight of a lab"
+    )
+
+
+def lead_of(ctx: Context, question: str) -> str:
+    _, card = answer_text(question, replace(ctx, state={}))
+    return " ".join(card.sections[0].text.split())
