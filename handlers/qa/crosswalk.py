@@ -5,7 +5,7 @@ from __future__ import annotations
 from cards.model import Card, Fact, Section
 from framework_data.catalogue import Catalogue
 from framework_data.query import Query, job_at_grade
-from framework_data.schema import ExampleJob
+from framework_data.schema import ExampleJob, grade_key
 from handlers.qa.common import bands_text, cite, cite_role, grade_order, path_name
 
 
@@ -62,7 +62,7 @@ def _jobs_section(catalogue: Catalogue, grade: str, out: _Answer) -> None:
         if jobs:
             found = True
             bullets = [_job_line(j) for j in jobs]
-            heading = f"{owner.framework.institution} grade {grade}: advertised jobs"
+            heading = f"{owner.framework.institution} grade {grade}: advertised jobs and their grades"
             note = owner.framework.example_jobs_note
             out.add(
                 Section(heading=heading, bullets=bullets, note=note), cite(owner, "advertised technical jobs")
@@ -72,11 +72,33 @@ def _jobs_section(catalogue: Catalogue, grade: str, out: _Answer) -> None:
 
 
 def _job_line(job: ExampleJob) -> str:
-    """The job as its source lists it, then its grade."""
+    """The job as its source lists it, with its grade after it ("Research Technician: NHLI 2b")."""
     if job.listed_as:
-        return f"{job.listed_as} (grade {job.grade})"
+        return f"{job.listed_as} {job.grade}"
     where = f", {job.department}" if job.department else ""
-    return f"{job.title}{where}: grade {job.grade}"
+    return f"{job.title}{where} {job.grade}"
+
+
+_HIGHER = frozenset({"higher", "above", "senior", "more"})
+_LOWER = frozenset({"lower", "below", "junior", "less"})
+
+
+def _grades_compared(jobs: list[ExampleJob], query: Query) -> Section | None:
+    """ "is the battery lab manager the same grade as the solar orbiter engineer", "is a microbiology
+    research tech graded higher than the NHLI one": the yes or no the two adverts' grades give."""
+    if not query.yes_no or len(jobs) != 2:
+        return None
+    first, second = jobs
+    asked = set(query.terms) | ({"higher"} if query.upward else set())
+    one, other = first.listed_as or first.title, second.listed_as or second.title
+    said = f"{one} is grade {first.grade}; {other} is {second.grade}."
+    if asked & _HIGHER or asked & _LOWER:
+        above = grade_key(first.grade) > grade_key(second.grade)
+        below = grade_key(first.grade) < grade_key(second.grade)
+        yes = above if asked & _HIGHER else below
+        return Section(text=f"{'Yes' if yes else 'No'}. {said}")
+    same = first.grade == second.grade
+    return Section(text=f"{'Yes' if same else 'No'}. {said}")
 
 
 def _named_jobs_section(catalogue: Catalogue, query: Query, out: _Answer) -> None:
@@ -86,10 +108,13 @@ def _named_jobs_section(catalogue: Catalogue, query: Query, out: _Answer) -> Non
     if not jobs:
         return
     section = Section(
-        heading=f"{owner.framework.institution}: advertised jobs",
+        heading=f"{owner.framework.institution}: advertised jobs and their grades",
         bullets=[_job_line(j) for j in jobs],
         note=owner.framework.example_jobs_note,
     )
+    compared = _grades_compared(jobs, query)
+    if compared is not None:
+        out.add(compared)
     out.add(section, cite(owner, "advertised technical jobs"))
 
 

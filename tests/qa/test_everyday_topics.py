@@ -43,10 +43,10 @@ def test_another_frameworks_grades_are_those_its_adverts_give(ctx: Context) -> N
     intent, text = ask(ctx, "what grades does imperial use for technicians")
     assert intent is Intent.CROSSWALK
     for advert in (
-        "Research Technician: NHLI (grade 2b)",
+        "Research Technician: NHLI 2b",
         "Battery laboratory Manager",
-        "(grade 3a)",
-        "(grade 4)",
+        "Department of Medicine 3a",
+        "Estates Facilities 4",
     ):
         assert advert in text
 
