@@ -207,6 +207,7 @@ _SETTING_BEFORE = (
     ("than",),
     ("been",),
     ("says", "as"),
+    ("with", "as"),
     ("say", "as"),
     ("reads", "as"),
     ("like", "at"),
@@ -245,7 +246,8 @@ def _drop_roles_in_a_setting(hits: list[Hit], scan: Scan, query: Query, catalogu
         ]
         grades = {catalogue.role(ref)[1].grade for ref in named if ref in query.roles}
         rest = [ref for ref in query.roles if catalogue.role(ref)[1].grade not in grades]
-        if grades and rest:
+        # "my research delivery line says 'as grade 4'": the asker's own role is what is asked about.
+        if grades and (rest or about_me(tokens)):
             query.roles = rest
 
 
@@ -379,8 +381,8 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
         query.roles = [role_ref(loaded, r) for r in on_path]
     read_asks(query, asks, tokens, catalogue, only_self_described(scan, hits))
     # "is there mentoring for teamwork", "any coaching for teamwork?": whether a competency lists it.
-    asks_of_a_row = query.yes_no or (
-        query.intent in (Intent.COMPETENCY, Intent.DEVELOPMENT) and not query.about_me
+    asks_of_a_row = (query.yes_no or query.intent in (Intent.COMPETENCY, Intent.DEVELOPMENT)) and not (
+        query.about_me  # "does my jd expect me to supervise project students": the asker's own cell
     )
     listed_for = asks_of_a_row and query.rows and not (query.roles or query.ambiguous)
     if not query.opportunity and (listed_for or (query.intent is Intent.DEVELOPMENT and not query.rows)):
