@@ -45,6 +45,10 @@ PHRASES = {
     "obstacles": "risk",
     "obstacle": "risk",
     "pitfalls": "risk",
+    "why they chose": "reason",
+    "why they picked": "reason",
+    "why they joined": "reason",
+    "why they went into": "reason",
     "weak spot": "weakness",
     "weak spots": "weakness",
     "weak point": "weakness",
@@ -55,6 +59,10 @@ PHRASES = {
 ABBREVIATIONS = {
     "mentor": "mentoring",
     "prof": "professional",  # "a prof body"
+    # The documents never say "problem" or "old": "difficult", "in the past".
+    "problem": "difficult",
+    "problems": "difficult",
+    "old": "past",
     "apprentice": "apprenticeship",
     "lab": "laboratory",
     "labs": "laboratory",
