@@ -115,6 +115,12 @@ def _stepped(grades: list[str], tokens: list[str], jobs: list[ExampleJob]) -> li
     """ "which of the example jobs are one grade up from 3a": the advertised grade next above (or below)
     the one grade named, in the order of the grades the jobs have."""
     step = (1 if _UP & set(tokens) else 0) - (1 if _DOWN & set(tokens) else 0)
+    return step_local_grades(grades, step, jobs)
+
+
+def step_local_grades(grades: list[str], step: int, jobs: list[ExampleJob]) -> list[str]:
+    """The advertised grade ``step`` places above (or below) the one grade given, in the order of the
+    grades the jobs have; the grades as given where there is none."""
     ordered = sorted({j.grade.lower() for j in jobs}, key=grade_key)
     if len(grades) != 1 or not step or grades[0] not in ordered:
         return grades

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from framework_data.asks import ME
 from framework_data.catalogue import Catalogue, role_ref
-from framework_data.query import Ambiguity, Intent, Query
+from framework_data.query import Ambiguity, Intent, Query, step_local_grades
 from framework_data.vocabulary import INTENT_PHRASES, Vocabulary
 from handlers.qa.common import next_roles
 from handlers.qa.picks import FILLER as _FILLER
@@ -141,6 +141,18 @@ def complete(
         )
     ):
         return _same_question_other_role(query, previous, catalogue)
+    if (
+        previous.local_grades
+        and (elliptical or pointing)
+        and step
+        and not (names_roles or query.local_grades)
+    ):
+        # "which imperial jobs are 2b?" then "and one grade above that?": the advertised grade above.
+        jobs = loaded.framework.example_jobs
+        grades = step_local_grades(previous.local_grades, step, jobs)
+        if grades != previous.local_grades:
+            update = {"intent": Intent.CROSSWALK, "local_grades": grades, "about_me": False, "terms": []}
+            return previous.model_copy(update=update)
     if previous.levels and elliptical and not names_roles and not query.rows:
         numbers = [int(t) for t in tokens if t.isdigit()]
         if not numbers and step and len(previous.levels) == 1:
@@ -176,6 +188,9 @@ def complete(
         # of the role, asked about what the question names.
         cell = {"intent": Intent.ROLE, "roles": previous.roles, "rows": previous.rows[:1]}
         return query.model_copy(update={**cell, "mentions": [*query.mentions, *query.terms]})
+    if _the_bit(tokens) and query.rows and previous.intent is Intent.PROGRESSION and len(previous.roles) == 2:
+        # "g5 to g6 career grade criteria" then "which one's the safety bit?": that competency of the step.
+        return previous.model_copy(update={"rows": query.rows, "mentions": query.mentions})
     asks_row = not names_roles and query.rows and elliptical and query.intent is Intent.COMPETENCY
     if asks_row and previous.intent is Intent.DEVELOPMENT:
         # "training for budget management" then "and for safety?": the opportunities for that one.
@@ -183,7 +198,13 @@ def complete(
     if asks_row and previous.roles:
         # "what about budget management", "budget?": that competency for the role being discussed.
         return query.model_copy(update={"intent": Intent.ROLE, "roles": previous.roles[:2]})
-    if elliptical and ME & set(tokens) and _ABOVE & set(tokens) and previous.rows and not names_roles:
+    # "and if i moved up a grade?", "and once i'm promoted?": the asker a grade higher.
+    raised = (
+        bool(_ABOVE & set(tokens))
+        or "promoted" in tokens
+        or ("up" in tokens and bool({"grade", "move", "moved", "go", "went", "got", "step"} & set(tokens)))
+    )
+    if elliptical and ME & set(tokens) and raised and previous.rows and not names_roles:
         # "what's expected of me for planning" then "what about the grade above mine?": that competency at
         # the grade above the asker's own.
         carried = {"yes_no": previous.yes_no, "mentions": previous.mentions}
@@ -310,12 +331,18 @@ def direction(tokens: list[str]) -> int:
     discussed, not the asker's own (0 when neither, or when the asker speaks of themselves)."""
     if ME & set(tokens):
         return 0
+
     # "one grade down", "a step down": not "break that down" or "written down".
-    down = any(
-        t == "down" and {"grade", "level", "step"} & set(tokens[max(0, i - 2) : i])
-        for i, t in enumerate(tokens)
-    )
-    return 1 if _ABOVE & set(tokens) else -1 if _BELOW & set(tokens) or down else 0
+    def after_a_step(word: str) -> bool:
+        return any(
+            t == word and {"grade", "level", "step"} & set(tokens[max(0, i - 2) : i])
+            for i, t in enumerate(tokens)
+        )
+
+    # "one grade up on the manager side", "a step up".
+    up = after_a_step("up")
+    down = after_a_step("down")
+    return 1 if _ABOVE & set(tokens) or up else -1 if _BELOW & set(tokens) or down else 0
 
 
 def _grade_beside(query: Query, previous: Query, catalogue: Catalogue, step: int) -> Query:

@@ -151,10 +151,12 @@ def follow(text: str, query: Query, state: dict[str, Any], catalogue: Catalogue,
         within = parse_question(text, catalogue, vocab, within=str(about.get("framework")))
         if not within.unknown and (within.roles or within.local_grades or within.levels or within.rows):
             query = within
-        elif about.get("levels") and (
+        elif (about.get("levels") or about.get("local_grades")) and (
             any(t.isdigit() for t in tokens) or direction(tokens) or _ENDS & set(tokens)
         ):
-            query = within  # "and level 3", "and the level below?", "the lowest level?", completed below
+            # "and level 3", "and the level below?", "the lowest level?", "and one grade above that?" after
+            # Imperial's grade 2b jobs: completed below.
+            query = within
 
     if about.get("framework") != query.framework:
         return query

@@ -65,10 +65,17 @@ def step_card(loaded: LoadedFramework, start: Role, goal: Role, query: Query) ->
             if published_step(loaded, start, goal)
             else []
         )
+        named = _criterion_asked(loaded, start, goal, query, asked=True)
+        # "g5 to g6 career grade criteria" then "which one's the safety bit?": that criterion, first.
+        criterion = (
+            [Section(text=f"The criterion from grade {start.grade} to {goal.grade}: “{named}”")]
+            if named
+            else []
+        )
         return side_by_side.model_copy(
             update={
                 "title": f"From {start.label} to {goal.label}",
-                "sections": [*side_by_side.sections, *opportunities_in_brief(grid)],
+                "sections": [*criterion, *side_by_side.sections, *opportunities_in_brief(grid)],
                 "sources": [*side_by_side.sources, *opportunity_source],
                 "actions": criteria,
             }
@@ -102,10 +109,13 @@ def step_card(loaded: LoadedFramework, start: Role, goal: Role, query: Query) ->
     return card
 
 
-def _criterion_asked(loaded: LoadedFramework, start: Role, goal: Role, query: Query) -> str:
-    """The published criterion of this step a yes/no names (its words, or the competency they name)."""
+def _criterion_asked(
+    loaded: LoadedFramework, start: Role, goal: Role, query: Query, asked: bool = False
+) -> str:
+    """The published criterion of this step a yes/no names (its words, or the competency they name);
+    ``asked``: named by any question, not only a yes/no."""
     published = published_step(loaded, start, goal)
-    if not (query.yes_no and published and query.mentions):
+    if not ((query.yes_no or asked) and published and query.mentions):
         return ""
     words = {w[:5] for mention in query.mentions for w in mention.split() if len(w) >= 5}
     for criterion in published.criteria:
