@@ -15,6 +15,8 @@ _PLACES = frozenset(
 _DUTY_WORDS = frozenset({"resources", "resource"})
 _RUNNING = frozenset({"plan", "planning", "manage", "managing", "ensure", "allocate", "allocating", "order"})
 _NEEDING = frozenset({"need", "needs", "needed", "require", "requires", "required"})
+# How a yes/no asks what a role must do, of which its CPD is part, not whether training is offered.
+_EXPECTED = frozenset({"expected", "required", "supposed", "meant", "must", "have", "has", "need", "needs"})
 
 
 def misread_intents(
@@ -38,6 +40,14 @@ def misread_intents(
         and all(e - s == 1 and tokens[s] in _DUTY_WORDS and _runs_things(tokens, s) for s, e in development)
     ):
         misread.add("development")
+    if (
+        yes_no
+        and names_roles
+        and development
+        and all(tokens[s:e] == ["cpd"] for s, e in development)
+        and _EXPECTED & set(tokens)
+    ):
+        misread.add("development")  # "is a g5 expected to keep building skills as part of their CPD?"
     return misread
 
 

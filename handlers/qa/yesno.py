@@ -178,7 +178,7 @@ def answering_row(
         # kit": "Investigate and produce novel designs for teaching and research", under Service Delivery).
         if best_extra > 0 and _best_score(named.text, about) == 0:
             return best
-        return row_id
+        return _only_other_cell_saying(loaded, role, row_id, terms) or row_id
     if _best_score(named.text, needed) == len(needed):
         return row_id
     if about and best_extra < len(about) and _best_score(named.text, about) == len(about):
@@ -187,6 +187,29 @@ def answering_row(
         # cell has the question's words and its subject together.
         return row_id
     return best
+
+
+_FEW_CELLS = 3
+
+
+def _only_other_cell_saying(loaded: LoadedFramework, role: Role, row_id: str, terms: list[str]) -> str | None:
+    """The one other cell of the role with a long word of the question that the named cell lacks
+    ("would a g7 lab manager be expected to boost the facility's reputation": "enhance the reputation",
+    under Support for Teaching and Research, not the facility cell); None when the named cell has any
+    of them, or several cells do."""
+    fw = loaded.framework
+    cells = [loaded.descriptor(r.id, row.id).text or "" for r in fw.roles for row in fw.rows]
+    asked = {_cut(w) for t in terms for w in t.split() if len(w) >= 8 and w not in ASKING_WORDS | EVERY_ROLE}
+    # Words few cells of the whole framework have ("reputation"), not "people" or "responsibility".
+    long_words = {w for w in asked if sum(1 for c in cells if _score(c, {w})) <= _FEW_CELLS}
+    if not long_words or _score(loaded.descriptor(role.id, row_id).text or "", long_words):
+        return None
+    having = [
+        row.id
+        for row in loaded.framework.rows
+        if row.id != row_id and _score(loaded.descriptor(role.id, row.id).text or "", long_words)
+    ]
+    return having[0] if len(having) == 1 else None
 
 
 def _cut(word: str) -> str:
