@@ -44,6 +44,9 @@ def _numbers_after(scan: Scan, i: int) -> tuple[list[tuple[str, int]], int]:
     tokens = scan.tokens
     while i < len(tokens):
         value = _number(tokens[i])
+        # "g7 - one post to ...": a number spelled out right after one is not another grade.
+        if value is not None and found and tokens[i] in NUMBER_WORDS:
+            break
         if value is not None:
             found.append((value, i))
             i += 1

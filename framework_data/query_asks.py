@@ -90,6 +90,9 @@ def read_asks(
         passage = passage_asked(asks, tokens, catalogue, False, False, query.framework)
     if passage is not None and query.rows and len(query.roles) >= 2:
         passage = None  # "hiring at g8 - budgets for the whole department, specialist or manager?"
+    between = catalogue.framework(query.framework).framework.between_paths_passage
+    if passage == (query.framework, between) and _asks_what_changes(query, tokens, catalogue):
+        passage = None  # "sideways move from g7 specialist to g7 lab manager - what would i pick up?"
     if passage is not None and query.rows and not names_roles and _names_my_job(tokens):
         # "what does my jd say about communication": the asker's own role's cell, not the passage on JDs.
         passage = None
@@ -137,6 +140,15 @@ def read_asks(
         query.roles, query.ambiguous = list(query.ambiguous[0].options), []
     if query.intent is Intent.PROGRESSION and not names_roles and not CRITERIA & set(tokens):
         query.about_me = True  # "how does one get promoted" is asked for oneself
+
+
+_CHANGES = frozenset("pick change changes changed different difference new extra gain involve".split())
+
+
+def _asks_what_changes(query: Query, tokens: list[str], catalogue: Catalogue) -> bool:
+    """Two roles of one grade named, and what moving between them changes asked (not whether one may)."""
+    grades = {catalogue.role(ref)[1].grade for ref in query.roles}
+    return len(query.roles) == 2 and len(grades) == 1 and not query.yes_no and bool(_CHANGES & set(tokens))
 
 
 def _grades_of_another(query: Query, tokens: list[str], catalogue: Catalogue) -> bool:

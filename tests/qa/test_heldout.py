@@ -17,6 +17,17 @@ SETS = {name: load_kinds(path) for name, path in HELDOUT_SETS.items()}
 # Questions of the gated sets still answered wrongly, each with what goes wrong: expected to fail, so that
 # fixing one shows (strict xfail) and it leaves this list.
 KNOWN_MISSES = {
+    "my h&s cell opens with 'as grade 8' - which grade 8 duties does that bring in for me?": (
+        "the second 'grade 8' is read as the grade asked about, so a grade 9 is asked which grade 8 role "
+        "instead of shown their own cell with the grade 8 text it refers to"
+    ),
+    "does the icr ask new SOs why they chose this career?": (
+        "'new SOs' is not the ICR's 'incoming SOs', so its survey of them does not lead the others"
+    ),
+    "if a request isn't for them, is a g4 meant to point the person to whoever it is for?": (
+        "'point the person to whoever it is for' is not read as the cell's directing of enquiries, so "
+        "there is no yes or no"
+    ),
     "is bringing in money for the facility part of my job?": (
         "'bringing in money' is not read as income or revenue, so a grade 7 manager gets the facility cell, "
         "not the budget cell's charging models nor the support cell's 'increase revenue'"
