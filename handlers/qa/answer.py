@@ -26,7 +26,7 @@ from handlers.qa.followup import (
 )
 from handlers.qa.guide import clarify_card, grid_card, help_card, pdp_card, thanks_card, unknown_card
 from handlers.qa.me import for_me, needs_my_role, which_role_card
-from handlers.qa.passages import outside_card, passage_card
+from handlers.qa.passages import leading_with_the_part_asked, outside_card, passage_card
 from handlers.qa.progress import progression, to_the_next_grade_card
 from handlers.qa.roles import (
     competency_card,
@@ -88,7 +88,10 @@ def answer_text(text: str, ctx: Context, shared: bool = False) -> tuple[Query, C
         remember(ctx.state, query, quoted)
         remember_documents(ctx.state, [p.id for p in found.passages])
         return query, quoted
-    return _answered(query, ctx, shared)
+    query, card = _answered(query, ctx, shared)
+    if query.intent is Intent.PASSAGE and query.passage and not (query.yes_no and query.passage_answer):
+        card = leading_with_the_part_asked(card, text)
+    return query, card
 
 
 def answer_in_conversation(query: Query, ctx: Context, shared: bool = False) -> Card:

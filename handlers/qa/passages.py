@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from cards.model import Card, Fact, Section
 from framework_data.catalogue import Catalogue
+from framework_data.document_search import terms_of
 from framework_data.loader import LoadedFramework
 from framework_data.query import Query
 from framework_data.schema import Passage, grade_key
@@ -83,3 +84,38 @@ def outside_card(catalogue: Catalogue, query: Query) -> Card:
         actions=actions,
         sources=[cite(loaded, fw.scope_source or "scope")],
     )
+
+
+def leading_with_the_part_asked(card: Card, question: str) -> Card:
+    """A passage's card with the one bullet that holds what the question asks, and the rest of the
+    passage does not, moved first ("when did imperial sign the TC": "Imperial became a founding signatory
+    in May 2017 ..." before the four themes); the card as it is when no bullet stands out. Words are
+    weighed by how few parts of the passage have them, so that "career" in most of them counts little
+    beside "pay" in one."""
+    asked = {t for t in terms_of(question) if len(t) >= 3}
+    bullets = [(i, b) for i, s in enumerate(card.sections) for b in s.bullets]
+    others = [s.text for s in card.sections if s.text] + [
+        f"{f.label} {f.value}" for s in card.sections for f in s.facts
+    ]
+    if not asked or not bullets:
+        return card
+    held = [{t for t in asked if _says(part, t)} for part in [*(b for _, b in bullets), *others]]
+    spread = {t: sum(1 for h in held if t in h) for t in asked}
+    scores = [sum(1 / spread[t] for t in h) for h in held]
+    best = max(range(len(bullets)), key=lambda k: scores[k])
+    rivals = [score for k, score in enumerate(scores) if k != best]
+    at, chosen = bullets[best]
+    first = card.sections[0]
+    already_first = at == 0 and not first.text and not first.facts and first.bullets[:1] == [chosen]
+    if scores[best] < 1 or scores[best] <= max(rivals, default=0.0) or already_first:
+        return card
+    sections = [
+        s.model_copy(update={"bullets": [b for b in s.bullets if b != chosen]}) if i == at else s
+        for i, s in enumerate(card.sections)
+    ]
+    return card.model_copy(update={"sections": [Section(text=chosen), *sections]})
+
+
+def _says(text: str, term: str) -> bool:
+    """Whether a text has a word of the question, in any of its forms ("sign": "signatory")."""
+    return any(t.startswith(term[:4]) and (len(term) < 6 or t.startswith(term[:6])) for t in terms_of(text))

@@ -150,3 +150,14 @@ def test_a_grade_responsible_for_a_lab_is_the_cell_on_its_oversight(ctx: Context
 def lead_of(ctx: Context, question: str) -> str:
     _, card = answer_text(question, replace(ctx, state={}))
     return " ".join(card.sections[0].text.split())
+
+
+def test_the_part_of_a_passage_that_answers_comes_first(ctx: Context) -> None:
+    # Imperial's update: the signing date is one bullet after the four themes; the slides: "It is NOT ...
+    # to alter or review technical pay" is one bullet after the survey figures.
+    assert lead_of(ctx, "when did imperial sign the TC").startswith(
+        "Imperial became a founding signatory in May 2017"
+    )
+    assert "to alter or review technical pay" in lead_of(ctx, "does imperial's career structure change pay")
+    # Nothing stands out: the passage as it is.
+    assert lead_of(ctx, "what is the technician commitment").startswith("An initiative supported by")
