@@ -21,6 +21,7 @@ FRAMING = frozenset(
     tell me about who s of exactly please i you can its it this that again more on at lancaster university
     imperial college us our here there so ok hi hey hello quick question by and or how work works process
     scheme system show shows illustrate illustrates describe describes cover covers say says one theme
+    nutshell short summary summarise summarize overview briefly brief sum up quickly in
     """.split()
 )
 # Words that, said about the asker, mean their role ("what is expected of me", "my job").

@@ -43,7 +43,7 @@ DOCUMENTS = {
     "003": (
         "Queen Mary University of London",
         "Technician Commitment 3 Year Action Plan (2022 - 2025)",
-        ["queen mary", "qmul", "qm", "queen mary university", "queen marys", "queen mary plan"],
+        ["queen mary", "qmul", "qm", "qms", "queen mary university", "queen marys", "queen mary plan"],
     ),
     "004": (
         "The Institute of Cancer Research",

@@ -45,6 +45,10 @@ PHRASES = {
     "obstacles": "risk",
     "obstacle": "risk",
     "pitfalls": "risk",
+    # Who looks after a thing is who has the responsibility for it.
+    "who looks after": "responsibility",
+    "who look after": "responsibility",
+    "who is in charge of": "responsibility",
     "why they chose": "reason",
     "why they picked": "reason",
     "why they joined": "reason",

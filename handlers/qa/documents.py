@@ -149,7 +149,10 @@ def _says_more(found: Found | None, again: Found, text: str) -> bool:
 
 # Words of a follow-up that names another document and asks nothing new ("and queen mary?", "what about
 # the icr then").
-_ONLY_ASKING = frozenset("and what about how at in for the there then ok so also too same over".split())
+_ONLY_ASKING = frozenset(
+    "and what about how at in for the there then ok so also too same over does do did similar thing "
+    "anything like that as well".split()
+)
 
 
 def asked_of_another(text: str, asked: list[str]) -> Found | None:
