@@ -84,6 +84,22 @@ def _path_then_bare_grade(tokens: list[str], at: int) -> bool:
     )
 
 
+_REACHING = frozenset({"get", "go", "move", "promoted", "up", "progress", "step"})
+
+
+def _reaching_a_bare_grade(tokens: list[str], at: int) -> bool:
+    """Whether the number after "to" is where one gets to ("get to 6", "move up to 7")."""
+    number = tokens[at + 1]
+    return (
+        number.isdigit()
+        and len(number) == 1
+        and 3 <= int(number) <= 9
+        and at > 0
+        and tokens[at - 1] in _REACHING
+        and tokens[at + 2 : at + 3] not in (["years"], ["year"], ["months"], ["days"], ["people"], ["staff"])
+    )
+
+
 def scan_numbers(scan: Scan) -> None:
     tokens = scan.tokens
     i = 0
@@ -138,6 +154,12 @@ def scan_numbers(scan: Scan) -> None:
                 i = end
                 continue
             scan.ranged = ranged
+        elif token == "to" and i + 1 < len(tokens) and _reaching_a_bare_grade(tokens, i):
+            # "what do i need to show at PDR to get to 6": a bare number one gets to is a grade.
+            scan.grades.append(GradeMention(tokens[i + 1], i + 1, i + 2))
+            scan.used.add(i + 1)
+            i += 2
+            continue
         elif token == "at" and i + 1 < len(tokens) and _path_then_bare_grade(tokens, i):
             # "the specialist route at 7", "specialist or manager at 7": a bare number after a career path.
             scan.grades.append(GradeMention(tokens[i + 1], i + 1, i + 2))

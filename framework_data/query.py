@@ -80,6 +80,8 @@ def _resolve_grades(
             continue
         narrowed = [r for r in roles if r.path == mention.path] if mention.path else roles
         every_one = bool(_EVERY_ONE & set(scan.tokens[max(0, mention.start - 2) : mention.start]))
+        # "g8 pair - who deals with ...", "the g7 duo": the grade's roles, both.
+        every_one = every_one or scan.tokens[mention.end : mention.end + 1] in (["pair"], ["duo"], ["both"])
         # "g8 - does either role have to bring in income?": the grade said first, then "either role".
         every_one = every_one or _names_every_role(scan.tokens)
         if not mention.path and every_one:

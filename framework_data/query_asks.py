@@ -197,7 +197,14 @@ def only_self_described(scan: Scan, hits: list[Hit]) -> bool:
     return all(described(s) or described(s - 1) for s in starts)
 
 
-_MY_JOB = (["my", "jd"], ["my", "job", "description"], ["my", "job", "descriptor"], ["my", "job", "spec"])
+_MY_JOB = (
+    ["my", "jd"],
+    ["my", "job", "description"],
+    ["my", "job", "descriptor"],
+    ["my", "job", "spec"],
+    ["my", "job"],  # "is managing people compulsory in my job": the asker's own cell
+    ["my", "role"],
+)
 
 
 def _names_my_job(tokens: list[str]) -> bool:

@@ -74,7 +74,8 @@ _INTENT_WORDS = {
     "regrade, regrading, go from, go up, get there, get promoted, promote, promotions, move on, "
     "after this grade, after my grade, comes after, go after, beyond, where next, go next, higher grade, "
     "how far, the top, top grade, highest grade, evidence, grade above, the one above, above mine, "
-    "above me, above my grade, comes above, higher than mine",
+    "above me, above my grade, comes above, higher than mine, would i have to show, what do i have to show, "
+    "what do i need to show, make it to, make senior",
     "compare": "difference, differences, compare, comparison, versus, differ, contrast, side by side, "
     "different between, different from, different to, any different, how different, whats different, "
     "what is different, which role is, which one is, which of the two, which job is, "

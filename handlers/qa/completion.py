@@ -183,6 +183,7 @@ def complete(
         # "what is a grade 7 specialist" then "does that role mark exams?": that role's cell on it.
         return query.model_copy(update={"intent": Intent.ROLE, "roles": previous.roles})
     they_too = query.yes_no and query.terms and ((_THEY & set(tokens) and not query.rows) or pointing)
+    they_too = they_too and query.intent is not Intent.DEVELOPMENT  # "is there training listed for that?"
     if they_too and len(previous.roles) == 1 and previous.rows and not names_roles and not query.about_me:
         # "g6 teaching delivery" then "can they mark too?", "does that cover buying equipment?": that cell
         # of the role, asked about what the question names.
@@ -319,6 +320,8 @@ def _pointed_at(query: Query, previous: Query) -> Query:
         return query.model_copy(update={"roles": previous.roles[:1], "towards": True, "about_me": False})
     if query.intent in (Intent.CROSSWALK, Intent.PATH) and previous.roles:
         return query.model_copy(update={"roles": previous.roles, "about_me": False})
+    if query.intent is Intent.UNKNOWN and previous.intent is Intent.CROSSWALK and previous.local_grades:
+        return previous  # "which imperial jobs are on 2b?" then "which departments are those in?"
     if query.intent is Intent.DEVELOPMENT and (previous.rows or previous.roles):
         return query.model_copy(
             update={"rows": previous.rows, "roles": previous.roles[:1] if previous.rows else []}

@@ -15,7 +15,7 @@ from framework_data.query import Intent, Query, parse_question
 from framework_data.schema import Passage
 from framework_data.vocabulary import Vocabulary, normalise
 from handlers.qa.common import PICK
-from handlers.qa.completion import POINTING, complete, direction, is_elliptical
+from handlers.qa.completion import POINTING, complete, direction, is_elliptical, points_back
 from handlers.qa.picks import asks_for_more, typed_pick, valid_query
 
 STATE_KEY = "qa"
@@ -146,13 +146,17 @@ def follow(text: str, query: Query, state: dict[str, Any], catalogue: Catalogue,
     if not isinstance(about, dict):
         return query
     query = _bare_number_as_grade(tokens, text.strip().endswith("?"), query, about, catalogue, vocab)
-    if about.get("framework") != query.framework and is_elliptical(tokens, text.strip().endswith("?")):
+    elsewhere = about.get("framework") != query.framework
+    if elsewhere and (is_elliptical(tokens, text.strip().endswith("?")) or points_back(tokens)):
         # "imperial grade 3b" then "and grade 4?": read in the framework being discussed.
         within = parse_question(text, catalogue, vocab, within=str(about.get("framework")))
         if not within.unknown and (within.roles or within.local_grades or within.levels or within.rows):
             query = within
         elif (about.get("levels") or about.get("local_grades")) and (
-            any(t.isdigit() for t in tokens) or direction(tokens) or _ENDS & set(tokens)
+            any(t.isdigit() for t in tokens)
+            or direction(tokens)
+            or _ENDS & set(tokens)
+            or points_back(tokens)
         ):
             # "and level 3", "and the level below?", "the lowest level?", "and one grade above that?" after
             # Imperial's grade 2b jobs: completed below.
