@@ -185,7 +185,8 @@ def documents_found(text: str, query: Query, catalogue: Catalogue) -> Found | No
         if found is not None and _only_the_documents_say(found, own):
             return found
     # Development the framework maps itself ("what opportunities for growth are there"), not a document's.
-    framework_answers = query.intent is Intent.DEVELOPMENT
+    # The PDP template and the grid too ("pdp - what do i write under development activity?").
+    framework_answers = query.intent in (Intent.DEVELOPMENT, Intent.PDP, Intent.GRID)
     if (
         len(query.terms) >= 3
         and not query.rows

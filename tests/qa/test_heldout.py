@@ -17,6 +17,28 @@ SETS = {name: load_kinds(path) for name, path in HELDOUT_SETS.items()}
 # Questions of the gated sets still answered wrongly, each with what goes wrong: expected to fail, so that
 # fixing one shows (strict xfail) and it leaves this list.
 KNOWN_MISSES = {
+    "being an apprentice, is there a professional registration i should be aiming at?": (
+        "'being an apprentice' is read as the grade 4 Apprentice / Assistant role, not as the asker, a grade "
+        "3 Junior Apprentice, describing themselves"
+    ),
+    "is managing people compulsory in my job or just a maybe?": (
+        "a grade 8 Senior Specialist gets its staff management cell, not also the Teamwork cell's 'May have "
+        "line management of a team.'"
+    ),
+    "as a line manager, how should i give feedback on someone's self-assessment?": (
+        "'as a line manager' is read as the staff management competency, not as who asks, so the guide's "
+        "passage on giving feedback is not found"
+    ),
+    "does a g6 have to track down extra information when the data they have isn't enough?": (
+        "'track down' is read as a career track, so the question is answered as the grade 6 path"
+    ),
+    "would a g8 senior specialist look after remote sites?": (
+        "no cell of the Senior Specialist is found for 'remote sites', so there is no yes or no"
+    ),
+    "and the career grade bit at the end?": (
+        "after the JD template, 'the career grade bit' finds the passage on what a career grade role is, not "
+        "the template's criteria to progress"
+    ),
     "my h&s cell opens with 'as grade 8' - which grade 8 duties does that bring in for me?": (
         "the second 'grade 8' is read as the grade asked about, so a grade 9 is asked which grade 8 role "
         "instead of shown their own cell with the grade 8 text it refers to"
