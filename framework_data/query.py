@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from framework_data.asks import Asks, about_me, asks_yes_or_no, asks_yes_or_no_after_context
 from framework_data.catalogue import Catalogue, role_ref
+from framework_data.local_grades import stepped_by_words
 from framework_data.misread import misread_intents
 from framework_data.numbers import Scan, scan_numbers
 from framework_data.opportunities import opportunity_named
@@ -23,7 +24,8 @@ from framework_data.query_hits import (
     spread_over_paths,
 )
 from framework_data.query_model import Ambiguity, Hit, Intent, Query
-from framework_data.schema import ExampleJob, grade_key
+from framework_data.query_roles_named import drop_roles_done_to, drop_roles_in_a_setting
+from framework_data.schema import grade_key
 from framework_data.vocabulary import NEVER_CORRECT, Vocabulary, normalise
 
 __all__ = ["Ambiguity", "Intent", "Query", "job_at_grade", "parse_question"]
@@ -109,27 +111,6 @@ def job_at_grade(job_grade: str, grade: str) -> bool:
     return job_grade == grade or (job_grade[:-1] == grade and job_grade[-1:] in ("a", "b"))
 
 
-_UP = frozenset({"up", "above", "higher", "next"})
-_DOWN = frozenset({"down", "below", "lower", "under"})
-
-
-def _stepped(grades: list[str], tokens: list[str], jobs: list[ExampleJob]) -> list[str]:
-    """ "which of the example jobs are one grade up from 3a": the advertised grade next above (or below)
-    the one grade named, in the order of the grades the jobs have."""
-    step = (1 if _UP & set(tokens) else 0) - (1 if _DOWN & set(tokens) else 0)
-    return step_local_grades(grades, step, jobs)
-
-
-def step_local_grades(grades: list[str], step: int, jobs: list[ExampleJob]) -> list[str]:
-    """The advertised grade ``step`` places above (or below) the one grade given, in the order of the
-    grades the jobs have; the grades as given where there is none."""
-    ordered = sorted({j.grade.lower() for j in jobs}, key=grade_key)
-    if len(grades) != 1 or not step or grades[0] not in ordered:
-        return grades
-    at = ordered.index(grades[0]) + step
-    return [ordered[at]] if 0 <= at < len(ordered) else grades
-
-
 def _choose_framework(hits: list[Hit], scan: Scan, catalogue: Catalogue) -> str:
     named = [e.key for h in hits for e in h.entities if e.kind == "framework"]
     if named:
@@ -194,89 +175,6 @@ def _decide_intent(
     if "progression" in intents:
         return Intent.PROGRESSION
     return Intent.UNKNOWN
-
-
-# Verbs whose object may be a role ("can a g4 line manage our junior apprentice").
-_DONE_TO = {
-    *"manage manages managing supervise supervises supervising oversee oversees overseeing".split(),
-    *"train trains training mentor mentors mentoring".split(),
-}
-
-
-# Words before a role that make it the setting of the question, not what it asks about: where the role
-# asked about sits ("the g8 manager role under the director"), what it is measured against ("than a g4
-# does"), the asker's past ("been a g6 for years"), a cell's reference quoted ("just says as grade 7").
-_SETTING_BEFORE = (
-    ("under",),
-    ("beneath",),
-    ("below",),
-    ("reporting", "to"),
-    ("reports", "to"),
-    ("than",),
-    ("been",),
-    ("says", "as"),
-    ("with", "as"),
-    ("say", "as"),
-    ("reads", "as"),
-    ("like", "at"),
-)
-_ARTICLES = {"a", "an", "the", "my", "our"}
-
-
-def _in_a_setting(tokens: list[str], start: int, end: int) -> bool:
-    """Whether the role named at tokens[start:end] is only the setting ("a grade 7 thing" too)."""
-    at = start
-    while at > 0 and tokens[at - 1] in _ARTICLES:
-        at -= 1
-    before = any(tuple(tokens[max(0, at - len(words)) : at]) == words for words in _SETTING_BEFORE)
-    return before or tokens[end : end + 1] in (["thing"], ["things"])
-
-
-def _drop_roles_in_a_setting(hits: list[Hit], scan: Scan, query: Query, catalogue: Catalogue) -> None:
-    """The roles named only as the setting of a question about others at another grade."""
-    tokens = scan.tokens
-    spans = [(m.start - (m.start > 0 and tokens[m.start - 1] in ("grade", "g")), m.end) for m in scan.grades]
-    titles = {
-        (h.start, h.end): [e.key for e in h.entities if e.kind == "role"]
-        for h in hits
-        if any(e.kind == "role" for e in h.entities)
-    }
-    for start, end in [*spans, *titles]:
-        if not _in_a_setting(tokens, start, end):
-            continue
-        named = titles.get((start, end)) or [
-            ref
-            for ref in query.roles
-            if any(
-                m.start >= start and m.end <= end and catalogue.role(ref)[1].grade == m.grade
-                for m in scan.grades
-            )
-        ]
-        grades = {catalogue.role(ref)[1].grade for ref in named if ref in query.roles}
-        rest = [ref for ref in query.roles if catalogue.role(ref)[1].grade not in grades]
-        # "my research delivery line says 'as grade 4'": the asker's own role is what is asked about.
-        if grades and (rest or about_me(tokens)):
-            query.roles = rest
-
-
-def _drop_roles_done_to(tokens: list[str], hits: list[Hit], scan: Scan, query: Query) -> None:
-    """In a yes/no about one role, a second role named just after what the first would do to it is who it
-    is done to, not a role asked about ("can a new g4 line manage our junior apprentice?")."""
-    if not query.yes_no or len(query.roles) != 2:
-        return
-    for hit in hits:
-        named = [e.key for e in hit.entities if e.kind == "role" and e.key == query.roles[1]]
-        if named and _DONE_TO & set(tokens[max(0, hit.start - 3) : hit.start]):
-            query.roles.remove(named[0])
-            return
-    grades = scan.grades
-    titled = any(e.kind == "role" for h in hits for e in h.entities)
-    if (
-        len(grades) == 2
-        and not titled
-        and _DONE_TO & set(tokens[max(0, grades[1].start - 4) : grades[1].start])
-    ):
-        query.roles.pop()  # "can a grade 7 manager supervise a grade 5"
 
 
 # "what is a grade 4 called", "whats my job title", "what grade am i": the role's name, nothing more.
@@ -353,7 +251,7 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
             query.mentions.append(" ".join(tokens[_with_level(tokens, hit.start) : hit.end]))
     query.bands = scan.bands
     query.levels = scan.levels or (every_level(catalogue, tokens) if "hay" in tokens else [])
-    query.local_grades = _stepped(
+    query.local_grades = stepped_by_words(
         scan.local_grades, tokens, catalogue.framework(framework).framework.example_jobs
     )
     query.towards = _names_a_destination(scan, hits, query)
@@ -374,8 +272,8 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
     if does_it:
         # What the role would do is what a cell must say ("can a g7 manager train staff").
         query.terms = [t for t in dict.fromkeys(tokens) if t in _DOING and t not in query.terms] + query.terms
-    _drop_roles_done_to(tokens, hits, scan, query)
-    _drop_roles_in_a_setting(hits, scan, query, catalogue)
+    drop_roles_done_to(tokens, hits, scan, query)
+    drop_roles_in_a_setting(hits, scan, query, catalogue)
     if query.ambiguous and not query.roles and _which_of_them(tokens):
         intents.add("compare")  # "which g7 role would be our radiation protection supervisor?"
     query.intent = _decide_intent(query, intents, set(tokens), catalogue, does_it)

@@ -11,6 +11,7 @@ from framework_data.opportunities import opportunity_named
 from framework_data.query import Intent, Query, parse_question
 from framework_data.schema import Role
 from framework_data.vocabulary import INTENT_PHRASES
+from handlers.qa.answering_row import answering_row, row_meeting_all, row_saying_all, row_saying_most
 from handlers.qa.common import next_roles
 from handlers.qa.compare import compare_card, paths_absent_card
 from handlers.qa.crosswalk import crosswalk_card
@@ -38,16 +39,7 @@ from handlers.qa.roles import (
 )
 from handlers.qa.same_cells import noting_the_same, same_for_every_role
 from handlers.qa.search import cells_mentioning, mentions_all, search_card
-from handlers.qa.yesno import (
-    answer_line,
-    answering_row,
-    row_meeting_all,
-    row_saying_all,
-    row_saying_most,
-    rows_saying_it,
-    said_first_above,
-    working_alone_row,
-)
+from handlers.qa.yesno import answer_line, rows_saying_it, said_first_above, working_alone_row
 
 # Intents whose answer is the same whichever role an ambiguous grade means.
 _AMBIGUITY_IS_FINE = {

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from framework_data.asks import ME
 from framework_data.catalogue import Catalogue, role_ref
-from framework_data.query import Ambiguity, Intent, Query, step_local_grades
+from framework_data.local_grades import step_local_grades
+from framework_data.query import Ambiguity, Intent, Query
 from framework_data.vocabulary import INTENT_PHRASES, Vocabulary
 from handlers.qa.common import next_roles
 from handlers.qa.picks import FILLER as _FILLER
