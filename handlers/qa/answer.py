@@ -7,6 +7,7 @@ from bot.core import Context
 from cards.model import Card, Section
 from framework_data.catalogue import Catalogue
 from framework_data.document_search import files_named, without_document_names
+from framework_data.loader import LoadedFramework
 from framework_data.opportunities import opportunity_named
 from framework_data.query import Intent, Query, parse_question
 from framework_data.schema import Role
@@ -164,20 +165,11 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
             query.yes_no
             and len(roles) == 1
             and len(query.rows) > 1
-            and (alone := working_alone_row(loaded, roles[0], query.rows, query.mentions))
+            and (picked := _row_of_several(loaded, roles[0], query))
         ):
-            # "can a junior apprentice run a lab on their own": the cell that says how independently.
-            asked = query.model_copy(update={"rows": [alone]})
-            return _with_yes_or_no(asked, role_rows_card(loaded, roles, query.rows), catalogue)
-        case Intent.ROLE if (
-            query.yes_no
-            and len(roles) == 1
-            and len(query.rows) > 1
-            and (meeting := row_meeting_all(loaded, roles[0], query.rows, query.mentions))
-        ):
-            # "is the tech director responsible for a safety strategy": the one cell that meets them all.
-            asked = query.model_copy(update={"rows": [meeting]})
-            return _with_yes_or_no(asked, role_rows_card(loaded, roles, [meeting]), catalogue)
+            row, shown = picked
+            asked = query.model_copy(update={"rows": [row]})
+            return _with_yes_or_no(asked, role_rows_card(loaded, roles, shown), catalogue)
         case Intent.ROLE if query.rows and len(roles) == 1 and len(query.rows) == 1 and not query.yes_no:
             # "how much supervision should i be getting" (grade 4): the cell that speaks of supervision
             # (Teamwork: "May work with minimal supervision."), where the competency it named does not.
@@ -273,6 +265,17 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
     if named:
         return where_listed_card(loaded, named)  # "deputising - what does the framework suggest it for?"
     return unknown_card(catalogue, query)
+
+
+def _row_of_several(loaded: LoadedFramework, role: Role, query: Query) -> tuple[str, list[str]] | None:
+    """The row that answers a yes/no naming several competencies, and the rows to show: "can a junior
+    apprentice run a lab on their own" is answered by the cell that says how independently, beside the
+    others; "is the tech director responsible for a safety strategy" by the one cell that meets them all."""
+    alone = working_alone_row(loaded, role, query.rows, query.mentions)
+    if alone is not None:
+        return alone, query.rows
+    meeting = row_meeting_all(loaded, role, query.rows, query.mentions)
+    return (meeting, [meeting]) if meeting is not None else None
 
 
 def _to_every_role_above(query: Query, catalogue: Catalogue) -> bool:
