@@ -285,7 +285,12 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
             (r for r in loaded.framework.roles if r.path == query.paths[0]), key=lambda r: grade_key(r.grade)
         )
         query.roles = [role_ref(loaded, r) for r in on_path]
-    read_asks(query, asks, tokens, catalogue, only_self_described(scan, hits))
+    self_described = only_self_described(scan, hits)
+    # "being an apprentice, is there a registration i should aim at": the only role named is who asks.
+    # Not "and once i'm a g5?", "if i became a lab manager": a role the asker may come to hold.
+    someday = bool({"once", "when", "if", "after", "until", "become", "became"} & set(tokens))
+    query.self_described = self_described and len(query.roles) == 1 and not someday
+    read_asks(query, asks, tokens, catalogue, self_described)
     # "is there mentoring for teamwork", "any coaching for teamwork?": whether a competency lists it.
     asks_of_a_row = (query.yes_no or query.intent in (Intent.COMPETENCY, Intent.DEVELOPMENT)) and not (
         query.about_me  # "does my jd expect me to supervise project students": the asker's own cell

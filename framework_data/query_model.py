@@ -78,6 +78,9 @@ class Query(BaseModel):
     upward: bool = False
     # Career paths named with a grade that has no role on them ("specialist vs manager at grade 9").
     absent_paths: list[str] = []
+    # The one role named is the asker describing themselves ("being an apprentice", "as a lab manager"):
+    # their directory role, where they have one, is the one meant.
+    self_described: bool = False
 
     def carried(self) -> str:
         """The query as a button or the conversation's state keeps it: without the words that only a

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.core import Context
 from cards.model import Card, Section
-from framework_data.catalogue import Catalogue
+from framework_data.catalogue import Catalogue, role_ref
 from framework_data.document_search import files_named, without_document_names
 from framework_data.loader import LoadedFramework
 from framework_data.opportunities import opportunity_named
@@ -95,6 +95,9 @@ def answer_in_conversation(query: Query, ctx: Context, shared: bool = False) -> 
 
 def _answered(query: Query, ctx: Context, shared: bool) -> tuple[Query, Card]:
     """The query as answered (the asker's role filled in) and its card."""
+    own = ctx.catalogue.primary.roles.get(ctx.person.role_id) if ctx.person and not shared else None
+    if query.self_described and own is not None and query.framework == ctx.catalogue.primary.id:
+        query = query.model_copy(update={"roles": [role_ref(ctx.catalogue.primary, own)]})
     if needs_my_role(query):
         mine = for_me(query, ctx.catalogue, ctx.person, shared)
         if isinstance(mine, Card):

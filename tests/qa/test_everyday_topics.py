@@ -10,6 +10,7 @@ from dataclasses import replace
 import pytest
 
 from bot.core import Context
+from bot.storage.people import PersonRecord
 from cards.text import render_text
 from framework_data.query import Intent
 from handlers.qa.answer import answer_text
@@ -161,3 +162,17 @@ def test_the_part_of_a_passage_that_answers_comes_first(ctx: Context) -> None:
     assert "to alter or review technical pay" in lead_of(ctx, "does imperial's career structure change pay")
     # Nothing stands out: the passage as it is.
     assert lead_of(ctx, "what is the technician commitment").startswith("An initiative supported by")
+
+
+def test_an_asker_describing_themselves_is_their_directory_role(ctx: Context) -> None:
+    junior = PersonRecord("jo@uni.example", "Jo", "Physics", "3", "g3", "", frozenset(), id=7)
+    asked = "being an apprentice, is there a professional registration i should be aiming at?"
+    query, card = answer_text(asked, replace(ctx, person=junior, state={}))
+    assert query.roles == ["lancaster:g3"]  # a grade 3 Junior Apprentice, not the grade 4 Apprentice role
+    assert "Working towards IST Rsci Tech (Registered Science Tech) or Eng." in " ".join(
+        render_text(card).split()
+    )
+    # Someone not in the directory is taken at their word; a role to come is not the asker's.
+    assert answer_text(asked, replace(ctx, state={}))[0].roles == ["lancaster:g4"]
+    later, _ = answer_text("once i'm a g5 what does safety involve?", replace(ctx, person=junior, state={}))
+    assert later.roles == ["lancaster:g5"]

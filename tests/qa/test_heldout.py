@@ -17,10 +17,6 @@ SETS = {name: load_kinds(path) for name, path in HELDOUT_SETS.items()}
 # Questions of the gated sets still answered wrongly, each with what goes wrong: expected to fail, so that
 # fixing one shows (strict xfail) and it leaves this list.
 KNOWN_MISSES = {
-    "being an apprentice, is there a professional registration i should be aiming at?": (
-        "'being an apprentice' is read as the grade 4 Apprentice / Assistant role, not as the asker, a grade "
-        "3 Junior Apprentice, describing themselves"
-    ),
     "is managing people compulsory in my job or just a maybe?": (
         "a grade 8 Senior Specialist gets its staff management cell, not also the Teamwork cell's 'May have "
         "line management of a team.'"
