@@ -71,8 +71,14 @@ def people_not_paths(
         whose = hit.start > 0 and tokens[hit.start - 1] in _WHOSE
         if only_a_path and whose and tokens[hit.start] in ("manager", "managers"):
             continue
-        if whose and tokens[hit.start : hit.end] in (["line", "manager"], ["line", "managers"]):
-            continue  # "my line manager says ...": a person, not Management and Development of Staff
+        described = tokens[max(0, hit.start - 2) : hit.start] in (["as", "a"], ["im", "a"], ["am", "a"])
+        if (whose or described) and tokens[hit.start : hit.end] in (
+            ["line", "manager"],
+            ["line", "managers"],
+        ):
+            # "my line manager says ...", "as a line manager, how should i ...": a person, not Management
+            # and Development of Staff.
+            continue
         describes = hit.end < len(tokens) and tokens[hit.end] in _DESCRIBED and hit.end - hit.start == 1
         a_path_word = any(e.kind == "path" for e in hit.entities)
         if a_path_word and describes and hit.start not in grade_ends:
