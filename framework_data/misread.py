@@ -48,6 +48,9 @@ def misread_intents(
         and _EXPECTED & set(tokens)
     ):
         misread.add("development")  # "is a g5 expected to keep building skills as part of their CPD?"
+    paths = [(s, e) for s, e, key in intent_spans if key == "path"]
+    if paths and all(tokens[s:e] == ["track"] and tokens[e : e + 1] in (["down"], ["of"]) for s, e in paths):
+        misread.add("path")  # "track down extra information", "keep track of": not a career track
     return misread
 
 

@@ -21,9 +21,6 @@ KNOWN_MISSES = {
         "a grade 8 Senior Specialist gets its staff management cell, not also the Teamwork cell's 'May have "
         "line management of a team.'"
     ),
-    "does a g6 have to track down extra information when the data they have isn't enough?": (
-        "'track down' is read as a career track, so the question is answered as the grade 6 path"
-    ),
     "would a g8 senior specialist look after remote sites?": (
         "no cell of the Senior Specialist is found for 'remote sites', so there is no yes or no"
     ),
