@@ -173,6 +173,10 @@ def complete(
     if that_role and query.name_only and len(previous.roles) == 1 and not names_roles:
         # "what does a g7 specialist do" then "what would their job title be?": that role's name.
         return query.model_copy(update={"intent": Intent.ROLE, "roles": previous.roles})
+    bare = query.intent is Intent.UNKNOWN and not (query.terms or names_roles or query.about_me)
+    if pointing and bare and len(previous.roles) == 1 and previous.rows:
+        # "g4 safety" then "what does that mean?": the cell just shown, again.
+        return previous.model_copy(update={"intent": Intent.ROLE, "yes_no": False})
     about_it = pointing and query.terms and not (query.yes_no or query.rows or step or names_roles)
     of_the_cell = query.intent is Intent.UNKNOWN and len(previous.roles) == 1 and bool(previous.rows)
     if about_it and of_the_cell and not query.about_me:

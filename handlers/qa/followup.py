@@ -239,7 +239,9 @@ def _passage_pointed_at(tokens: list[str], query: Query, passage: Any, catalogue
         or query.bands
         or query.outside
     )
-    if not known or own_words or not _POINTING_AT_WRITERS & set(tokens):
+    # "who decides?" after how a career grade step is assessed: a short question with nothing of its own.
+    bare = query.intent is Intent.UNKNOWN and len([t for t in tokens if t.isalpha()]) <= 3
+    if not known or own_words or not (_POINTING_AT_WRITERS & set(tokens) or bare):
         return None
     # "and where does it go after the faculty has looked at it?": "go after" is not a progression here.
     if query.intent not in (Intent.UNKNOWN, Intent.HELP, Intent.PROGRESSION) and not _holds_its_words(
