@@ -102,6 +102,13 @@ def complete(
         there = [r for r in loaded.framework.roles if r.grade == goal.grade and r.path in paths]
         if there and there[0].id != goal.id:
             return previous.model_copy(update={"roles": [previous.roles[0], role_ref(loaded, there[0])]})
+    from_mine = previous.intent is Intent.PROGRESSION and len(previous_roles) == 1 and not previous.towards
+    if paths and from_mine and elliptical:
+        # "whats my next step" (grade 6) then "what about the manager?": the step to the manager role.
+        there = [r for r in next_roles(loaded, previous_roles[0]) if r.path in paths]
+        if len(there) == 1:
+            to_there = role_ref(loaded, there[0])
+            return previous.model_copy(update={"roles": [previous.roles[0], to_there], "about_me": False})
     if paths and previous_roles and (elliptical or "one" in tokens or "instead" in tokens):
         # "and the manager?": the same grade, on the path named; "one grade down on the manager side":
         # the grade below, on that path.

@@ -206,3 +206,22 @@ async def test_follow_ups_keep_the_step_and_the_competency_asked_about(ctx: Cont
     training = await sam.say("what training would help with the safety bit?")
     assert training.title == "Development opportunities: Safety & Wellbeing"
     assert "IOSH courses" in render_text(training)
+
+
+async def test_follow_ups_with_nothing_of_their_own_stay_on_what_was_shown(
+    ctx: Context, stores: Stores
+) -> None:
+    await stores.people.upsert([GRADE_6])
+    sam = await chat(ctx, stores)
+    await sam.say("whats my next step")
+    step = await sam.say("what about the manager?")
+    assert step.title.startswith(
+        "From Grade 6 Senior (Descriptor) Technician to Grade 7 (Descriptor) Facility"
+    )
+    await sam.say("g4 safety")
+    again = await sam.say("what does that mean?")
+    assert again.title == "Safety and Wellbeing: Grade 4 Apprentice / Assistant (Descriptor) Technician"
+    await sam.say("g5 to g6 career grade")
+    await sam.say("how is that assessed?")
+    who = " ".join(render_text(await sam.say("who decides?")).split())
+    assert "will make a recommendation to People and Organisational Effectiveness" in who
