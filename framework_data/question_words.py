@@ -78,7 +78,7 @@ _INTENT_WORDS = {
     "what do i need to show, make it to, make senior",
     "compare": "difference, differences, compare, comparison, versus, differ, contrast, side by side, "
     "different between, different from, different to, any different, how different, whats different, "
-    "what is different, which role is, which one is, which of the two, which job is, "
+    "what is different, different about, which role is, which one is, which of the two, which job is, "
     "which of the roles, which of the jobs",
     "development": "training, train, develop, development opportunities, development suggested, "
     "suggested development, any development, development option, improve, course, courses, "

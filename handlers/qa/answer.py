@@ -206,6 +206,15 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
             return compare_card(
                 loaded, roles, rows_saying_it(loaded, roles, query.rows, query.mentions, query.terms)
             )
+        case Intent.COMPARE if roles and (
+            beside := [
+                r
+                for r in loaded.framework.roles
+                if r.grade == roles[0].grade and r.path in query.paths and r.id != roles[0].id
+            ]
+        ):
+            # "what's different about the manager at my grade" (a grade 8 specialist): that grade's manager.
+            return compare_card(loaded, [roles[0], *beside], query.rows)
         case Intent.COMPARE if roles:
             nxt = next_roles(loaded, roles[0])
             if nxt:

@@ -40,12 +40,15 @@ _BELOW = {"below", "lower", "previous"}
 _INTERJECTIONS = {"ok", "okay", "right", "cool", "great", "so", "hmm", "alright", "thanks", "nice", "oh"}
 
 
+_AS_A = frozenset({"as", "for", "on", "in", "at"})
+
+
 def _path_words_only(tokens: list[str], vocab: Vocabulary, framework: str) -> list[str]:
     """The paths a message names when it names nothing else ("and the manager?", "the specialist one")."""
     paths: list[str] = []
     for token in tokens:
-        if token in _FILLER:
-            continue
+        if token in _FILLER or token in _AS_A:
+            continue  # "and as a manager?", "for the specialist?"
         entities = vocab.phrases.get((token,), [])
         found = [e.key for e in entities if e.kind == "path" and e.framework == framework]
         if not found:
@@ -301,6 +304,8 @@ def _same_question_other_role(query: Query, previous: Query, catalogue: Catalogu
     if compared and len(roles) >= 2:
         intent = Intent.COMPARE
     carried = {"yes_no": previous.yes_no, "mentions": previous.mentions} if previous.rows else {}
+    if previous.yes_no and previous.rows and not query.terms:
+        carried["terms"] = previous.terms  # "supervise students" at g8, then "what about at g7?"
     return query.model_copy(
         update={
             "roles": roles,

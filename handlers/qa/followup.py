@@ -19,6 +19,8 @@ from handlers.qa.completion import POINTING, complete, direction, is_elliptical,
 from handlers.qa.picks import asks_for_more, typed_pick, valid_query
 
 STATE_KEY = "qa"
+# How many of a question's unread words the conversation keeps for a follow-up (the state stays small).
+_KEPT_TERMS = 8
 # What the conversation is about is remembered only after answers about the framework's content.
 _TOPICAL = {
     Intent.ROLE,
@@ -63,6 +65,8 @@ def remember(state: dict[str, Any], query: Query, card: Card) -> None:
             "mentions": query.mentions,
             # "how do i get to grade 7" (towards it) or "whats my next step" (from one's own grade).
             "towards": query.towards,
+            # "can a g8 specialist supervise students?" then "what about at g7?": students, still.
+            "terms": query.terms[:_KEPT_TERMS],
         }
         topic["last"] = query.carried()
     state[STATE_KEY] = topic
@@ -176,6 +180,7 @@ def follow(text: str, query: Query, state: dict[str, Any], catalogue: Catalogue,
             yes_no=bool(about.get("yes_no")),
             mentions=list(about.get("mentions", [])),
             towards=bool(about.get("towards")),
+            terms=[t for t in about.get("terms", []) if isinstance(t, str)][:_KEPT_TERMS],
         )
     except (KeyError, ValueError, TypeError):
         return query

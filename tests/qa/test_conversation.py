@@ -225,3 +225,16 @@ async def test_follow_ups_with_nothing_of_their_own_stay_on_what_was_shown(
     await sam.say("how is that assessed?")
     who = " ".join(render_text(await sam.say("who decides?")).split())
     assert "will make a recommendation to People and Organisational Effectiveness" in who
+
+
+async def test_a_follow_up_about_another_role_keeps_what_was_asked(ctx: Context, stores: Stores) -> None:
+    sam = await chat(ctx, stores)
+    await sam.say("can a g8 specialist supervise students?")
+    at_7 = await sam.say("what about at g7?")
+    assert at_7.title == "Support for Teaching and Research: Grade 7 Specialist (Descriptor) Technician"
+    assert "Supervises UG and PGT project students." in " ".join(render_text(at_7).split())
+    await sam.say("does a g7 specialist need to mark?")
+    manager = await sam.say("and as a manager?")
+    assert manager.title.startswith(
+        "Grade 7 (Descriptor) Facility Manager"
+    )  # not the guide's page for managers

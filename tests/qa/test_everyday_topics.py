@@ -176,3 +176,10 @@ def test_an_asker_describing_themselves_is_their_directory_role(ctx: Context) ->
     assert answer_text(asked, replace(ctx, state={}))[0].roles == ["lancaster:g4"]
     later, _ = answer_text("once i'm a g5 what does safety involve?", replace(ctx, person=junior, state={}))
     assert later.roles == ["lancaster:g5"]
+
+
+def test_the_other_path_at_the_askers_grade_is_compared_with_their_role(ctx: Context) -> None:
+    senior = PersonRecord("al@uni.example", "Al", "Physics", "8", "g8-specialist", "", frozenset(), id=8)
+    asked = "what's different about the manager at my grade"
+    _, card = answer_text(asked, replace(ctx, person=senior, state={}))
+    assert card.title.startswith("Grade 8 Senior Specialist Technician vs Grade 8 Senior Technical Manager")
