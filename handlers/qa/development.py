@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from cards.model import Card, Section
 from framework_data.loader import LoadedFramework
 from framework_data.query import Query
@@ -20,6 +22,18 @@ def opportunity_sections(loaded: LoadedFramework, grid_rows: list[GridRow]) -> l
         for g in grid_rows
         if g.opportunities
     ]
+
+
+def _named_after(loaded: LoadedFramework, labels: list[str]) -> list[Section]:
+    """The opportunities whose names share an initialism with a competency Figure 5 has no list for
+    ("Professional registration and CPD": "CPD Central resources"), with where they are listed."""
+    asked = {w for label in labels for w in re.findall(r"\b[A-Z]{2,}\b", label)}
+    found: dict[str, list[str]] = {}
+    for grid_row in loaded.framework.grid:
+        for name in grid_row.opportunities:
+            if asked & set(re.findall(r"\b[A-Z]{2,}\b", name)):
+                found.setdefault(name, []).append(grid_row.name)
+    return [Section(text=f"{name} is listed for {', '.join(rows)}.") for name, rows in found.items()]
 
 
 def development_card(loaded: LoadedFramework, row_ids: list[str], role: Role | None) -> Card:
@@ -56,8 +70,11 @@ def development_card(loaded: LoadedFramework, row_ids: list[str], role: Role | N
         sections.append(
             Section(text=f"The framework maps no development opportunities to {', '.join(uncovered)}.")
         )
+        if not grid_rows:  # not "and cpd for budgets?", where "cpd" only asks for development
+            sections.extend(_named_after(loaded, uncovered))
+    names = [g.name for g in grid_rows] + uncovered
     return Card(
-        title="Development opportunities" + (f": {', '.join(g.name for g in grid_rows)}" if row_ids else ""),
+        title="Development opportunities" + (f": {', '.join(names)}" if row_ids else ""),
         subtitle=fw.name,
         sections=sections,
         actions=actions,

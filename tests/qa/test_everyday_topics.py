@@ -183,3 +183,20 @@ def test_the_other_path_at_the_askers_grade_is_compared_with_their_role(ctx: Con
     asked = "what's different about the manager at my grade"
     _, card = answer_text(asked, replace(ctx, person=senior, state={}))
     assert card.title.startswith("Grade 8 Senior Specialist Technician vs Grade 8 Senior Technical Manager")
+
+
+def test_development_for_cpd_names_the_opportunities_that_say_cpd(ctx: Context) -> None:
+    # Figure 5 has no list for "Prof reg (Examples) and CPD"; "CPD Central resources" is under three others.
+    _, card = answer_text("what development is there for cpd", replace(ctx, state={}))
+    assert card.title == "Development opportunities: Professional registration and CPD"
+    text = " ".join(render_text(card).split())
+    assert (
+        "CPD Central resources is listed for Service Delivery, Teamwork & Motivation, Communication." in text
+    )
+
+
+def test_assessing_oneself_against_ones_own_grade_is_the_guides_steps_for_the_current_role(
+    ctx: Context,
+) -> None:
+    query, _ = answer_text("how do i assess myself against my grade", replace(ctx, state={}))
+    assert query.passage == "using-the-framework"
