@@ -207,7 +207,10 @@ def complete(
     if _the_bit(tokens) and query.rows and previous.intent is Intent.PROGRESSION and len(previous.roles) == 2:
         # "g5 to g6 career grade criteria" then "which one's the safety bit?": that competency of the step.
         return previous.model_copy(update={"rows": query.rows, "mentions": query.mentions})
-    asks_row = not names_roles and query.rows and elliptical and query.intent is Intent.COMPETENCY
+    # "budget?", "what about budget management", "what registration goes with it?": that competency.
+    asks_row = (
+        not names_roles and query.rows and (elliptical or pointing) and query.intent is Intent.COMPETENCY
+    )
     if asks_row and previous.intent is Intent.DEVELOPMENT:
         # "training for budget management" then "and for safety?": the opportunities for that one.
         return query.model_copy(update={"intent": Intent.DEVELOPMENT, "roles": previous.roles[:1]})
