@@ -268,6 +268,11 @@ MAX_NAMED = 3
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+def passage_terms(passages: list[DocPassage]) -> set[str]:
+    """The terms of passages, as the search reads them: their sections, text and bullets."""
+    return set(terms_of(" ".join(" ".join((p.section, p.text, *p.bullets)) for p in passages)))
+
+
 def passages_by_id(ids: list[str], index: DocumentIndex | None = None) -> Found | None:
     """The passages with these ids, as found again (a follow-up about what was just quoted)."""
     index = index or document_index()

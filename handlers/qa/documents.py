@@ -16,6 +16,7 @@ from framework_data.document_search import (
     document_index,
     files_named,
     mentioning,
+    passage_terms,
     passages_by_id,
     search,
     terms_of,
@@ -116,7 +117,7 @@ def document_follow_up(text: str, query: Query, discussed: Discussed | None) -> 
     if again is None:
         return None
     files = tuple(d.file for d in again.named)
-    if not discussed.pointing and query.intent in _FOLLOWS_A_QUOTE and _all_said(again, text):
+    if discussed.all_said and query.intent in _FOLLOWS_A_QUOTE:
         return again  # "what could get in the way?" after a plan's action: its risks, quoted already
     found = search(text, within=files) if query.intent in _FOLLOWS_A_QUOTE else None
     elsewhere = not discussed.at_it and _says_more(found, again, text)
@@ -127,13 +128,6 @@ def document_follow_up(text: str, query: Query, discussed: Discussed | None) -> 
     return found
 
 
-def _all_said(again: Found, text: str) -> bool:
-    """Whether what was just quoted holds every word the question has of its own."""
-    asked = set(terms_of(text))
-    quoted = terms_of(" ".join(f"{p.section} {p.text} {' '.join(p.bullets)}" for p in again.passages))
-    return bool(asked) and asked <= set(quoted)
-
-
 def _says_more(found: Found | None, again: Found, text: str) -> bool:
     """Whether a passage found for the question holds words of it that what was quoted does not, or is
     headed by them where what was quoted only mentions them ("what are they doing on prof reg?": the
@@ -141,7 +135,7 @@ def _says_more(found: Found | None, again: Found, text: str) -> bool:
     if found is None or {p.id for p in found.passages} <= {p.id for p in again.passages}:
         return False
     asked = set(terms_of(text))
-    quoted = set(terms_of(" ".join(f"{p.section} {p.text} {' '.join(p.bullets)}" for p in again.passages)))
+    quoted = passage_terms(again.passages)
     headed = set(terms_of(" ".join(p.section for p in found.passages)))
     quoted_headings = set(terms_of(" ".join(p.section for p in again.passages)))
     return bool(asked - quoted) or bool(asked & headed - quoted_headings)
@@ -233,8 +227,7 @@ def _about_the_passage(found: Found, text: str, catalogue: Catalogue, query: Que
     if query.about_me and not (query.roles or query.yes_no):
         return False
     index = document_index()
-    passage = found.passages[0]
-    held = set(terms_of(" ".join((passage.section, passage.text, *passage.bullets))))
+    held = passage_terms(found.passages[:1])
     rare = [t for t in terms_of(text) if index.idf.get(t, 0.0) >= RARE]
     enough = 2 if query.roles else 1
     loaded = catalogue.framework(query.framework)

@@ -9,7 +9,7 @@ from typing import Any
 
 from cards.model import Card
 from framework_data.catalogue import Catalogue
-from framework_data.document_search import passages_by_id, terms_of
+from framework_data.document_search import passage_terms, passages_by_id, terms_of
 from framework_data.document_words import PLAN_PARTS
 from framework_data.query import Intent, Query, parse_question
 from framework_data.schema import Passage
@@ -108,6 +108,8 @@ class Discussed:
     passages: list[str]
     pointing: bool
     at_it: bool = False
+    # What was quoted holds every word the message has of its own ("what could get in the way?": risks).
+    all_said: bool = False
 
 
 def documents_discussed(text: str, state: dict[str, Any], vocab: Vocabulary) -> Discussed | None:
@@ -116,20 +118,20 @@ def documents_discussed(text: str, state: dict[str, Any], vocab: Vocabulary) -> 
         return None
     tokens = [vocab.correct(t) for t in normalise(text)]
     pointing = bool(_POINTING_AT_WRITERS & set(tokens))
-    if not pointing and not is_elliptical(tokens, text.strip().endswith("?")) and not _said_in(text, quoted):
+    held = None if pointing else _held_by(text, quoted)
+    # "will people who take part get asked for feedback?" after the ICR's exchange pilot: every word the
+    # question has of its own, two at least (or a part of a plan's row), is in what was just quoted.
+    follows = held is not None and (len(held) >= 2 or held <= PLAN_PARTS)
+    if not pointing and not is_elliptical(tokens, text.strip().endswith("?")) and not follows:
         return None
-    return Discussed(quoted, pointing, bool(_IT & set(tokens)))
+    return Discussed(quoted, pointing, bool(_IT & set(tokens)), all_said=held is not None)
 
 
-def _said_in(text: str, quoted: list[str]) -> bool:
-    """ "will people who take part get asked for feedback?" after the ICR's exchange pilot: every word the
-    question has of its own, two at least, is in what was just quoted."""
+def _held_by(text: str, quoted: list[str]) -> set[str] | None:
+    """The words a message has of its own, when the passages just quoted hold every one of them."""
     found = passages_by_id(quoted)
     asked = set(terms_of(text))
-    if found is None or not asked or (len(asked) < 2 and not asked <= PLAN_PARTS):
-        return False
-    said = " ".join(f"{p.section} {p.text} {' '.join(p.bullets)}" for p in found.passages)
-    return asked <= set(terms_of(said))
+    return asked if found is not None and asked and asked <= passage_terms(found.passages) else None
 
 
 def follow(text: str, query: Query, state: dict[str, Any], catalogue: Catalogue, vocab: Vocabulary) -> Query:
