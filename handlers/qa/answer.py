@@ -295,7 +295,7 @@ def _to_every_role_above(query: Query, catalogue: Catalogue) -> bool:
     if query.intent is not Intent.PROGRESSION or len(query.roles) != 1 or len(query.ambiguous) != 1:
         return False
     loaded, start = catalogue.role(query.roles[0])
-    above = {f"{loaded.id}:{r.id}" for r in next_roles(loaded, start)}
+    above = {role_ref(loaded, r) for r in next_roles(loaded, start)}
     return len(above) > 1 and set(query.ambiguous[0].options) == above
 
 

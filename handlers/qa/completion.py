@@ -183,15 +183,11 @@ def complete(
     if that_role and query.name_only and len(previous.roles) == 1 and not names_roles:
         # "what does a g7 specialist do" then "what would their job title be?": that role's name.
         return query.model_copy(update={"intent": Intent.ROLE, "roles": previous.roles})
-    bare = query.intent is Intent.UNKNOWN and not (query.terms or names_roles or query.about_me)
-    if pointing and bare and len(previous.roles) == 1 and previous.rows:
-        # "g4 safety" then "what does that mean?": the cell just shown, again.
-        return previous.model_copy(update={"intent": Intent.ROLE, "yes_no": False})
-    about_it = pointing and query.terms and not (query.yes_no or query.rows or step or names_roles)
     of_the_cell = query.intent is Intent.UNKNOWN and len(previous.roles) == 1 and bool(previous.rows)
-    if about_it and of_the_cell and not query.about_me:
-        # "g7 specialist safety and wellbeing" then "what sort of departmental remit does it mean?": the
-        # cell just shown.
+    # "g4 safety" then "what does that mean?", "g7 specialist safety and wellbeing" then "what sort of
+    # departmental remit does it mean?": the cell just shown, again.
+    about_it = not query.terms or not (query.yes_no or query.rows or step)
+    if pointing and of_the_cell and about_it and not (names_roles or query.about_me):
         return previous.model_copy(update={"intent": Intent.ROLE, "yes_no": False})
     of_that_role = that_role and query.yes_no and query.terms and not query.rows and len(previous.roles) == 1
     if of_that_role and not previous.rows and not names_roles and not query.about_me:

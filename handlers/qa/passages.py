@@ -99,7 +99,8 @@ def leading_with_the_part_asked(card: Card, question: str) -> Card:
     ]
     if not asked or not bullets:
         return card
-    held = [{t for t in asked if _says(part, t)} for part in [*(b for _, b in bullets), *others]]
+    parts = [terms_of(part) for part in [*(b for _, b in bullets), *others]]
+    held = [{t for t in asked if _says(words, t)} for words in parts]
     spread = {t: sum(1 for h in held if t in h) for t in asked}
     scores = [sum(1 / spread[t] for t in h) for h in held]
     best = max(range(len(bullets)), key=lambda k: scores[k])
@@ -116,6 +117,6 @@ def leading_with_the_part_asked(card: Card, question: str) -> Card:
     return card.model_copy(update={"sections": [Section(text=chosen), *sections]})
 
 
-def _says(text: str, term: str) -> bool:
-    """Whether a text has a word of the question, in any of its forms ("sign": "signatory")."""
-    return any(t.startswith(term[:4]) and (len(term) < 6 or t.startswith(term[:6])) for t in terms_of(text))
+def _says(words: list[str], term: str) -> bool:
+    """Whether a part's words have a word of the question, in any of its forms ("sign": "signatory")."""
+    return any(t.startswith(term[:4]) and (len(term) < 6 or t.startswith(term[:6])) for t in words)
