@@ -20,6 +20,7 @@ PHRASES = {
     "professionally registered": "profreg",
     "professional register": "profreg",
     "prof reg": "profreg",
+    "prof registration": "profreg",
     # The TC's plans speak of professional recognition, of which registration is the usual form.
     "professional recognition": "profreg",
     # Queen Mary's "New Staff event" is for those its readers call new starters or joiners.
@@ -58,6 +59,15 @@ PHRASES = {
     "weak point": "weakness",
     "weak points": "weakness",
     "weak areas": "weakness",
+    # Queen Mary's people directory is "Based on QM 'Find an Expert'".
+    # Those who went through a pilot are those who "participated" in it.
+    "went through": "participated",
+    "gone through": "participated",
+    "took part": "participated",
+    "taken part": "participated",
+    "take part": "participated",
+    "modelled on": "based",
+    "modeled on": "based",
 }
 # Words typed for the documents' own ("lab" for "laboratory", "told" for "notified").
 ABBREVIATIONS = {
@@ -129,6 +139,10 @@ ABBREVIATIONS = {
     "switching": "adopt",
     "swap": "adopt",
     "swapping": "adopt",
+    # The plans speak of female technicians, not of women.
+    "women": "female",
+    "woman": "female",
+    "womens": "female",
 }
 # Words that say how a question is asked, not what it is about.
 STOPWORDS = frozenset(

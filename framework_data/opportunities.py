@@ -27,12 +27,27 @@ def _stem(word: str) -> str:
     return word
 
 
+def _distinct_words(loaded: LoadedFramework) -> dict[str, set[str]]:
+    names = list(dict.fromkeys(name for grid_row in loaded.framework.grid for name in grid_row.opportunities))
+    return {name: {_stem(w) for w in normalise(name) if w not in _GENERIC_WORDS} for name in names}
+
+
+def also_named(loaded: LoadedFramework, named: str, words: list[str]) -> list[str]:
+    """The opportunity named, then any other the same words name in full ("which competency has NEBOSH and
+    IOSH listed": IOSH courses and NEBOSH), none of them one whose words are part of another's."""
+    asked = {_stem(w) for word in words for w in normalise(word)}
+    distinct = _distinct_words(loaded)
+    every = [n for n, needed in distinct.items() if needed and needed <= asked]
+    widest = [n for n in every if not any(distinct[n] < distinct[o] for o in every)]
+    return [named, *(n for n in widest if n != named and not distinct[n] <= distinct.get(named, set()))]
+
+
 def opportunity_named(loaded: LoadedFramework, words: list[str]) -> str | None:
     """The opportunity of Figure 5 a question names by its distinctive words ("which competencies is work
     shadowing listed under": Work shadowing), the one with most such words; None when none is named."""
     asked = {_stem(w) for word in words for w in normalise(word)}
-    names = list(dict.fromkeys(name for grid_row in loaded.framework.grid for name in grid_row.opportunities))
-    distinct = {name: {_stem(w) for w in normalise(name) if w not in _GENERIC_WORDS} for name in names}
+    distinct = _distinct_words(loaded)
+    names = list(distinct)
     best, best_count = None, 0
     for name, needed in distinct.items():
         if needed and needed <= asked and len(needed) > best_count:

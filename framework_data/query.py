@@ -188,9 +188,10 @@ def _asks_only_the_name(tokens: list[str]) -> bool:
 
 
 def _which_of_them(tokens: list[str]) -> bool:
-    """ "which g7 role ...", "g8 - which role does ...": asks which of a grade's roles."""
+    """ "which g7 role ...", "g8 - which role does ...", "at g7 which path lets you ...": asks which of a
+    grade's roles."""
     return any(
-        token == "which" and {"role", "roles", "one", "job"} & set(tokens[i + 1 : i + 4])
+        token == "which" and {"role", "roles", "one", "job", "path", "route"} & set(tokens[i + 1 : i + 4])
         for i, token in enumerate(tokens)
     )
 

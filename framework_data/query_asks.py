@@ -25,19 +25,23 @@ _MOVE_WORDS = {
     *"move moving transfer transferring cross over side across switch switching swap swapping".split()
 }
 
+_FOR_EVER = frozenset("stuck forever permanent permanently locked tied lifelong irreversible".split())
+
 
 def read_move_between_paths(query: Query, scan: Scan, hits: list[Hit], catalogue: Catalogue) -> None:
     """ "can a specialist become a manager": two paths and no grade, asked as a move or a yes/no, is a
     move between paths, which the framework speaks of in a passage of its own."""
     if query.intent is Intent.PASSAGE or scan.grades:
         return
-    if not (query.intent is Intent.PROGRESSION or query.yes_no):
+    named = len(paths_named(hits, catalogue, query.framework))
+    # "if i pick the manager path am i stuck on it for good?": whether a path, once taken, is for ever.
+    for_ever = named >= 1 and bool(_FOR_EVER & set(scan.tokens))
+    if not (query.intent is Intent.PROGRESSION or query.yes_no or for_ever):
         return
     between = catalogue.framework(query.framework).framework.between_paths_passage
-    named = len(paths_named(hits, catalogue, query.framework))
     # "could I move over to the manager side": the asker's own path is the other one.
     moving = query.about_me and bool(_MOVE_WORDS & set(scan.tokens))
-    if between and (named >= 2 or (named == 1 and moving)):
+    if between and (named >= 2 or (named == 1 and moving) or for_ever):
         query.intent, query.passage = Intent.PASSAGE, between
         if query.yes_no and not query.passage_answer:
             # "can a specialist become a manager": the passage's yes to a move between paths.
@@ -96,6 +100,8 @@ def read_asks(
     if passage is not None and query.rows and not names_roles and _names_my_job(tokens):
         # "what does my jd say about communication": the asker's own role's cell, not the passage on JDs.
         passage = None
+    if passage is not None and not names_roles and _names_my_job(tokens) and _says_about(tokens):
+        passage = None  # "what does my JD say about looking after the lab": what it says is the role's
         query.intent = Intent.ROLE
     # The topics outside are the primary framework's; a passage of another framework the question names
     # ("who do I contact about imperial's pathway") is what that framework says on it.
@@ -205,6 +211,11 @@ _MY_JOB = (
     ["my", "job"],  # "is managing people compulsory in my job": the asker's own cell
     ["my", "role"],
 )
+
+
+def _says_about(tokens: list[str]) -> bool:
+    """ "what does my jd say about ...": what a JD says, not whether the guide says anything on a topic."""
+    return any(tokens[i] in ("say", "says") and tokens[i + 1] == "about" for i in range(len(tokens) - 1))
 
 
 def _names_my_job(tokens: list[str]) -> bool:

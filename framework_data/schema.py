@@ -35,6 +35,9 @@ class Row(Strict):
     synonyms: list[str] = []
     # Its cells give examples, not requirements (the source's "Prof reg (Examples)").
     examples: bool = False
+    # The rows that say what a role does for this one where its own cell is "No" (Teaching Delivery: Support
+    # for Teaching and Research), shown with that "No" when someone asks what the role does instead.
+    instead: list[Slug] = []
 
     @property
     def label(self) -> str:
@@ -290,6 +293,15 @@ class Framework(Strict):
                 raise ValueError(f"duplicate id {item.id!r}")
             seen.add(item.id)
         return items
+
+    @model_validator(mode="after")
+    def _rows_instead_exist(self) -> Framework:
+        ids = {row.id for row in self.rows}
+        for row in self.rows:
+            unknown = [r for r in row.instead if r not in ids or r == row.id]
+            if unknown:
+                raise ValueError(f"row {row.id!r}: 'instead' names no other row: {', '.join(unknown)}")
+        return self
 
 
 class Band(Strict):

@@ -8,11 +8,17 @@ from cards.model import Card, Section
 from framework_data.catalogue import Catalogue, role_ref
 from framework_data.document_search import files_named, without_document_names
 from framework_data.loader import LoadedFramework
-from framework_data.opportunities import opportunity_named
+from framework_data.opportunities import also_named, opportunity_named
 from framework_data.query import Intent, Query, parse_question
 from framework_data.schema import Role
 from framework_data.vocabulary import INTENT_PHRASES
-from handlers.qa.answering_row import answering_row, row_meeting_all, row_saying_all, row_saying_most
+from handlers.qa.answering_row import (
+    answering_row,
+    row_meeting_all,
+    row_saying_all,
+    row_saying_most,
+    row_with_rare_word,
+)
 from handlers.qa.common import next_roles
 from handlers.qa.compare import compare_card, paths_absent_card
 from handlers.qa.crosswalk import crosswalk_card
@@ -183,7 +189,7 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
             row = query.rows[0]
             if not by_name:
                 row = answering_row(loaded, roles[0], row, query.mentions, query.terms)
-            return role_rows_card(loaded, roles, [row])
+            return role_rows_card(loaded, roles, [row, *_said_instead(loaded, roles[0], row)])
         case Intent.ROLE if query.rows:
             return _with_yes_or_no(query, role_rows_card(loaded, roles, query.rows), catalogue)
         case Intent.ROLE if query.yes_no and query.terms and len(roles) == 1:
@@ -192,6 +198,8 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
             most = row_saying_most(loaded, roles[0], query.terms)
             if most and (most[1] or not rows):
                 rows = [most[0]]  # one sentence says it all, or says most where no cell has every word
+            if not rows and (rare := row_with_rare_word(loaded, roles[0], query.terms)):
+                rows = [rare]
             if rows:
                 asked = query.model_copy(update={"rows": rows[:1], "mentions": query.terms})
                 return _with_yes_or_no(asked, role_rows_card(loaded, roles, rows[:1]), catalogue)
@@ -234,7 +242,7 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
         ):
             # "which competencies is work shadowing listed under", "project work as cpd - which
             # competencies", "what is mentoring mapped to": where an opportunity is listed.
-            return where_listed_card(loaded, named)
+            return where_listed_card(loaded, also_named(loaded, named, [*query.terms, *query.mentions]))
         case Intent.DEVELOPMENT if query.opportunity and query.rows:
             # "is there mentoring for teamwork": whether the competency's opportunities list it, first.
             card = development_card(loaded, query.rows, roles[0] if len(roles) == 1 else None)
@@ -267,7 +275,7 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
     )
     if named and not mentions_all(loaded, query.terms):
         # "how do i find a mentor": the opportunity named, not the cells that have one of its words.
-        return where_listed_card(loaded, named)
+        return where_listed_card(loaded, also_named(loaded, named, query.terms))
     # The framework's cells never answer what another document was asked for ("the icr's tech exchange").
     elsewhere = files_named(" ".join(query.terms)) - {loaded.framework.source.document}
     if query.terms and not query.unknown and not elsewhere:
@@ -275,7 +283,7 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
         if found is not None:
             return found
     if named:
-        return where_listed_card(loaded, named)  # "deputising - what does the framework suggest it for?"
+        return where_listed_card(loaded, [named])  # "deputising - what does the framework suggest it for?"
     return unknown_card(catalogue, query)
 
 
@@ -318,3 +326,11 @@ def _with_yes_or_no(query: Query, card: Card, catalogue: Catalogue) -> Card:
         where = f"{descriptor.row.label} for {role.label}"
         line = f"No. {where} does not say so; the framework first says it for {above[0].label}: “{above[1]}”"
     return card.model_copy(update={"sections": [Section(text=line), *card.sections]})
+
+
+def _said_instead(loaded: LoadedFramework, role: Role, row_id: str) -> list[str]:
+    """Where the role's cell is "No" ("what does the lab manager do for teaching?"), the rows that say what
+    it does instead (Support for Teaching and Research's "be asked to train staff and students")."""
+    if not loaded.descriptor(role.id, row_id).is_no:
+        return []
+    return [r for r in loaded.rows[row_id].instead if loaded.descriptor(role.id, r).text]

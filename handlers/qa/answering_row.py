@@ -77,21 +77,40 @@ def _only_other_cell_saying(loaded: LoadedFramework, role: Role, row_id: str, te
     ("would a g7 lab manager be expected to boost the facility's reputation": "enhance the reputation",
     under Support for Teaching and Research, not the facility cell); None when the named cell has any
     of them, or several cells do."""
+    long_words = _rare_long_words(loaded, terms)
+    if not long_words or words_in(loaded.descriptor(role.id, row_id).text or "", long_words):
+        return None
+    having = [r for r in _rows_having(loaded, role, long_words) if r != row_id]
+    return having[0] if len(having) == 1 else None
+
+
+def row_with_rare_word(loaded: LoadedFramework, role: Role, terms: list[str]) -> str | None:
+    """Where a yes/no names no competency and no cell of the role has all its words, the one cell of the role
+    with a long word of the question that few cells of the framework have ("does a tech director need to
+    know what competitor universities do": "practices at competitor institutions", under Teamwork); None
+    when no cell of the role has one, or several do."""
+    long_words = _rare_long_words(loaded, terms)
+    having = _rows_having(loaded, role, long_words) if long_words else []
+    return having[0] if len(having) == 1 else None
+
+
+def _rare_long_words(loaded: LoadedFramework, terms: list[str]) -> set[str]:
+    """The question's words of eight letters or more that few cells of the whole framework have
+    ("reputation", "competitor"), not "people" or "responsibility"; by their stems."""
     fw = loaded.framework
     cells = [loaded.descriptor(r.id, row.id).text or "" for r in fw.roles for row in fw.rows]
     asked = {
         cut_word(w) for t in terms for w in t.split() if len(w) >= 8 and w not in ASKING_WORDS | EVERY_ROLE
     }
-    # Words few cells of the whole framework have ("reputation"), not "people" or "responsibility".
-    long_words = {w for w in asked if sum(1 for c in cells if words_in(c, {w})) <= _FEW_CELLS}
-    if not long_words or words_in(loaded.descriptor(role.id, row_id).text or "", long_words):
-        return None
-    having = [
+    return {w for w in asked if sum(1 for c in cells if words_in(c, {w})) <= _FEW_CELLS}
+
+
+def _rows_having(loaded: LoadedFramework, role: Role, stems: set[str]) -> list[str]:
+    return [
         row.id
         for row in loaded.framework.rows
-        if row.id != row_id and words_in(loaded.descriptor(role.id, row.id).text or "", long_words)
+        if words_in(loaded.descriptor(role.id, row.id).text or "", stems)
     ]
-    return having[0] if len(having) == 1 else None
 
 
 def row_saying_most(loaded: LoadedFramework, role: Role, terms: list[str]) -> tuple[str, bool] | None:

@@ -8,6 +8,7 @@ from framework_data.asks import ME
 from framework_data.catalogue import Catalogue, role_ref
 from framework_data.local_grades import step_local_grades
 from framework_data.query import Ambiguity, Intent, Query
+from framework_data.query_asks import every_level
 from framework_data.vocabulary import INTENT_PHRASES, Vocabulary
 from handlers.qa.common import next_roles
 from handlers.qa.picks import FILLER as _FILLER
@@ -41,13 +42,17 @@ _INTERJECTIONS = {"ok", "okay", "right", "cool", "great", "so", "hmm", "alright"
 
 
 _AS_A = frozenset({"as", "for", "on", "in", "at"})
+# "and if i went down the specialist route?", "what if i took the manager path?": a path chosen, no more.
+_CHOOSING = frozenset(
+    "if went go going gone down took take taking chose choose chosen picked pick followed".split()
+)
 
 
 def _path_words_only(tokens: list[str], vocab: Vocabulary, framework: str) -> list[str]:
     """The paths a message names when it names nothing else ("and the manager?", "the specialist one")."""
     paths: list[str] = []
     for token in tokens:
-        if token in _FILLER or token in _AS_A:
+        if token in _FILLER or token in _AS_A or token in _CHOOSING:
             continue  # "and as a manager?", "for the specialist?"
         entities = vocab.phrases.get((token,), [])
         found = [e.key for e in entities if e.kind == "path" and e.framework == framework]
@@ -120,6 +125,10 @@ def complete(
         else:
             at_grade = [r for r in loaded.framework.roles if r.grade == previous_roles[0].grade]
         swapped = [r for r in at_grade if r.path in paths]
+        if not swapped and not step:
+            # "what does my role say about facilities?" (grade 6) then "and if i went down the specialist
+            # route?": the path starts above the asker's grade, so the first of its roles above it.
+            swapped = [r for r in next_roles(loaded, previous_roles[0]) if r.path in paths]
         if swapped:
             intent = previous.intent if previous.intent in (Intent.ROLE, Intent.DEVELOPMENT) else Intent.ROLE
             return previous.model_copy(
@@ -175,6 +184,11 @@ def complete(
             numbers = [max(known)]
         if numbers and set(numbers) <= known:  # "hay level 2" then "and level 3"
             return query.model_copy(update={"intent": Intent.CROSSWALK, "levels": numbers, "terms": []})
+    if len(previous.levels) > 1 and "which" in tokens and not names_roles and not query.rows:
+        # "what are imperial's hay levels?" then "which of them talks about experts?": the one saying it.
+        chosen = [n for n in every_level(catalogue, tokens) if n in previous.levels]
+        if chosen and len(chosen) < len(previous.levels):
+            return query.model_copy(update={"intent": Intent.CROSSWALK, "levels": chosen, "terms": []})
     that_role = bool(_THEY & set(tokens)) or (pointing and bool({"role", "job"} & set(tokens)))
     if that_role and query.rows and previous.roles and not names_roles and not query.about_me:
         # "what does a technical director do" then "do they have to teach?": the role being discussed.

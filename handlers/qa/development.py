@@ -94,15 +94,21 @@ def listed_line(loaded: LoadedFramework, query: Query) -> Section:
     return Section(text=f"No. The development opportunities for {names} do not list {query.opportunity}.")
 
 
-def where_listed_card(loaded: LoadedFramework, name: str) -> Card:
-    """ "What is deputising suggested for": the competencies whose development opportunities list it."""
+def where_listed_card(loaded: LoadedFramework, names: list[str]) -> Card:
+    """ "What is deputising suggested for": the competencies whose development opportunities list it (each
+    of those named, "NEBOSH and IOSH")."""
     fw = loaded.framework
-    listed = [g.name for g in fw.grid if any(o.lower() == name.lower() for o in g.opportunities)]
-    count = f"{len(listed)} competenc{'y' if len(listed) == 1 else 'ies'}"
+    sections = []
+    for name in names:
+        listed = [g.name for g in fw.grid if any(o.lower() == name.lower() for o in g.opportunities)]
+        count = f"{len(listed)} competenc{'y' if len(listed) == 1 else 'ies'}"
+        sections.append(
+            Section(text=f"The development opportunities list {name} for {count}:", bullets=listed)
+        )
     return Card(
-        title=f"Where the framework suggests {name}",
+        title=f"Where the framework suggests {' and '.join(names)}",
         subtitle=fw.name,
-        sections=[Section(text=f"The development opportunities list {name} for {count}:", bullets=listed)],
+        sections=sections,
         actions=[ask_action("All development opportunities", "what development opportunities are there")],
         sources=[cite(loaded, fw.opportunities_source or "development opportunities")],
     )

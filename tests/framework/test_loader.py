@@ -122,6 +122,16 @@ def test_a_passages_yes_or_no_must_rest_on_its_own_words(tmp_path: Path) -> None
     )
 
 
+def test_a_row_said_instead_must_be_another_row(tmp_path: Path) -> None:
+    raw = _raw()
+    teaching = next(r for r in raw["rows"] if r["id"] == "teaching-delivery")
+    teaching["instead"] = ["teaching-support", "teaching-delivery"]
+    problems = _problems(tmp_path, raw)
+    assert any("'instead' names no other row: teaching-support, teaching-delivery" in p for p in problems), (
+        problems
+    )
+
+
 def test_unquoted_no_is_explained(tmp_path: Path) -> None:
     raw = _raw()
     _role(raw, "g3")["cells"]["budget"] = False
