@@ -66,6 +66,10 @@ PHRASES = {
     "took part": "participated",
     "taken part": "participated",
     "take part": "participated",
+    # Queen Mary's technician network is its TechNET.
+    "tech network": "technet",
+    "technician network": "technet",
+    "technicians network": "technet",
     "modelled on": "based",
     "modeled on": "based",
 }
@@ -139,6 +143,7 @@ ABBREVIATIONS = {
     "switching": "adopt",
     "swap": "adopt",
     "swapping": "adopt",
+    "qtechnet": "technet",  # its Twitter handle, "@QTechNET"
     # The plans speak of female technicians, not of women.
     "women": "female",
     "woman": "female",

@@ -12,6 +12,7 @@ from framework_data.catalogue import Catalogue
 from framework_data.document_search import passage_terms, passages_by_id, terms_of
 from framework_data.document_words import PLAN_PARTS
 from framework_data.query import Intent, Query, parse_question
+from framework_data.query_asks import CRITERIA
 from framework_data.schema import Passage
 from framework_data.vocabulary import Vocabulary, normalise
 from handlers.qa.common import PICK
@@ -148,6 +149,9 @@ def follow(text: str, query: Query, state: dict[str, Any], catalogue: Catalogue,
     again = _passage_pointed_at(tokens, query, topic.get("passage"), catalogue)
     if again is not None:
         return again
+    offered = _step_the_passage_offers(tokens, text, query, topic.get("passage"), catalogue, vocab)
+    if offered is not None:
+        return offered
     about = topic.get("about")
     if not isinstance(about, dict):
         return query
@@ -256,6 +260,28 @@ def _passage_pointed_at(tokens: list[str], query: Query, passage: Any, catalogue
     ):
         return None
     return query.model_copy(update={"intent": Intent.PASSAGE, "framework": framework, "passage": passage_id})
+
+
+def _step_the_passage_offers(
+    tokens: list[str], text: str, query: Query, passage: Any, catalogue: Catalogue, vocab: Vocabulary
+) -> Query | None:
+    """ "what's a career grade role" then "what evidence would i need?": the one step between grades the
+    passage just quoted offers next (its button's question), where the follow-up asks for criteria or
+    evidence and names no role of its own."""
+    asked = text.strip().endswith("?")
+    if query.intent is not Intent.PROGRESSION or query.roles or query.ambiguous or not CRITERIA & set(tokens):
+        return None
+    if not (isinstance(passage, list) and len(passage) == 2 and all(isinstance(p, str) for p in passage)):
+        return None
+    if not (is_elliptical(tokens, asked) or points_back(tokens)):
+        return None
+    framework, passage_id = passage
+    if not any(f.id == framework for f in catalogue.frameworks):
+        return None
+    quoted = next((p for p in catalogue.framework(framework).framework.passages if p.id == passage_id), None)
+    offered = [parse_question(f.question, catalogue, vocab) for f in quoted.follow_ups] if quoted else []
+    steps = [q for q in offered if q.intent is Intent.PROGRESSION and len(q.roles) == 2]
+    return steps[0] if len(steps) == 1 else None
 
 
 def _holds_its_words(tokens: list[str], passage: Passage) -> bool:

@@ -18,8 +18,8 @@ SETS = {name: load_kinds(path) for name, path in HELDOUT_SETS.items()}
 # fixing one shows (strict xfail) and it leaves this list.
 KNOWN_MISSES = {
     "can a g8 senior specialist be named PI on a grant?": (
-        "'May be named as PI on grant proposals' leads with 'Possibly.', as five other sets expect of the same "
-        "question; this set reads the 'May' as permission and expects 'Yes.'"
+        "'May be named as PI on grant proposals' leads with 'Possibly.', as five other sets expect of the "
+        "same question; this set reads the 'May' as permission and expects 'Yes.'"
     ),
     "is managing people compulsory in my job or just a maybe?": (
         "a grade 8 Senior Specialist gets its staff management cell, not also the Teamwork cell's 'May have "
