@@ -29,6 +29,7 @@ PHRASES = {
     "new joiners": "newstaff",
     "new joiner": "newstaff",
     "new staff": "newstaff",
+    "new scientific starters": "newstaff",
     "work shadowing": "workshadow",
     "job shadowing": "workshadow",
     "work shadow": "workshadow",
@@ -43,6 +44,12 @@ PHRASES = {
     "gets in the way": "risk",
     "stand in the way": "risk",
     "stands in the way": "risk",
+    "hold back": "risk",
+    "hold them back": "risk",
+    "holds them back": "risk",
+    "holding them back": "risk",
+    "hold it back": "risk",
+    "holds it back": "risk",
     "obstacles": "risk",
     "obstacle": "risk",
     "pitfalls": "risk",
@@ -143,6 +150,13 @@ ABBREVIATIONS = {
     "switching": "adopt",
     "swap": "adopt",
     "swapping": "adopt",
+    # Nominating for an award and its nominees are one thing to a question.
+    "nomination": "nominee",
+    "nominations": "nominee",
+    "nominate": "nominee",
+    "nominated": "nominee",
+    "nominating": "nominee",
+    "nominees": "nominee",
     "qtechnet": "technet",  # its Twitter handle, "@QTechNET"
     # The plans speak of female technicians, not of women.
     "women": "female",
@@ -165,7 +179,7 @@ STOPWORDS = frozenset(
     help helps sort sorted sorting hardly always seem seems anyone anybody whether actually really looking
     figure am suppose supposed thats theres thier ever still bit lot loads ask asks asking asked
     kept keep keeps way ways give gives being aimed people sell board send sends sent sending often come comes
-    point want wants wanted too either
+    point want wants wanted too either apart besides
     """.split()
 )
 # The parts of an action plan's row, asked of the one just quoted ("what could get in the way?" is its

@@ -10,7 +10,7 @@ _PLACES = frozenset(
     "grade grades band bands level levels the a an next senior be become top there higher my that this it "
     "g where".split()
 )
-# Development words that, in a yes/no about a named role, are the role's own duties when a verb of running
+# Development words that, in a question about a named role, are the role's own duties when a verb of running
 # things comes before them ("plan resources"), not in "are there resources for grade 6 safety".
 _DUTY_WORDS = frozenset({"resources", "resource"})
 _RUNNING = frozenset({"plan", "planning", "manage", "managing", "ensure", "allocate", "allocating", "order"})
@@ -30,12 +30,13 @@ def misread_intents(
     each intent phrase; ``role_starts``: where a role, path or grade is named."""
     misread: set[str] = set()
     progression = [(s, e) for s, e, key in intent_spans if key == "progression"]
-    if progression and all(_gets_to_do(tokens, s, e, role_starts) for s, e in progression):
+    if progression and all(
+        _gets_to_do(tokens, s, e, role_starts) or _next_in_time(tokens, s, e) for s, e in progression
+    ):
         misread.add("progression")
     development = [(s, e) for s, e, key in intent_spans if key == "development"]
     if (
-        yes_no
-        and names_roles
+        names_roles
         and development
         and all(e - s == 1 and tokens[s] in _DUTY_WORDS and _runs_things(tokens, s) for s, e in development)
     ):
@@ -62,6 +63,14 @@ def _gets_to_do(tokens: list[str], start: int, end: int, role_starts: set[int]) 
     return following.isalpha() and following not in _PLACES and end not in role_starts
 
 
+# "next year's staffing plan", "next week": a time to come, not the next grade.
+_TIMES = frozenset("year years week weeks month months term terms semester academic financial round".split())
+
+
+def _next_in_time(tokens: list[str], start: int, end: int) -> bool:
+    return tokens[start:end] == ["next"] and bool(_TIMES & set(tokens[end : end + 1]))
+
+
 def _runs_things(tokens: list[str], at: int) -> bool:
     """ "plan resources", "resource planning": resources as something the role runs."""
     after = tokens[at + 1 : at + 2]
@@ -69,6 +78,7 @@ def _runs_things(tokens: list[str], at: int) -> bool:
         return True  # "a say in what resources my area needs"
     return bool(_RUNNING & set(tokens[max(0, at - 2) : at])) or after in (
         ["planning"],
+        ["plan"],
         ["plans"],
         ["requirements"],
     )

@@ -144,8 +144,8 @@ def _decide_intent(
         return Intent.HELP
     if "thanks" in intents and not (has_roles or query.rows):
         return Intent.THANKS
-    if "pdp" in intents:
-        return Intent.PDP
+    if "pdp" in intents and not ("development" in intents and query.rows):
+        return Intent.PDP  # not "writing my PDP - quick list of dev options for budgets?": those options
     if "progression" in intents and (has_roles or CRITERIA & words) and not same_grade_compared:
         return Intent.PROGRESSION
     if len(query.roles) + len(query.ambiguous) >= 2 or ("compare" in intents and has_roles):
@@ -187,9 +187,29 @@ def _asks_only_the_name(tokens: list[str]) -> bool:
     )
 
 
+# "g8 money side - is it grants for one and budgets for the other?"
+_THE_OTHER = frozenset({"the", "other"})
+
+
+def _names_a_row_twice(hits: list[Hit], framework: str) -> bool:
+    """Every development word also names a competency that other words name too ("prof reg and cpd")."""
+    development = [h for h in hits if any(e.kind == "intent" and e.key == "development" for e in h.entities)]
+    if not development:
+        return False
+    rows_of = [{e.key for e in h.entities if e.kind == "row" and e.framework == framework} for h in hits]
+    for hit in development:
+        own = rows_of[hits.index(hit)]
+        others = set().union(*(rows for other, rows in zip(hits, rows_of, strict=True) if other is not hit))
+        if not own & others:
+            return False
+    return True
+
+
 def _which_of_them(tokens: list[str]) -> bool:
-    """ "which g7 role ...", "g8 - which role does ...", "at g7 which path lets you ...": asks which of a
-    grade's roles."""
+    """ "which g7 role ...", "g8 - which role does ...", "at g7 which path lets you ...", "who does this and
+    who does that", "this for one and that for the other": asks which of a grade's roles."""
+    if tokens.count("who") >= 2 or ("one" in tokens and set(tokens) >= _THE_OTHER):
+        return True  # "g7 - who comes up with the new protocols and who runs the infrastructure?"
     return any(
         token == "which" and {"role", "roles", "one", "job", "path", "route"} & set(tokens[i + 1 : i + 4])
         for i, token in enumerate(tokens)
@@ -229,6 +249,8 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
         # "do i get a say in what resources my area needs": the asker's own role is named too.
         bool(query.roles or query.ambiguous or named_at) or about_me(tokens),
     )
+    if _names_a_row_twice(hits, framework):
+        misread.add("development")  # "g6 prof reg and cpd": the competency "Prof reg ... and CPD" by name
     intents -= misread
     # The words of a misread intent are what the question is about ("resource planning"): kept for the cells.
     misread_words = [t for start, end, key in spans if key in misread for t in tokens[start:end]]

@@ -81,6 +81,9 @@ class Query(BaseModel):
     # The one role named is the asker describing themselves ("being an apprentice", "as a lab manager"):
     # their directory role, where they have one, is the one meant.
     self_described: bool = False
+    # A published criterion of the step asked for by its place in the list ("what's number 6 on that
+    # list?"), from 1; the last is -1.
+    criterion: int = 0
 
     def carried(self) -> str:
         """The query as a button or the conversation's state keeps it: without the words that only a

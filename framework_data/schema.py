@@ -275,6 +275,8 @@ class Framework(Strict):
     example_jobs: list[ExampleJob] = []
     # Said with the example jobs: what the sources do not map them to.
     example_jobs_note: str = ""
+    # Where the sources found the example jobs, in their own words.
+    example_jobs_found: str = ""
     passages: list[Passage] = []
     # The passage said with a move to the same grade on another path ("from grade 7 specialist to manager").
     between_paths_passage: str = ""

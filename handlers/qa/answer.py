@@ -191,7 +191,12 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
                 row = answering_row(loaded, roles[0], row, query.mentions, query.terms)
             return role_rows_card(loaded, roles, [row, *_said_instead(loaded, roles[0], row)])
         case Intent.ROLE if query.rows:
-            return _with_yes_or_no(query, role_rows_card(loaded, roles, query.rows), catalogue)
+            # "is planning the replacement on me?": also the one other cell with a word the named ones lack
+            # (Budget Management's "replacement equipment").
+            rows = query.rows
+            if len(roles) == 1:
+                rows = rows_saying_it(loaded, roles, query.rows, [], query.terms)
+            return _with_yes_or_no(query, role_rows_card(loaded, roles, rows), catalogue)
         case Intent.ROLE if query.yes_no and query.terms and len(roles) == 1:
             # "does a senior technician need IOSH": the cell of this role that mentions it, if one does.
             rows = cells_mentioning(loaded, roles[0], query.terms)
@@ -211,9 +216,10 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
         case Intent.COMPARE if query.absent_paths and roles:
             return paths_absent_card(loaded, roles, query.absent_paths, roles[0].grade)
         case Intent.COMPARE if len(roles) >= 2:
-            return compare_card(
-                loaded, roles, rows_saying_it(loaded, roles, query.rows, query.mentions, query.terms)
-            )
+            rows = rows_saying_it(loaded, roles, query.rows, query.mentions, query.terms)
+            # "would they lose the teaching?": where one side's cell is "No", what that role does instead.
+            instead = [r for role in roles for row in rows for r in _said_instead(loaded, role, row)]
+            return compare_card(loaded, roles, list(dict.fromkeys([*rows, *instead])))
         case Intent.COMPARE if roles and (
             beside := [
                 r

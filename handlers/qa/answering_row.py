@@ -14,6 +14,8 @@ from framework_data.vocabulary import root
 from framework_data.yesno_words import ASKING, ASKING_WORDS, EVERY_ROLE, SAME_AS
 from handlers.qa.cell_words import SENTENCE, cut_word, mentioned_words, most_words_in, words_in
 
+_PRONOUNS = frozenset("their they them theirs your yours mine ours this that these those".split())
+
 
 def answering_row(
     loaded: LoadedFramework, role: Role, row_id: str, mentions: list[str], terms: list[str]
@@ -25,7 +27,8 @@ def answering_row(
     by "Supervises UG and PGT project students", under Support for Teaching and Research."""
     # Words of four letters or more: "own" of "work on my own" is not a reason to answer from "organise
     # own work", under Planning.
-    needed = {w[:4] for mention in mentions for w in mention.split() if len(w) >= 4}
+    # Not "their" of "on their own": "Yes for their facility." says nothing of working alone.
+    needed = {w[:4] for mention in mentions for w in mention.split() if len(w) >= 4 and w not in _PRONOUNS}
     extra = {w[:4] for term in terms for w in term.split() if len(w) >= 3}
     named = loaded.descriptor(role.id, row_id)
     if not needed or named.is_no:

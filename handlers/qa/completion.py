@@ -72,6 +72,23 @@ def _the_bit(tokens: list[str]) -> bool:
     return False
 
 
+_PLACE_WORDS = frozenset({"number", "no", "point", "item", "criterion", "bullet"})
+_PLACES_SPELT = {
+    **{"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8},
+    **{"1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6, "7th": 7, "8th": 8, "last": -1},
+}
+
+
+def _place_in_list(tokens: list[str]) -> int:
+    """ "number 6 on that list", "the 3rd one", "the last point": a place in the list just shown (0: none)."""
+    for i, token in enumerate(tokens):
+        if token in _PLACE_WORDS and i + 1 < len(tokens) and tokens[i + 1].isdigit():
+            return int(tokens[i + 1])
+    listed = {"list", "one", "point", "item", "criterion", "bullet"} & set(tokens)
+    spelt = [_PLACES_SPELT[t] for t in tokens if t in _PLACES_SPELT]
+    return spelt[0] if spelt and listed else 0
+
+
 def points_back(tokens: list[str]) -> bool:
     return any(
         t in POINTING or (t == "there" and i > 0 and tokens[i - 1] in _TO_THERE) for i, t in enumerate(tokens)
@@ -152,12 +169,15 @@ def complete(
     # Not "and how do i get there from g8?": from the role named to the one being discussed (below).
     from_there = pointing and "from" in tokens
     stepping = query.intent is Intent.PROGRESSION and bool(previous.rows) and not from_there
+    # "g6 prof reg and cpd" then "what's the g8 equivalent?": the same competency at grade 8.
+    its_equivalent = query.intent is Intent.CROSSWALK and "equivalent" in tokens and bool(previous.rows)
     if (
         names_roles
         and not query.rows
         and (
             (elliptical and query.intent in (Intent.ROLE, Intent.PATH))
             or ((elliptical or pointing) and stepping)
+            or (elliptical and its_equivalent and not (query.bands or query.levels or query.local_grades))
         )
     ):
         return _same_question_other_role(query, previous, catalogue)
@@ -214,6 +234,10 @@ def complete(
         # of the role, asked about what the question names.
         cell = {"intent": Intent.ROLE, "roles": previous.roles, "rows": previous.rows[:1]}
         return query.model_copy(update={**cell, "mentions": [*query.mentions, *query.terms]})
+    place = _place_in_list(tokens)
+    if place and previous.intent is Intent.PROGRESSION and len(previous.roles) == 2 and not names_roles:
+        # "g5 to g6 career grade criteria" then "what's number 6 on that list?": that criterion, first.
+        return previous.model_copy(update={"criterion": place, "rows": [], "yes_no": False})
     if _the_bit(tokens) and query.rows and previous.intent is Intent.PROGRESSION and len(previous.roles) == 2:
         # "g5 to g6 career grade criteria" then "which one's the safety bit?": that competency of the step.
         return previous.model_copy(update={"rows": query.rows, "mentions": query.mentions})

@@ -107,8 +107,10 @@ def _named_jobs_section(catalogue: Catalogue, query: Query, out: _Answer) -> Non
     jobs = [owner.framework.example_jobs[i] for i in query.jobs if i < len(owner.framework.example_jobs)]
     if not jobs:
         return
+    found = owner.framework.example_jobs_found
     section = Section(
         heading=f"{owner.framework.institution}: advertised jobs and their grades",
+        text=f"As the source found them: “{found}”" if found else "",
         bullets=[_job_line(j) for j in jobs],
         note=owner.framework.example_jobs_note,
     )

@@ -125,6 +125,8 @@ def document_follow_up(text: str, query: Query, discussed: Discussed | None) -> 
         # Whatever else its words could be read as ("managers" is a career path), "it" is what was quoted,
         # unless the question's own words find another passage ("what do they say about apprenticeships").
         return again
+    if found is None and discussed.mostly_said and query.intent in _FOLLOWS_A_QUOTE:
+        return again  # "will there be a list of who's up for being a mentor?": the scheme just quoted
     return found
 
 

@@ -9,7 +9,13 @@ from typing import Any
 
 from cards.model import Card
 from framework_data.catalogue import Catalogue
-from framework_data.document_search import passage_terms, passages_by_id, terms_of
+from framework_data.document_search import (
+    document_index,
+    files_named,
+    passage_terms,
+    passages_by_id,
+    terms_of,
+)
 from framework_data.document_words import PLAN_PARTS
 from framework_data.query import Intent, Query, parse_question
 from framework_data.query_asks import CRITERIA
@@ -111,6 +117,9 @@ class Discussed:
     at_it: bool = False
     # What was quoted holds every word the message has of its own ("what could get in the way?": risks).
     all_said: bool = False
+    # What was quoted holds the message's rarest word and most of the rest by weight ("will there be a list
+    # of who's up for being a mentor?" after Queen Mary's mentoring scheme).
+    mostly_said: bool = False
 
 
 def documents_discussed(text: str, state: dict[str, Any], vocab: Vocabulary) -> Discussed | None:
@@ -123,9 +132,26 @@ def documents_discussed(text: str, state: dict[str, Any], vocab: Vocabulary) -> 
     # "will people who take part get asked for feedback?" after the ICR's exchange pilot: every word the
     # question has of its own, two at least (or a part of a plan's row), is in what was just quoted.
     follows = held is not None and (len(held) >= 2 or held <= PLAN_PARTS)
-    if not pointing and not is_elliptical(tokens, text.strip().endswith("?")) and not follows:
+    mostly = not pointing and _mostly_held(text, quoted)
+    if not pointing and not is_elliptical(tokens, text.strip().endswith("?")) and not follows and not mostly:
         return None
-    return Discussed(quoted, pointing, bool(_IT & set(tokens)), all_said=held is not None)
+    return Discussed(quoted, pointing, bool(_IT & set(tokens)), all_said=held is not None, mostly_said=mostly)
+
+
+def _mostly_held(text: str, quoted: list[str]) -> bool:
+    """The passages just quoted hold one of the message's rarest terms and at least half its terms by
+    weight, and the message names no document of its own."""
+    found = passages_by_id(quoted)
+    asked = set(terms_of(text))
+    if found is None or not asked or files_named(text):
+        return False
+    idf = document_index().idf
+    held = asked & passage_terms(found.passages)
+    # One of the rarest, where several are as rare (the order of a set must not decide).
+    rarest = max(idf.get(t, 0.0) for t in asked)
+    weight = sum(idf.get(t, 0.0) for t in asked)
+    held_rarest = any(idf.get(t, 0.0) == rarest for t in held)
+    return held_rarest and sum(idf.get(t, 0.0) for t in held) * 2 >= weight
 
 
 def _held_by(text: str, quoted: list[str]) -> set[str] | None:

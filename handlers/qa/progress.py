@@ -101,12 +101,28 @@ def step_card(loaded: LoadedFramework, start: Role, goal: Role, query: Query) ->
         card = card.model_copy(
             update={"sections": [*card.sections, Section(note=loaded.framework.progression_not_given)]}
         )
+    placed = _criterion_at(loaded, start, goal, query.criterion)
+    if placed:
+        card = card.model_copy(update={"sections": [placed, *card.sections]})
     counted = _criterion_asked(loaded, start, goal, query)
     if counted:
         # "does my CPD count towards it?" after the 5 to 6 step: the criterion that says so, first.
         lead = Section(text=f"Yes. One of the criteria from grade {start.grade} to {goal.grade}: “{counted}”")
         card = card.model_copy(update={"sections": [lead, *card.sections]})
     return card
+
+
+def _criterion_at(loaded: LoadedFramework, start: Role, goal: Role, place: int) -> Section | None:
+    """ "what's number 6 on that list?": the published criterion at that place, or what the list holds."""
+    published = published_step(loaded, start, goal)
+    if not place or not published:
+        return None
+    criteria = published.criteria
+    step = f"from grade {start.grade} to {goal.grade}"
+    if not -len(criteria) <= place <= len(criteria) or place == 0:
+        return Section(text=f"There are {len(criteria)} criteria {step}: there is no number {place}.")
+    number = place if place > 0 else len(criteria) + 1 + place
+    return Section(text=f"Criterion {number} of {len(criteria)} {step}: “{criteria[number - 1]}”")
 
 
 def _criterion_asked(
