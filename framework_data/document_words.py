@@ -66,7 +66,6 @@ PHRASES = {
     "weak point": "weakness",
     "weak points": "weakness",
     "weak areas": "weakness",
-    # Queen Mary's people directory is "Based on QM 'Find an Expert'".
     # Those who went through a pilot are those who "participated" in it.
     "went through": "participated",
     "gone through": "participated",
@@ -77,6 +76,7 @@ PHRASES = {
     "tech network": "technet",
     "technician network": "technet",
     "technicians network": "technet",
+    # Queen Mary's people directory is "Based on QM 'Find an Expert'".
     "modelled on": "based",
     "modeled on": "based",
 }

@@ -193,16 +193,15 @@ _THE_OTHER = frozenset({"the", "other"})
 
 def _names_a_row_twice(hits: list[Hit], framework: str) -> bool:
     """Every development word also names a competency that other words name too ("prof reg and cpd")."""
-    development = [h for h in hits if any(e.kind == "intent" and e.key == "development" for e in h.entities)]
-    if not development:
-        return False
+    development = [
+        i
+        for i, h in enumerate(hits)
+        if any(e.kind == "intent" and e.key == "development" for e in h.entities)
+    ]
     rows_of = [{e.key for e in h.entities if e.kind == "row" and e.framework == framework} for h in hits]
-    for hit in development:
-        own = rows_of[hits.index(hit)]
-        others = set().union(*(rows for other, rows in zip(hits, rows_of, strict=True) if other is not hit))
-        if not own & others:
-            return False
-    return True
+    return bool(development) and all(
+        rows_of[i] & set().union(*(rows for j, rows in enumerate(rows_of) if j != i)) for i in development
+    )
 
 
 def _which_of_them(tokens: list[str]) -> bool:

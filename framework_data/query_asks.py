@@ -97,11 +97,15 @@ def read_asks(
     between = catalogue.framework(query.framework).framework.between_paths_passage
     if passage == (query.framework, between) and _asks_what_changes(query, tokens, catalogue):
         passage = None  # "sideways move from g7 specialist to g7 lab manager - what would i pick up?"
-    if passage is not None and query.rows and not names_roles and _names_my_job(tokens):
-        # "what does my jd say about communication": the asker's own role's cell, not the passage on JDs.
+    if (
+        passage is not None
+        and not names_roles
+        and _names_my_job(tokens)
+        and (query.rows or _says_about(tokens))
+    ):
+        # "what does my jd say about communication", "... about looking after the lab": the asker's own
+        # role's cells, not the passage on JDs.
         passage = None
-    if passage is not None and not names_roles and _names_my_job(tokens) and _says_about(tokens):
-        passage = None  # "what does my JD say about looking after the lab": what it says is the role's
         query.intent = Intent.ROLE
     # The topics outside are the primary framework's; a passage of another framework the question names
     # ("who do I contact about imperial's pathway") is what that framework says on it.

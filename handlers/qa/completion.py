@@ -72,7 +72,9 @@ def _the_bit(tokens: list[str]) -> bool:
     return False
 
 
+# "number 6", "point 6": a place by its number; "the 3rd one", "the last point": by a word for it.
 _PLACE_WORDS = frozenset({"number", "no", "point", "item", "criterion", "bullet"})
+_LISTED = frozenset({"list", "one", "point", "item", "criterion", "bullet"})
 _PLACES_SPELT = {
     **{"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8},
     **{"1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6, "7th": 7, "8th": 8, "last": -1},
@@ -84,9 +86,8 @@ def _place_in_list(tokens: list[str]) -> int:
     for i, token in enumerate(tokens):
         if token in _PLACE_WORDS and i + 1 < len(tokens) and tokens[i + 1].isdigit():
             return int(tokens[i + 1])
-    listed = {"list", "one", "point", "item", "criterion", "bullet"} & set(tokens)
     spelt = [_PLACES_SPELT[t] for t in tokens if t in _PLACES_SPELT]
-    return spelt[0] if spelt and listed else 0
+    return spelt[0] if spelt and _LISTED & set(tokens) else 0
 
 
 def points_back(tokens: list[str]) -> bool:

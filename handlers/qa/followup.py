@@ -128,37 +128,32 @@ def documents_discussed(text: str, state: dict[str, Any], vocab: Vocabulary) -> 
         return None
     tokens = [vocab.correct(t) for t in normalise(text)]
     pointing = bool(_POINTING_AT_WRITERS & set(tokens))
-    held = None if pointing else _held_by(text, quoted)
+    found = None if pointing else passages_by_id(quoted)
+    asked = set(terms_of(text))
+    said = passage_terms(found.passages) if found is not None else set()
+    # The words the message has of its own, when the passages just quoted hold every one of them.
+    held = asked if found is not None and asked and asked <= said else None
     # "will people who take part get asked for feedback?" after the ICR's exchange pilot: every word the
     # question has of its own, two at least (or a part of a plan's row), is in what was just quoted.
     follows = held is not None and (len(held) >= 2 or held <= PLAN_PARTS)
-    mostly = not pointing and _mostly_held(text, quoted)
+    mostly = found is not None and _mostly_held(text, asked, said)
     if not pointing and not is_elliptical(tokens, text.strip().endswith("?")) and not follows and not mostly:
         return None
     return Discussed(quoted, pointing, bool(_IT & set(tokens)), all_said=held is not None, mostly_said=mostly)
 
 
-def _mostly_held(text: str, quoted: list[str]) -> bool:
-    """The passages just quoted hold one of the message's rarest terms and at least half its terms by
+def _mostly_held(text: str, asked: set[str], said: set[str]) -> bool:
+    """What was quoted (``said``) holds one of the message's rarest terms and at least half its terms by
     weight, and the message names no document of its own."""
-    found = passages_by_id(quoted)
-    asked = set(terms_of(text))
-    if found is None or not asked or files_named(text):
+    if not asked or files_named(text):
         return False
     idf = document_index().idf
-    held = asked & passage_terms(found.passages)
+    held = asked & said
     # One of the rarest, where several are as rare (the order of a set must not decide).
     rarest = max(idf.get(t, 0.0) for t in asked)
     weight = sum(idf.get(t, 0.0) for t in asked)
     held_rarest = any(idf.get(t, 0.0) == rarest for t in held)
     return held_rarest and sum(idf.get(t, 0.0) for t in held) * 2 >= weight
-
-
-def _held_by(text: str, quoted: list[str]) -> set[str] | None:
-    """The words a message has of its own, when the passages just quoted hold every one of them."""
-    found = passages_by_id(quoted)
-    asked = set(terms_of(text))
-    return asked if found is not None and asked and asked <= passage_terms(found.passages) else None
 
 
 def follow(text: str, query: Query, state: dict[str, Any], catalogue: Catalogue, vocab: Vocabulary) -> Query:
@@ -261,12 +256,7 @@ def _known(catalogue: Catalogue, ref: str) -> bool:
 def _passage_pointed_at(tokens: list[str], query: Query, passage: Any, catalogue: Catalogue) -> Query | None:
     """ "anyone from IT on it?" after a passage (Imperial's steering group): that passage again, where the
     question names nothing of its own."""
-    if not (isinstance(passage, list) and len(passage) == 2 and all(isinstance(p, str) for p in passage)):
-        return None
-    framework, passage_id = passage
-    known = any(f.id == framework for f in catalogue.frameworks) and any(
-        p.id == passage_id for p in catalogue.framework(framework).framework.passages
-    )
+    kept = _passage_kept(passage, catalogue)
     own_words = (
         query.roles
         or query.ambiguous
@@ -278,14 +268,26 @@ def _passage_pointed_at(tokens: list[str], query: Query, passage: Any, catalogue
     )
     # "who decides?" after how a career grade step is assessed: a short question with nothing of its own.
     bare = query.intent is Intent.UNKNOWN and len([t for t in tokens if t.isalpha()]) <= 3
-    if not known or own_words or not (_POINTING_AT_WRITERS & set(tokens) or bare):
+    if kept is None or own_words or not (_POINTING_AT_WRITERS & set(tokens) or bare):
         return None
+    framework, quoted = kept
     # "and where does it go after the faculty has looked at it?": "go after" is not a progression here.
     if query.intent not in (Intent.UNKNOWN, Intent.HELP, Intent.PROGRESSION) and not _holds_its_words(
-        tokens, next(p for p in catalogue.framework(framework).framework.passages if p.id == passage_id)
+        tokens, quoted
     ):
         return None
-    return query.model_copy(update={"intent": Intent.PASSAGE, "framework": framework, "passage": passage_id})
+    return query.model_copy(update={"intent": Intent.PASSAGE, "framework": framework, "passage": quoted.id})
+
+
+def _passage_kept(passage: Any, catalogue: Catalogue) -> tuple[str, Passage] | None:
+    """The framework and passage the conversation's state says was just quoted, if it names a known one."""
+    if not (isinstance(passage, list) and len(passage) == 2 and all(isinstance(p, str) for p in passage)):
+        return None
+    framework, passage_id = passage
+    if not any(f.id == framework for f in catalogue.frameworks):
+        return None
+    found = next((p for p in catalogue.framework(framework).framework.passages if p.id == passage_id), None)
+    return (framework, found) if found is not None else None
 
 
 def _step_the_passage_offers(
@@ -297,15 +299,10 @@ def _step_the_passage_offers(
     asked = text.strip().endswith("?")
     if query.intent is not Intent.PROGRESSION or query.roles or query.ambiguous or not CRITERIA & set(tokens):
         return None
-    if not (isinstance(passage, list) and len(passage) == 2 and all(isinstance(p, str) for p in passage)):
-        return None
     if not (is_elliptical(tokens, asked) or points_back(tokens)):
         return None
-    framework, passage_id = passage
-    if not any(f.id == framework for f in catalogue.frameworks):
-        return None
-    quoted = next((p for p in catalogue.framework(framework).framework.passages if p.id == passage_id), None)
-    offered = [parse_question(f.question, catalogue, vocab) for f in quoted.follow_ups] if quoted else []
+    kept = _passage_kept(passage, catalogue)
+    offered = [parse_question(f.question, catalogue, vocab) for f in kept[1].follow_ups] if kept else []
     steps = [q for q in offered if q.intent is Intent.PROGRESSION and len(q.roles) == 2]
     return steps[0] if len(steps) == 1 else None
 
