@@ -57,7 +57,8 @@ NEVER_CORRECT = frozenset(
     working able help here hers mean means same some such take into upon very want wants land hand
     hello thanks thank please role roles does expected expect required require requires look looks
     between helps helped helpful probation probationary contract contracts building mary lost stop stops
-    isnt dont doesnt cant wont arent didnt directly
+    isnt dont doesnt cant wont arent didnt directly wasnt werent havent hasnt hadnt shouldnt wouldnt couldnt
+    whove weve youve theyve ive youre theyre heard hear
     looked looking asked asks going goes gone came come comes sent said says told took taken given gave
     made used uses using seen kept keep keeps felt feel feels think thought hold holds holding
     """.split()

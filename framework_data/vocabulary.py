@@ -23,7 +23,7 @@ __all__ = [
 ]
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
-_CONTRACTION = re.compile(r"\b([a-z]+)'(nt|t|ve|m)\b")
+_CONTRACTION = re.compile(r"\b([a-z]+)'(nt|t|ve|m|re)\b")
 # "g7", "band4", "grade7s" ("do g5s supervise students": grade 5s).
 _SPLIT_PREFIX = re.compile(r"^(grade|grd|band|level|lvl|g|b)(\d+[ab]?)s?$")
 
@@ -32,7 +32,7 @@ def normalise(text: str) -> list[str]:
     """Lower-case words and numbers, with "&" read as "and" and glued prefixes ("g7", "band4") split."""
     text = text.lower().replace("&", " and ").replace("\u2019", "'")
     text = re.sub(r"'s\b", "", text)
-    # "don't", "i've", "i'm" are read as typed without the apostrophe ("dont", "ive", "im").
+    # "don't", "i've", "they're" are read as typed without the apostrophe ("dont", "ive", "theyre").
     text = _CONTRACTION.sub(r"\1\2", text)
     tokens: list[str] = []
     for token in _NON_WORD.split(text):

@@ -16,6 +16,8 @@ from bot.core import Context
 from cards.model import Card
 from cards.text import render_text
 from framework_data import build_documents
+from framework_data.document_search import document_index
+from framework_data.vocabulary import normalise
 from handlers.qa.answer import answer_question
 
 SEEDS = Path(os.environ.get("TECHPATH_SEEDS", ""))
@@ -111,6 +113,14 @@ NOT_FROM_A_PASSAGE = [
     "what does queen mary say about parking",
     "training",  # one common word names no passage in particular
 ]
+
+
+@pytest.mark.parametrize("typed", ["who've", "they're", "you're", "heard", "hear"])
+def test_contractions_and_chat_words_are_not_corrected_into_the_documents_words(typed: str) -> None:
+    # "apprentices who've done it" is not "whole", nor "i've heard" "hard": one edit from a word the
+    # documents have is no slip when the word is common English.
+    index = document_index()
+    assert [index.correct(t) for t in normalise(typed)] == normalise(typed)
 
 
 @pytest.mark.parametrize("question", NOT_FROM_A_PASSAGE)
