@@ -16,6 +16,7 @@ from rapidfuzz.distance import OSA
 
 from framework_data.document_words import ABBREVIATIONS as _ABBREVIATIONS
 from framework_data.document_words import PHRASES, STOPWORDS
+from framework_data.english_words import common_words
 from framework_data.vocabulary import NEVER_CORRECT, Vocabulary, normalise
 
 
@@ -135,6 +136,8 @@ class DocumentIndex:
             self.spelling.words.update(
                 t for t in normalise(" ".join((passage.text, *passage.bullets))) if t.isalpha() and len(t) > 3
             )
+        # A common English word is spelled as meant, though a document word is one letter away.
+        self.spelling.written = set(common_words())
         self.spelling.freeze()
         by_phrase: dict[tuple[str, ...], list[Document]] = {}
         for doc in documents:

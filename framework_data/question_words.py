@@ -59,6 +59,7 @@ NEVER_CORRECT = frozenset(
     between helps helped helpful probation probationary contract contracts building mary lost stop stops
     isnt dont doesnt cant wont arent didnt directly wasnt werent havent hasnt hadnt shouldnt wouldnt couldnt
     whove weve youve theyve ive youre theyre heard hear
+    regrading regrade regraded docs phased unis unite aide aider aiders carer carers easter starter starters
     looked looking asked asks going goes gone came come comes sent said says told took taken given gave
     made used uses using seen kept keep keeps felt feel feels think thought hold holds holding
     """.split()

@@ -9,6 +9,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from framework_data.catalogue import Catalogue, role_ref
+from framework_data.english_words import common_words
 from framework_data.question_words import ABBREVIATIONS, INTENT_PHRASES, NEVER_CORRECT, NUMBER_WORDS
 from framework_data.schema import Framework
 
@@ -210,7 +211,7 @@ def build_vocabulary(catalogue: Catalogue) -> Vocabulary:
     for phrase, intent in INTENT_PHRASES.items():
         vocab.add(phrase, Entity("intent", intent))
     vocab.words.update(("grade", "grades", "level", "levels", "from", "to", "and"))
-    vocab.written = _written_words(catalogue) | _documents_words()
+    vocab.written = _written_words(catalogue) | _documents_words() | common_words()
     vocab.acronyms = _acronyms(catalogue)
     vocab.freeze()
     for loaded in catalogue.frameworks:

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from bot.core import Context
 from bot.storage.people import PersonRecord
 from cards.text import render_text
-from framework_data.document_search import search
+from framework_data.document_search import document_index, search
 from framework_data.query import Intent
 from handlers.qa.answer import answer_text
 
@@ -376,6 +378,29 @@ def test_a_documents_word_is_never_corrected_into_a_framework_word(ctx: Context)
     # "directory" (Queen Mary's People directory) is not "director".
     query, _ = answer_text("queen mary people directory", ctx)
     assert "lancaster:g9" not in query.roles
+
+
+EVERYDAY_WORDS = (
+    "wedding seven death stuff rules codes side slide sell chance bank cash fire lunch stick".split()
+)
+
+
+@pytest.mark.parametrize("word", EVERYDAY_WORDS)
+def test_an_everyday_word_is_never_corrected_into_a_framework_or_documents_word(
+    ctx: Context, word: str
+) -> None:
+    # "wedding" was "welding", "seven" "seen", "death in service" "depth", "stuff" "staff".
+    assert ctx.vocabulary.correct(word) == word
+    assert document_index().correct(word) == word
+
+
+def test_a_typo_that_is_a_rare_word_is_still_corrected(ctx: Context) -> None:
+    assert [ctx.vocabulary.correct(t) for t in ("manger", "specalist", "saftey", "wat")] == [
+        "manager",
+        "specialist",
+        "safety",
+        "what",
+    ]
 
 
 def test_yes_or_no_leads_that_the_sixteenth_set_found(ctx: Context) -> None:

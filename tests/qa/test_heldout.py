@@ -51,9 +51,6 @@ KNOWN_MISSES = {
         "the second 'grade 8' is read as the grade asked about, so a grade 9 is asked which grade 8 role "
         "instead of shown their own cell with the grade 8 text it refers to"
     ),
-    "does the icr ask new SOs why they chose this career?": (
-        "'new SOs' is not the ICR's 'incoming SOs', so its survey of them does not lead the others"
-    ),
     "if a request isn't for them, is a g4 meant to point the person to whoever it is for?": (
         "'point the person to whoever it is for' is not read as the cell's directing of enquiries, so "
         "there is no yes or no"
