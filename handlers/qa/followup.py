@@ -22,7 +22,8 @@ from framework_data.query_asks import CRITERIA
 from framework_data.schema import Passage
 from framework_data.vocabulary import Vocabulary, normalise
 from handlers.qa.common import PICK
-from handlers.qa.completion import POINTING, complete, direction, is_elliptical, points_back
+from handlers.qa.completion import complete
+from handlers.qa.elliptical import POINTING, direction, is_elliptical, points_back
 from handlers.qa.picks import asks_for_more, typed_pick, valid_query
 
 STATE_KEY = "qa"
