@@ -127,6 +127,10 @@ def _choose_framework(hits: list[Hit], scan: Scan, catalogue: Catalogue) -> str:
     return catalogue.primary.id
 
 
+# Being promoted, as against what is "above my grade" (a competency of the asker's own role, compared).
+_PROMOTION = frozenset({"promoted", "promotion", "promote", "progress", "progression", "regrading"})
+
+
 def _decide_intent(
     query: Query, intents: set[str], words: set[str], catalogue: Catalogue, does_it: bool = False
 ) -> Intent:
@@ -164,6 +168,8 @@ def _decide_intent(
         return Intent.PATH
     if has_roles:
         return Intent.ROLE
+    if _PROMOTION & words and query.about_me and query.rows and "development" not in intents:
+        return Intent.PROGRESSION  # "do i need a safety qualification to get promoted": my next step's
     if query.rows:
         return Intent.DEVELOPMENT if "development" in intents else Intent.COMPETENCY
     if "grid" in intents and query.about_me and not _GRID_WORDS & words:

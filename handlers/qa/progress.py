@@ -134,10 +134,14 @@ def _criterion_asked(
     if not ((query.yes_no or asked) and published and query.mentions):
         return ""
     words = {w[:5] for mention in query.mentions for w in mention.split() if len(w) >= 5}
-    for criterion in published.criteria:
-        if words & {w[:5] for w in criterion.lower().replace(",", " ").split()}:
-            return criterion
-    return ""
+
+    def shared(criterion: str) -> int:
+        return len(words & {w[:5] for w in criterion.lower().replace(",", " ").split()})
+
+    # The one sharing most of the words ("a safety qualification": the safety qualification criterion, not
+    # the first that says "qualifications"); the first of those, in the published order.
+    best = max(published.criteria, key=shared, default="")
+    return best if best and shared(best) else ""
 
 
 def _between_paths(loaded: LoadedFramework, card: Card) -> Card:

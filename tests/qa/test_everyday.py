@@ -482,3 +482,14 @@ def test_follow_ups_the_seventeenth_set_found(ctx: Context) -> None:
         ask(replace(ctx, state={}), *steps)[1]
         == "Safety and Wellbeing: Grade 7 Specialist (Descriptor) Technician"
     )
+
+
+def test_whether_my_promotion_needs_something_is_my_next_steps_criterion_that_says_so(ctx: Context) -> None:
+    grade_5 = PersonRecord("ali@uni.example", "Ali", "Chemistry", "5", "g5", "", frozenset(), id=3)
+    asker = replace(ctx, person=grade_5)
+    _, title, text = ask(asker, "do i need a first aid or safety qualification to get promoted?")
+    assert title == "From Grade 5 (Descriptor) Technician to Grade 6 Senior (Descriptor) Technician"
+    # The criterion sharing most of the words asked, not the first that says "qualifications".
+    assert "“Demonstration of safety competence through attainment of appropriate qualification.”" in text
+    # "above my grade" is the asker's own cell beside the grade above, not a promotion.
+    assert ask(asker, "is writing safety documentation on my own above my grade?")[0] is Intent.ROLE
