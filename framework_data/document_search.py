@@ -15,7 +15,7 @@ from importlib import resources
 from rapidfuzz.distance import OSA
 
 from framework_data.document_words import ABBREVIATIONS as _ABBREVIATIONS
-from framework_data.document_words import PHRASES, STOPWORDS
+from framework_data.document_words import ALSO, PHRASES, STOPWORDS
 from framework_data.english_words import common_words
 from framework_data.vocabulary import NEVER_CORRECT, Vocabulary, normalise
 
@@ -95,6 +95,7 @@ def _phrased(tokens: list[str]) -> list[str]:
 
 
 _PHRASE_TOKENS = {tuple(normalise(k)): v for k, v in PHRASES.items()}
+_ALSO = {stem(word): tuple(stem(other) for other in others) for word, others in ALSO.items()}
 
 
 # "SO" in capitals is a Scientific Officer ("techs who aren't on SO grades"), not the word "so".
@@ -175,10 +176,12 @@ class DocumentIndex:
 
     def forms(self, term: str) -> tuple[str, ...]:
         """The passages' terms a question's term stands for: itself where a passage has it, else those it
-        differs from only in its ending ("professionally": "professional", "unexpectedly": "unexpected")."""
+        differs from only in its ending ("professionally": "professional", "unexpectedly": "unexpected");
+        and the other words the documents say it with ("advertise": "publicised")."""
+        also = tuple(f for f in _ALSO.get(term, ()) if f in self.df)
         if term in self.df or len(term) < 6:
-            return (term,) if term in self.df else ()
-        return tuple(k for k in self._by_start.get(term[:5], ()) if _endings_apart(k, term))
+            return ((term,) if term in self.df else ()) + also
+        return tuple(k for k in self._by_start.get(term[:5], ()) if _endings_apart(k, term)) + also
 
     def correct(self, token: str) -> str:
         if token in NEVER_CORRECT or token in STOPWORDS:

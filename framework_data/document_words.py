@@ -162,6 +162,15 @@ ABBREVIATIONS = {
     "women": "female",
     "woman": "female",
     "womens": "female",
+    "uni": "university",
+    "unis": "universities",
+}
+# Words the documents also say another way, both kept: a question's word counts by whichever a passage has
+# ("advertise" finds "Ensure publicised in local community", and the ICR's "advertising" too).
+ALSO = {
+    "advertise": ("publicise",),
+    "publicise": ("advertise",),
+    "publicize": ("publicise", "advertise"),
 }
 # Words that say how a question is asked, not what it is about.
 STOPWORDS = frozenset(
@@ -179,7 +188,7 @@ STOPWORDS = frozenset(
     help helps sort sorted sorting hardly always seem seems anyone anybody whether actually really looking
     figure am suppose supposed thats theres thier ever still bit lot loads ask asks asking asked
     kept keep keeps way ways give gives being aimed people sell board send sends sent sending often come comes
-    point want wants wanted too either apart besides ones heard hear right
+    point want wants wanted too either apart besides ones heard hear right bits
     whove weve youve theyve ive youre theyre isnt arent wasnt werent havent hasnt shouldnt wouldnt couldnt
     """.split()
 )

@@ -156,8 +156,10 @@ def _decide_intent(
         return Intent.COMPARE
     if "compare" in intents and query.about_me and not query.rows:
         return Intent.COMPARE  # "difference between my job and the next one": the asker's role, compared
-    if "development" in intents and query.levels and not query.rows:
-        return Intent.CROSSWALK  # "which hay level is for people still doing formal training"
+    if "development" in intents and query.levels and (not query.rows or "hay" in words):
+        # "which hay level is for people still doing formal training", "which hay levels mention formal
+        # qualifications or formal training": the levels, not the development table.
+        return Intent.CROSSWALK
     if "development" in intents and (query.rows or not has_roles) and not does_it:
         return Intent.DEVELOPMENT
     if query.bands or query.levels or query.local_grades or ("crosswalk" in intents and not query.rows):

@@ -56,12 +56,17 @@ def every_level(catalogue: Catalogue, tokens: list[str] | None = None) -> list[i
     """ "What are the Hay levels": all of them; "which hay level is for people still doing formal
     training": those whose summary has most of the question's words, if some have more than others."""
     levels = [level for f in catalogue.frameworks for level in f.framework.levels]
-    words = {t for t in tokens or [] if len(t) >= 4 and t not in _LEVEL_FRAMING}
-    said = {level.number: len(words & set(normalise(level.summary))) for level in levels}
+    # A plural is its singular: "formal qualifications" is the summary's "formal qualification".
+    words = {_singular(t) for t in tokens or [] if len(t) >= 4 and t not in _LEVEL_FRAMING}
+    said = {level.number: len(words & {_singular(w) for w in normalise(level.summary)}) for level in levels}
     most = max(said.values(), default=0)
     if most and list(said.values()).count(most) < len(said):
         return [number for number, count in said.items() if count == most]
     return [level.number for level in levels]
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 4 else word
 
 
 # Words of a question about the levels that every level's summary may share.
@@ -218,8 +223,15 @@ _MY_JOB = (
 
 
 def _says_about(tokens: list[str]) -> bool:
-    """ "what does my jd say about ...": what a JD says, not whether the guide says anything on a topic."""
-    return any(tokens[i] in ("say", "says") and tokens[i + 1] == "about" for i in range(len(tokens) - 1))
+    """ "what does my jd say about ...", "i sort out clashes, is that actually in my jd?": what a JD says,
+    not whether the guide says anything on a topic ("do i do every example listed in my jd?")."""
+    if any(tokens[i] in ("say", "says") and tokens[i + 1] == "about" for i in range(len(tokens) - 1)):
+        return True
+    return bool({"that", "this", "it"} & set(tokens)) and any(
+        tokens[i] in ("in", "part", "covered") and tokens[i + 1 : i + 1 + len(words)] == words
+        for words in _MY_JOB
+        for i in range(len(tokens) - 1)
+    )
 
 
 def _names_my_job(tokens: list[str]) -> bool:

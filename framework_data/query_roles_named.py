@@ -26,6 +26,9 @@ _SETTING_BEFORE = (
     ("reporting", "to"),
     ("reports", "to"),
     ("than",),
+    ("than", "at"),  # "are a g8's budgets bigger than at g7?"
+    ("than", "in"),
+    ("than", "for"),
     ("been",),
     ("says", "as"),
     ("with", "as"),
@@ -36,13 +39,21 @@ _SETTING_BEFORE = (
 _ARTICLES = {"a", "an", "the", "my", "our"}
 
 
-def _in_a_setting(tokens: list[str], start: int, end: int) -> bool:
-    """Whether the role named at tokens[start:end] is only the setting ("a grade 7 thing" too)."""
+# A cell's reference to another role, quoted: never the role asked about, even alone ("it just says as
+# grade 7 manager - what's that in full?" is about the cell that says it).
+_QUOTED = (("says", "as"), ("say", "as"), ("reads", "as"), ("with", "as"))
+
+
+def _before(tokens: list[str], start: int, settings: tuple[tuple[str, ...], ...]) -> bool:
     at = start
     while at > 0 and tokens[at - 1] in _ARTICLES:
         at -= 1
-    before = any(tuple(tokens[max(0, at - len(words)) : at]) == words for words in _SETTING_BEFORE)
-    return before or tokens[end : end + 1] in (["thing"], ["things"])
+    return any(tuple(tokens[max(0, at - len(words)) : at]) == words for words in settings)
+
+
+def _in_a_setting(tokens: list[str], start: int, end: int) -> bool:
+    """Whether the role named at tokens[start:end] is only the setting ("a grade 7 thing" too)."""
+    return _before(tokens, start, _SETTING_BEFORE) or tokens[end : end + 1] in (["thing"], ["things"])
 
 
 def drop_roles_in_a_setting(hits: list[Hit], scan: Scan, query: Query, catalogue: Catalogue) -> None:
@@ -68,7 +79,7 @@ def drop_roles_in_a_setting(hits: list[Hit], scan: Scan, query: Query, catalogue
         grades = {catalogue.role(ref)[1].grade for ref in named if ref in query.roles}
         rest = [ref for ref in query.roles if catalogue.role(ref)[1].grade not in grades]
         # "my research delivery line says 'as grade 4'": the asker's own role is what is asked about.
-        if grades and (rest or about_me(tokens)):
+        if grades and (rest or about_me(tokens) or _before(tokens, start, _QUOTED)):
             query.roles = rest
 
 

@@ -493,3 +493,45 @@ def test_whether_my_promotion_needs_something_is_my_next_steps_criterion_that_sa
     assert "“Demonstration of safety competence through attainment of appropriate qualification.”" in text
     # "above my grade" is the asker's own cell beside the grade above, not a promotion.
     assert ask(asker, "is writing safety documentation on my own above my grade?")[0] is Intent.ROLE
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["do i get london weighting?", "can i have my birthday off?", "how do i whistleblow on a safety issue?"],
+)
+def test_pay_leave_and_hr_matters_the_twenty_fourth_set_found_are_outside(
+    ctx: Context, question: str
+) -> None:
+    intent, title, _ = ask(ctx, question)
+    assert intent is Intent.OUTSIDE and title == "Not covered by the framework"
+
+
+def test_what_the_twenty_fourth_set_found(ctx: Context) -> None:
+    # "advertise" finds the plan's "publicised".
+    text = ask(ctx, "does queen mary advertise its apprenticeships in schools?")[2]
+    assert "Ensure publicised in local community/Schools/FE etc." in text
+    # A plural is the level summary's singular: level 3 "gained through either experience and/or formal
+    # qualification"; the levels, not the development table.
+    intent, _, text = ask(ctx, "which hay levels talk about formal qualifications?")
+    assert (
+        intent is Intent.CROSSWALK and "gained through either experience and/or formal qualification" in text
+    )
+    assert ask(ctx, "what was imperial's approach?")[1] == "How Imperial set about its career pathway"
+    # What a role is measured against ("than at g7") is not asked about.
+    assert ask(ctx, "do g8 senior specialists have bigger budgets than at g7?")[1] == (
+        "Budget Management: Grade 8 Senior Specialist Technician"
+    )
+    grade_6 = PersonRecord("sam@uni.example", "Sam", "Physics", "6", "g6", "", frozenset(), id=1)
+    asked = "i end up resolving problems between colleagues a lot - is that in my job description?"
+    assert (
+        ask(replace(ctx, person=grade_6), asked)[1]
+        == "Teamwork and Motivation: Grade 6 Senior (Descriptor) Technician"
+    )
+
+
+def test_a_cells_reference_quoted_in_a_follow_up_is_not_the_role_asked_about(ctx: Context) -> None:
+    _, title, text = ask(
+        ctx, "g8 ops manager research delivery", "it says as grade 7 manager there, what does that mean?"
+    )
+    assert title == "Research Delivery: Grade 8 Senior Technical Manager / Technical Operations Manager"
+    assert "Role dependent. Time may be bought out as consultancy." in text
