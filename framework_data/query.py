@@ -127,6 +127,8 @@ def _choose_framework(hits: list[Hit], scan: Scan, catalogue: Catalogue) -> str:
     return catalogue.primary.id
 
 
+# A competency asked of the self-assessment grid's rows: which row scores it.
+_GRID_ROW_WORDS = frozenset({"row", "rows", "separate", "scored"})
 # Being promoted, as against what is "above my grade" (a competency of the asker's own role, compared).
 _PROMOTION = frozenset({"promoted", "promotion", "promote", "progress", "progression", "regrading"})
 
@@ -170,6 +172,8 @@ def _decide_intent(
         return Intent.PATH
     if has_roles:
         return Intent.ROLE
+    if "grid" in intents and query.rows and _GRID_ROW_WORDS & words and not has_roles:
+        return Intent.GRID  # "is teaching delivery a separate row in the self-assessment grid?"
     if _PROMOTION & words and query.about_me and query.rows and "development" not in intents:
         return Intent.PROGRESSION  # "do i need a safety qualification to get promoted": my next step's
     if query.rows:
@@ -307,6 +311,8 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
     if query.ambiguous and not query.roles and _which_of_them(tokens):
         intents.add("compare")  # "which g7 role would be our radiation protection supervisor?"
     query.intent = _decide_intent(query, intents, set(tokens), catalogue, does_it)
+    if query.intent is Intent.DEVELOPMENT and "most" in tokens and not query.rows:
+        query.terms.append("most")  # "which competency has the most training listed?": a count asked
     query.name_only = _asks_only_the_name(tokens) and not query.rows
     if query.intent is Intent.PATH and len(query.paths) == 1 and "grades" in tokens:
         # "which grades is the specialist path at?": the path's roles, grade by grade.

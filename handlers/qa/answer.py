@@ -22,7 +22,7 @@ from handlers.qa.answering_row import (
 from handlers.qa.common import next_roles
 from handlers.qa.compare import compare_card, paths_absent_card
 from handlers.qa.crosswalk import crosswalk_card
-from handlers.qa.development import development_card, listed_line, where_listed_card
+from handlers.qa.development import counted_by, counted_card, development_card, listed_line, where_listed_card
 from handlers.qa.documents import asked_of_another, document_follow_up, documents_card, documents_found
 from handlers.qa.followup import (
     asked_before,
@@ -253,6 +253,9 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
             # "is there mentoring for teamwork": whether the competency's opportunities list it, first.
             card = development_card(loaded, query.rows, roles[0] if len(roles) == 1 else None)
             return card.model_copy(update={"sections": [listed_line(loaded, query), *card.sections]})
+        case Intent.DEVELOPMENT if not query.rows and not roles and counted_by(query.terms):
+            # "which competency has the fewest development options listed?"
+            return counted_card(loaded, counted_by(query.terms))
         case Intent.DEVELOPMENT:
             return development_card(loaded, query.rows, roles[0] if len(roles) == 1 else None)
         case Intent.CROSSWALK:
@@ -267,7 +270,7 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
         case Intent.COMPETENCY:
             return competency_card(loaded, query.rows)
         case Intent.GRID:
-            return grid_card(loaded)
+            return grid_card(loaded, query.rows)
         case Intent.PDP:
             return pdp_card(loaded)
         case Intent.PASSAGE if query.passage:

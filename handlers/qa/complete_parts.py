@@ -19,6 +19,16 @@ def the_same_card(f: FollowUp) -> Query | None:
     return f.previous if on_its_own and (f.pointing or f.elliptical) else None
 
 
+def a_row_of_the_grid(f: FollowUp) -> Query | None:
+    """ "how do i fill in the self-assessment grid?" then "is there a separate row for teaching delivery?":
+    the grid, with the row that scores it."""
+    if f.previous.intent is not Intent.GRID or not f.query.rows or f.names_roles:
+        return None
+    if not {"row", "rows", "line", "separate", "own", "scored", "score", "grid"} & f.words:
+        return None
+    return f.previous.model_copy(update={"rows": f.query.rows})
+
+
 def asked_of_the_step(f: FollowUp) -> Query | None:
     """ "what do i need to go from g5 to g6" then "does my CPD count towards it?": that step, asked. A
     competency it names is matched by its name too ("CPD": "Professional registration and CPD")."""

@@ -38,8 +38,9 @@ def to_the_path_named_of_my_next_step(f: FollowUp) -> Query | None:
 
 def the_path_named(f: FollowUp) -> Query | None:
     """ "and the manager?": the same grade, on the path named; "one grade down on the manager side": the
-    grade below, on that path."""
-    if not (f.paths and f.previous_roles and (f.elliptical or {"one", "instead"} & f.words)):
+    grade below, on that path; "what would that be if i went the specialist route?": the path's role."""
+    said_as_a_follow_up = f.elliptical or {"one", "instead"} & f.words or (f.pointing and f.chooses_a_path)
+    if not (f.paths and f.previous_roles and said_as_a_follow_up):
         return None
     if f.step:
         at_grade = next_roles(f.loaded, f.previous_roles[0], f.step)

@@ -27,6 +27,7 @@ RULES: tuple[Rule, ...] = (
     roles.to_the_path_named_of_my_next_step,
     roles.the_path_named,
     parts.the_same_card,
+    parts.a_row_of_the_grid,
     parts.asked_of_the_step,
     roles.swapped_into_the_comparison,
     roles.the_same_question_of_the_role_named,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from cards.model import Card, Section
+from cards.model import Card, Fact, Section
 from framework_data.loader import LoadedFramework
 from framework_data.query import Query
 from framework_data.schema import GridRow, Role
@@ -109,6 +109,46 @@ def where_listed_card(loaded: LoadedFramework, names: list[str]) -> Card:
         title=f"Where the framework suggests {' and '.join(names)}",
         subtitle=fw.name,
         sections=sections,
+        actions=[ask_action("All development opportunities", "what development opportunities are there")],
+        sources=[cite(loaded, fw.opportunities_source or "development opportunities")],
+    )
+
+
+_FEWEST = frozenset({"fewest", "least", "fewer", "smallest", "shortest"})
+_MOST = frozenset({"most", "biggest", "longest", "widest", "greatest"})
+
+
+def counted_by(terms: list[str]) -> int:
+    """ "the fewest development options" (-1), "the most" (1), or neither (0)."""
+    words = set(terms)
+    return -1 if _FEWEST & words else 1 if _MOST & words else 0
+
+
+def counted_card(loaded: LoadedFramework, order: int) -> Card:
+    """The competencies with the fewest (``order`` -1) or most (1) development opportunities listed, and how
+    many each competency has."""
+    fw = loaded.framework
+    grid_rows = [g for g in fw.grid if g.opportunities]
+    if not grid_rows:
+        return development_card(loaded, [], None)
+    counts = {g.name: len(g.opportunities) for g in grid_rows}
+    extreme = min(counts.values()) if order < 0 else max(counts.values())
+    chosen = [g for g in grid_rows if len(g.opportunities) == extreme]
+    which = "fewest" if order < 0 else "most"
+    unit = "opportunity" if extreme == 1 else "opportunities"
+    lead = Section(
+        text=f"The {which} development opportunities listed: {' and '.join(g.name for g in chosen)}, "
+        f"with {extreme} {unit}.",
+    )
+    listed = [
+        Section(heading=f"Development opportunities: {g.name}", bullets=g.opportunities) for g in chosen
+    ]
+    ranked = sorted(grid_rows, key=lambda g: len(g.opportunities) * order, reverse=True)
+    facts = [Fact(label=g.name, value=str(len(g.opportunities))) for g in ranked]
+    return Card(
+        title=f"The competencies with the {which} development opportunities",
+        subtitle=fw.name,
+        sections=[lead, *listed, Section(heading="Opportunities listed for each competency", facts=facts)],
         actions=[ask_action("All development opportunities", "what development opportunities are there")],
         sources=[cite(loaded, fw.opportunities_source or "development opportunities")],
     )

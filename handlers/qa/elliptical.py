@@ -45,6 +45,8 @@ _INTERJECTIONS = {"ok", "okay", "right", "cool", "great", "so", "hmm", "alright"
 THEY = {"they", "them", "their", "theyre", "he", "she", "his", "her"}
 
 _AS_A = frozenset({"as", "for", "on", "in", "at"})
+# "what would that be if i went the specialist route?": what the path would make of the subject discussed.
+_WOULD_BE = frozenset({"would", "be", "that", "it", "this", "like", "look", "looks", "were"})
 # "and if i went down the specialist route?", "what if i took the manager path?": a path chosen, no more.
 _CHOOSING = frozenset(
     "if went go going gone down took take taking chose choose chosen picked pick followed".split()
@@ -117,7 +119,7 @@ def _path_words_only(tokens: list[str], vocab: Vocabulary, framework: str) -> li
     """The paths a message names when it names nothing else ("and the manager?", "the specialist one")."""
     paths: list[str] = []
     for token in tokens:
-        if token in _FILLER or token in _AS_A or token in _CHOOSING:
+        if token in _FILLER or token in _AS_A or token in _CHOOSING or token in _WOULD_BE:
             continue  # "and as a manager?", "for the specialist?"
         entities = vocab.phrases.get((token,), [])
         found = [e.key for e in entities if e.kind == "path" and e.framework == framework]
@@ -167,6 +169,11 @@ class FollowUp:
     def paths(self) -> list[str]:
         """The career paths the message names, when it names nothing else."""
         return _path_words_only(self.tokens, self.vocab, self.previous.framework)
+
+    @cached_property
+    def chooses_a_path(self) -> bool:
+        """ "if i went the specialist route", "what if i took the manager path"."""
+        return bool(_CHOOSING & self.words) and bool(self.paths)
 
     @cached_property
     def step(self) -> int:

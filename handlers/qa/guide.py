@@ -77,7 +77,9 @@ def thanks_card() -> Card:
     )
 
 
-def grid_card(loaded: LoadedFramework) -> Card:
+def grid_card(loaded: LoadedFramework, rows: list[str] | None = None) -> Card:
+    """The grid, its scale and which competencies each of its rows scores; first, for ``rows`` asked
+    about ("is there a separate row for teaching delivery?"), the grid row that scores each."""
     fw = loaded.framework
     if not fw.grid:
         return Card(
@@ -88,6 +90,7 @@ def grid_card(loaded: LoadedFramework) -> Card:
         title=f"The self-assessment grid: {len(fw.grid)} competencies",
         subtitle=fw.name,
         sections=[
+            *_grid_rows_of(loaded, rows or []),
             Section(
                 text=f"“{fw.grid_how_to}”"
                 if fw.grid_how_to
@@ -101,6 +104,21 @@ def grid_card(loaded: LoadedFramework) -> Card:
             cite(loaded, "6.2 Using the Framework to Plan Development"),
         ],
     )
+
+
+def _grid_rows_of(loaded: LoadedFramework, rows: list[str]) -> list[Section]:
+    said = []
+    for row_id in rows:
+        grid_row = next((g for g in loaded.framework.grid if row_id in g.rows), None)
+        label = loaded.rows[row_id].label
+        if grid_row is None:
+            said.append(f"{label} is not scored in the grid.")
+        elif len(grid_row.rows) == 1:
+            said.append(f"{label} has a row of its own in the grid: “{grid_row.name}”.")
+        else:
+            others = " and ".join(loaded.rows[r].label for r in grid_row.rows if r != row_id)
+            said.append(f"{label} shares one row of the grid with {others}: “{grid_row.name}”.")
+    return [Section(text=" ".join(dict.fromkeys(said)))] if said else []
 
 
 def pdp_card(loaded: LoadedFramework) -> Card:

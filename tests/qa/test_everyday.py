@@ -535,3 +535,29 @@ def test_a_cells_reference_quoted_in_a_follow_up_is_not_the_role_asked_about(ctx
     )
     assert title == "Research Delivery: Grade 8 Senior Technical Manager / Technical Operations Manager"
     assert "Role dependent. Time may be bought out as consultancy." in text
+
+
+def test_which_competency_has_the_fewest_or_most_development_opportunities(ctx: Context) -> None:
+    _, title, text = ask(ctx, "what has the least development opportunities?")
+    assert title == "The competencies with the fewest development opportunities"
+    assert "Budget Management, with 2 opportunities" in text and "On the job training" in text
+    _, title, text = ask(ctx, "which competency has the most training listed?")
+    assert "Service Delivery, with 7 opportunities" in text and "Digital skills training" in text
+
+
+def test_which_row_of_the_grid_scores_a_competency(ctx: Context) -> None:
+    shared = "Teaching Delivery shares one row of the grid with Research Delivery"
+    assert shared in ask(ctx, "is teaching delivery a separate row in the self-assessment grid?")[2]
+    grid = "how do i fill in the self-assessment grid?"
+    assert (
+        "has a row of its own in the grid" in ask(replace(ctx, state={}), grid, "is budget its own row?")[2]
+    )
+
+
+def test_a_path_chosen_after_a_cell_of_my_role_is_that_cell_on_the_path(ctx: Context) -> None:
+    grade_6 = PersonRecord("sam@uni.example", "Sam", "Physics", "6", "g6", "", frozenset(), id=1)
+    asker = replace(ctx, person=grade_6)
+    asked = ("what does my jd say about planning?", "what would it look like if i took the manager route?")
+    assert ask(asker, *asked)[1].startswith(
+        "Planning and Organisation: Grade 7 (Descriptor) Facility Manager"
+    )
