@@ -347,6 +347,10 @@ def search(text: str, index: DocumentIndex | None = None, within: tuple[str, ...
         return None  # one common word ("training") names no passage in particular
     if named:
         close = [best] + [i for s, i in scored[1:MAX_NAMED] if s >= best_score * 0.8 and coverage(i) >= 0.6]
+        if len(terms) <= 2 and coverage(best) == 1.0:
+            # "what's the icr doing on authorship and acknowledgement": a topic, not one action; every
+            # passage of the document that holds all of it, up to three, in the order they score.
+            close = [i for _, i in scored if coverage(i) == 1.0][:MAX_NAMED]
         return Found([index.passages[i] for i in close], named)
     if second and best_score < second * 1.25:
         return None

@@ -174,3 +174,11 @@ def test_techpath_ask_answers_from_a_document_and_exits_0() -> None:
     assert done.returncode == 0, done.stdout
     assert "traffic/clicks to centralised TC Bulletin" in done.stdout
     assert "004_d907821eafce8e48.txt" in done.stdout
+
+
+def test_a_topic_asked_of_a_document_named_quotes_each_of_its_passages_that_hold_it(ctx: Context) -> None:
+    # Three of the ICR's Visibility actions hold "acknowledgement": a topic, not one action.
+    text = flat(answer_question("what is the icr doing about acknowledgement?", ctx))
+    assert "Track acknowledgement and authorship data for technicians" in text
+    assert "Enable acknowledgement and authorship record keeping" in text
+    assert "Promote and raise awareness of the ICRs acknowledgement and authorship guidelines" in text

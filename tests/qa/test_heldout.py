@@ -33,10 +33,6 @@ KNOWN_MISSES = {
         "the passage on specialist skills 'added to individual JDs' leads the next only narrowly, and "
         "'doesn't cover' is not its words, so no passage is quoted"
     ),
-    "how will they know it's worked?": (
-        "'what's the icr doing on authorship' quotes the one passage that says authorship most, not the "
-        "three others of its Visibility theme, so the success measures asked after are that one's"
-    ),
     (
         "g8 - who would i see about next year's tech staffing and resource plan, senior specialist or ops "
         "manager?"
