@@ -15,8 +15,9 @@ from importlib import resources
 from rapidfuzz.distance import OSA
 
 from framework_data.document_words import ABBREVIATIONS as _ABBREVIATIONS
-from framework_data.document_words import ALSO, PHRASES, STOPWORDS
+from framework_data.document_words import PHRASES, STOPWORDS
 from framework_data.english_words import common_words
+from framework_data.plain_words import other_words
 from framework_data.vocabulary import NEVER_CORRECT, Vocabulary, normalise
 
 
@@ -95,7 +96,6 @@ def _phrased(tokens: list[str]) -> list[str]:
 
 
 _PHRASE_TOKENS = {tuple(normalise(k)): v for k, v in PHRASES.items()}
-_ALSO = {stem(word): tuple(stem(other) for other in others) for word, others in ALSO.items()}
 
 
 # "SO" in capitals is a Scientific Officer ("techs who aren't on SO grades"), not the word "so".
@@ -178,10 +178,24 @@ class DocumentIndex:
         """The passages' terms a question's term stands for: itself where a passage has it, else those it
         differs from only in its ending ("professionally": "professional", "unexpectedly": "unexpected");
         and the other words the documents say it with ("advertise": "publicised")."""
-        also = tuple(f for f in _ALSO.get(term, ()) if f in self.df)
+        also = self._said_plainly(term)
         if term in self.df or len(term) < 6:
             return ((term,) if term in self.df else ()) + also
         return tuple(k for k in self._by_start.get(term[:5], ()) if _endings_apart(k, term)) + also
+
+    def _said_plainly(self, term: str) -> tuple[str, ...]:
+        """The passages' terms for an everyday word ("money": "revenue", "income", "funding"), by their
+        beginnings: the table's "communicat" finds the passages' "communic" of "communication"."""
+        found: list[str] = []
+        for other in other_words(term):
+            if " " in other or len(other) < 5:
+                continue
+            found += [
+                k
+                for k in self._by_start.get(other[:5], ())
+                if (k.startswith(other) or other.startswith(k)) and k not in found
+            ]
+        return tuple(found)
 
     def correct(self, token: str) -> str:
         if token in NEVER_CORRECT or token in STOPWORDS:

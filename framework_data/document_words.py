@@ -165,13 +165,6 @@ ABBREVIATIONS = {
     "uni": "university",
     "unis": "universities",
 }
-# Words the documents also say another way, both kept: a question's word counts by whichever a passage has
-# ("advertise" finds "Ensure publicised in local community", and the ICR's "advertising" too).
-ALSO = {
-    "advertise": ("publicise",),
-    "publicise": ("advertise",),
-    "publicize": ("publicise", "advertise"),
-}
 # Words that say how a question is asked, not what it is about.
 STOPWORDS = frozenset(
     """

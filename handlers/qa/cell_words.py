@@ -3,8 +3,10 @@ time, so that "supervise" finds "Supervises" and "advice" finds "Advise"."""
 
 from __future__ import annotations
 
+import functools
 import re
 
+from framework_data.plain_words import other_words
 from framework_data.yesno_words import EVERY_ROLE, SAME_AS
 
 # Sentences end at a full stop, not at "e.g." or "i.e." ("May require safety qualifications (e.g. IOSH)").
@@ -20,7 +22,15 @@ def stems_of(mentions: list[str]) -> set[str]:
 
 
 def words_in(sentence: str, stems: set[str]) -> int:
-    return sum(1 for w in stems if re.search(rf"\b{re.escape(w)}", sentence, re.IGNORECASE))
+    """How many of the words, by their first letters, the sentence has, itself or in the documents' own
+    words for it ("mone" of "money" finds "increase revenue")."""
+    return sum(1 for w in stems if _finding(w).search(sentence))
+
+
+@functools.cache
+def _finding(stem: str) -> re.Pattern[str]:
+    said = "|".join(re.escape(w) for w in (stem, *other_words(stem)))
+    return re.compile(rf"\b(?:{said})", re.IGNORECASE)
 
 
 def most_words_in(text: str | None, stems: set[str]) -> int:

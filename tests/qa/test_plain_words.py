@@ -1,0 +1,54 @@
+"""The everyday words people type for the framework's own ("money" for revenue and income, "sites" for
+areas), kept as data in plain_words.yaml and read both where a cell answers a yes/no and in the documents'
+search."""
+
+from __future__ import annotations
+
+import yaml
+
+from bot.core import Context
+from framework_data import plain_words
+from handlers.qa.cell_words import words_in
+from tests.qa.test_everyday import ask, lead
+
+
+def test_the_table_is_lowercase_words_each_with_a_list_of_others() -> None:
+    raw = yaml.safe_load(plain_words._TABLE.read_text(encoding="utf-8"))
+    assert raw, "the table is empty"
+    for word, others in raw.items():
+        assert isinstance(word, str) and word == word.lower() and " " not in word, word
+        assert isinstance(others, list) and others, word
+        assert all(isinstance(o, str) and o == o.lower() and o != word for o in others), word
+
+
+def test_a_words_beginning_finds_the_documents_words_for_it() -> None:
+    assert plain_words.other_words("mone") == ("revenue", "income", "funding")
+    # Little may be cut away: "si" is not "sites", and a word beyond the table has none.
+    assert plain_words.other_words("si") == ()
+    assert plain_words.other_words("pipette") == ()
+
+
+def test_a_sentence_counts_a_word_said_in_the_documents_words() -> None:
+    assert words_in("Income generation - develop charging models.", {"mone"}) == 1
+    assert (
+        words_in(
+            "Responsibility for buildings, remote areas requiring specialist knowledge", {"remo", "site"}
+        )
+        == 2
+    )
+    # One way only: "revenue" does not find "money".
+    assert words_in("Bring in money.", {"reve"}) == 0
+
+
+def test_a_yes_no_in_everyday_words_finds_the_cell_that_says_it(ctx: Context) -> None:
+    # "Responsibility for buildings, remote areas requiring specialist knowledge or expertise", under
+    # Facility or Project Management at grade 8.
+    answer = lead(ctx, "would a g8 senior specialist look after remote sites?")
+    assert answer.startswith("Yes."), answer
+    assert "remote areas requiring specialist knowledge or expertise" in answer
+
+
+def test_the_documents_search_reads_the_table_too(ctx: Context) -> None:
+    # "advertise" finds the plan's "Ensure publicised in local community/Schools/FE etc.".
+    text = ask(ctx, "does queen mary advertise its apprenticeships in schools?")[2]
+    assert "Ensure publicised in local community/Schools/FE etc." in text
