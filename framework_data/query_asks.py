@@ -97,9 +97,15 @@ def read_asks(
     passage = passage_asked(asks, tokens, catalogue, specifics, names_roles, query.framework)
     if passage is None and names_roles and self_described and not query.rows:
         passage = passage_asked(asks, tokens, catalogue, False, False, query.framework)
-    if passage is not None and query.rows and len(query.roles) >= 2:
-        passage = None  # "hiring at g8 - budgets for the whole department, specialist or manager?"
     between = catalogue.framework(query.framework).framework.between_paths_passage
+    if (
+        passage is not None
+        and len(query.roles) >= 2
+        and (query.rows or _one_grade(query, catalogue, between))
+    ):
+        # "hiring at g8 - budgets for the whole department, specialist or manager?", "hiring a g7 to
+        # troubleshoot tricky methods - specialist post or technical manager post?": the roles compared.
+        passage = None
     if passage == (query.framework, between) and _asks_what_changes(query, tokens, catalogue):
         passage = None  # "sideways move from g7 specialist to g7 lab manager - what would i pick up?"
     if (
@@ -155,6 +161,12 @@ def read_asks(
         query.roles, query.ambiguous = list(query.ambiguous[0].options), []
     if query.intent is Intent.PROGRESSION and not names_roles and not CRITERIA & set(tokens):
         query.about_me = True  # "how does one get promoted" is asked for oneself
+
+
+def _one_grade(query: Query, catalogue: Catalogue, between: str) -> bool:
+    """The roles named are all of one grade, and the passage found is not the one on moving between them."""
+    grades = {catalogue.role(ref)[1].grade for ref in query.roles}
+    return len(grades) == 1 and query.passage != between
 
 
 _CHANGES = frozenset("pick change changes changed different difference new extra gain involve".split())
