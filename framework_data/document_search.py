@@ -188,7 +188,7 @@ class DocumentIndex:
         beginnings: the table's "communicat" finds the passages' "communic" of "communication"."""
         found: list[str] = []
         for other in other_words(term):
-            if " " in other or len(other) < 5:
+            if " " in other or len(other) < 4:
                 continue
             found += [
                 k

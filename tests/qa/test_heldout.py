@@ -87,10 +87,6 @@ KNOWN_MISSES = {
         "'put down for development' is not read as asking for development, nor 'PDR' alone as the review, so "
         "the question is not placed and the asker is not asked their role"
     ),
-    "does the icr run leadership courses for techs?": (
-        "'courses' is not read as the ICR's 'development programmes', so no passage holds enough of the "
-        "question, and 'leadership' is answered as the framework's Management and Development of Staff"
-    ),
     "so who does teach at g7?": (
         "after a grade 7 manager's teaching cell, 'who does teach at g7' asks which grade 7 role teaches; "
         "the bot asks which grade 7 role is meant instead of naming the one whose cell is not 'No'"

@@ -52,3 +52,11 @@ def test_the_documents_search_reads_the_table_too(ctx: Context) -> None:
     # "advertise" finds the plan's "Ensure publicised in local community/Schools/FE etc.".
     text = ask(ctx, "does queen mary advertise its apprenticeships in schools?")[2]
     assert "Ensure publicised in local community/Schools/FE etc." in text
+
+
+def test_a_plans_programmes_are_the_courses_asked_about(ctx: Context) -> None:
+    # The ICR's "(1B) Technical Career Development Programmes": "Equipping individuals to grow into senior
+    # roles with management and leadership responsibilities".
+    title, text = ask(ctx, "does the icr run leadership courses for techs?")[1:]
+    assert title == "What The Institute of Cancer Research wrote", title
+    assert "Equipping individuals to grow into senior roles with management and leadership" in text
