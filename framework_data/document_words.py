@@ -23,6 +23,8 @@ PHRASES = {
     "prof registration": "profreg",
     # The TC's plans speak of professional recognition, of which registration is the usual form.
     "professional recognition": "profreg",
+    # How long a plan runs is said in months ("a 24 month action plan").
+    "how long": "month",
     # Queen Mary's "New Staff event" is for those its readers call new starters or joiners.
     "new starters": "newstaff",
     "new starter": "newstaff",
