@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.core import Context
 from cards.model import Card, Section
 from framework_data.catalogue import Catalogue, role_ref
-from framework_data.document_search import files_named, without_document_names
+from framework_data.document_index import files_named, without_document_names
 from framework_data.loader import LoadedFramework
 from framework_data.opportunities import also_named, opportunity_named
 from framework_data.query import Intent, Query, parse_question

@@ -9,19 +9,17 @@ import re
 from cards.model import Card, Section
 from framework_data.asks import only_framing
 from framework_data.catalogue import Catalogue
-from framework_data.document_search import (
-    RARE,
+from framework_data.document_index import (
     DocPassage,
     Found,
     document_index,
     files_named,
-    mentioning,
     passage_terms,
     passages_by_id,
-    search,
     terms_of,
     without_document_names,
 )
+from framework_data.document_search import RARE, mentioning, search
 from framework_data.opportunities import opportunity_named
 from framework_data.query import Intent, Query
 from handlers.qa.common import ask_action

@@ -9,7 +9,7 @@ from typing import Any
 
 from cards.model import Card
 from framework_data.catalogue import Catalogue
-from framework_data.document_search import (
+from framework_data.document_index import (
     document_index,
     files_named,
     passage_terms,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from cards.model import Card, Fact, Section
 from framework_data.catalogue import Catalogue
-from framework_data.document_search import terms_of
+from framework_data.document_index import terms_of
 from framework_data.loader import LoadedFramework
 from framework_data.query import Query
 from framework_data.schema import Passage, grade_key

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from framework_data.document_search import stem
+from framework_data.document_index import stem
 from framework_data.loader import Descriptor, LoadedFramework
 from framework_data.qualifications import QUALIFICATION_LEVELS
 from framework_data.schema import Role, grade_key

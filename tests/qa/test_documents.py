@@ -16,7 +16,7 @@ from bot.core import Context
 from cards.model import Card
 from cards.text import render_text
 from framework_data import build_documents
-from framework_data.document_search import document_index
+from framework_data.document_index import document_index
 from framework_data.vocabulary import normalise
 from handlers.qa.answer import answer_question
 
@@ -149,7 +149,7 @@ def test_a_framework_question_does_not_load_the_passages() -> None:
         "from bot.app import answer_one\n"
         "from bot.cli import _context\n"
         "from bot.settings import Settings\n"
-        "from framework_data.document_search import document_index\n"
+        "from framework_data.document_index import document_index\n"
         "answer_one('grade 5', _context(Settings()))\n"
         "print(document_index.cache_info().currsize)\n"
         "answer_one('how does the ICR measure the bulletin success', _context(Settings()))\n"

@@ -11,7 +11,8 @@ import pytest
 from bot.core import Context
 from bot.storage.people import PersonRecord
 from cards.text import render_text
-from framework_data.document_search import document_index, search
+from framework_data.document_index import document_index
+from framework_data.document_search import search
 from framework_data.query import Intent
 from handlers.qa.answer import answer_text
 
