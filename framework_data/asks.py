@@ -215,9 +215,20 @@ def asks_yes_or_no(tokens: list[str]) -> bool:
 _CLAUSE_BREAK = re.compile(r"\s[-\u2013\u2014:]\s|[.;!?]\s")
 
 
+# A condition said first ("if a request isn't for them, is a g4 meant to ..."), ended by its comma.
+_CONDITION = re.compile(
+    r"^\s*(if|when|once|whenever|while|where|say|after|before|because|since)\b[^,]*,\s", re.I
+)
+
+
 def asks_yes_or_no_after_context(text: str) -> bool:
-    """A yes/no asked after a line of context ("new g4 in my team - can they line manage ...")."""
-    return any(asks_yes_or_no(normalise(clause)) for clause in _CLAUSE_BREAK.split(text)[1:])
+    """A yes/no asked after a line of context ("new g4 in my team - can they line manage ...") or after
+    a condition ("if a request isn't for them, is a g4 meant to point the person on?")."""
+    clauses = _CLAUSE_BREAK.split(text)[1:]
+    condition = _CONDITION.match(text)
+    if condition:
+        clauses.append(text[condition.end() :])
+    return any(asks_yes_or_no(normalise(clause)) for clause in clauses)
 
 
 # Words a question may open with before what it asks ("quick one", "ok so", "hi").

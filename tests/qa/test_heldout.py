@@ -60,10 +60,6 @@ KNOWN_MISSES = {
         "the second 'grade 8' is read as the grade asked about, so a grade 9 is asked which grade 8 role "
         "instead of shown their own cell with the grade 8 text it refers to"
     ),
-    "if a request isn't for them, is a g4 meant to point the person to whoever it is for?": (
-        "'point the person to whoever it is for' is not read as the cell's directing of enquiries, so "
-        "there is no yes or no"
-    ),
     "is bringing in money for the facility part of my job?": (
         "'money' finds the budget cell's 'Income generation', but the support cell's 'increase revenue' is "
         "not shown beside it"

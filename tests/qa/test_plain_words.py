@@ -60,3 +60,10 @@ def test_a_plans_programmes_are_the_courses_asked_about(ctx: Context) -> None:
     title, text = ask(ctx, "does the icr run leadership courses for techs?")[1:]
     assert title == "What The Institute of Cancer Research wrote", title
     assert "Equipping individuals to grow into senior roles with management and leadership" in text
+
+
+def test_a_yes_no_after_a_condition_is_still_a_yes_no(ctx: Context) -> None:
+    # Grade 4's Service Delivery: "... referring the user to the right person if necessary."
+    answer = lead(ctx, "if a request isn't for them, is a g4 meant to point the person to whoever it is for?")
+    assert answer.startswith("Yes."), answer
+    assert "referring the user to the right person" in answer
