@@ -16,6 +16,7 @@ from framework_data.asks import (
 from framework_data.catalogue import Catalogue
 from framework_data.numbers import Scan
 from framework_data.query_model import Hit, Intent, Query, qualifier_path
+from framework_data.query_roles_named import quotes_a_reference
 from framework_data.vocabulary import normalise
 
 # What a progression asks for when it names no step ("what evidence do I need for the 5 to 6").
@@ -98,6 +99,8 @@ def read_asks(
     if passage is None and names_roles and self_described and not query.rows:
         passage = passage_asked(asks, tokens, catalogue, False, False, query.framework)
     between = catalogue.framework(query.framework).framework.between_paths_passage
+    if passage is not None and quotes_a_reference(tokens):
+        passage = None  # "the spreadsheet just says as grade 8 senior specialist - what does that mean?"
     if (
         passage is not None
         and len(query.roles) >= 2

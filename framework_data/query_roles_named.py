@@ -44,6 +44,15 @@ _ARTICLES = {"a", "an", "the", "my", "our"}
 _QUOTED = (("says", "as"), ("say", "as"), ("reads", "as"), ("with", "as"))
 
 
+def quotes_a_reference(tokens: list[str]) -> bool:
+    """The question quotes a cell's reference to another grade ("the spreadsheet just says as grade 8
+    senior specialist"): it asks about that cell, not about what else its words name."""
+    return any(
+        tuple(tokens[i : i + 2]) in _QUOTED and tokens[i + 2 : i + 3] in (["grade"], ["g"], ["previous"])
+        for i in range(len(tokens))
+    )
+
+
 def _before(tokens: list[str], start: int, settings: tuple[tuple[str, ...], ...]) -> bool:
     at = start
     while at > 0 and tokens[at - 1] in _ARTICLES:

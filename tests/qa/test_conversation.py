@@ -238,3 +238,15 @@ async def test_a_follow_up_about_another_role_keeps_what_was_asked(ctx: Context,
     assert manager.title.startswith(
         "Grade 7 (Descriptor) Facility Manager"
     )  # not the guide's page for managers
+
+
+async def test_a_cells_reference_quoted_back_is_that_cell_not_a_passage(ctx: Context, stores: Stores) -> None:
+    sam = await chat(ctx, stores)
+    await sam.say("g8 ops manager communication")
+    # "spreadsheet" alone would name the passage on the Excel version of Figure 3.
+    card = await sam.say("the spreadsheet just says as grade 8 senior specialist - what does that mean?")
+    text = " ".join(render_text(card).split())
+    assert card.title.startswith("Communication: Grade 8 Senior Technical Manager"), card.title
+    assert (
+        "High level strategic communication with a wide range of internal and external stakeholders." in text
+    )

@@ -91,10 +91,6 @@ KNOWN_MISSES = {
         "'PALS' names Imperial's history passage only in a question that names Imperial, and the documents' "
         "search then quotes another slide than the one dated April 2013"
     ),
-    "the spreadsheet just says as grade 8 senior specialist - what does that mean?": (
-        "'the spreadsheet' is read as the passage on the spreadsheet, not as a question about the reference "
-        "'As grade 8 Senior Specialist' in the cell just shown"
-    ),
     "how will the icr judge its wellcome funded career development programmes": (
         "the ICR's Wellcome-funded junior SO training (1E) outscores the Wellcome career development "
         "programmes (1B) the question means"
