@@ -227,6 +227,23 @@ def _which_of_them(tokens: list[str]) -> bool:
     )
 
 
+def _who_does_it(tokens: list[str], query: Query) -> bool:
+    """ "who teaches at grade 7", "so who does teach at g7?": one competency, asked of a grade's roles by
+    "who" once, with no other role named."""
+    return tokens.count("who") == 1 and len(query.rows) == 1 and len(query.ambiguous) == 1
+
+
+def _roles_doing_it(query: Query, catalogue: Catalogue) -> list[str]:
+    """Of the roles a grade could mean, those whose cell in the competency asked is not "No"."""
+    loaded = catalogue.framework(query.framework)
+    row_id = query.rows[0]
+    return [
+        ref
+        for ref in query.ambiguous[0].options
+        if not loaded.descriptor(catalogue.role(ref)[1].id, row_id).is_no
+    ]
+
+
 def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: str = "") -> Query:
     """Read a question into a Query. Never raises: what it cannot place it reports as unknown. ``within``:
     the framework to read it in when it names none (a follow-up to an answer about that framework)."""
@@ -308,6 +325,14 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
         query.terms = [t for t in dict.fromkeys(tokens) if t in _DOING and t not in query.terms] + query.terms
     drop_roles_done_to(tokens, hits, scan, query)
     drop_roles_in_a_setting(hits, scan, query, catalogue)
+    if query.ambiguous and not query.roles and _who_does_it(tokens, query):
+        # "so who does teach at g7?": the one role of the grade whose cell there is not "No".
+        # "who does research at g8?": both do, and how they do it is compared.
+        doing = _roles_doing_it(query, catalogue)
+        if doing:
+            query.roles, query.ambiguous = doing, []
+        if len(doing) > 1:
+            intents.add("compare")
     if query.ambiguous and not query.roles and _which_of_them(tokens):
         intents.add("compare")  # "which g7 role would be our radiation protection supervisor?"
     query.intent = _decide_intent(query, intents, set(tokens), catalogue, does_it)

@@ -250,3 +250,16 @@ async def test_a_cells_reference_quoted_back_is_that_cell_not_a_passage(ctx: Con
     assert (
         "High level strategic communication with a wide range of internal and external stakeholders." in text
     )
+
+
+async def test_who_does_something_at_a_grade_is_the_role_whose_cell_is_not_no(
+    ctx: Context, stores: Stores
+) -> None:
+    sam = await chat(ctx, stores)
+    await sam.say("g7 lab manager teaching delivery")  # the manager's Teaching Delivery is "No"
+    card = await sam.say("so who does teach at g7?")
+    assert card.title == "Teaching Delivery: Grade 7 Specialist (Descriptor) Technician", card.title
+    # Both grade 8 roles do research: they are compared on it rather than the asker asked which is meant.
+    both = await sam.say("who does research at g8?")
+    assert both.title.startswith("Grade 8 Senior Specialist Technician vs Grade 8 Senior Technical Manager")
+    assert "Contribute to REF." in " ".join(render_text(both).split())

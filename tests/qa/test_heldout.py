@@ -79,10 +79,6 @@ KNOWN_MISSES = {
         "'put down for development' is not read as asking for development, nor 'PDR' alone as the review, so "
         "the question is not placed and the asker is not asked their role"
     ),
-    "so who does teach at g7?": (
-        "after a grade 7 manager's teaching cell, 'who does teach at g7' asks which grade 7 role teaches; "
-        "the bot asks which grade 7 role is meant instead of naming the one whose cell is not 'No'"
-    ),
     "i like hands-on kit work more than managing people - specialist or manager at g7?": (
         "the comparison shows the rows on managing people that the question names, not the specialist's "
         "technical expertise that 'hands-on kit work' points to"
