@@ -99,9 +99,11 @@ def _resolve_grades(
             narrowed = inherited or narrowed
         narrowed = narrowed or roles
         mention.candidates = [role_ref(loaded, r) for r in narrowed]
+        # A grade said twice is one role asked about ("it starts 'as grade 4' - what's the grade 4 part?").
         if len(narrowed) == 1:
-            query.roles.append(mention.candidates[0])
-        else:
+            if mention.candidates[0] not in query.roles:
+                query.roles.append(mention.candidates[0])
+        elif all(a.options != mention.candidates for a in query.ambiguous):
             query.ambiguous.append(Ambiguity(mention=f"grade {mention.grade}", options=mention.candidates))
 
 

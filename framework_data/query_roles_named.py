@@ -19,7 +19,7 @@ _DONE_TO = {
 # Words before a role that make it the setting of the question, not what it asks about: where the role
 # asked about sits ("the g8 manager role under the director"), what it is measured against ("than a g4
 # does"), the asker's past ("been a g6 for years"), a cell's reference quoted ("just says as grade 7").
-_SETTING_BEFORE = (
+_PLACED_BEFORE: tuple[tuple[str, ...], ...] = (
     ("under",),
     ("beneath",),
     ("below",),
@@ -30,10 +30,6 @@ _SETTING_BEFORE = (
     ("than", "in"),
     ("than", "for"),
     ("been",),
-    ("says", "as"),
-    ("with", "as"),
-    ("say", "as"),
-    ("reads", "as"),
     ("like", "at"),
 )
 _ARTICLES = {"a", "an", "the", "my", "our"}
@@ -41,7 +37,16 @@ _ARTICLES = {"a", "an", "the", "my", "our"}
 
 # A cell's reference to another role, quoted: never the role asked about, even alone ("it just says as
 # grade 7 manager - what's that in full?" is about the cell that says it).
-_QUOTED = (("says", "as"), ("say", "as"), ("reads", "as"), ("with", "as"))
+_QUOTED = (
+    ("says", "as"),
+    ("say", "as"),
+    ("reads", "as"),
+    ("with", "as"),
+    ("starts", "as"),
+    ("begins", "as"),
+    ("opens", "as"),
+)
+_SETTING_BEFORE = _PLACED_BEFORE + _QUOTED
 
 
 def quotes_a_reference(tokens: list[str]) -> bool:
@@ -77,6 +82,10 @@ def drop_roles_in_a_setting(hits: list[Hit], scan: Scan, query: Query, catalogue
     for start, end in [*spans, *titles]:
         if not _in_a_setting(tokens, start, end):
             continue
+        if _before(tokens, start, _QUOTED):
+            # "that cell only says 'as grade 8'": no choice of grade 8's roles is asked for either.
+            quoted = {f"grade {m.grade}" for m in scan.grades if m.start >= start and m.end <= end}
+            query.ambiguous = [a for a in query.ambiguous if a.mention not in quoted]
         named = titles.get((start, end)) or [
             ref
             for ref in query.roles

@@ -263,3 +263,20 @@ async def test_who_does_something_at_a_grade_is_the_role_whose_cell_is_not_no(
     both = await sam.say("who does research at g8?")
     assert both.title.startswith("Grade 8 Senior Specialist Technician vs Grade 8 Senior Technical Manager")
     assert "Contribute to REF." in " ".join(render_text(both).split())
+
+
+async def test_a_reference_quoted_and_named_again_is_still_the_cell_discussed(
+    ctx: Context, stores: Stores
+) -> None:
+    sam = await chat(ctx, stores)
+    await sam.say("g5 communication")  # its cell opens "As grade 4."
+    card = await sam.say("it starts 'as grade 4' - what's the grade 4 part it's pointing at?")
+    assert card.title == "Communication: Grade 5 (Descriptor) Technician", card.title
+    await sam.say("technical director communication")  # "As grade 8."
+    # A grade with two roles, quoted: not a choice between them.
+    card = await sam.say("that cell only says 'as grade 8' - can you spell out what it means?")
+    assert card.title == "Communication: Grade 9 Technical Director", card.title
+    text = " ".join(render_text(card).split())
+    assert (
+        "High level strategic communication with a wide range of internal and external stakeholders." in text
+    )

@@ -56,10 +56,6 @@ KNOWN_MISSES = {
         "after the JD template, 'the career grade bit' finds the passage on what a career grade role is, not "
         "the template's criteria to progress"
     ),
-    "my h&s cell opens with 'as grade 8' - which grade 8 duties does that bring in for me?": (
-        "the second 'grade 8' is read as the grade asked about, so a grade 9 is asked which grade 8 role "
-        "instead of shown their own cell with the grade 8 text it refers to"
-    ),
     "is bringing in money for the facility part of my job?": (
         "'money' finds the budget cell's 'Income generation', but the support cell's 'increase revenue' is "
         "not shown beside it"
