@@ -218,14 +218,17 @@ def _names_a_row_twice(hits: list[Hit], framework: str) -> bool:
     )
 
 
+# What "which" asks for when it asks which of a grade's roles ("which g7 role", "which post").
+_ONE_OF_THEM = frozenset("role roles one job jobs path route post posts position positions".split())
+
+
 def _which_of_them(tokens: list[str]) -> bool:
     """ "which g7 role ...", "g8 - which role does ...", "at g7 which path lets you ...", "who does this and
     who does that", "this for one and that for the other": asks which of a grade's roles."""
     if tokens.count("who") >= 2 or ("one" in tokens and set(tokens) >= _THE_OTHER):
         return True  # "g7 - who comes up with the new protocols and who runs the infrastructure?"
     return any(
-        token == "which" and {"role", "roles", "one", "job", "path", "route"} & set(tokens[i + 1 : i + 4])
-        for i, token in enumerate(tokens)
+        token == "which" and _ONE_OF_THEM & set(tokens[i + 1 : i + 4]) for i, token in enumerate(tokens)
     )
 
 
@@ -327,7 +330,7 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
         query.terms = [t for t in dict.fromkeys(tokens) if t in _DOING and t not in query.terms] + query.terms
     drop_roles_done_to(tokens, hits, scan, query)
     drop_roles_in_a_setting(hits, scan, query, catalogue)
-    if query.ambiguous and not query.roles and _who_does_it(tokens, query):
+    if query.ambiguous and not query.roles and _who_does_it(tokens, query) and not _which_of_them(tokens):
         # "so who does teach at g7?": the one role of the grade whose cell there is not "No".
         # "who does research at g8?": both do, and how they do it is compared.
         doing = _roles_doing_it(query, catalogue)

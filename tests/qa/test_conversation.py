@@ -280,3 +280,19 @@ async def test_a_reference_quoted_and_named_again_is_still_the_cell_discussed(
     assert (
         "High level strategic communication with a wide range of internal and external stakeholders." in text
     )
+
+
+async def test_which_post_of_a_grade_does_two_duties_compares_its_roles(ctx: Context, stores: Stores) -> None:
+    sam = await chat(ctx, stores)
+    card = await sam.say(
+        "need a g8 who'll investigate near misses and still do some lecturing - which post is that?"
+    )
+    assert card.title.startswith("Grade 8 Senior Specialist Technician vs Grade 8 Senior Technical Manager")
+    text = " ".join(render_text(card).split())
+    assert "Perform accident & 'near miss' investigation." in text
+    assert "Will be expected to have responsibility for UG or PGT project delivery" in text
+    # Presenting work at conferences is a duty, not funding for a conference.
+    card = await sam.say("at g8 who'd present our work at conferences, and who'd juggle several budgets?")
+    assert "Asked to present work and consult on activities and outputs." in " ".join(
+        render_text(card).split()
+    )
