@@ -18,6 +18,7 @@ from handlers.qa.answering_row import (
     row_saying_all,
     row_saying_most,
     row_with_rare_word,
+    rows_saying_much,
 )
 from handlers.qa.common import next_roles
 from handlers.qa.compare import compare_card, paths_absent_card
@@ -217,6 +218,12 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
             return paths_absent_card(loaded, roles, query.absent_paths, roles[0].grade)
         case Intent.COMPARE if len(roles) >= 2:
             rows = rows_saying_it(loaded, roles, query.rows, query.mentions, query.terms)
+            if rows:
+                # "a g7 to be our biological safety officer and supervise the PGT projects": also the row
+                # where one role's sentence says most of it ("Supervises UG and PGT project students.").
+                words = [*query.mentions, *query.terms]
+                saying = [row for role in roles for row in rows_saying_much(loaded, role, words)]
+                rows += [row for row in dict.fromkeys(saying) if row not in rows]
             # "would they lose the teaching?": where one side's cell is "No", what that role does instead.
             instead = [r for role in roles for row in rows for r in _said_instead(loaded, role, row)]
             return compare_card(loaded, roles, list(dict.fromkeys([*rows, *instead])))

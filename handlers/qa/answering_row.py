@@ -145,6 +145,23 @@ def row_saying_most(loaded: LoadedFramework, role: Role, terms: list[str]) -> tu
     return best[2], best[0] == len(stems)
 
 
+_MUCH = 3
+
+
+def rows_saying_much(loaded: LoadedFramework, role: Role, terms: list[str]) -> list[str]:
+    """The rows of the role with one sentence holding three or more of the question's words, by the same
+    stems as row_saying_most: each duty of a question naming several ("be our biological safety officer
+    and supervise the PGT projects": Safety's "biological safety officer", Support's "Supervises UG and
+    PGT project students")."""
+    words = [SAME_AS.get(w, w) for term in terms for w in term.split() if w not in EVERY_ROLE | ASKING_WORDS]
+    stems = {cut_word(w) for w in words if len(w) >= 3}
+    return [
+        row.id
+        for row in loaded.framework.rows
+        if most_words_in(loaded.descriptor(role.id, row.id).text, stems) >= _MUCH
+    ]
+
+
 def _pairs_in(text: str, pairs: list[tuple[str, str]]) -> int:
     """How many of the question's neighbouring words stand side by side in the text."""
     words = re.findall(r"[a-z0-9]+", text.lower())

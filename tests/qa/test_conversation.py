@@ -296,3 +296,17 @@ async def test_which_post_of_a_grade_does_two_duties_compares_its_roles(ctx: Con
     assert "Asked to present work and consult on activities and outputs." in " ".join(
         render_text(card).split()
     )
+
+
+async def test_a_comparison_on_two_duties_shows_the_row_of_each(ctx: Context, stores: Stores) -> None:
+    sam = await chat(ctx, stores)
+    card = await sam.say(
+        "we want a g7 to be our biological safety officer and supervise the PGT projects - specialist or "
+        "lab manager?"
+    )
+    text = " ".join(render_text(card).split())
+    assert (
+        "May have specific departmental safety remit (e.g. radiation protection supervisor, biological"
+        in text
+    )
+    assert "Supervises UG and PGT project students." in text
