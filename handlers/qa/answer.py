@@ -219,11 +219,11 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
         case Intent.COMPARE if len(roles) >= 2:
             rows = rows_saying_it(loaded, roles, query.rows, query.mentions, query.terms)
             if rows:
-                # "a g7 to be our biological safety officer and supervise the PGT projects": also the row
-                # where one role's sentence says most of it ("Supervises UG and PGT project students.").
+                # "a g7 to be our biological safety officer and supervise the PGT projects": also the rows
+                # where a role's sentence has three of its words ("Supervises UG and PGT project students.").
                 words = [*query.mentions, *query.terms]
-                saying = [row for role in roles for row in rows_saying_much(loaded, role, words)]
-                rows += [row for row in dict.fromkeys(saying) if row not in rows]
+                saying = [r for role in roles for r in rows_saying_much(loaded, role, words)]
+                rows += [r for r in dict.fromkeys(saying) if r not in rows]
             # "would they lose the teaching?": where one side's cell is "No", what that role does instead.
             instead = [r for role in roles for row in rows for r in _said_instead(loaded, role, row)]
             return compare_card(loaded, roles, list(dict.fromkeys([*rows, *instead])))
