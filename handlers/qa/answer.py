@@ -222,8 +222,8 @@ def answer_query(query: Query, catalogue: Catalogue) -> Card:
                 # "a g7 to be our biological safety officer and supervise the PGT projects": also the rows
                 # where a role's sentence has three of its words ("Supervises UG and PGT project students.").
                 words = [*query.mentions, *query.terms]
-                saying = [r for role in roles for r in rows_saying_much(loaded, role, words)]
-                rows += [r for r in dict.fromkeys(saying) if r not in rows]
+                duty_rows = [r for role in roles for r in rows_saying_much(loaded, role, words)]
+                rows += [r for r in dict.fromkeys(duty_rows) if r not in rows]
             # "would they lose the teaching?": where one side's cell is "No", what that role does instead.
             instead = [r for role in roles for row in rows for r in _said_instead(loaded, role, row)]
             return compare_card(loaded, roles, list(dict.fromkeys([*rows, *instead])))
