@@ -12,6 +12,7 @@ MAYBE = ("may ", "could ", "might ", "can ")
 ASKING_WORDS = frozenset(
     """
     allowed able expected expect permitted supposed required meant get gets getting ever any yet someone they
+    within
     """.split()
 )
 ASKING = {w[:4] for w in ASKING_WORDS}

@@ -23,8 +23,10 @@ def stems_of(mentions: list[str]) -> set[str]:
 
 def words_in(sentence: str, stems: set[str]) -> int:
     """How many of the words, by their first letters, the sentence has, itself or in the documents' own
-    words for it ("mone" of "money" finds "increase revenue")."""
-    return sum(1 for w in stems if _finding(w).search(sentence))
+    words for it ("mone" of "money" finds "increase revenue"). Two that find only the same word count once
+    ("an outside company": "external")."""
+    found = [m.start() for w in stems if (m := _finding(w).search(sentence))]
+    return len(set(found))
 
 
 @functools.cache
