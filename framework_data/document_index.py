@@ -257,6 +257,21 @@ def _names_of_documents() -> tuple[tuple[tuple[str, ...], str], ...]:
     )
 
 
+@lru_cache(maxsize=1)
+def names_of_publishers() -> tuple[tuple[tuple[str, ...], str], ...]:
+    """Each phrase a question names a document by, with the institution that published it ("qmul":
+    Queen Mary University of London); from the head of documents.yaml alone, as the names above."""
+    import yaml
+
+    text = resources.files("framework_data").joinpath("documents.yaml").read_text(encoding="utf-8")
+    head = yaml.safe_load(text.split("\npassages:", 1)[0])
+    return tuple(
+        (tuple(normalise(phrase)), d["publisher"])
+        for d in head["documents"]
+        for phrase in d.get("asked_as", [])
+    )
+
+
 def files_named(text: str) -> set[str]:
     """The files of the documents a question names ("what is queen mary doing about mentoring")."""
     tokens = normalise(text)

@@ -19,7 +19,7 @@ from framework_data.document_words import ABBREVIATIONS
 from framework_data.vocabulary import normalise
 
 # Verbs that say how a thing is done more than what it is ("does queen mary run a conference").
-_LIGHT_VERBS = frozenset("run hold held offer provid make mak do get hav tak put organis arrang".split())
+_LIGHT_VERBS = frozenset("run ran hold held offer provid make mak do get hav tak put organis arrang".split())
 _LIGHT = 0.5
 
 MAX_NAMED = 3
@@ -93,6 +93,27 @@ def search(text: str, index: DocumentIndex | None = None, within: tuple[str, ...
         return None
     decisive = len(terms) >= 3 and coverage(best) == 1.0 and best_score >= second * DECISIVE_LEAD
     return Found([index.passages[best]], [], decisive)
+
+
+def search_broadly(text: str, index: DocumentIndex | None = None) -> Found | None:
+    """What the documents a question names say on the broadest part of it, where they say nothing on the
+    whole ("is queen mary doing anything like imperial's prof reg pilot": its registration fund, though
+    it runs no pilot): the question's terms the named documents use, the one fewest of their passages
+    hold left out in turn, until a search finds passages."""
+    index = index or document_index()
+    named, _, terms = _asked(index, text)
+    if not named:
+        return None
+    bags = [index.bags[i] for i, p in enumerate(index.passages) if p.document in named]
+    held = {t: sum(1 for bag in bags if _holds(bag, index.forms(t))) for t in terms}
+    kept = sorted((t for t in terms if held[t]), key=lambda t: -held[t])
+    names = " ".join(" ".join(d.asked_as[:1]) for d in named)
+    while kept:
+        found = search(f"{names} {' '.join(kept)}", index)
+        if found is not None:
+            return found
+        kept.pop()
+    return None
 
 
 DECISIVE_LEAD = 1.5

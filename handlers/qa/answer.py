@@ -3,15 +3,19 @@ role when it is ambiguous, then build the card for its intent."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.core import Context
 from cards.model import Card, Section
 from framework_data.catalogue import Catalogue, role_ref
 from framework_data.document_index import files_named, without_document_names
+from framework_data.document_search import search_broadly
 from framework_data.loader import LoadedFramework
 from framework_data.opportunities import also_named, opportunity_named
 from framework_data.query import Intent, Query, parse_question
 from framework_data.schema import Role
 from framework_data.vocabulary import INTENT_PHRASES
+from handlers.qa.across import answered, side_by_side_card, sides
 from handlers.qa.answering_row import (
     answering_row,
     row_meeting_all,
@@ -73,6 +77,8 @@ def answer_text(text: str, ctx: Context, shared: bool = False) -> tuple[Query, C
     """What a question was read as in this conversation, and its answer; the conversation's state then
     holds what the answer was about, for the next question. ``shared``: others can read the answer."""
     query = parse_question(text, ctx.catalogue, ctx.vocabulary)
+    if not _asked_of_all_at_once(query) and (both := _side_by_side(text, ctx)) is not None:
+        return both
     query = follow(text, query, ctx.state, ctx.catalogue, ctx.vocabulary)
     # What the framework's data cannot answer, the source documents may: quoted, never guessed.
     # A follow-up about the documents just quoted is searched in them first ("what happens once they
@@ -92,6 +98,33 @@ def answer_text(text: str, ctx: Context, shared: bool = False) -> tuple[Query, C
     if query.intent is Intent.PASSAGE and query.passage and not (query.yes_no and query.passage_answer):
         card = leading_with_the_part_asked(card, text)
     return query, card
+
+
+def _asked_of_all_at_once(query: Query) -> bool:
+    """The question maps grades, bands or levels between frameworks ("is imperial's grade 5 the same as
+    lancaster grade 7?"): the crosswalk's to answer, not each framework's alone; or it names a matter
+    outside every framework ("where do imperial staff park"), which none answers."""
+    return query.intent is Intent.CROSSWALK or bool(
+        query.unknown or query.local_grades or query.bands or query.levels or query.jobs or query.outside
+    )
+
+
+def _side_by_side(text: str, ctx: Context) -> tuple[Query, Card] | None:
+    """A question naming two institutions, asked of each alone and answered one after the other; None
+    unless at least two of them answer it. The conversation then remembers the first one's answer."""
+    answers = []
+    for side in sides(text, ctx.catalogue):
+        query, card = answer_text(side.question, replace(ctx, state={}))
+        if not answered(card, side) and (found := search_broadly(side.question)) is not None:
+            # "is queen mary doing anything like imperial's pilot": what its plan says on the topic.
+            query, card = query.model_copy(update={"intent": Intent.PASSAGE}), documents_card(found)
+        if answered(card, side):
+            answers.append((side, query, card))
+    if len(answers) < 2:
+        return None
+    card = side_by_side_card([(side, card) for side, _, card in answers])
+    remember(ctx.state, answers[0][1], card)
+    return answers[0][1], card
 
 
 def answer_in_conversation(query: Query, ctx: Context, shared: bool = False) -> Card:
