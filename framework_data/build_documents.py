@@ -110,12 +110,19 @@ def _add_block(out: list[Passage], section: str, lines: list[str]) -> None:
     text = clean(" ".join(lines))
     last = out[-1] if out else None
     same = last is not None and last.section == section
-    if same and last and last.text[:1] in '"“' and len(text) < 130 and not text.endswith("."):
+    if same and last and _quote_still_open(last.text):
+        last.text += f" {text}"  # a quotation's next paragraph: one passage, with whoever said it
+    elif same and last and last.text[:1] in '"“' and len(text) < 130 and not text.endswith("."):
         last.text += f" ({text})"  # who said the quotation above
     elif same and last and not last.bullets and len(last.text) < 40 and not last.text.endswith("."):
         last.text = f"{last.text}: {text}"  # a bold title line over its paragraph
     elif text:
         out.append(Passage(section, text=text))
+
+
+def _quote_still_open(text: str) -> bool:
+    """A paragraph that opens a quotation and does not close it: the quotation goes on in the next."""
+    return text.startswith(('"', "“")) and not text.rstrip().endswith(('"', "”", ")"))
 
 
 def _table(lines: list[str]) -> str:

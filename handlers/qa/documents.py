@@ -169,6 +169,16 @@ def documents_found(text: str, query: Query, catalogue: Catalogue) -> Found | No
         framed = search(text)
         if framed is not None:
             return framed
+    if (
+        files_named(text)
+        and not query.roles
+        and _may_be_the_documents_alone(query, names_a_document=True)
+        and (found := search(text)) is not None
+        and _only_its_words(found, text, catalogue)
+    ):
+        # "what does the lancaster guide say techs do when something like a flood hits?": a document named,
+        # and a word no cell has but its passage does ("flood or pandemic"), whatever else it reads as.
+        return found
     others = files_named(text) - {own}
     if (
         others
@@ -232,6 +242,15 @@ def _about_the_passage(found: Found, text: str, catalogue: Catalogue, query: Que
     enough = 2 if query.roles else 1
     loaded = catalogue.framework(query.framework)
     return len(rare) >= enough and set(rare) <= held and search_card(loaded, rare) is None
+
+
+def _only_its_words(found: Found, text: str, catalogue: Catalogue) -> bool:
+    """Whether the passage found holds every word of the question rare in the documents, there is one at
+    least, and no cell of the framework has them."""
+    index = document_index()
+    rare = [t for t in terms_of(" ".join(without_document_names(text))) if index.idf.get(t, 0.0) >= RARE]
+    held = passage_terms(found.passages[:1])
+    return bool(rare) and set(rare) <= held and search_card(catalogue.primary, rare) is None
 
 
 def _source(passage: DocPassage) -> str:

@@ -182,3 +182,29 @@ def test_a_topic_asked_of_a_document_named_quotes_each_of_its_passages_that_hold
     assert "Track acknowledgement and authorship data for technicians" in text
     assert "Enable acknowledgement and authorship record keeping" in text
     assert "Promote and raise awareness of the ICRs acknowledgement and authorship guidelines" in text
+
+
+def test_a_quotation_over_two_paragraphs_is_one_passage_with_whoever_said_it() -> None:
+    index = document_index()
+    quoted = [p for p in index.passages if "cooling machines that money can't buy" in p.text]
+    assert len(quoted) == 1
+    assert quoted[0].text.startswith("“For an experimental physicist like me")
+    assert quoted[0].text.endswith(
+        "(Professor Rich Haley, Physics, former Chair of the Technicians Commitment Steering Group)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("does the lancaster guide count cartographers as technicans?", "even to include cartographers"),
+        ("what does the lancaster guide say techs do when something like a flood hits?", "flood or pandemic"),
+    ],
+)
+def test_a_word_only_a_named_documents_passage_has_is_answered_from_it(
+    ctx: Context, question: str, said: str
+) -> None:
+    # "flood" alone would be an estates matter, "technicians" a career path: the guide's introduction says it.
+    card = answer_question(question, ctx)
+    assert card.title == "What Lancaster University wrote", card.title
+    assert said in flat(card)
