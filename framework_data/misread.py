@@ -31,7 +31,8 @@ def misread_intents(
     misread: set[str] = set()
     progression = [(s, e) for s, e, key in intent_spans if key == "progression"]
     if progression and all(
-        _gets_to_do(tokens, s, e, role_starts) or _next_in_time(tokens, s, e) for s, e in progression
+        _gets_to_do(tokens, s, e, role_starts) or _next_in_time(tokens, s, e) or _signed_off_above(tokens, s)
+        for s, e in progression
     ):
         misread.add("progression")
     development = [(s, e) for s, e, key in intent_spans if key == "development"]
@@ -61,6 +62,14 @@ def _gets_to_do(tokens: list[str], start: int, end: int, role_starts: set[int]) 
         return False
     following = tokens[end]
     return following.isalpha() and following not in _PLACES and end not in role_starts
+
+
+# "does it need signing off above me": someone senior signs, no grade above is asked about.
+_SIGNING = frozenset({"sign", "signing", "signed", "approved", "approval", "checked", "checking"})
+
+
+def _signed_off_above(tokens: list[str], start: int) -> bool:
+    return tokens[start : start + 1] == ["above"] and bool(_SIGNING & set(tokens[max(0, start - 3) : start]))
 
 
 # "next year's staffing plan", "next week": a time to come, not the next grade.

@@ -52,6 +52,7 @@ WORKING_ALONE = (
     "without academic",
     "sign off",
     "signed off",
+    "signing off",
 )
 DIRECTED = re.compile(
     r"\b(under (close |direct )?(direction|supervision)|not expected to work under own initiative"
