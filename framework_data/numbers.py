@@ -85,19 +85,29 @@ def _path_then_bare_grade(tokens: list[str], at: int) -> bool:
 
 
 _REACHING = frozenset({"get", "go", "move", "promoted", "up", "progress", "step"})
+# "when i go for 6", "applying for 7": a grade gone for.
+_GOING_FOR = frozenset({"go", "going", "goes", "went", "apply", "applying", "applied", "push", "pushing"})
 
 
 def _reaching_a_bare_grade(tokens: list[str], at: int) -> bool:
-    """Whether the number after "to" is where one gets to ("get to 6", "move up to 7")."""
+    """Whether the number after "to" is where one gets to ("get to 6", "move up to 7"), or the number
+    after "for" what one goes for ("when i go for 6")."""
     number = tokens[at + 1]
+    reaching = _REACHING if tokens[at] == "to" else _GOING_FOR
     return (
         number.isdigit()
         and len(number) == 1
         and 3 <= int(number) <= 9
         and at > 0
-        and tokens[at - 1] in _REACHING
-        and tokens[at + 2 : at + 3] not in (["years"], ["year"], ["months"], ["days"], ["people"], ["staff"])
+        and tokens[at - 1] in reaching
+        and not _COUNTED & set(tokens[at + 2 : at + 3])
     )
+
+
+# What a number counts when it is not a grade ("go for 6 weeks", "apply for 3 days of training").
+_COUNTED = frozenset(
+    "years year months month weeks week days day hours hour minutes people staff times percent".split()
+)
 
 
 def scan_numbers(scan: Scan) -> None:
@@ -154,7 +164,7 @@ def scan_numbers(scan: Scan) -> None:
                 i = end
                 continue
             scan.ranged = ranged
-        elif token == "to" and i + 1 < len(tokens) and _reaching_a_bare_grade(tokens, i):
+        elif token in ("to", "for") and i + 1 < len(tokens) and _reaching_a_bare_grade(tokens, i):
             # "what do i need to show at PDR to get to 6": a bare number one gets to is a grade.
             scan.grades.append(GradeMention(tokens[i + 1], i + 1, i + 2))
             scan.used.add(i + 1)

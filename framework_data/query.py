@@ -341,6 +341,9 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
     if query.ambiguous and not query.roles and _which_of_them(tokens):
         intents.add("compare")  # "which g7 role would be our radiation protection supervisor?"
     query.intent = _decide_intent(query, intents, set(tokens), catalogue, does_it)
+    if query.intent is Intent.ROLE and query.towards and query.about_me and not query.rows:
+        # "does my department's view count when i go for 6?": what going for the grade asks of the asker.
+        query.intent = Intent.PROGRESSION
     if query.intent is Intent.DEVELOPMENT and "most" in tokens and not query.rows:
         query.terms.append("most")  # "which competency has the most training listed?": a count asked
     query.name_only = _asks_only_the_name(tokens) and not query.rows
