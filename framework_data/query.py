@@ -25,6 +25,7 @@ from framework_data.query_hits import (
 )
 from framework_data.query_model import Ambiguity, Hit, Intent, Query
 from framework_data.query_roles_named import drop_roles_done_to, drop_roles_in_a_setting
+from framework_data.rows_mentioning import read_rows_mentioning
 from framework_data.schema import grade_key
 from framework_data.vocabulary import NEVER_CORRECT, Vocabulary, normalise
 
@@ -376,6 +377,7 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
         if query.opportunity and listed_for:
             query.intent = Intent.DEVELOPMENT
     read_move_between_paths(query, scan, hits, catalogue)
+    read_rows_mentioning(query, tokens, catalogue)
     return query
 
 
