@@ -55,11 +55,20 @@ def read_move_between_paths(query: Query, scan: Scan, hits: list[Hit], catalogue
 
 def every_level(catalogue: Catalogue, tokens: list[str] | None = None) -> list[int]:
     """ "What are the Hay levels": all of them; "which hay level is for people still doing formal
-    training": those whose summary has most of the question's words, if some have more than others."""
+    training": those whose summary has most of the question's words, if some have more than others;
+    "which hay levels say ...": each whose summary has a word of it that few levels' summaries have."""
     levels = [level for f in catalogue.frameworks for level in f.framework.levels]
     # A plural is its singular: "formal qualifications" is the summary's "formal qualification".
     words = {_singular(t) for t in tokens or [] if len(t) >= 4 and t not in _LEVEL_FRAMING}
-    said = {level.number: len(words & {_singular(w) for w in normalise(level.summary)}) for level in levels}
+    summaries = {level.number: {_singular(w) for w in normalise(level.summary)} for level in levels}
+    said = {number: len(words & summary) for number, summary in summaries.items()}
+    if "levels" in (tokens or []):
+        # "which hay levels say the work follows set routines": "routine" is in two, "follow" in one;
+        # "work", in most, tells none apart.
+        having = [{n for n, summary in summaries.items() if w in summary} for w in words]
+        telling = set().union(*(numbers for numbers in having if 0 < len(numbers) <= len(levels) // 2))
+        if telling:
+            return sorted(telling)
     most = max(said.values(), default=0)
     if most and list(said.values()).count(most) < len(said):
         return [number for number, count in said.items() if count == most]

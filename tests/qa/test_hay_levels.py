@@ -1,0 +1,23 @@
+"""Imperial's Hay levels asked by what their summaries say."""
+
+from __future__ import annotations
+
+from bot.core import Context
+from framework_data.query import parse_question
+from tests.qa.test_everyday import ask
+
+
+def test_which_levels_say_something_are_each_that_says_part_of_it(ctx: Context) -> None:
+    # Level 1's "well established routines and procedures" and level 2's "routine work": both.
+    query = parse_question(
+        "which hay levels say the work follows set routines?", ctx.catalogue, ctx.vocabulary
+    )
+    assert query.levels == [1, 2], query.levels
+    text = ask(ctx, "which hay levels say the work follows set routines?")[2]
+    assert "straightforward tasks within well established routines and procedures" in text
+    assert "Supervision received is in the form of general guidance on routine work." in text
+
+
+def test_which_level_in_the_singular_is_the_one_that_says_most(ctx: Context) -> None:
+    query = parse_question("which hay level follows routines at work?", ctx.catalogue, ctx.vocabulary)
+    assert query.levels == [2], query.levels
