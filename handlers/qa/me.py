@@ -38,7 +38,9 @@ def needs_my_role(query: Query) -> bool:
         case Intent.ROLE | Intent.PROGRESSION | Intent.COMPETENCY | Intent.COMPARE:
             return True
         case Intent.CROSSWALK:
-            return not (query.bands or query.levels or query.local_grades or query.jobs)
+            # "is my grade band 1 or band 2?": the bands named are the answers offered for the asker's role.
+            mine = query.bands and bool(_MY_JOB & set(query.terms))
+            return mine or not (query.bands or query.levels or query.local_grades or query.jobs)
         case Intent.DEVELOPMENT:
             # "training for my current job", "what training should i do": the development for the asker's
             # role; for a competency named, what its cell at their grade needs beside it.
