@@ -11,9 +11,11 @@ from framework_data.asks import (
     narrowed_jobs,
     only_framing,
     passage_asked,
+    passage_of,
     with_departments_named,
 )
 from framework_data.catalogue import Catalogue
+from framework_data.document_index import names_of_publishers
 from framework_data.numbers import Scan
 from framework_data.query_model import Hit, Intent, Query, qualifier_path
 from framework_data.query_roles_named import quotes_a_reference
@@ -108,6 +110,8 @@ def read_asks(
     if passage is None and names_roles and self_described and not query.rows:
         passage = passage_asked(asks, tokens, catalogue, False, False, query.framework)
     between = catalogue.framework(query.framework).framework.between_paths_passage
+    if passage is not None and _of_another_institution(passage, tokens, catalogue):
+        passage = None  # "does the icr compare its authorship guidelines": not Imperial's on authorship
     if passage is not None and quotes_a_reference(tokens):
         passage = None  # "the spreadsheet just says as grade 8 senior specialist - what does that mean?"
     if (
@@ -173,6 +177,20 @@ def read_asks(
         query.roles, query.ambiguous = list(query.ambiguous[0].options), []
     if query.intent is Intent.PROGRESSION and not names_roles and not CRITERIA & set(tokens):
         query.about_me = True  # "how does one get promoted" is asked for oneself
+
+
+def _of_another_institution(passage: tuple[str, str], tokens: list[str], catalogue: Catalogue) -> bool:
+    """The question names institutions whose documents the bot holds, and the passage is none of theirs."""
+    named = {who for phrase, who in names_of_publishers() if _says(tokens, phrase)}
+    if not named:
+        return False
+    found = passage_of(catalogue, *passage)
+    source = catalogue.framework(passage[0]).framework.source
+    return (found.cited.publisher if found.cited else source.publisher) not in named
+
+
+def _says(tokens: list[str], phrase: tuple[str, ...]) -> bool:
+    return any(tuple(tokens[i : i + len(phrase)]) == phrase for i in range(len(tokens)))
 
 
 def _one_grade(query: Query, catalogue: Catalogue, between: str) -> bool:

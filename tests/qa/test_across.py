@@ -56,3 +56,11 @@ def test_a_matter_outside_every_framework_is_not_answered_side_by_side(ctx: Cont
     _, title, text = ask(ctx, "what is lancaster's grade 5 called, and where do imperial staff park?")
     assert title == "Not covered by the framework", title
     assert "side by side" not in text
+
+
+def test_a_passage_of_another_institution_than_the_one_named_does_not_answer(ctx: Context) -> None:
+    # "authorship" names Imperial's 2018-19 activities; the question is about the ICR's plan, whose
+    # "(2C) Authorships and Acknowledgments Benchmarking" compares its guidelines with other institutions.
+    _, title, text = ask(ctx, "does the icr compare its authorship guidelines with other places?")
+    assert title == "What The Institute of Cancer Research wrote", title
+    assert "To periodically (annually) benchmark the ICRs acknowledgement and authorship guidelines" in text
