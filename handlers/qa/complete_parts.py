@@ -64,6 +64,8 @@ def the_level_named(f: FollowUp) -> Query | None:
     if not numbers and f.step and len(previous.levels) == 1:
         numbers = [previous.levels[0] + f.step]
     known = {level.number for level in f.loaded.framework.levels}
+    if "which" in f.words and not numbers:
+        return None  # "at which level can someone first work as an adviser": the level saying it
     if not numbers and known and {"lowest", "first", "bottom"} & f.words:
         numbers = [min(known)]
     elif not numbers and known and {"highest", "top", "last"} & f.words:
@@ -74,12 +76,19 @@ def the_level_named(f: FollowUp) -> Query | None:
 
 
 def the_level_saying_it(f: FollowUp) -> Query | None:
-    """ "what are imperial's hay levels?" then "which of them talks about experts?": the one saying it."""
+    """ "what are imperial's hay levels?" then "which of them talks about experts?": the one saying it;
+    after one level, "at which level can someone first work as an individual technical adviser?": the
+    lowest of every level that says it."""
     previous = f.previous
-    if len(previous.levels) <= 1 or "which" not in f.words or f.names_roles or f.query.rows:
+    if not previous.levels or "which" not in f.words or f.names_roles or f.query.rows:
         return None
-    chosen = [n for n in every_level(f.catalogue, f.tokens) if n in previous.levels]
-    if chosen and len(chosen) < len(previous.levels):
+    among = previous.levels if len(previous.levels) > 1 else [n.number for n in f.loaded.framework.levels]
+    if len(among) <= 1:
+        return None
+    chosen = [n for n in every_level(f.catalogue, f.tokens) if n in among]
+    if chosen and {"first", "lowest", "earliest"} & f.words:
+        chosen = chosen[:1]
+    if chosen and len(chosen) < len(among):
         return f.query.model_copy(update={"intent": Intent.CROSSWALK, "levels": chosen, "terms": []})
     return None
 

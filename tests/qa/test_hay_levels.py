@@ -21,3 +21,14 @@ def test_which_levels_say_something_are_each_that_says_part_of_it(ctx: Context) 
 def test_which_level_in_the_singular_is_the_one_that_says_most(ctx: Context) -> None:
     query = parse_question("which hay level follows routines at work?", ctx.catalogue, ctx.vocabulary)
     assert query.levels == [2], query.levels
+
+
+def test_after_one_level_which_level_first_says_something_is_the_lowest_that_does(ctx: Context) -> None:
+    # Levels 4 and 5 both speak of individual technical advisers; "first" is level 4, not level 1.
+    text = ask(
+        ctx,
+        "what's hay level 1 at imperial?",
+        "and at which level can someone first work as an individual technical adviser?",
+    )[2]
+    assert "Hay Technical Services job family: Level 4" in text
+    assert "Level 1" not in text and "Level 5" not in text
