@@ -184,7 +184,7 @@ STOPWORDS = frozenset(
     figure am suppose supposed thats theres thier ever still bit lot loads ask asks asking asked
     kept keep keeps way ways give gives being aimed people sell board send sends sent sending often come comes
     point want wants wanted too either apart besides ones heard hear right bits like count counts
-    he she his her him hers quote quotes quoted quoting
+    he she his her him hers quote quotes quoted quoting between itself themselves special
     whove weve youve theyve ive youre theyre isnt arent wasnt werent havent hasnt shouldnt wouldnt couldnt
     """.split()
 )

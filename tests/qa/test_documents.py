@@ -208,3 +208,9 @@ def test_a_word_only_a_named_documents_passage_has_is_answered_from_it(
     card = answer_question(question, ctx)
     assert card.title == "What Lancaster University wrote", card.title
     assert said in flat(card)
+
+
+def test_words_that_only_frame_a_question_do_not_count_against_a_passage(ctx: Context) -> None:
+    # "itself" says nothing a passage could hold: Queen Mary's personal career development action does.
+    card = answer_question("would qm's work shadowing ever reach beyond the uni itself?", ctx)
+    assert "possibly surrounding institutions/companies" in flat(card)
