@@ -195,6 +195,8 @@ def asks_yes_or_no(tokens: list[str]) -> bool:
     """ "can a grade 4 teach", "does grade 8 specialist need to do REF" (not "can you help")."""
     while tokens and tokens[0] in _OPENERS:
         tokens = tokens[1:]  # "quick one - does a junior apprentice ...", "r grade 5s in charge ..."
+    if tokens[:1] in (["at"], ["for"]) and tokens[1:2] == ["grade"]:
+        tokens = tokens[1:]  # "at g6, is csci something you'd still be working towards?"
     if (
         tokens[:1] == ["grade"]
         and tokens[1:2]

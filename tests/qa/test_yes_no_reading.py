@@ -1,0 +1,26 @@
+"""How a yes/no is told and answered: a grade said before the question, and a cell that says what the
+competency words named."""
+
+from __future__ import annotations
+
+from bot.core import Context
+from tests.qa.test_everyday import lead
+
+
+def test_a_yes_no_after_the_grade_it_is_about_is_a_yes_no(ctx: Context) -> None:
+    # Grade 6: "IST Rsci (Registered Scientist) or Eng / working towards IST Csci (Chartered Scientist)".
+    answer = lead(ctx, "at g6, is csci something you'd still be working towards?")
+    assert answer.startswith("Yes. Professional registration and CPD for Grade 6"), answer
+
+
+def test_a_cell_that_says_what_was_named_answers_whatever_a_higher_grade_says(ctx: Context) -> None:
+    # "get across" is not the technical director's "deployment across the institution".
+    answer = lead(ctx, "does a g7 lab manager have to get things across to non-specialist audiences as well?")
+    assert answer.startswith("Yes. Communication for Grade 7"), answer
+    assert "specialist and non-specialist audiences" in answer
+
+
+def test_a_cell_that_lacks_what_was_asked_still_points_to_where_it_is_first_said(ctx: Context) -> None:
+    answer = lead(ctx, "can a g4 supervise project students?")
+    assert answer.startswith("No."), answer
+    assert "May have oversight of project students" in answer
