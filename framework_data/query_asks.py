@@ -112,6 +112,9 @@ def read_asks(
     between = catalogue.framework(query.framework).framework.between_paths_passage
     if passage is not None and _of_another_institution(passage, tokens, catalogue):
         passage = None  # "does the icr compare its authorship guidelines": not Imperial's on authorship
+    one_cell = query.yes_no and query.rows and len(query.roles) == 1
+    if passage is not None and one_cell and passage[1] != between:
+        passage = None  # "hiring an assistant tech (g4) - would a level 3 qualification be enough?"
     if passage is not None and quotes_a_reference(tokens):
         passage = None  # "the spreadsheet just says as grade 8 senior specialist - what does that mean?"
     if (

@@ -24,3 +24,9 @@ def test_a_cell_that_lacks_what_was_asked_still_points_to_where_it_is_first_said
     answer = lead(ctx, "can a g4 supervise project students?")
     assert answer.startswith("No."), answer
     assert "May have oversight of project students" in answer
+
+
+def test_a_yes_no_about_a_cell_is_not_the_passage_its_setting_names(ctx: Context) -> None:
+    # "hiring" alone names the passage on recruiting to vacancies.
+    answer = lead(ctx, "hiring an assistant tech (g4) - would a level 3 qualification be enough?")
+    assert answer.startswith("Yes. Knowledge, Qualifications or Experience for Grade 4"), answer
