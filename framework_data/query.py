@@ -239,6 +239,27 @@ def _who_does_it(tokens: list[str], query: Query) -> bool:
     return tokens.count("who") == 1 and len(query.rows) == 1 and len(query.ambiguous) == 1
 
 
+_FIRST = frozenset({"first", "start", "starts", "begin", "begins", "earliest", "lowest"})
+
+
+def _first_grade_asked(tokens: list[str], query: Query) -> bool:
+    """ "at what grade does teaching first show up", "which grade is the first to do research": one
+    competency, no role, and the first grade that has it asked for."""
+    asks_grade = any(
+        t in ("what", "which") and tokens[i + 1 : i + 2] == ["grade"] for i, t in enumerate(tokens)
+    )
+    return asks_grade and bool(_FIRST & set(tokens)) and len(query.rows) == 1 and not query.roles
+
+
+def _first_role_doing(query: Query, catalogue: Catalogue) -> str:
+    """The role of the lowest grade whose cell in the competency asked says something other than "No"."""
+    loaded = catalogue.framework(query.framework)
+    ordered = sorted(loaded.framework.roles, key=lambda r: grade_key(r.grade))
+    doing = (r for r in ordered if (d := loaded.descriptor(r.id, query.rows[0])).text and not d.is_no)
+    first = next(doing, None)
+    return role_ref(loaded, first) if first else ""
+
+
 def _roles_doing_it(query: Query, catalogue: Catalogue) -> list[str]:
     """Of the roles a grade could mean, those whose cell in the competency asked is not "No"."""
     loaded = catalogue.framework(query.framework)
@@ -331,6 +352,12 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
         query.terms = [t for t in dict.fromkeys(tokens) if t in _DOING and t not in query.terms] + query.terms
     drop_roles_done_to(tokens, hits, scan, query)
     drop_roles_in_a_setting(hits, scan, query, catalogue)
+    if _first_grade_asked(tokens, query):
+        # "at what grade does teaching first show up?": the lowest grade's role whose cell is not "No".
+        first = _first_role_doing(query, catalogue)
+        if first:
+            query.roles = [first]
+            intents.discard("competency")
     if query.ambiguous and not query.roles and _who_does_it(tokens, query) and not _which_of_them(tokens):
         # "so who does teach at g7?": the one role of the grade whose cell there is not "No".
         # "who does research at g8?": both do, and how they do it is compared.

@@ -310,3 +310,13 @@ async def test_a_comparison_on_two_duties_shows_the_row_of_each(ctx: Context, st
         in text
     )
     assert "Supervises UG and PGT project students." in text
+
+
+async def test_the_first_grade_with_a_competency_is_the_lowest_whose_cell_is_not_no(
+    ctx: Context, stores: Stores
+) -> None:
+    sam = await chat(ctx, stores)
+    await sam.say("g3 teaching delivery")  # "No" at grades 3 to 5
+    card = await sam.say("so at what grade does teaching first show up?")
+    assert card.title == "Teaching Delivery: Grade 6 Senior (Descriptor) Technician", card.title
+    assert "Some teaching with academic presence." in " ".join(render_text(card).split())
