@@ -52,8 +52,14 @@ def _wrap(text: str, indent: str = "", hanging: str | None = None) -> list[str]:
     lines: list[str] = []
     for paragraph in text.split("\n"):
         first = hanging if lines else indent
+        # A web address longer than a line stays whole, so that it can still be copied and followed.
         wrapped = textwrap.wrap(
-            paragraph, WIDTH, initial_indent=first, subsequent_indent=hanging, break_on_hyphens=False
+            paragraph,
+            WIDTH,
+            initial_indent=first,
+            subsequent_indent=hanging,
+            break_on_hyphens=False,
+            break_long_words=False,
         )
         lines.extend(wrapped or [first.rstrip() if not lines else ""])
     return lines

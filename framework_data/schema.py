@@ -272,6 +272,8 @@ class Framework(Strict):
     pdp_purpose_where: str = ""
     levels: list[Level] = []
     levels_note: str = ""
+    # Where the source says the levels' summaries are published in full (a web address it gives).
+    levels_link: str = ""
     example_jobs: list[ExampleJob] = []
     # Said with the example jobs: what the sources do not map them to.
     example_jobs_note: str = ""

@@ -24,7 +24,6 @@ from handlers.qa.answering_row import (
     row_with_rare_word,
     rows_saying_much,
 )
-from handlers.qa.cell_words import most_words_in, stems_of
 from handlers.qa.common import next_roles
 from handlers.qa.compare import compare_card, paths_absent_card
 from handlers.qa.crosswalk import crosswalk_card
@@ -370,13 +369,7 @@ def _with_yes_or_no(query: Query, card: Card, catalogue: Catalogue) -> Card:
     descriptor = loaded.descriptor(role.id, query.rows[0])
     line = answer_line(descriptor, query.mentions)
     asserted = line.startswith(("Yes", "Possibly"))
-    # "have to get things across to non-specialist audiences": the cell says what the competency words
-    # named ("specialist and non-specialist audiences"), whatever "across" says at a higher grade.
-    said_here = any(
-        len(stems := stems_of([mention])) >= 2 and most_words_in(descriptor.text, stems) == len(stems)
-        for mention in query.mentions
-    )
-    above = said_first_above(loaded, role, query.rows[0], query.terms) if asserted and not said_here else None
+    above = said_first_above(loaded, role, query.rows[0], query.terms) if asserted else None
     if above is not None:
         # The role's cell says nothing of it; a higher grade's does: not yet at this grade.
         where = f"{descriptor.row.label} for {role.label}"

@@ -51,6 +51,8 @@ def _level_section(catalogue: Catalogue, number: int, out: _Answer) -> None:
         out.add(Section(text=f"There is no Hay level {number}. Levels are {known or 'not defined'}."))
         return
     note = f"HETT band {', '.join(level.bands)}" if level.bands else owner.framework.levels_note
+    if owner.framework.levels_link:
+        note = f"{note} The summaries in full: {owner.framework.levels_link}".strip()
     section = Section(heading=f"{level.scheme}: Level {level.number}", text=level.summary, note=note)
     out.add(section, cite(owner, f"{level.scheme} levels"))
 

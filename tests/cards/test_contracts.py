@@ -12,7 +12,7 @@ import pytest
 from cards import adaptive, blockkit
 from cards.adaptive import render_adaptive
 from cards.blockkit import render_blockkit
-from cards.model import Action, Card
+from cards.model import Action, Card, Section
 from cards.split import split_text
 from cards.text import render_text
 from tests.cards.corpus import (
@@ -168,3 +168,9 @@ def test_splitting_measures_the_escaped_text_and_never_cuts_an_entity() -> None:
     chunks = split_text(raw, 3000, lambda text: len(blockkit.escape(text)))
     assert "".join(chunks) == raw
     assert all(len(blockkit.escape(chunk)) <= 3000 for chunk in chunks)
+
+
+def test_plain_text_never_breaks_a_web_address_across_lines() -> None:
+    address = "https://www.example.ac.uk/" + "very-long-path-segment/" * 6
+    card = Card(title="Where", sections=[Section(text=f"The summaries in full: {address}")])
+    assert address in render_text(card).splitlines()

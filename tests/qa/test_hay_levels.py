@@ -32,3 +32,11 @@ def test_after_one_level_which_level_first_says_something_is_the_lowest_that_doe
     )[2]
     assert "Hay Technical Services job family: Level 4" in text
     assert "Level 1" not in text and "Level 5" not in text
+
+
+def test_a_level_answer_says_where_the_summaries_are_published(ctx: Context) -> None:
+    text = ask(ctx, "what's hay level 3 at imperial?")[2]
+    assert (
+        "https://www.imperial.ac.uk/human-resources/salaries-terms-and-conditions/"
+        "job-family-grading-structure-summary/technical-services/" in text
+    )
