@@ -191,10 +191,12 @@ class DocumentIndex:
         for other in other_words(term):
             if " " in other or len(other) < 4:
                 continue
+            # The word's own stem too ("variation" is the passages' "vari" of "variations").
+            own = [stem(other)] if stem(other) in self.df else []
             found += [
                 k
-                for k in self._by_start.get(other[:5], ())
-                if (k.startswith(other) or other.startswith(k)) and k not in found
+                for k in [*own, *self._by_start.get(other[:5], ())]
+                if (k == stem(other) or k.startswith(other) or other.startswith(k)) and k not in found
             ]
         return tuple(found)
 

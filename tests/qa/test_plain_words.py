@@ -67,3 +67,11 @@ def test_a_yes_no_after_a_condition_is_still_a_yes_no(ctx: Context) -> None:
     answer = lead(ctx, "if a request isn't for them, is a g4 meant to point the person to whoever it is for?")
     assert answer.startswith("Yes."), answer
     assert "referring the user to the right person" in answer
+
+
+def test_the_documents_word_is_found_by_its_own_stem_too(ctx: Context) -> None:
+    # Queen Mary's job profiles "include variations in teaching, leadership and specialist duties".
+    text = ask(
+        ctx, "will queen mary's standard job profiles show the differences in teaching and leadership?"
+    )[2]
+    assert "To include variations in teaching, leadership and specialist duties." in text
