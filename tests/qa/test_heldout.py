@@ -17,6 +17,18 @@ SETS = {name: load_kinds(path) for name, path in HELDOUT_SETS.items()}
 # Questions of the gated sets still answered wrongly, each with what goes wrong: expected to fail, so that
 # fixing one shows (strict xfail) and it leaves this list.
 KNOWN_MISSES = {
+    "going for 6 means getting a safety qual - which courses does the framework point me to?": (
+        "read as development for Safety and Knowledge at the asker's next grade; the step's criterion "
+        "'Demonstration of safety competence through attainment of appropriate qualification' is not shown"
+    ),
+    "how long has the FST technical director been managing technical staff, going by her quote?": (
+        "'quote' names the passage listing who wrote in support of the framework, not Helen Quirk's "
+        "quotation itself, which the documents' search finds but not decisively"
+    ),
+    "once i've adapted the template JD for a vacancy, is there a special way i have to advertise it?": (
+        "'template JD' names the passage on the template job description; the recruiting steps' 'Advertise "
+        "and recruit to the role as normal.' are not reached"
+    ),
     "i spend half my time selling the faculty's plans to different groups - is that really in my jd?": (
         "'selling the faculty's plans' is read as Planning; Communication's 'gain support for, the Faculty "
         "and University's strategic aims to varying audiences' says it in other words"
