@@ -400,7 +400,13 @@ def parse_question(text: str, catalogue: Catalogue, vocab: Vocabulary, within: s
         # deliver projects" is Project Management's cell, not whether Project work is listed.
         named_a_row = {w for mention in query.mentions for w in mention.split()} if listed_for else set()
         unread = [t for t in tokens if t not in named_a_row]
-        query.opportunity = opportunity_named(catalogue.framework(query.framework), unread) or ""
+        loaded = catalogue.framework(query.framework)
+        query.opportunity = opportunity_named(loaded, unread) or ""
+        if not query.opportunity and named_a_row:
+            # "anything from the Safety Office in the dev table": the competency's word is part of the
+            # opportunity's name, whose other words the question has too.
+            whole = opportunity_named(loaded, tokens) or ""
+            query.opportunity = whole if set(normalise(whole)) & set(unread) else ""
         if query.opportunity and listed_for:
             query.intent = Intent.DEVELOPMENT
     read_move_between_paths(query, scan, hits, catalogue)

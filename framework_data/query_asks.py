@@ -147,7 +147,8 @@ def read_asks(
     # "any estates jobs at imperial": the word of a topic outside is an advertised job's department here.
     jobs_by_words = jobs_with_words(tokens, catalogue, query.framework) if _JOB_WORDS & set(tokens) else []
     # "who do i talk to about switching to the new JD": what it is about answers, where something does.
-    if asks.outside and only_framing(catalogue, asks.outside) and (specifics or passage is not None):
+    asked_something = specifics or passage is not None or query.intent is not Intent.UNKNOWN
+    if asks.outside and only_framing(catalogue, asks.outside) and asked_something:
         asks.outside = []
     if asks.outside and not named_other and not jobs_by_words:
         query.intent, query.outside = Intent.OUTSIDE, main_topics(catalogue, asks.outside)

@@ -83,6 +83,7 @@ _INTENT_WORDS = {
     "what is different, different about, which role is, which one is, which of the two, which job is, "
     "which of the roles, which of the jobs",
     "development": "training, train, develop, development opportunities, development suggested, "
+    "dev, dev table, development table, dev option, dev options, dev list, "
     "suggested development, any development, development option, improve, course, courses, "
     "opportunities, opportunity, learn, learning, get better, grow, upskill, resources, development options, "
     "development ideas, development suggestions, development activities, cpd, cpd options, cpd ideas, "

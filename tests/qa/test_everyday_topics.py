@@ -200,3 +200,17 @@ def test_assessing_oneself_against_ones_own_grade_is_the_guides_steps_for_the_cu
 ) -> None:
     query, _ = answer_text("how do i assess myself against my grade", replace(ctx, state={}))
     assert query.passage == "using-the-framework"
+
+
+def test_an_opportunity_named_with_a_competencys_word_is_the_opportunity(ctx: Context) -> None:
+    # "Safety Office Training Courses", under Safety & Wellbeing: "safety" names the competency too.
+    _, card = answer_text("is there anything from the Safety Office in the dev table, and under what?", ctx)
+    assert card.title == "Development opportunities: Safety & Wellbeing", card.title
+    assert card.sections[0].text.startswith("Yes. The development opportunities for Safety & Wellbeing list")
+
+
+def test_a_contact_word_that_only_frames_a_question_leaves_what_it_asks(ctx: Context) -> None:
+    _, card = answer_text(
+        "TC coordinator q - which competency has the longest list of development options?", ctx
+    )
+    assert card.title == "The competencies with the most development opportunities", card.title
