@@ -23,6 +23,17 @@ PHRASES = {
     "prof registration": "profreg",
     # The TC's plans speak of professional recognition, of which registration is the usual form.
     "professional recognition": "profreg",
+    # What the plans "ensure" and see "implemented" is what someone makes sure gets done.
+    "make sure": "ensure",
+    "makes sure": "ensure",
+    "making sure": "ensure",
+    "gets done": "implemented",
+    "get done": "implemented",
+    "getting done": "implemented",
+    # Whether an action "is working" is what its measures say.
+    "is working": "measure",
+    "its working": "measure",
+    "has worked": "measure",
     # How long a plan runs is said in months ("a 24 month action plan").
     "how long": "month",
     # Queen Mary's "New Staff event" is for those its readers call new starters or joiners.

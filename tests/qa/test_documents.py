@@ -214,3 +214,24 @@ def test_words_that_only_frame_a_question_do_not_count_against_a_passage(ctx: Co
     # "itself" says nothing a passage could hold: Queen Mary's personal career development action does.
     card = answer_question("would qm's work shadowing ever reach beyond the uni itself?", ctx)
     assert "possibly surrounding institutions/companies" in flat(card)
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        # "makes sure ... gets done": the plan's "ensure ... implemented".
+        (
+            "who at queen mary makes sure the TC action plan actually gets done?",
+            "Chair to ensure action plan",
+        ),
+        # "is working": its measures; "push": what it promotes.
+        (
+            "how will qm judge whether its push on staff apprenticeships is working?",
+            "Monitor numbers engaging with apprenticeships",
+        ),
+    ],
+)
+def test_everyday_phrasing_of_a_plans_action_finds_it(ctx: Context, question: str, said: str) -> None:
+    card = answer_question(question, ctx)
+    assert card.title == "What Queen Mary University of London wrote", card.title
+    assert said in flat(card)
