@@ -191,14 +191,16 @@ class DocumentIndex:
         for other in other_words(term):
             if " " in other or len(other) < 4:
                 continue
-            # The word's own stem too ("variation" is the passages' "vari" of "variations").
+            # The word's own stem too ("variation" is the passages' "vari" of "variations"), and a shorter
+            # term it begins with ("nominat" is the passages' "nomin" of "nominations").
             own = [stem(other)] if stem(other) in self.df else []
+            own += [other[:n] for n in range(len(other) - 1, 4, -1) if other[:n] in self.df][:1]
             found += [
                 k
                 for k in [*own, *self._by_start.get(other[:5], ())]
-                if (k == stem(other) or k.startswith(other) or other.startswith(k)) and k not in found
+                if k in own or k.startswith(other) or other.startswith(k)
             ]
-        return tuple(found)
+        return tuple(dict.fromkeys(found))
 
     def correct(self, token: str) -> str:
         if token in NEVER_CORRECT or token in STOPWORDS:

@@ -109,12 +109,22 @@ def document_follow_up(text: str, query: Query, discussed: Discussed | None) -> 
     discussed searched, where the framework has nothing to say; a question pointing back at what was just
     quoted ("can managers get at it too?") is answered from it again, unless the question names another
     document."""
-    if discussed is None or _answered_elsewhere(query) or query.passage:
+    if discussed is None or _answered_elsewhere(query):
         return None
     again = passages_by_id(discussed.passages)
     if again is None:
         return None
     files = tuple(d.file for d in again.named)
+    if query.passage:
+        # "can other staff put their techs forward too, not just the TC team?" after Queen Mary's awards:
+        # "the TC" is what its plan is about, not the passage on the Technician Commitment; the plan
+        # answers where one of its passages holds the question's rare words.
+        if files_named(text):
+            return None
+        within = search(text, within=files)
+        if within is not None and _holds_its_rare_words(within.passages[:1], text):
+            return within
+        return again if _holds_its_rare_words(again.passages, text) else None
     if discussed.all_said and query.intent in _FOLLOWS_A_QUOTE:
         return again  # "what could get in the way?" after a plan's action: its risks, quoted already
     found = search(text, within=files) if query.intent in _FOLLOWS_A_QUOTE else None
@@ -126,6 +136,15 @@ def document_follow_up(text: str, query: Query, discussed: Discussed | None) -> 
     if found is None and discussed.mostly_said and query.intent in _FOLLOWS_A_QUOTE:
         return again  # "will there be a list of who's up for being a mentor?": the scheme just quoted
     return found
+
+
+def _holds_its_rare_words(passages: list[DocPassage], text: str) -> bool:
+    """The passages hold every word of the question rare in the documents, in one of its forms
+    ("forward": the plan's "nominate"), and there is one."""
+    index = document_index()
+    rare = [t for t in terms_of(text) if index.idf.get(t, 0.0) >= RARE]
+    held = passage_terms(passages)
+    return bool(rare) and all(t in held or set(index.forms(t)) & held for t in rare)
 
 
 def _says_more(found: Found | None, again: Found, text: str) -> bool:

@@ -148,8 +148,10 @@ def _mostly_held(text: str, asked: set[str], said: set[str]) -> bool:
     weight, and the message names no document of its own."""
     if not asked or files_named(text):
         return False
-    idf = document_index().idf
-    held = asked & said
+    index = document_index()
+    idf = index.idf
+    # By any of a term's forms: "forward" is held by the "nominate" of what was quoted.
+    held = {t for t in asked if t in said or set(index.forms(t)) & said}
     # One of the rarest, where several are as rare (the order of a set must not decide).
     rarest = max(idf.get(t, 0.0) for t in asked)
     weight = sum(idf.get(t, 0.0) for t in asked)

@@ -320,3 +320,13 @@ async def test_the_first_grade_with_a_competency_is_the_lowest_whose_cell_is_not
     card = await sam.say("so at what grade does teaching first show up?")
     assert card.title == "Teaching Delivery: Grade 6 Senior (Descriptor) Technician", card.title
     assert "Some teaching with academic presence." in " ".join(render_text(card).split())
+
+
+async def test_a_follow_up_naming_the_tc_stays_on_the_plan_just_quoted(ctx: Context, stores: Stores) -> None:
+    sam = await chat(ctx, stores)
+    await sam.say("what does the queen mary plan say about awards for technicians?")
+    # "the TC" alone names the passage on the Technician Commitment; "put forward" is the plan's nominating.
+    card = await sam.say("can other staff put their techs forward too, not just the TC team?")
+    assert card.title == "What Queen Mary University of London wrote", card.title
+    text = " ".join(render_text(card).split())
+    assert "Expand mechanisms for seeking nomination with other categories of staff" in text
