@@ -109,10 +109,17 @@ def document_follow_up(text: str, query: Query, discussed: Discussed | None) -> 
     discussed searched, where the framework has nothing to say; a question pointing back at what was just
     quoted ("can managers get at it too?") is answered from it again, unless the question names another
     document."""
-    if discussed is None or _answered_elsewhere(query):
+    if discussed is None:
         return None
     again = passages_by_id(discussed.passages)
     if again is None:
+        return None
+    # "could a grant already be paying the membership fees?" after the ICR's registration support: fees
+    # are no framework's, but what was just quoted speaks of them.
+    outside_but_quoted = query.outside and not (query.roles or query.ambiguous or files_named(text))
+    if outside_but_quoted and _holds_its_rare_words(again.passages, text, enough=_MOST):
+        return again
+    if _answered_elsewhere(query):
         return None
     files = tuple(d.file for d in again.named)
     if query.passage:
@@ -138,13 +145,19 @@ def document_follow_up(text: str, query: Query, discussed: Discussed | None) -> 
     return found
 
 
-def _holds_its_rare_words(passages: list[DocPassage], text: str) -> bool:
-    """The passages hold every word of the question rare in the documents, in one of its forms
-    ("forward": the plan's "nominate"), and there is one."""
+_MOST = 0.6
+
+
+def _holds_its_rare_words(passages: list[DocPassage], text: str, enough: float = 1.0) -> bool:
+    """The passages hold the words of the question rare in the documents, in one of their forms
+    ("forward": the plan's "nominate"): every one, or ``enough`` of them and two at least."""
     index = document_index()
     rare = [t for t in terms_of(text) if index.idf.get(t, 0.0) >= RARE]
-    held = passage_terms(passages)
-    return bool(rare) and all(t in held or set(index.forms(t)) & held for t in rare)
+    held_terms = passage_terms(passages)
+    held = [t for t in rare if t in held_terms or set(index.forms(t)) & held_terms]
+    if enough < 1.0:
+        return len(held) >= 2 and len(held) >= enough * len(rare)
+    return bool(rare) and len(held) == len(rare)
 
 
 def _says_more(found: Found | None, again: Found, text: str) -> bool:

@@ -330,3 +330,15 @@ async def test_a_follow_up_naming_the_tc_stays_on_the_plan_just_quoted(ctx: Cont
     assert card.title == "What Queen Mary University of London wrote", card.title
     text = " ".join(render_text(card).split())
     assert "Expand mechanisms for seeking nomination with other categories of staff" in text
+
+
+async def test_a_follow_up_on_fees_the_plan_just_quoted_speaks_of_is_answered_from_it(
+    ctx: Context, stores: Stores
+) -> None:
+    sam = await chat(ctx, stores)
+    await sam.say("what's the icr doing on professional registration for non-SO staff?")
+    card = await sam.say("could a grant already be paying the membership fees? are they checking that?")
+    text = " ".join(render_text(card).split())
+    assert "Explore a way to evaluate where grants already include funding for membership fees" in text
+    # A matter the plan says nothing of is still outside the framework.
+    assert (await sam.say("and how much is my salary?")).title == "Not covered by the framework"
