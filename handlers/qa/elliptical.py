@@ -11,6 +11,7 @@ from framework_data.asks import ME
 from framework_data.catalogue import Catalogue
 from framework_data.loader import LoadedFramework
 from framework_data.query import Query
+from framework_data.query_roles_named import quotes_a_reference
 from framework_data.schema import Role
 from framework_data.vocabulary import Vocabulary
 from handlers.qa.picks import FILLER as _FILLER
@@ -80,8 +81,8 @@ def is_elliptical(tokens: list[str], asked: bool) -> bool:
 def direction(tokens: list[str]) -> int:
     """ "next grade up?", "and the one above?" (1), "and the one below?" (-1): a grade next to the one
     discussed, not the asker's own (0 when neither, or when the asker speaks of themselves)."""
-    if ME & set(tokens):
-        return 0
+    if ME & set(tokens) or quotes_a_reference(tokens):
+        return 0  # "it starts with 'as previous grade'": the cell's own words, not a grade asked for
 
     # "one grade down", "a step down": not "break that down" or "written down".
     def after_a_step(word: str) -> bool:

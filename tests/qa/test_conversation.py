@@ -342,3 +342,13 @@ async def test_a_follow_up_on_fees_the_plan_just_quoted_speaks_of_is_answered_fr
     assert "Explore a way to evaluate where grants already include funding for membership fees" in text
     # A matter the plan says nothing of is still outside the framework.
     assert (await sam.say("and how much is my salary?")).title == "Not covered by the framework"
+
+
+async def test_as_previous_grade_quoted_back_is_the_cell_discussed_not_the_grade_below(
+    ctx: Context, stores: Stores
+) -> None:
+    sam = await chat(ctx, stores)
+    await sam.say("assistant tech safety and wellbeing")  # grade 4's cell opens "As previous grade."
+    card = await sam.say("it starts with 'as previous grade' - what's the bit it points back to?")
+    assert card.title == "Safety and Wellbeing: Grade 4 Apprentice / Assistant (Descriptor) Technician"
+    assert "Show sensitivity to those who may need help" in " ".join(render_text(card).split())
