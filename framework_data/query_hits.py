@@ -55,7 +55,7 @@ _WHOSE = {"my", "your", "their", "our", "his", "her"}
 # What a path word before it describes rather than names a path ("deep specialist expertise").
 _DESCRIBED = frozenset(
     "knowledge expertise skill skills area areas subject subjects topic topics equipment techniques "
-    "methods advice input".split()
+    "methods advice input know knowhow expert experts".split()
 )
 
 

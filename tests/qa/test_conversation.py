@@ -352,3 +352,15 @@ async def test_as_previous_grade_quoted_back_is_the_cell_discussed_not_the_grade
     card = await sam.say("it starts with 'as previous grade' - what's the bit it points back to?")
     assert card.title == "Safety and Wellbeing: Grade 4 Apprentice / Assistant (Descriptor) Technician"
     assert "Show sensitivity to those who may need help" in " ".join(render_text(card).split())
+
+
+async def test_specialist_know_how_describes_a_duty_and_names_no_role(ctx: Context, stores: Stores) -> None:
+    sam = await chat(ctx, stores)
+    card = await sam.say(
+        "g8 - who looks after remote sites that need specialist know-how, and who turns strategy into "
+        "operational plans?"
+    )
+    assert card.title.startswith("Grade 8 Senior Specialist Technician vs Grade 8 Senior Technical Manager")
+    text = " ".join(render_text(card).split())
+    assert "remote areas requiring specialist knowledge or expertise" in text
+    assert "Translates strategic requirements into operational plans" in text
