@@ -170,7 +170,10 @@ def root(word: str) -> str:
     "specific"), for telling a word's own forms from another word."""
     for ending in _ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) >= 4:
-            return word[: -len(ending)]
+            stem = word[: -len(ending)]
+            # "planning", "planned": "plan", the consonant doubled before the ending undone (not "ss").
+            doubled = ending in ("ing", "ed") and stem[-1] == stem[-2] and stem[-1] not in "aeiousy"
+            return stem[:-1] if doubled and len(stem) >= 5 else stem
     return word
 
 

@@ -4,6 +4,7 @@ competency words named."""
 from __future__ import annotations
 
 from bot.core import Context
+from framework_data.vocabulary import root
 from tests.qa.test_everyday import lead
 
 
@@ -30,3 +31,19 @@ def test_a_yes_no_about_a_cell_is_not_the_passage_its_setting_names(ctx: Context
     # "hiring" alone names the passage on recruiting to vacancies.
     answer = lead(ctx, "hiring an assistant tech (g4) - would a level 3 qualification be enough?")
     assert answer.startswith("Yes. Knowledge, Qualifications or Experience for Grade 4"), answer
+
+
+def test_a_competency_word_finds_its_own_forms_in_another_cell(ctx: Context) -> None:
+    # "planning" is the "Plan" of Budget Management's "Plan and ensure resources for servicing, repairs and
+    # replacement equipment.", which says what was asked; Planning's own cell does not.
+    answer = lead(ctx, "g8 senior specialist - is planning for repairs and replacement kit still on them?")
+    assert answer.startswith("Yes. Budget Management for Grade 8 Senior Specialist Technician"), answer
+
+
+def test_a_words_root_undoes_a_doubled_consonant_but_not_a_double_s() -> None:
+    assert [root(w) for w in ("planning", "planned", "modelling", "assessing")] == [
+        "plan",
+        "plan",
+        "model",
+        "assess",
+    ]
