@@ -205,6 +205,10 @@ def asks_yes_or_no(tokens: list[str]) -> bool:
         and tokens[2] in YES_NO
     ):
         tokens = tokens[2:]  # "g5 - r we expected to ...": the grade said first, then the question
+    if tokens[:1] in (["still"], ["also"]):
+        tokens = tokens[1:]
+    if tokens[:1] and tokens[0] in _EXPECTED_FIRST and tokens[1:2] == ["to"]:
+        return True  # "g8 ops manager - still expected to show full proficiency?": the "is" left out
     if not tokens or tokens[0] not in YES_NO:
         return False
     if tokens[1:2] in (["you"], ["u"]):
@@ -234,6 +238,8 @@ def asks_yes_or_no_after_context(text: str) -> bool:
 
 
 # Words a question may open with before what it asks ("quick one", "ok so", "hi").
+# How a yes/no about a role may start once its "is" is left out ("expected to", "required to").
+_EXPECTED_FIRST = frozenset({"expected", "required", "allowed", "supposed", "meant", "able", "permitted"})
 _OPENERS = frozenset("quick one 1 question so ok okay hi hey just wondering right and but um".split())
 
 

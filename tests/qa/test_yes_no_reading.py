@@ -47,3 +47,9 @@ def test_a_words_root_undoes_a_doubled_consonant_but_not_a_double_s() -> None:
         "model",
         "assess",
     ]
+
+
+def test_a_yes_no_with_its_is_left_out_is_a_yes_no(ctx: Context) -> None:
+    # Grade 8 ops manager's Service Delivery: "... to show full proficiency and understanding of area."
+    answer = lead(ctx, "g8 ops manager - still expected to show full proficiency in their specialist area?")
+    assert answer.startswith("Yes. Service Delivery for Grade 8 Senior Technical Manager"), answer
