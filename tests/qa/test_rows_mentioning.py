@@ -29,3 +29,12 @@ def test_a_competency_set_apart_is_left_out(ctx: Context) -> None:
     # "Communicating with team members on this", "good clear and efficient communication", "through good
     # communication", and not the Communication row itself.
     assert query.rows == ["planning", "customer-service", "results-focus"], query.rows
+
+
+def test_with_no_competency_named_the_row_with_most_of_the_questions_words_answers(ctx: Context) -> None:
+    # "Assisting the technical staff with feedback on how the service is running", under Performance
+    # management; "first-stage" is the trainee's title.
+    query, _ = answer_text(
+        "which first-stage competency at imperial is about feeding back on how the service runs?", ctx
+    )
+    assert query.roles == ["imperial:g2"] and query.rows == ["performance-management"], query
